@@ -59,9 +59,9 @@ fn the_preview_get_routes_its_body_fields_on_a_get() {
 fn the_generated_method_sends_that_request() {
     let code = emit::render_service(&model(), TRANSFERS).unwrap_or_else(|err| panic!("{err}"));
     for expected in [
-        "pub async fn get(\n        &self,\n        vm: &crate::ids::VirtualMachineId,\n        \
+        "pub fn get(\n        &self,\n        vm: &crate::ids::VirtualMachineId,\n        \
          credentials: &crate::vcenter::vm::guest::Credentials,\n        path: &str,\n    ) \
-         -> vsphere_vapi_runtime::Result<String> {",
+         -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {",
         ".param(\"vm\", vm)\n            .param(\"credentials\", credentials)\n            \
          .param(\"path\", path)\n            .send()",
         "method: HttpMethod::Get,\n            path: \"/api/vcenter/vm/{vm}/guest/filesystem\",\n            \

@@ -117,7 +117,7 @@ impl Cores {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<cores::Info>>,
-    > + Send {
+    > {
         self.client.operation(&cores::ops::LIST).send()
     }
 }
@@ -180,7 +180,7 @@ impl Health {
         item: &crate::ids::HealthId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Notification>>,
-    > + Send {
+    > {
         self.client.operation(&health::ops::MESSAGES).param("item", item).send()
     }
 }
@@ -245,7 +245,7 @@ impl HealthCheckSettings {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<health_check_settings::SettingSpec>,
-    > + Send {
+    > {
         self.client.operation(&health_check_settings::ops::GET).send()
     }
 
@@ -272,7 +272,7 @@ impl HealthCheckSettings {
     pub fn update(
         &self,
         health_settings: &health_check_settings::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&health_check_settings::ops::UPDATE)
             .param("health_settings", health_settings)
@@ -356,7 +356,7 @@ impl LocalAccounts {
         &self,
         username: &crate::ids::LocalAccountsId,
         config: &local_accounts::Config,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_accounts::ops::CREATE)
             .param("username", username)
@@ -386,7 +386,7 @@ impl LocalAccounts {
     pub fn delete(
         &self,
         username: &crate::ids::LocalAccountsId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_accounts::ops::DELETE)
             .param("username", username)
@@ -421,7 +421,7 @@ impl LocalAccounts {
         username: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<local_accounts::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&local_accounts::ops::GET)
             .param("username", username)
@@ -450,7 +450,7 @@ impl LocalAccounts {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&local_accounts::ops::LIST).send()
     }
 
@@ -478,7 +478,7 @@ impl LocalAccounts {
         &self,
         username: &crate::ids::LocalAccountsId,
         config: &local_accounts::Config,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_accounts::ops::SET)
             .param("username", username)
@@ -510,7 +510,7 @@ impl LocalAccounts {
         &self,
         username: &crate::ids::LocalAccountsId,
         config: &local_accounts::UpdateConfig,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_accounts::ops::UPDATE)
             .param("username", username)
@@ -581,7 +581,7 @@ impl Monitoring {
         stat_id: &crate::ids::MonitoringId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<monitoring::MonitoredItem>,
-    > + Send {
+    > {
         self.client.operation(&monitoring::ops::GET).param("stat_id", stat_id).send()
     }
 
@@ -605,7 +605,7 @@ impl Monitoring {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItem>>,
-    > + Send {
+    > {
         self.client.operation(&monitoring::ops::LIST).send()
     }
 
@@ -634,7 +634,7 @@ impl Monitoring {
         item: &monitoring::MonitoredItemDataRequest,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItemData>>,
-    > + Send {
+    > {
         self.client.operation(&monitoring::ops::QUERY).param("item", item).send()
     }
 }
@@ -711,7 +711,7 @@ impl Networking {
         spec: &networking::ChangeSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&networking::ops::CHANGE_TASK)
             .param("spec", spec)
@@ -756,7 +756,7 @@ impl Networking {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<networking::Info>,
-    > + Send {
+    > {
         self.client.operation(&networking::ops::GET).send()
     }
 
@@ -776,7 +776,7 @@ impl Networking {
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub fn reset(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&networking::ops::RESET).send()
     }
 
@@ -801,7 +801,7 @@ impl Networking {
     pub fn update(
         &self,
         spec: &networking::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&networking::ops::UPDATE).param("spec", spec).send()
     }
 }
@@ -866,7 +866,7 @@ impl Ntp {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&ntp::ops::GET).send()
     }
 
@@ -891,7 +891,7 @@ impl Ntp {
     pub fn set(
         &self,
         servers: &[String],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&ntp::ops::SET).param("servers", servers).send()
     }
 
@@ -922,7 +922,7 @@ impl Ntp {
         servers: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<ntp::TestRunStatus>>,
-    > + Send {
+    > {
         self.client.operation(&ntp::ops::TEST).param("servers", servers).send()
     }
 }
@@ -979,7 +979,7 @@ impl Recovery {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<recovery::Info>,
-    > + Send {
+    > {
         self.client.operation(&recovery::ops::GET).send()
     }
 }
@@ -1058,7 +1058,7 @@ impl Services {
         service: &crate::ids::ApplianceServicesId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Info>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::GET).param("service", service).send()
     }
 
@@ -1086,7 +1086,7 @@ impl Services {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, services::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&services::ops::LIST).send()
     }
 
@@ -1116,7 +1116,7 @@ impl Services {
     pub fn restart(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&services::ops::RESTART).param("service", service).send()
     }
 
@@ -1146,7 +1146,7 @@ impl Services {
     pub fn start(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&services::ops::START).param("service", service).send()
     }
 
@@ -1173,7 +1173,7 @@ impl Services {
     pub fn stop(
         &self,
         service: &crate::ids::ApplianceServicesId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&services::ops::STOP).param("service", service).send()
     }
 }
@@ -1236,7 +1236,7 @@ impl Shutdown {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&shutdown::ops::CANCEL).send()
     }
 
@@ -1262,7 +1262,7 @@ impl Shutdown {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<shutdown::ShutdownConfig>,
-    > + Send {
+    > {
         self.client.operation(&shutdown::ops::GET).send()
     }
 
@@ -1289,7 +1289,7 @@ impl Shutdown {
         &self,
         delay: i64,
         reason: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&shutdown::ops::POWEROFF)
             .param("delay", &delay)
@@ -1320,7 +1320,7 @@ impl Shutdown {
         &self,
         delay: i64,
         reason: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&shutdown::ops::REBOOT)
             .param("delay", &delay)
@@ -1396,7 +1396,7 @@ impl SupportBundle {
         spec: &support_bundle::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&support_bundle::ops::CREATE_TASK)
             .param("spec", spec)
@@ -1441,7 +1441,7 @@ impl SupportBundle {
     pub fn delete(
         &self,
         id: &crate::ids::SupportbundleId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&support_bundle::ops::DELETE).param("id", id).send()
     }
 
@@ -1530,7 +1530,7 @@ impl Timesync {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<timesync::TimeSyncMode>,
-    > + Send {
+    > {
         self.client.operation(&timesync::ops::GET).send()
     }
 
@@ -1555,7 +1555,7 @@ impl Timesync {
     pub fn set(
         &self,
         mode: &timesync::TimeSyncMode,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&timesync::ops::SET).param("mode", mode).send()
     }
 }
@@ -1613,7 +1613,7 @@ impl Update {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&update::ops::CANCEL).send()
     }
 
@@ -1641,7 +1641,7 @@ impl Update {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<update::Info>,
-    > + Send {
+    > {
         self.client.operation(&update::ops::GET).send()
     }
 }

@@ -117,7 +117,7 @@ impl Session {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Secret>,
-    > + Send {
+    > {
         self.client.operation(&session::ops::CREATE).send()
     }
 
@@ -138,7 +138,7 @@ impl Session {
     /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session deletion fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
     pub fn delete(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&session::ops::DELETE).send()
     }
 
@@ -167,7 +167,7 @@ impl Session {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<session::Info>,
-    > + Send {
+    > {
         self.client.operation(&session::ops::GET).send()
     }
 }
@@ -234,7 +234,7 @@ impl Tasks {
     pub fn cancel(
         &self,
         task: &crate::ids::TaskId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&tasks::ops::CANCEL).param("task", task).send()
     }
 

@@ -84,7 +84,7 @@ impl Configuration {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ConfigurationModel>,
-    > + Send {
+    > {
         self.client.operation(&configuration::ops::GET).send()
     }
 
@@ -107,7 +107,7 @@ impl Configuration {
     pub fn update(
         &self,
         model: &ConfigurationModel,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&configuration::ops::UPDATE).param("model", model).send()
     }
 }
@@ -229,7 +229,7 @@ impl Library {
         &self,
         library_id: &crate::ids::LibraryId,
         conversion_spec: &library::ConversionSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::CONVERT)
             .param("library_id", library_id)
@@ -265,7 +265,7 @@ impl Library {
     pub fn delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::DELETE)
             .param("library_id", library_id)
@@ -305,7 +305,7 @@ impl Library {
     pub fn enter_maintenance(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::ENTER_MAINTENANCE)
             .param("library_id", library_id)
@@ -345,7 +345,7 @@ impl Library {
     pub fn exit_maintenance(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::EXIT_MAINTENANCE)
             .param("library_id", library_id)
@@ -377,7 +377,7 @@ impl Library {
         spec: &library::FindSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&library::ops::FIND).param("spec", spec).send()
     }
 
@@ -407,7 +407,7 @@ impl Library {
     pub fn force_delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::FORCE_DELETE)
             .param("library_id", library_id)
@@ -439,7 +439,7 @@ impl Library {
         library_id: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<LibraryModel>,
-    > + Send {
+    > {
         self.client.operation(&library::ops::GET).param("library_id", library_id).send()
     }
 
@@ -457,7 +457,7 @@ impl Library {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&library::ops::LIST).send()
     }
 
@@ -519,7 +519,7 @@ impl Library {
         &self,
         library_id: &crate::ids::LibraryId,
         migrate_spec: &library::MigrateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::MIGRATE)
             .param("library_id", library_id)
@@ -555,7 +555,7 @@ impl Library {
         &self,
         library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&library::ops::UPDATE)
             .param("library_id", library_id)
@@ -680,7 +680,7 @@ impl LocalLibrary {
     pub fn delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_library::ops::DELETE)
             .param("library_id", library_id)
@@ -714,7 +714,7 @@ impl LocalLibrary {
     pub fn force_delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_library::ops::FORCE_DELETE)
             .param("library_id", library_id)
@@ -747,7 +747,7 @@ impl LocalLibrary {
         library_id: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<LibraryModel>,
-    > + Send {
+    > {
         self.client
             .operation(&local_library::ops::GET)
             .param("library_id", library_id)
@@ -768,7 +768,7 @@ impl LocalLibrary {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&local_library::ops::LIST).send()
     }
 
@@ -846,7 +846,7 @@ impl LocalLibrary {
         &self,
         library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&local_library::ops::UPDATE)
             .param("library_id", library_id)
@@ -911,7 +911,7 @@ impl SecurityPolicies {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<security_policies::Info>>,
-    > + Send {
+    > {
         self.client.operation(&security_policies::ops::LIST).send()
     }
 }
@@ -1048,7 +1048,7 @@ impl SubscribedLibrary {
     pub fn delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscribed_library::ops::DELETE)
             .param("library_id", library_id)
@@ -1080,7 +1080,7 @@ impl SubscribedLibrary {
     pub fn evict(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscribed_library::ops::EVICT)
             .param("library_id", library_id)
@@ -1113,7 +1113,7 @@ impl SubscribedLibrary {
     pub fn force_delete(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscribed_library::ops::FORCE_DELETE)
             .param("library_id", library_id)
@@ -1146,7 +1146,7 @@ impl SubscribedLibrary {
         library_id: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<LibraryModel>,
-    > + Send {
+    > {
         self.client
             .operation(&subscribed_library::ops::GET)
             .param("library_id", library_id)
@@ -1167,7 +1167,7 @@ impl SubscribedLibrary {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&subscribed_library::ops::LIST).send()
     }
 
@@ -1190,7 +1190,7 @@ impl SubscribedLibrary {
         subscription_info: &library::SubscriptionInfo,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<subscribed_library::ProbeResult>,
-    > + Send {
+    > {
         self.client
             .operation(&subscribed_library::ops::PROBE)
             .param("subscription_info", subscription_info)
@@ -1224,7 +1224,7 @@ impl SubscribedLibrary {
     pub fn sync(
         &self,
         library_id: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscribed_library::ops::SYNC)
             .param("library_id", library_id)
@@ -1260,7 +1260,7 @@ impl SubscribedLibrary {
         &self,
         library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscribed_library::ops::UPDATE)
             .param("library_id", library_id)
@@ -1344,7 +1344,7 @@ impl TrustedCertificates {
         spec: &trusted_certificates::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TrustedCertificateId>,
-    > + Send {
+    > {
         self.client
             .operation(&trusted_certificates::ops::CREATE)
             .param("spec", spec)
@@ -1374,7 +1374,7 @@ impl TrustedCertificates {
     pub fn delete(
         &self,
         certificate: &crate::ids::TrustedCertificateId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&trusted_certificates::ops::DELETE)
             .param("certificate", certificate)
@@ -1410,7 +1410,7 @@ impl TrustedCertificates {
         certificate: &crate::ids::TrustedCertificateId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<trusted_certificates::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&trusted_certificates::ops::GET)
             .param("certificate", certificate)
@@ -1440,7 +1440,7 @@ impl TrustedCertificates {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<trusted_certificates::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&trusted_certificates::ops::LIST).send()
     }
 }
@@ -1493,7 +1493,7 @@ impl Type {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<r#type::Info>>,
-    > + Send {
+    > {
         self.client.operation(&r#type::ops::LIST).send()
     }
 }

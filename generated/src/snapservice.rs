@@ -76,7 +76,7 @@ impl Tasks {
         task: &crate::ids::SnapserviceTaskId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tasks::Info>,
-    > + Send {
+    > {
         self.client.operation(&tasks::ops::GET).param("task", task).send()
     }
 

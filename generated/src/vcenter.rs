@@ -235,7 +235,7 @@ impl Vm {
         spec: &vm::CloneSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::CLONE_VM).param("spec", spec).send()
     }
 
@@ -254,7 +254,7 @@ impl Vm {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<crate::ids::VirtualMachineId>,
         >,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::CLONE_VM_TASK).param("spec", spec).send_task()
     }
 
@@ -317,7 +317,7 @@ impl Vm {
         spec: &vm::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::CREATE).param("spec", spec).send()
     }
 
@@ -351,7 +351,7 @@ impl Vm {
     pub fn delete(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&vm::ops::DELETE).param("vm", vm).send()
     }
 
@@ -387,9 +387,7 @@ impl Vm {
     pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<vm::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<vm::Info>> {
         self.client.operation(&vm::ops::GET).param("vm", vm).send()
     }
 
@@ -436,7 +434,7 @@ impl Vm {
         spec: &vm::InstantCloneSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::INSTANT_CLONE).param("spec", spec).send()
     }
 
@@ -509,7 +507,7 @@ impl Vm {
         spec: &vm::RegisterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::REGISTER).param("spec", spec).send()
     }
 
@@ -551,7 +549,7 @@ impl Vm {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &vm::RelocateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&vm::ops::RELOCATE)
             .param("vm", vm)
@@ -573,7 +571,7 @@ impl Vm {
         spec: &vm::RelocateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&vm::ops::RELOCATE_TASK)
             .param("vm", vm)
@@ -628,7 +626,7 @@ impl Vm {
     pub fn unregister(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&vm::ops::UNREGISTER).param("vm", vm).send()
     }
 }
@@ -699,7 +697,7 @@ impl Cluster {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<cluster::Info>,
-    > + Send {
+    > {
         self.client.operation(&cluster::ops::GET).param("cluster", cluster).send()
     }
 
@@ -806,7 +804,7 @@ impl Datacenter {
         spec: &datacenter::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DatacenterId>,
-    > + Send {
+    > {
         self.client.operation(&datacenter::ops::CREATE).param("spec", spec).send()
     }
 
@@ -876,7 +874,7 @@ impl Datacenter {
         datacenter: &crate::ids::DatacenterId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<datacenter::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&datacenter::ops::GET)
             .param("datacenter", datacenter)
@@ -973,7 +971,7 @@ impl Datastore {
         datastore: &crate::ids::DatastoreId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<datastore::Info>,
-    > + Send {
+    > {
         self.client.operation(&datastore::ops::GET).param("datastore", datastore).send()
     }
 
@@ -1065,7 +1063,7 @@ impl Deployment {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<deployment::Info>,
-    > + Send {
+    > {
         self.client.operation(&deployment::ops::GET).send()
     }
 
@@ -1086,7 +1084,7 @@ impl Deployment {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub fn rollback(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&deployment::ops::ROLLBACK).send()
     }
 }
@@ -1164,7 +1162,7 @@ impl EvcModes {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<evc_mode::EvcMode>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&evc_modes::ops::CREATE_TASK)
             .param("create_spec", create_spec)
@@ -1215,7 +1213,7 @@ impl EvcModes {
         evc_mode: &evc_mode::EvcMode,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<evc_modes::PartitionResult>,
-    > + Send {
+    > {
         self.client
             .operation(&evc_modes::ops::PARTITION)
             .param("evc_mode", evc_mode)
@@ -1359,7 +1357,7 @@ impl FoundationLoadBalancers {
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<foundation_load_balancers::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&foundation_load_balancers::ops::GET)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -1434,7 +1432,7 @@ impl FoundationLoadBalancers {
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         password: &foundation_load_balancers::PasswordSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&foundation_load_balancers::ops::RESET_PASSWORD)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -1513,7 +1511,7 @@ impl Host {
     pub fn connect(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&host::ops::CONNECT).param("host", host).send()
     }
 
@@ -1566,7 +1564,7 @@ impl Host {
         spec: &host::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::HostSystemId>,
-    > + Send {
+    > {
         self.client.operation(&host::ops::CREATE).param("spec", spec).send()
     }
 
@@ -1594,7 +1592,7 @@ impl Host {
     pub fn delete(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&host::ops::DELETE).param("host", host).send()
     }
 
@@ -1622,7 +1620,7 @@ impl Host {
     pub fn disconnect(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&host::ops::DISCONNECT).param("host", host).send()
     }
 
@@ -1799,7 +1797,7 @@ impl Ovfs {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<ovfs::DeployResult>,
         >,
-    > + Send {
+    > {
         self.client.operation(&ovfs::ops::DEPLOY_TASK).param("spec", spec).send_task()
     }
 
@@ -1883,7 +1881,7 @@ impl RegisteredTokens {
     pub fn create(
         &self,
         spec: &registered_tokens::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&registered_tokens::ops::CREATE).param("spec", spec).send()
     }
 }
@@ -1975,7 +1973,7 @@ impl ResourcePool {
         spec: &resource_pool::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ResourcePoolId>,
-    > + Send {
+    > {
         self.client.operation(&resource_pool::ops::CREATE).param("spec", spec).send()
     }
 
@@ -2005,7 +2003,7 @@ impl ResourcePool {
     pub fn delete(
         &self,
         resource_pool: &crate::ids::ResourcePoolId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&resource_pool::ops::DELETE)
             .param("resource_pool", resource_pool)
@@ -2044,7 +2042,7 @@ impl ResourcePool {
         resource_pool: &crate::ids::ResourcePoolId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<resource_pool::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&resource_pool::ops::GET)
             .param("resource_pool", resource_pool)
@@ -2111,7 +2109,7 @@ impl ResourcePool {
         &self,
         resource_pool: &crate::ids::ResourcePoolId,
         spec: &resource_pool::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&resource_pool::ops::UPDATE)
             .param("resource_pool", resource_pool)
@@ -2183,7 +2181,7 @@ impl System {
         spec: &system::HelloSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<system::HelloResult>,
-    > + Send {
+    > {
         self.client.operation(&system::ops::HELLO).param("spec", spec).send()
     }
 }

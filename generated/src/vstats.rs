@@ -108,7 +108,7 @@ impl AcqSpecs {
         acq_spec: &acq_specs::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::AcqSpecId>,
-    > + Send {
+    > {
         self.client.operation(&acq_specs::ops::CREATE).param("acq_spec", acq_spec).send()
     }
 
@@ -139,7 +139,7 @@ impl AcqSpecs {
     pub fn delete(
         &self,
         id: &crate::ids::AcqSpecId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&acq_specs::ops::DELETE).param("id", id).send()
     }
 
@@ -176,7 +176,7 @@ impl AcqSpecs {
         id: &crate::ids::AcqSpecId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<acq_specs::Info>,
-    > + Send {
+    > {
         self.client.operation(&acq_specs::ops::GET).param("id", id).send()
     }
 
@@ -240,7 +240,7 @@ impl AcqSpecs {
         &self,
         id: &crate::ids::AcqSpecId,
         acq_spec: &acq_specs::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&acq_specs::ops::UPDATE)
             .param("id", id)
@@ -321,7 +321,7 @@ impl CounterMetadata {
         mid: &crate::ids::CounterMetadataId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<counter_metadata::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&counter_metadata::ops::GET)
             .param("cid", cid)
@@ -364,7 +364,7 @@ impl CounterMetadata {
         cid: &crate::ids::CounterId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<counter_metadata::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&counter_metadata::ops::GET_DEFAULT)
             .param("cid", cid)
@@ -478,7 +478,7 @@ impl CounterSets {
         counter_set: &crate::ids::CounterSetId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<counter_sets::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&counter_sets::ops::GET)
             .param("counter_set", counter_set)
@@ -511,7 +511,7 @@ impl CounterSets {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<counter_sets::Info>>,
-    > + Send {
+    > {
         self.client.operation(&counter_sets::ops::LIST).send()
     }
 }
@@ -583,7 +583,7 @@ impl Counters {
         cid: &crate::ids::CounterId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<counters::Info>,
-    > + Send {
+    > {
         self.client.operation(&counters::ops::GET).param("cid", cid).send()
     }
 
@@ -741,7 +741,7 @@ impl Metrics {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<metrics::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&metrics::ops::LIST).send()
     }
 }
@@ -802,7 +802,7 @@ impl Providers {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<providers::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&providers::ops::LIST).send()
     }
 }
@@ -871,7 +871,7 @@ impl ResourceAddressSchemas {
         id: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<resource_address_schemas::Info>,
-    > + Send {
+    > {
         self.client.operation(&resource_address_schemas::ops::GET).param("id", id).send()
     }
 }
@@ -944,7 +944,7 @@ impl ResourceAddresses {
         id: &crate::ids::RsrcAddrId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<resource_addresses::Info>,
-    > + Send {
+    > {
         self.client.operation(&resource_addresses::ops::GET).param("id", id).send()
     }
 
@@ -1041,7 +1041,7 @@ impl ResourceTypes {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<resource_types::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&resource_types::ops::LIST).send()
     }
 }

@@ -547,3 +547,35 @@ async fn typed_identifiers_in_results_round_trip() {
         json!(id)
     );
 }
+
+// ---------------------------------------------------------------------------
+// Futures
+// ---------------------------------------------------------------------------
+
+fn assert_send<T: Send + 'static>(_: &T) {}
+fn assert_send_borrowing<T: Send>(_: &T) {}
+
+/// Operation methods return the runtime's future, not an `async fn`'s: it
+/// is `Send` (so it can be spawned), and it owns everything it needs once
+/// the call is built, so it outlives the handle and the arguments.
+#[tokio::test]
+async fn operation_futures_are_send_and_own_their_request() {
+    let server = answering_json(200, json!([])).await;
+    let client = client_for(&server, Protocol::Api);
+    let future = {
+        let vm = Vm::new(&client);
+        let filter = vm::FilterSpec::default();
+        let future = vm.list().filter(&filter).send();
+        assert_send_borrowing(&future);
+        future
+    };
+    assert_send(&future);
+    let listed = tokio::spawn(future).await.expect("the task runs").expect("the call");
+    assert!(listed.is_empty());
+    let power = Power::new(&client);
+    let vm_id = VirtualMachineId::from("vm-42");
+    assert_send_borrowing(&power.get(&vm_id));
+    assert_send_borrowing(
+        &Vm::new(&client).relocate_and_wait(&vm_id, &vm::RelocateSpec::default()),
+    );
+}

@@ -274,7 +274,7 @@ fn operation_method(
             pub fn #name(&self, #( #params ),*)
                 -> impl ::core::future::Future<
                     Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>,
-                > + Send
+                >
             {
                 #call.send_task()
             }
@@ -284,7 +284,7 @@ fn operation_method(
     Ok(quote! {
         #doc
         pub fn #name(&self, #( #params ),*)
-            -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>> + Send
+            -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>>
         {
             #call.send()
         }
@@ -522,7 +522,7 @@ fn builder_items(
             #[doc = " Starts the task; the handle waits for it or reports its progress."]
             pub fn send(self) -> impl ::core::future::Future<
                 Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>,
-            > + Send {
+            > {
                 self.call.send_task()
             }
 
@@ -538,7 +538,7 @@ fn builder_items(
         quote! {
             #[doc = " Sends the request and decodes the result."]
             pub fn send(self)
-                -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>> + Send
+                -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>>
             {
                 self.call.send()
             }

@@ -67,9 +67,7 @@ impl Consolecli {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<bool>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<bool>> {
         self.client.operation(&consolecli::ops::GET).send()
     }
 
@@ -92,7 +90,7 @@ impl Consolecli {
     pub fn set(
         &self,
         enabled: bool,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&consolecli::ops::SET).param("enabled", &enabled).send()
     }
 }
@@ -145,9 +143,7 @@ impl Dcui {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<bool>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<bool>> {
         self.client.operation(&dcui::ops::GET).send()
     }
 
@@ -170,7 +166,7 @@ impl Dcui {
     pub fn set(
         &self,
         enabled: bool,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&dcui::ops::SET).param("enabled", &enabled).send()
     }
 }
@@ -225,7 +221,7 @@ impl Shell {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<shell::ShellConfig>,
-    > + Send {
+    > {
         self.client.operation(&shell::ops::GET).send()
     }
 
@@ -248,7 +244,7 @@ impl Shell {
     pub fn set(
         &self,
         config: &shell::ShellConfig,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&shell::ops::SET).param("config", config).send()
     }
 }
@@ -301,9 +297,7 @@ impl Ssh {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<bool>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<bool>> {
         self.client.operation(&ssh::ops::GET).send()
     }
 
@@ -326,7 +320,7 @@ impl Ssh {
     pub fn set(
         &self,
         enabled: bool,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&ssh::ops::SET).param("enabled", &enabled).send()
     }
 }

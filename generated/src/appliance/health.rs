@@ -77,9 +77,7 @@ impl Applmgmt {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client.operation(&applmgmt::ops::GET).send()
     }
 }
@@ -138,7 +136,7 @@ impl Database {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<database::Info>,
-    > + Send {
+    > {
         self.client.operation(&database::ops::GET).send()
     }
 }
@@ -190,7 +188,7 @@ impl Databasestorage {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<databasestorage::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&databasestorage::ops::GET).send()
     }
 }
@@ -241,7 +239,7 @@ impl Load {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<load::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&load::ops::GET).send()
     }
 }
@@ -292,7 +290,7 @@ impl Mem {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<mem::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&mem::ops::GET).send()
     }
 }
@@ -344,7 +342,7 @@ impl Softwarepackages {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<softwarepackages::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&softwarepackages::ops::GET).send()
     }
 }
@@ -396,7 +394,7 @@ impl Storage {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<storage::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&storage::ops::GET).send()
     }
 }
@@ -447,7 +445,7 @@ impl Swap {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<swap::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&swap::ops::GET).send()
     }
 }
@@ -503,7 +501,7 @@ impl System {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<system::HealthLevel>,
-    > + Send {
+    > {
         self.client.operation(&system::ops::GET).send()
     }
 
@@ -527,7 +525,7 @@ impl System {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::DateTime>,
-    > + Send {
+    > {
         self.client.operation(&system::ops::LASTCHECK).send()
     }
 }

@@ -114,7 +114,7 @@ impl Configs {
         spec: &configs::ImportProfileSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&configs::ops::IMPORT_PROFILE_TASK)
             .param("spec", spec)
@@ -164,7 +164,7 @@ impl Configs {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<configs::ProfileInfo>>,
-    > + Send {
+    > {
         self.client.operation(&configs::ops::LIST).send()
     }
 
@@ -200,7 +200,7 @@ impl Configs {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<configs::ValidationResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&configs::ops::VALIDATE_TASK)
             .param("spec", spec)

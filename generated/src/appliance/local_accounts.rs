@@ -71,7 +71,7 @@ impl Policy {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policy::Info>,
-    > + Send {
+    > {
         self.client.operation(&policy::ops::GET).send()
     }
 
@@ -97,7 +97,7 @@ impl Policy {
     pub fn set(
         &self,
         policy: &policy::Info,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&policy::ops::SET).param("policy", policy).send()
     }
 }

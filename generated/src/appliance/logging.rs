@@ -66,7 +66,7 @@ impl Forwarding {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<forwarding::Config>>,
-    > + Send {
+    > {
         self.client.operation(&forwarding::ops::GET).send()
     }
 
@@ -93,7 +93,7 @@ impl Forwarding {
     pub fn set(
         &self,
         cfg_list: &[forwarding::Config],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&forwarding::ops::SET).param("cfg_list", cfg_list).send()
     }
 

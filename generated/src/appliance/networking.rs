@@ -80,7 +80,7 @@ impl Interfaces {
         interface_name: &crate::ids::InterfacesId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<interfaces::InterfaceInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&interfaces::ops::GET)
             .param("interface_name", interface_name)
@@ -107,7 +107,7 @@ impl Interfaces {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<interfaces::InterfaceInfo>>,
-    > + Send {
+    > {
         self.client.operation(&interfaces::ops::LIST).send()
     }
 }
@@ -167,7 +167,7 @@ impl NoProxy {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&no_proxy::ops::GET).send()
     }
 
@@ -192,7 +192,7 @@ impl NoProxy {
     pub fn set(
         &self,
         servers: &[String],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&no_proxy::ops::SET).param("servers", servers).send()
     }
 }
@@ -263,7 +263,7 @@ impl Proxy {
     pub fn delete(
         &self,
         protocol: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&proxy::ops::DELETE).param("protocol", protocol).send()
     }
 
@@ -294,7 +294,7 @@ impl Proxy {
         protocol: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<proxy::Config>,
-    > + Send {
+    > {
         self.client.operation(&proxy::ops::GET).param("protocol", protocol).send()
     }
 
@@ -322,7 +322,7 @@ impl Proxy {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<proxy::Protocol, proxy::Config>,
         >,
-    > + Send {
+    > {
         self.client.operation(&proxy::ops::LIST).send()
     }
 
@@ -349,7 +349,7 @@ impl Proxy {
         &self,
         protocol: &str,
         config: &proxy::Config,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&proxy::ops::SET)
             .param("protocol", protocol)
@@ -388,7 +388,7 @@ impl Proxy {
         config: &proxy::Config,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<proxy::TestResult>,
-    > + Send {
+    > {
         self.client
             .operation(&proxy::ops::TEST)
             .param("host", host)

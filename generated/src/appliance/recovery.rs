@@ -72,7 +72,7 @@ impl Backup {
         piece: &backup::BackupRequest,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<backup::ReturnResult>,
-    > + Send {
+    > {
         self.client.operation(&backup::ops::VALIDATE).param("piece", piece).send()
     }
 }
@@ -131,7 +131,7 @@ impl Restore {
         piece: &restore::RestoreRequest,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<restore::Metadata>,
-    > + Send {
+    > {
         self.client.operation(&restore::ops::VALIDATE).param("piece", piece).send()
     }
 }

@@ -76,7 +76,7 @@ impl CryptoHash {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crypto_hash::Info>,
-    > + Send {
+    > {
         self.client.operation(&crypto_hash::ops::GET).send()
     }
 }
@@ -136,7 +136,7 @@ impl Storage {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<storage::StorageMapping>>,
-    > + Send {
+    > {
         self.client.operation(&storage::ops::LIST).send()
     }
 
@@ -154,7 +154,7 @@ impl Storage {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn resize(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&storage::ops::RESIZE).send()
     }
 
@@ -182,7 +182,7 @@ impl Storage {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, storage::StorageChange>,
         >,
-    > + Send {
+    > {
         self.client.operation(&storage::ops::RESIZE_EX).send()
     }
 }
@@ -233,7 +233,7 @@ impl Time {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<time::SystemTimeStruct>,
-    > + Send {
+    > {
         self.client.operation(&time::ops::GET).send()
     }
 }
@@ -283,7 +283,7 @@ impl Uptime {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<f64>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<f64>> {
         self.client.operation(&uptime::ops::GET).send()
     }
 }
@@ -335,7 +335,7 @@ impl Version {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<version::VersionStruct>,
-    > + Send {
+    > {
         self.client.operation(&version::ops::GET).send()
     }
 }

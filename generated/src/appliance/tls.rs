@@ -75,7 +75,7 @@ impl Profiles {
         profile: &crate::ids::ProfilesId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<profiles::Info>,
-    > + Send {
+    > {
         self.client.operation(&profiles::ops::GET).param("profile", profile).send()
     }
 
@@ -103,7 +103,7 @@ impl Profiles {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<profiles::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&profiles::ops::LIST).send()
     }
 }

@@ -230,7 +230,7 @@ impl Pending {
         version: &crate::ids::ApplianceUpdatePendingId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<pending::UpgradeableComponent>>,
-    > + Send {
+    > {
         self.client
             .operation(&pending::ops::LIST_UPGRADEABLE_COMPONENTS)
             .param("version", version)
@@ -299,7 +299,7 @@ impl Pending {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents running a rollback operation
     pub fn rollback(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&pending::ops::ROLLBACK).send()
     }
 
@@ -488,7 +488,7 @@ impl Policy {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policy::Info>,
-    > + Send {
+    > {
         self.client.operation(&policy::ops::GET).send()
     }
 
@@ -515,7 +515,7 @@ impl Policy {
     pub fn set(
         &self,
         policy: &policy::Config,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&policy::ops::SET).param("policy", policy).send()
     }
 }
@@ -571,7 +571,7 @@ impl Staged {
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub fn delete(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&staged::ops::DELETE).send()
     }
 
@@ -600,7 +600,7 @@ impl Staged {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<staged::Info>,
-    > + Send {
+    > {
         self.client.operation(&staged::ops::GET).send()
     }
 }

@@ -87,7 +87,7 @@ impl Service {
         service: &crate::ids::VmonServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<service::Info>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("service", service).send()
     }
 
@@ -113,7 +113,7 @@ impl Service {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, service::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST_DETAILS).send()
     }
 
@@ -141,7 +141,7 @@ impl Service {
     pub fn restart(
         &self,
         service: &crate::ids::VmonServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&service::ops::RESTART).param("service", service).send()
     }
 
@@ -169,7 +169,7 @@ impl Service {
     pub fn start(
         &self,
         service: &crate::ids::VmonServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&service::ops::START).param("service", service).send()
     }
 
@@ -194,7 +194,7 @@ impl Service {
     pub fn stop(
         &self,
         service: &crate::ids::VmonServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&service::ops::STOP).param("service", service).send()
     }
 
@@ -223,7 +223,7 @@ impl Service {
         &self,
         service: &crate::ids::VmonServiceId,
         spec: &service::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&service::ops::UPDATE)
             .param("service", service)

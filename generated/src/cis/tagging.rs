@@ -97,7 +97,7 @@ impl Category {
         &self,
         category_id: &crate::ids::CategoryId,
         used_by_entity: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&category::ops::ADD_TO_USED_BY)
             .param("category_id", category_id)
@@ -132,7 +132,7 @@ impl Category {
         create_spec: &category::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::CategoryId>,
-    > + Send {
+    > {
         self.client
             .operation(&category::ops::CREATE)
             .param("create_spec", create_spec)
@@ -160,7 +160,7 @@ impl Category {
     pub fn delete(
         &self,
         category_id: &crate::ids::CategoryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&category::ops::DELETE)
             .param("category_id", category_id)
@@ -193,7 +193,7 @@ impl Category {
         category_id: &crate::ids::CategoryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<CategoryModel>,
-    > + Send {
+    > {
         self.client
             .operation(&category::ops::GET)
             .param("category_id", category_id)
@@ -214,7 +214,7 @@ impl Category {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&category::ops::LIST).send()
     }
 
@@ -237,7 +237,7 @@ impl Category {
         used_by_entity: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&category::ops::LIST_USED_CATEGORIES)
             .param("used_by_entity", used_by_entity)
@@ -266,7 +266,7 @@ impl Category {
         &self,
         category_id: &crate::ids::CategoryId,
         used_by_entity: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&category::ops::REMOVE_FROM_USED_BY)
             .param("category_id", category_id)
@@ -294,7 +294,7 @@ impl Category {
     pub fn revoke_propagating_permissions(
         &self,
         category_id: &crate::ids::CategoryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&category::ops::REVOKE_PROPAGATING_PERMISSIONS)
             .param("category_id", category_id)
@@ -325,7 +325,7 @@ impl Category {
         &self,
         category_id: &crate::ids::CategoryId,
         update_spec: &category::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&category::ops::UPDATE)
             .param("category_id", category_id)
@@ -418,7 +418,7 @@ impl Tag {
         &self,
         tag_id: &crate::ids::TagId,
         used_by_entity: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tag::ops::ADD_TO_USED_BY)
             .param("tag_id", tag_id)
@@ -454,7 +454,7 @@ impl Tag {
         create_spec: &tag::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TagId>,
-    > + Send {
+    > {
         self.client.operation(&tag::ops::CREATE).param("create_spec", create_spec).send()
     }
 
@@ -479,7 +479,7 @@ impl Tag {
     pub fn delete(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&tag::ops::DELETE).param("tag_id", tag_id).send()
     }
 
@@ -507,9 +507,7 @@ impl Tag {
     pub fn get(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<TagModel>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<TagModel>> {
         self.client.operation(&tag::ops::GET).param("tag_id", tag_id).send()
     }
 
@@ -527,7 +525,7 @@ impl Tag {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&tag::ops::LIST).send()
     }
 
@@ -557,7 +555,7 @@ impl Tag {
         category_id: &crate::ids::CategoryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag::ops::LIST_TAGS_FOR_CATEGORY)
             .param("category_id", category_id)
@@ -583,7 +581,7 @@ impl Tag {
         used_by_entity: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag::ops::LIST_USED_TAGS)
             .param("used_by_entity", used_by_entity)
@@ -612,7 +610,7 @@ impl Tag {
         &self,
         tag_id: &crate::ids::TagId,
         used_by_entity: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tag::ops::REMOVE_FROM_USED_BY)
             .param("tag_id", tag_id)
@@ -640,7 +638,7 @@ impl Tag {
     pub fn revoke_propagating_permissions(
         &self,
         tag_id: &crate::ids::TagId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tag::ops::REVOKE_PROPAGATING_PERMISSIONS)
             .param("tag_id", tag_id)
@@ -671,7 +669,7 @@ impl Tag {
         &self,
         tag_id: &crate::ids::TagId,
         update_spec: &tag::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tag::ops::UPDATE)
             .param("tag_id", tag_id)
@@ -791,7 +789,7 @@ impl TagAssociation {
         &self,
         tag_id: &crate::ids::TagId,
         object_id: &crate::vapi::standard::DynamicId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tag_association::ops::ATTACH)
             .param("tag_id", tag_id)
@@ -829,7 +827,7 @@ impl TagAssociation {
         tag_ids: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::ATTACH_MULTIPLE_TAGS_TO_OBJECT)
             .param("object_id", object_id)
@@ -868,7 +866,7 @@ impl TagAssociation {
         object_ids: &[crate::vapi::standard::DynamicId],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::ATTACH_TAG_TO_MULTIPLE_OBJECTS)
             .param("tag_id", tag_id)
@@ -899,7 +897,7 @@ impl TagAssociation {
         &self,
         tag_id: &crate::ids::TagId,
         object_id: &crate::vapi::standard::DynamicId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tag_association::ops::DETACH)
             .param("tag_id", tag_id)
@@ -937,7 +935,7 @@ impl TagAssociation {
         tag_ids: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::DETACH_MULTIPLE_TAGS_FROM_OBJECT)
             .param("object_id", object_id)
@@ -976,7 +974,7 @@ impl TagAssociation {
         object_ids: &[crate::vapi::standard::DynamicId],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tag_association::BatchResult>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::DETACH_TAG_FROM_MULTIPLE_OBJECTS)
             .param("tag_id", tag_id)
@@ -1010,7 +1008,7 @@ impl TagAssociation {
         object_id: &crate::vapi::standard::DynamicId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHABLE_TAGS)
             .param("object_id", object_id)
@@ -1044,7 +1042,7 @@ impl TagAssociation {
         tag_id: &crate::ids::TagId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<crate::vapi::standard::DynamicId>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_OBJECTS)
             .param("tag_id", tag_id)
@@ -1078,7 +1076,7 @@ impl TagAssociation {
         tag_ids: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<tag_association::TagToObjects>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_OBJECTS_ON_TAGS)
             .param("tag_ids", tag_ids)
@@ -1111,7 +1109,7 @@ impl TagAssociation {
         object_id: &crate::vapi::standard::DynamicId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_TAGS)
             .param("object_id", object_id)
@@ -1145,7 +1143,7 @@ impl TagAssociation {
         object_ids: &[crate::vapi::standard::DynamicId],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<tag_association::ObjectToTags>>,
-    > + Send {
+    > {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_TAGS_ON_OBJECTS)
             .param("object_ids", object_ids)

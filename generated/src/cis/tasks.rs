@@ -132,7 +132,7 @@ impl GetRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::cis::task::Info>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -231,7 +231,7 @@ impl ListRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, crate::cis::task::Info>,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

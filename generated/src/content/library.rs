@@ -207,7 +207,7 @@ impl Item {
     pub fn delete(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&item::ops::DELETE)
             .param("library_item_id", library_item_id)
@@ -239,7 +239,7 @@ impl Item {
         spec: &item::FindSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&item::ops::FIND).param("spec", spec).send()
     }
 
@@ -266,9 +266,7 @@ impl Item {
     pub fn get(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ItemModel>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ItemModel>> {
         self.client
             .operation(&item::ops::GET)
             .param("library_item_id", library_item_id)
@@ -300,7 +298,7 @@ impl Item {
         library_id: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&item::ops::LIST).param("library_id", library_id).send()
     }
 
@@ -385,7 +383,7 @@ impl Item {
         &self,
         library_item_id: &crate::ids::ItemId,
         update_spec: &ItemModel,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&item::ops::UPDATE)
             .param("library_item_id", library_item_id)
@@ -451,7 +449,7 @@ impl SubscribedItem {
     pub fn evict(
         &self,
         library_item_id: &crate::ids::ItemId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscribed_item::ops::EVICT)
             .param("library_item_id", library_item_id)
@@ -645,7 +643,7 @@ impl Subscriptions {
         &self,
         library: &crate::ids::LibraryId,
         subscription: &crate::ids::SubscriptionsId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscriptions::ops::DELETE)
             .param("library", library)
@@ -692,7 +690,7 @@ impl Subscriptions {
         subscription: &crate::ids::SubscriptionsId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<subscriptions::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&subscriptions::ops::GET)
             .param("library", library)
@@ -736,7 +734,7 @@ impl Subscriptions {
         library: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<subscriptions::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&subscriptions::ops::LIST).param("library", library).send()
     }
 
@@ -780,7 +778,7 @@ impl Subscriptions {
         library: &crate::ids::LibraryId,
         subscription: &crate::ids::SubscriptionsId,
         spec: &subscriptions::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&subscriptions::ops::UPDATE)
             .param("library", library)
@@ -875,7 +873,7 @@ impl Usages {
         spec: &usages::AddSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::UsagesId>,
-    > + Send {
+    > {
         self.client
             .operation(&usages::ops::ADD)
             .param("library", library)
@@ -919,7 +917,7 @@ impl Usages {
         usage: &crate::ids::UsagesId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<usages::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&usages::ops::GET)
             .param("library", library)
@@ -960,7 +958,7 @@ impl Usages {
         library: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<usages::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&usages::ops::LIST).param("library", library).send()
     }
 
@@ -996,7 +994,7 @@ impl Usages {
         &self,
         library: &crate::ids::LibraryId,
         usage: &crate::ids::UsagesId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&usages::ops::REMOVE)
             .param("library", library)

@@ -34,7 +34,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::LibraryId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -69,7 +69,7 @@ impl CompatibilityData {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<compatibility_data::Status>,
-    > + Send {
+    > {
         self.client.operation(&compatibility_data::ops::GET).send()
     }
 
@@ -95,7 +95,7 @@ impl CompatibilityData {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&compatibility_data::ops::UPDATE_TASK).send_task()
     }
 
@@ -167,7 +167,7 @@ impl Reports {
         report: &crate::ids::CompatibilityReportId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<reports::Location>,
-    > + Send {
+    > {
         self.client.operation(&reports::ops::GET).param("report", report).send()
     }
 }

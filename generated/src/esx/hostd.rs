@@ -55,7 +55,7 @@ impl Notifier {
         &self,
         identifiers: &[String],
         cartel_id: i64,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&notifier::ops::NOTIFY)
             .param("identifiers", identifiers)

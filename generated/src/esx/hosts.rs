@@ -74,7 +74,7 @@ impl Software {
         spec: &software::ConnectionSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::Info>,
-    > + Send {
+    > {
         self.client.operation(&software::ops::GET).param("spec", spec).send()
     }
 }

@@ -188,7 +188,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::ApplyEntitiesResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&inventory::ops::APPLY_TASK)
             .param("spec", spec)
@@ -253,7 +253,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::AssignEntitiesResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&inventory::ops::ASSIGN_ENTITIES_TASK)
             .param("input_spec", input_spec)
@@ -323,7 +323,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::CheckEntitiesResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&inventory::ops::CHECK_TASK)
             .param("spec", spec)
@@ -389,7 +389,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::ExtractResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&inventory::ops::EXTRACT_INSTALLED_IMAGE_TASK)
             .param("input_spec", input_spec)
@@ -456,7 +456,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::ScanEntitiesResult>,
         >,
-    > + Send {
+    > {
         self.client.operation(&inventory::ops::SCAN_TASK).param("spec", spec).send_task()
     }
 
@@ -520,7 +520,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::StageEntitiesResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&inventory::ops::STAGE_TASK)
             .param("spec", spec)
@@ -585,7 +585,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::TransitionResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&inventory::ops::TRANSITION_TASK)
             .param("input_spec", input_spec)
@@ -640,7 +640,7 @@ impl Inventory {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<inventory::UpdateVumCapabilityResult>,
         >,
-    > + Send {
+    > {
         self.client.operation(&inventory::ops::UPDATE_VUM_CAPABILITY_TASK).send_task()
     }
 

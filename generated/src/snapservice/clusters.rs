@@ -99,7 +99,7 @@ impl ProtectionGroups {
         spec: &crate::snapservice::ProtectionGroupSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&protection_groups::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -201,7 +201,7 @@ impl ProtectionGroups {
         pg: &crate::ids::ProtectionGroupId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::snapservice::ProtectionGroupInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&protection_groups::ops::GET)
             .param("cluster", cluster)
@@ -283,7 +283,7 @@ impl ProtectionGroups {
         pg: &crate::ids::ProtectionGroupId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&protection_groups::ops::PAUSE_TASK)
             .param("cluster", cluster)
@@ -341,7 +341,7 @@ impl ProtectionGroups {
         pg: &crate::ids::ProtectionGroupId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&protection_groups::ops::RESUME_TASK)
             .param("cluster", cluster)
@@ -401,7 +401,7 @@ impl ProtectionGroups {
         spec: &crate::snapservice::ProtectionGroupUpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&protection_groups::ops::UPDATE_TASK)
             .param("cluster", cluster)
@@ -505,7 +505,7 @@ impl VirtualMachines {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<virtual_machines::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&virtual_machines::ops::GET)
             .param("cluster", cluster)
@@ -548,7 +548,7 @@ impl VirtualMachines {
         spec: &virtual_machines::LinkedCloneSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&virtual_machines::ops::LINKED_CLONE_TASK)
             .param("cluster", cluster)
@@ -649,7 +649,7 @@ impl VirtualMachines {
         spec: &virtual_machines::RestoreSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&virtual_machines::ops::RESTORE_TASK)
             .param("cluster", cluster)
@@ -710,7 +710,7 @@ impl VirtualMachines {
         spec: &virtual_machines::RevertSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&virtual_machines::ops::REVERT_TASK)
             .param("cluster", cluster)

@@ -54,7 +54,7 @@ impl About {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<about::Info>,
-    > + Send {
+    > {
         self.client.operation(&about::ops::GET).send()
     }
 }

@@ -76,7 +76,7 @@ impl Token {
         spec: &token::IssueSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::oauth2::TokenInfo>,
-    > + Send {
+    > {
         self.client.operation(&token::ops::ISSUE).param("spec", spec).send()
     }
 }

@@ -107,7 +107,7 @@ impl Permissions {
         spec: &permissions::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::PermissionId>,
-    > + Send {
+    > {
         self.client.operation(&permissions::ops::CREATE).param("spec", spec).send()
     }
 
@@ -136,7 +136,7 @@ impl Permissions {
     pub fn delete(
         &self,
         permission: &crate::ids::PermissionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&permissions::ops::DELETE)
             .param("permission", permission)
@@ -173,7 +173,7 @@ impl Permissions {
         permission: &crate::ids::PermissionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<permissions::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&permissions::ops::GET)
             .param("permission", permission)
@@ -236,7 +236,7 @@ impl Permissions {
         &self,
         permission: &crate::ids::PermissionId,
         spec: &permissions::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&permissions::ops::UPDATE)
             .param("permission", permission)
@@ -376,7 +376,7 @@ impl Privileges {
         privilege: &crate::ids::AuthorizationPrivilegeId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<privileges::Info>,
-    > + Send {
+    > {
         self.client.operation(&privileges::ops::GET).param("privilege", privilege).send()
     }
 
@@ -492,7 +492,7 @@ impl Roles {
         spec: &roles::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::RoleId>,
-    > + Send {
+    > {
         self.client.operation(&roles::ops::CREATE).param("spec", spec).send()
     }
 
@@ -521,7 +521,7 @@ impl Roles {
     pub fn delete(
         &self,
         role: &crate::ids::RoleId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&roles::ops::DELETE).param("role", role).send()
     }
 
@@ -554,7 +554,7 @@ impl Roles {
         role: &crate::ids::RoleId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<roles::Info>,
-    > + Send {
+    > {
         self.client.operation(&roles::ops::GET).param("role", role).send()
     }
 
@@ -614,7 +614,7 @@ impl Roles {
         &self,
         role: &crate::ids::RoleId,
         spec: &roles::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&roles::ops::UPDATE)
             .param("role", role)

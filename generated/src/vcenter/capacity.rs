@@ -65,7 +65,7 @@ impl Usage {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<usage::Info>,
-    > + Send {
+    > {
         self.client.operation(&usage::ops::GET).send()
     }
 }

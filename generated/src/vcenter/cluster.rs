@@ -98,7 +98,7 @@ impl EvcMode {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&evc_mode::ops::CHECK_ADD_HOST_EVC_TASK)
             .param("cluster", cluster)
@@ -163,7 +163,7 @@ impl EvcMode {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&evc_mode::ops::CHECK_SET_TASK)
             .param("cluster", cluster)
@@ -224,7 +224,7 @@ impl EvcMode {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<evc_mode::Info>,
-    > + Send {
+    > {
         self.client.operation(&evc_mode::ops::GET).param("cluster", cluster).send()
     }
 
@@ -264,7 +264,7 @@ impl EvcMode {
         set_spec: &evc_mode::SetSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&evc_mode::ops::SET_TASK)
             .param("cluster", cluster)
@@ -456,7 +456,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

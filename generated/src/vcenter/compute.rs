@@ -103,7 +103,7 @@ impl Policies {
         spec: &serde_json::Value,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::PolicyId>,
-    > + Send {
+    > {
         self.client.operation(&policies::ops::CREATE).param("spec", spec).send()
     }
 
@@ -140,7 +140,7 @@ impl Policies {
         spec: &policies::CreateTagsAndPoliciesSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policies::CreateResult>,
-    > + Send {
+    > {
         self.client
             .operation(&policies::ops::CREATE_TAGS_AND_POLICIES)
             .param("spec", spec)
@@ -173,7 +173,7 @@ impl Policies {
     pub fn delete(
         &self,
         policy: &crate::ids::PolicyId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&policies::ops::DELETE).param("policy", policy).send()
     }
 
@@ -208,7 +208,7 @@ impl Policies {
         spec: &policies::DeleteTagsAndPoliciesSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policies::DeleteResult>,
-    > + Send {
+    > {
         self.client
             .operation(&policies::ops::DELETE_TAGS_AND_POLICIES)
             .param("spec", spec)
@@ -247,7 +247,7 @@ impl Policies {
         policy: &crate::ids::PolicyId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<serde_json::Value>,
-    > + Send {
+    > {
         self.client.operation(&policies::ops::GET).param("policy", policy).send()
     }
 
@@ -277,7 +277,7 @@ impl Policies {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<policies::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&policies::ops::LIST).send()
     }
 
@@ -316,7 +316,7 @@ impl Policies {
         &self,
         policy: &crate::ids::PolicyId,
         spec: &policies::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&policies::ops::UPDATE)
             .param("policy", policy)

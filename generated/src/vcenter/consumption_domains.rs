@@ -91,7 +91,7 @@ impl Zones {
         spec: &zones::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ZoneId>,
-    > + Send {
+    > {
         self.client.operation(&zones::ops::CREATE).param("spec", spec).send()
     }
 
@@ -124,7 +124,7 @@ impl Zones {
     pub fn delete(
         &self,
         zone: &crate::ids::ZoneId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&zones::ops::DELETE).param("zone", zone).send()
     }
 
@@ -162,7 +162,7 @@ impl Zones {
         zone: &crate::ids::ZoneId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<zones::Info>,
-    > + Send {
+    > {
         self.client.operation(&zones::ops::GET).param("zone", zone).send()
     }
 

@@ -90,7 +90,7 @@ impl DeleteRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }
@@ -275,7 +275,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -78,7 +78,7 @@ impl DefaultPolicy {
         datastore: &crate::ids::DatastoreId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Option<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&default_policy::ops::GET)
             .param("datastore", datastore)
@@ -291,7 +291,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -94,7 +94,7 @@ impl ImportHistory {
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&import_history::ops::CANCEL).send()
     }
 
@@ -122,7 +122,7 @@ impl ImportHistory {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<import_history::Info>,
-    > + Send {
+    > {
         self.client.operation(&import_history::ops::GET).send()
     }
 
@@ -146,7 +146,7 @@ impl ImportHistory {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn pause(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&import_history::ops::PAUSE).send()
     }
 
@@ -170,7 +170,7 @@ impl ImportHistory {
     /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub fn resume(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&import_history::ops::RESUME).send()
     }
 
@@ -265,7 +265,7 @@ impl Install {
     /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&install::ops::CANCEL).send()
     }
 
@@ -300,9 +300,7 @@ impl Install {
     pub fn check(
         &self,
         spec: &install::InstallSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<CheckInfo>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<CheckInfo>> {
         self.client.operation(&install::ops::CHECK).param("spec", spec).send()
     }
 
@@ -329,7 +327,7 @@ impl Install {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<install::InstallSpec>,
-    > + Send {
+    > {
         self.client.operation(&install::ops::GET).send()
     }
 
@@ -360,7 +358,7 @@ impl Install {
     pub fn start(
         &self,
         spec: &install::InstallSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&install::ops::START).param("spec", spec).send()
     }
 }
@@ -428,7 +426,7 @@ impl Migrate {
     #[deprecated(note = "since vSphere API 8.0.3.0")]
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&migrate::ops::CANCEL).send()
     }
 
@@ -464,9 +462,7 @@ impl Migrate {
     pub fn check(
         &self,
         spec: &migrate::MigrateSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<CheckInfo>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<CheckInfo>> {
         self.client.operation(&migrate::ops::CHECK).param("spec", spec).send()
     }
 
@@ -496,7 +492,7 @@ impl Migrate {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<migrate::MigrateSpec>,
-    > + Send {
+    > {
         self.client.operation(&migrate::ops::GET).send()
     }
 
@@ -528,7 +524,7 @@ impl Migrate {
     pub fn start(
         &self,
         spec: &migrate::MigrateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&migrate::ops::START).param("spec", spec).send()
     }
 }
@@ -590,7 +586,7 @@ impl Question {
     pub fn answer(
         &self,
         spec: &question::AnswerSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&question::ops::ANSWER).param("spec", spec).send()
     }
 
@@ -618,7 +614,7 @@ impl Question {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<question::Info>,
-    > + Send {
+    > {
         self.client.operation(&question::ops::GET).send()
     }
 }
@@ -679,9 +675,7 @@ impl Size {
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of this call.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<InfoStruct>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<InfoStruct>> {
         self.client.operation(&size::ops::GET).send()
     }
 
@@ -710,7 +704,7 @@ impl Size {
     pub fn update(
         &self,
         spec: &size::Spec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&size::ops::UPDATE).param("spec", spec).send()
     }
 }
@@ -776,7 +770,7 @@ impl Upgrade {
     #[deprecated(note = "since vSphere API 9.0.0.0")]
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&upgrade::ops::CANCEL).send()
     }
 
@@ -812,9 +806,7 @@ impl Upgrade {
     pub fn check(
         &self,
         spec: &upgrade::UpgradeSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<CheckInfo>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<CheckInfo>> {
         self.client.operation(&upgrade::ops::CHECK).param("spec", spec).send()
     }
 
@@ -842,7 +834,7 @@ impl Upgrade {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<upgrade::UpgradeSpec>,
-    > + Send {
+    > {
         self.client.operation(&upgrade::ops::GET).send()
     }
 
@@ -874,7 +866,7 @@ impl Upgrade {
     pub fn start(
         &self,
         spec: &upgrade::UpgradeSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&upgrade::ops::START).param("spec", spec).send()
     }
 }

@@ -87,7 +87,7 @@ impl ConfigOptionDescriptors {
         params: &config_option_descriptors::ListParams,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<config_option_descriptors::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&config_option_descriptors::ops::LIST)
             .param("params", params)
@@ -161,7 +161,7 @@ impl ConfigOptions {
         params: &config_options::GetParams,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<config_options::Info>,
-    > + Send {
+    > {
         self.client.operation(&config_options::ops::GET).param("params", params).send()
     }
 }
@@ -234,7 +234,7 @@ impl ConfigTargets {
         params: &config_targets::GetParams,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<config_targets::Info>,
-    > + Send {
+    > {
         self.client.operation(&config_targets::ops::GET).param("params", params).send()
     }
 }

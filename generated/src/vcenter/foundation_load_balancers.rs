@@ -100,7 +100,7 @@ impl Nodes {
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&nodes::ops::ENTER_MAINTENANCE_MODE)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -139,7 +139,7 @@ impl Nodes {
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&nodes::ops::EXIT_MAINTENANCE_MODE)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -183,7 +183,7 @@ impl Nodes {
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<nodes::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&nodes::ops::GET)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -225,7 +225,7 @@ impl Nodes {
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<nodes::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&nodes::ops::LIST)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -263,7 +263,7 @@ impl Nodes {
         &self,
         foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         node_id: &crate::ids::FoundationLoadBalancerNodeId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&nodes::ops::REDEPLOY)
             .param("foundation_load_balancer", foundation_load_balancer)
@@ -893,9 +893,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

@@ -112,7 +112,7 @@ impl CustomizationSpecs {
         spec: &customization_specs::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::CustomizationSpecId>,
-    > + Send {
+    > {
         self.client
             .operation(&customization_specs::ops::CREATE)
             .param("spec", spec)
@@ -147,7 +147,7 @@ impl CustomizationSpecs {
     pub fn delete(
         &self,
         name: &crate::ids::CustomizationSpecId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&customization_specs::ops::DELETE)
             .param("name", name)
@@ -189,9 +189,7 @@ impl CustomizationSpecs {
         &self,
         name: &crate::ids::CustomizationSpecId,
         format: &customization_specs::Format,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&customization_specs::ops::EXPORT)
             .param("name", name)
@@ -233,7 +231,7 @@ impl CustomizationSpecs {
         name: &crate::ids::CustomizationSpecId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<customization_specs::Info>,
-    > + Send {
+    > {
         self.client.operation(&customization_specs::ops::GET).param("name", name).send()
     }
 
@@ -271,7 +269,7 @@ impl CustomizationSpecs {
         customization_spec: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<customization_specs::CreateSpec>,
-    > + Send {
+    > {
         self.client
             .operation(&customization_specs::ops::IMPORT_SPECIFICATION)
             .param("customization_spec", customization_spec)
@@ -347,7 +345,7 @@ impl CustomizationSpecs {
         &self,
         name: &crate::ids::CustomizationSpecId,
         spec: &customization_specs::Spec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&customization_specs::ops::SET)
             .param("name", name)

@@ -91,7 +91,7 @@ impl Links {
         spec: &links::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::LinksId>,
-    > + Send {
+    > {
         self.client.operation(&links::ops::CREATE).param("spec", spec).send()
     }
 
@@ -120,7 +120,7 @@ impl Links {
     pub fn delete(
         &self,
         link: &crate::ids::LinksId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&links::ops::DELETE).param("link", link).send()
     }
 
@@ -194,7 +194,7 @@ impl Links {
         link: &crate::ids::LinksId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<links::Info>,
-    > + Send {
+    > {
         self.client.operation(&links::ops::GET).param("link", link).send()
     }
 
@@ -218,7 +218,7 @@ impl Links {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<links::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&links::ops::LIST).send()
     }
 }

@@ -91,7 +91,7 @@ impl Providers {
         spec: &providers::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ProvidersId>,
-    > + Send {
+    > {
         self.client.operation(&providers::ops::CREATE).param("spec", spec).send()
     }
 
@@ -121,7 +121,7 @@ impl Providers {
     pub fn delete(
         &self,
         provider: &crate::ids::ProvidersId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&providers::ops::DELETE).param("provider", provider).send()
     }
 
@@ -157,7 +157,7 @@ impl Providers {
         provider: &crate::ids::ProvidersId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<providers::Info>,
-    > + Send {
+    > {
         self.client.operation(&providers::ops::GET).param("provider", provider).send()
     }
 
@@ -187,7 +187,7 @@ impl Providers {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<providers::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&providers::ops::LIST).send()
     }
 
@@ -220,7 +220,7 @@ impl Providers {
         &self,
         provider: &crate::ids::ProvidersId,
         spec: &providers::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&providers::ops::UPDATE)
             .param("provider", provider)

@@ -68,7 +68,7 @@ impl Datastore {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, Option<datastore::Info>>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&datastore::ops::FIND)
             .param("datastores", datastores)
@@ -130,7 +130,7 @@ impl Network {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, Option<network::Info>>,
         >,
-    > + Send {
+    > {
         self.client.operation(&network::ops::FIND).param("networks", networks).send()
     }
 }

@@ -74,7 +74,7 @@ impl Image {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::CdromId>,
-    > + Send {
+    > {
         self.client
             .operation(&image::ops::MOUNT)
             .param("library_item", library_item)
@@ -104,7 +104,7 @@ impl Image {
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&image::ops::UNMOUNT)
             .param("vm", vm)

@@ -80,7 +80,7 @@ impl Reports {
         report: &crate::ids::ReportId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<reports::Location>,
-    > + Send {
+    > {
         self.client.operation(&reports::ops::GET).param("report", report).send()
     }
 }

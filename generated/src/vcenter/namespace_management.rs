@@ -182,7 +182,7 @@ impl ClusterAvailableVersions {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<cluster_available_versions::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&cluster_available_versions::ops::LIST).send()
     }
 }
@@ -341,7 +341,7 @@ impl ClusterSizeInfo {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<SizingHint, cluster_size_info::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&cluster_size_info::ops::GET).send()
     }
 }
@@ -431,7 +431,7 @@ impl Clusters {
     pub fn disable(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&clusters::ops::DISABLE).param("cluster", cluster).send()
     }
 
@@ -472,7 +472,7 @@ impl Clusters {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::EnableSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&clusters::ops::ENABLE)
             .param("cluster", cluster)
@@ -515,7 +515,7 @@ impl Clusters {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<clusters::Info>,
-    > + Send {
+    > {
         self.client.operation(&clusters::ops::GET).param("cluster", cluster).send()
     }
 
@@ -550,7 +550,7 @@ impl Clusters {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<clusters::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&clusters::ops::LIST).send()
     }
 
@@ -586,7 +586,7 @@ impl Clusters {
     pub fn rotate_password(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&clusters::ops::ROTATE_PASSWORD)
             .param("cluster", cluster)
@@ -626,7 +626,7 @@ impl Clusters {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&clusters::ops::SET)
             .param("cluster", cluster)
@@ -667,7 +667,7 @@ impl Clusters {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&clusters::ops::UPDATE)
             .param("cluster", cluster)
@@ -896,7 +896,7 @@ impl HostsConfig {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<hosts_config::Info>,
-    > + Send {
+    > {
         self.client.operation(&hosts_config::ops::GET).send()
     }
 }
@@ -978,7 +978,7 @@ impl InfrastructurePolicies {
     pub fn create(
         &self,
         spec: &infrastructure_policies::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&infrastructure_policies::ops::CREATE)
             .param("spec", spec)
@@ -1013,7 +1013,7 @@ impl InfrastructurePolicies {
     pub fn delete(
         &self,
         policy: &crate::ids::InfrastructurePolicyId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&infrastructure_policies::ops::DELETE)
             .param("policy", policy)
@@ -1049,7 +1049,7 @@ impl InfrastructurePolicies {
         policy: &crate::ids::InfrastructurePolicyId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<infrastructure_policies::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&infrastructure_policies::ops::GET)
             .param("policy", policy)
@@ -1079,7 +1079,7 @@ impl InfrastructurePolicies {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<infrastructure_policies::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&infrastructure_policies::ops::LIST).send()
     }
 
@@ -1115,7 +1115,7 @@ impl InfrastructurePolicies {
         &self,
         policy: &crate::ids::InfrastructurePolicyId,
         spec: &infrastructure_policies::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&infrastructure_policies::ops::SET)
             .param("policy", policy)
@@ -1202,7 +1202,7 @@ impl LoadBalancers {
         id: &crate::ids::LoadBalancerConfigId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<load_balancers::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&load_balancers::ops::GET)
             .param("cluster", cluster)
@@ -1245,7 +1245,7 @@ impl LoadBalancers {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<load_balancers::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&load_balancers::ops::LIST)
             .param("cluster", cluster)
@@ -1287,7 +1287,7 @@ impl LoadBalancers {
         cluster: &crate::ids::ClusterComputeResourceId,
         id: &crate::ids::LoadBalancerConfigId,
         spec: &load_balancers::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&load_balancers::ops::SET)
             .param("cluster", cluster)
@@ -1333,7 +1333,7 @@ impl LoadBalancers {
         cluster: &crate::ids::ClusterComputeResourceId,
         id: &crate::ids::LoadBalancerConfigId,
         spec: &load_balancers::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&load_balancers::ops::UPDATE)
             .param("cluster", cluster)
@@ -1408,7 +1408,7 @@ impl NamespaceResourceOptions {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<namespace_resource_options::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&namespace_resource_options::ops::GET)
             .param("cluster", cluster)
@@ -1501,7 +1501,7 @@ impl Networks {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &networks::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::CREATE)
             .param("cluster", cluster)
@@ -1540,7 +1540,7 @@ impl Networks {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::DELETE)
             .param("cluster", cluster)
@@ -1584,7 +1584,7 @@ impl Networks {
         network: &crate::ids::NamespaceManagementNetworkId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<networks::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&networks::ops::GET)
             .param("cluster", cluster)
@@ -1626,7 +1626,7 @@ impl Networks {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<networks::Info>>,
-    > + Send {
+    > {
         self.client.operation(&networks::ops::LIST).param("cluster", cluster).send()
     }
 
@@ -1665,7 +1665,7 @@ impl Networks {
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::SET)
             .param("cluster", cluster)
@@ -1709,7 +1709,7 @@ impl Networks {
         cluster: &crate::ids::ClusterComputeResourceId,
         network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::UPDATE)
             .param("cluster", cluster)
@@ -1805,7 +1805,7 @@ impl SupervisorServices {
     pub fn activate(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::ACTIVATE)
             .param("supervisor_service", supervisor_service)
@@ -1846,7 +1846,7 @@ impl SupervisorServices {
         spec: &supervisor_services::ContentCheckSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<supervisor_services::CheckResult>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_services::ops::CHECK_CONTENT)
             .param("spec", spec)
@@ -1882,7 +1882,7 @@ impl SupervisorServices {
     pub fn create(
         &self,
         spec: &supervisor_services::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::CREATE)
             .param("spec", spec)
@@ -1918,7 +1918,7 @@ impl SupervisorServices {
     pub fn deactivate(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::DEACTIVATE)
             .param("supervisor_service", supervisor_service)
@@ -1954,7 +1954,7 @@ impl SupervisorServices {
     pub fn delete(
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::DELETE)
             .param("supervisor_service", supervisor_service)
@@ -1995,7 +1995,7 @@ impl SupervisorServices {
         supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<supervisor_services::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_services::ops::GET)
             .param("supervisor_service", supervisor_service)
@@ -2030,7 +2030,7 @@ impl SupervisorServices {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<supervisor_services::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&supervisor_services::ops::LIST).send()
     }
 
@@ -2065,7 +2065,7 @@ impl SupervisorServices {
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::UPDATE)
             .param("supervisor_service", supervisor_service)
@@ -2145,7 +2145,7 @@ impl Supervisors {
     pub fn delete(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisors::ops::DELETE)
             .param("supervisor", supervisor)
@@ -2194,7 +2194,7 @@ impl Supervisors {
         spec: &supervisors::EnableOnComputeClusterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::SupervisorId>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisors::ops::ENABLE_ON_COMPUTE_CLUSTER)
             .param("cluster", cluster)
@@ -2238,7 +2238,7 @@ impl Supervisors {
         spec: &supervisors::EnableOnZonesSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::SupervisorId>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisors::ops::ENABLE_ON_ZONES)
             .param("spec", spec)
@@ -2322,7 +2322,7 @@ impl SupportBundle {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<support_bundle::Location>,
-    > + Send {
+    > {
         self.client
             .operation(&support_bundle::ops::CREATE)
             .param("cluster", cluster)
@@ -2407,7 +2407,7 @@ impl VirtualMachineClasses {
     pub fn create(
         &self,
         spec: &virtual_machine_classes::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&virtual_machine_classes::ops::CREATE)
             .param("spec", spec)
@@ -2444,7 +2444,7 @@ impl VirtualMachineClasses {
     pub fn delete(
         &self,
         vm_class: &crate::ids::VirtualMachineClassId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&virtual_machine_classes::ops::DELETE)
             .param("vm_class", vm_class)
@@ -2485,7 +2485,7 @@ impl VirtualMachineClasses {
         vm_class: &crate::ids::VirtualMachineClassId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<virtual_machine_classes::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&virtual_machine_classes::ops::GET)
             .param("vm_class", vm_class)
@@ -2520,7 +2520,7 @@ impl VirtualMachineClasses {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<virtual_machine_classes::Info>>,
-    > + Send {
+    > {
         self.client.operation(&virtual_machine_classes::ops::LIST).send()
     }
 
@@ -2557,7 +2557,7 @@ impl VirtualMachineClasses {
         &self,
         vm_class: &crate::ids::VirtualMachineClassId,
         spec: &virtual_machine_classes::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&virtual_machine_classes::ops::UPDATE)
             .param("vm_class", vm_class)

@@ -101,7 +101,7 @@ impl Access {
     pub fn create(
         &self,
         args: &access::CreateArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&access::ops::CREATE)
             .param("namespace", &args.namespace)
@@ -147,7 +147,7 @@ impl Access {
     pub fn delete(
         &self,
         args: &access::DeleteArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&access::ops::DELETE)
             .param("namespace", &args.namespace)
@@ -197,7 +197,7 @@ impl Access {
         args: &access::GetArgs,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<access::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&access::ops::GET)
             .param("namespace", &args.namespace)
@@ -244,7 +244,7 @@ impl Access {
     pub fn set(
         &self,
         args: &access::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&access::ops::SET)
             .param("namespace", &args.namespace)
@@ -355,7 +355,7 @@ impl Instances {
     pub fn create(
         &self,
         spec: &instances::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&instances::ops::CREATE).param("spec", spec).send()
     }
 
@@ -391,7 +391,7 @@ impl Instances {
     pub fn create_v2(
         &self,
         spec: &instances::CreateSpecV2,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&instances::ops::CREATE_V2).param("spec", spec).send()
     }
 
@@ -424,7 +424,7 @@ impl Instances {
     pub fn delete(
         &self,
         namespace: &crate::ids::InstanceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&instances::ops::DELETE)
             .param("namespace", namespace)
@@ -465,7 +465,7 @@ impl Instances {
         namespace: &crate::ids::InstanceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<instances::Info>,
-    > + Send {
+    > {
         self.client.operation(&instances::ops::GET).param("namespace", namespace).send()
     }
 
@@ -503,7 +503,7 @@ impl Instances {
         namespace: &crate::ids::InstanceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<instances::InfoV2>,
-    > + Send {
+    > {
         self.client
             .operation(&instances::ops::GET_V2)
             .param("namespace", namespace)
@@ -538,7 +538,7 @@ impl Instances {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<instances::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&instances::ops::LIST).send()
     }
 
@@ -570,7 +570,7 @@ impl Instances {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<instances::SummaryV2>>,
-    > + Send {
+    > {
         self.client.operation(&instances::ops::LIST_V2).send()
     }
 
@@ -625,7 +625,7 @@ impl Instances {
         spec: &instances::RegisterVmSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&instances::ops::REGISTER_VM)
             .param("namespace", namespace)
@@ -666,7 +666,7 @@ impl Instances {
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &instances::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&instances::ops::SET)
             .param("namespace", namespace)
@@ -707,7 +707,7 @@ impl Instances {
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &instances::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&instances::ops::UPDATE)
             .param("namespace", namespace)
@@ -793,7 +793,7 @@ impl NamespaceSelfService {
     pub fn activate(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_self_service::ops::ACTIVATE)
             .param("cluster", cluster)
@@ -831,7 +831,7 @@ impl NamespaceSelfService {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &namespace_self_service::ActivateTemplateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_self_service::ops::ACTIVATE_WITH_TEMPLATE)
             .param("cluster", cluster)
@@ -869,7 +869,7 @@ impl NamespaceSelfService {
     pub fn deactivate(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_self_service::ops::DEACTIVATE)
             .param("cluster", cluster)
@@ -911,7 +911,7 @@ impl NamespaceSelfService {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<namespace_self_service::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&namespace_self_service::ops::GET)
             .param("cluster", cluster)
@@ -947,7 +947,7 @@ impl NamespaceSelfService {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<namespace_self_service::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&namespace_self_service::ops::LIST).send()
     }
 }
@@ -1045,7 +1045,7 @@ impl NamespaceTemplates {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &namespace_templates::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_templates::ops::CREATE)
             .param("cluster", cluster)
@@ -1083,7 +1083,7 @@ impl NamespaceTemplates {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &namespace_templates::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_templates::ops::CREATE_V2)
             .param("supervisor", supervisor)
@@ -1128,7 +1128,7 @@ impl NamespaceTemplates {
         template: &crate::ids::NamespaceTemplateId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<namespace_templates::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&namespace_templates::ops::GET)
             .param("cluster", cluster)
@@ -1173,7 +1173,7 @@ impl NamespaceTemplates {
         template: &crate::ids::NamespaceTemplateId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<namespace_templates::InfoV2>,
-    > + Send {
+    > {
         self.client
             .operation(&namespace_templates::ops::GET_V2)
             .param("supervisor", supervisor)
@@ -1216,7 +1216,7 @@ impl NamespaceTemplates {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<namespace_templates::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&namespace_templates::ops::LIST)
             .param("cluster", cluster)
@@ -1258,7 +1258,7 @@ impl NamespaceTemplates {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<namespace_templates::SummaryV2>>,
-    > + Send {
+    > {
         self.client
             .operation(&namespace_templates::ops::LIST_V2)
             .param("supervisor", supervisor)
@@ -1300,7 +1300,7 @@ impl NamespaceTemplates {
         cluster: &crate::ids::ClusterComputeResourceId,
         template: &crate::ids::NamespaceTemplateId,
         spec: &namespace_templates::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_templates::ops::UPDATE)
             .param("cluster", cluster)
@@ -1344,7 +1344,7 @@ impl NamespaceTemplates {
         supervisor: &crate::ids::SupervisorId,
         template: &crate::ids::NamespaceTemplateId,
         spec: &namespace_templates::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&namespace_templates::ops::UPDATE_V2)
             .param("supervisor", supervisor)

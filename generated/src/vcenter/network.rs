@@ -81,7 +81,7 @@ impl Projects {
         project: &crate::ids::NetworkProjectId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<projects::Info>,
-    > + Send {
+    > {
         self.client.operation(&projects::ops::GET).param("project", project).send()
     }
 
@@ -229,7 +229,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -68,7 +68,7 @@ impl ExportFlag {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<export_flag::Info>>,
-    > + Send {
+    > {
         self.client.operation(&export_flag::ops::LIST).send()
     }
 }
@@ -131,7 +131,7 @@ impl ImportFlag {
         rp: &crate::ids::ResourcePoolId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<import_flag::Info>>,
-    > + Send {
+    > {
         self.client.operation(&import_flag::ops::LIST).param("rp", rp).send()
     }
 }
@@ -363,7 +363,7 @@ impl LibraryItem {
         target: &library_item::DeploymentTarget,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<library_item::OvfSummary>,
-    > + Send {
+    > {
         self.client
             .operation(&library_item::ops::FILTER)
             .param("ovf_library_item_id", ovf_library_item_id)

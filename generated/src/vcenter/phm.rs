@@ -65,7 +65,7 @@ impl About {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<about::Info>,
-    > + Send {
+    > {
         self.client.operation(&about::ops::GET).send()
     }
 }
@@ -140,7 +140,7 @@ impl HardwareSupportManagers {
     pub fn create(
         &self,
         spec: &hardware_support_managers::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support_managers::ops::CREATE)
             .param("spec", spec)
@@ -171,7 +171,7 @@ impl HardwareSupportManagers {
     pub fn delete(
         &self,
         key: &crate::ids::HardwareSupportManagerId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support_managers::ops::DELETE)
             .param("key", key)
@@ -207,7 +207,7 @@ impl HardwareSupportManagers {
         key: &crate::ids::HardwareSupportManagerId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<hardware_support_managers::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_support_managers::ops::GET)
             .param("key", key)
@@ -237,7 +237,7 @@ impl HardwareSupportManagers {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<hardware_support_managers::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&hardware_support_managers::ops::LIST).send()
     }
 
@@ -268,7 +268,7 @@ impl HardwareSupportManagers {
         &self,
         key: &crate::ids::HardwareSupportManagerId,
         spec: &hardware_support_managers::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support_managers::ops::SET)
             .param("key", key)

@@ -89,7 +89,7 @@ impl Service {
         service: &crate::ids::ServicesServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<service::Info>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("service", service).send()
     }
 
@@ -117,7 +117,7 @@ impl Service {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, service::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST_DETAILS).send()
     }
 
@@ -147,7 +147,7 @@ impl Service {
     pub fn restart(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&service::ops::RESTART).param("service", service).send()
     }
 
@@ -177,7 +177,7 @@ impl Service {
     pub fn start(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&service::ops::START).param("service", service).send()
     }
 
@@ -204,7 +204,7 @@ impl Service {
     pub fn stop(
         &self,
         service: &crate::ids::ServicesServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&service::ops::STOP).param("service", service).send()
     }
 
@@ -235,7 +235,7 @@ impl Service {
         &self,
         service: &crate::ids::ServicesServiceId,
         spec: &service::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&service::ops::UPDATE)
             .param("service", service)

@@ -81,7 +81,7 @@ impl Policies {
         datastores: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policies::CompatibilityInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&policies::ops::CHECK_COMPATIBILITY)
             .param("policy", policy)

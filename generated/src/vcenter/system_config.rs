@@ -71,7 +71,7 @@ impl DeploymentType {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<deployment_type::Info>,
-    > + Send {
+    > {
         self.client.operation(&deployment_type::ops::GET).send()
     }
 
@@ -101,7 +101,7 @@ impl DeploymentType {
     pub fn reconfigure(
         &self,
         spec: &deployment_type::ReconfigureSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&deployment_type::ops::RECONFIGURE)
             .param("spec", spec)
@@ -165,7 +165,7 @@ impl PscRegistration {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<psc_registration::Info>,
-    > + Send {
+    > {
         self.client.operation(&psc_registration::ops::GET).send()
     }
 
@@ -197,7 +197,7 @@ impl PscRegistration {
     pub fn repoint(
         &self,
         spec: &crate::vcenter::deployment::RemotePscSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&psc_registration::ops::REPOINT).param("spec", spec).send()
     }
 }

@@ -109,7 +109,7 @@ impl Associations {
         spec: &associations::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<associations::UpdateResult>,
-    > + Send {
+    > {
         self.client.operation(&associations::ops::UPDATE).param("spec", spec).send()
     }
 }

@@ -93,7 +93,7 @@ impl TokenExchange {
         spec: &token_exchange::ExchangeSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<token_exchange::Info>,
-    > + Send {
+    > {
         self.client.operation(&token_exchange::ops::EXCHANGE).param("spec", spec).send()
     }
 }

@@ -79,7 +79,7 @@ impl Nodes {
         node: &crate::ids::VCenterNameId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<nodes::Info>,
-    > + Send {
+    > {
         self.client.operation(&nodes::ops::GET).param("node", node).send()
     }
 

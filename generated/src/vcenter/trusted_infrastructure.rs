@@ -76,7 +76,7 @@ impl Principal {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<principal::Info>,
-    > + Send {
+    > {
         self.client.operation(&principal::ops::GET).send()
     }
 }
@@ -153,7 +153,7 @@ impl TrustAuthorityClusters {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<trust_authority_clusters::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&trust_authority_clusters::ops::GET)
             .param("cluster", cluster)
@@ -225,7 +225,7 @@ impl TrustAuthorityClusters {
         spec: &trust_authority_clusters::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&trust_authority_clusters::ops::UPDATE_TASK)
             .param("cluster", cluster)

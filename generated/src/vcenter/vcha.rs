@@ -83,7 +83,7 @@ impl Cluster {
         spec: &cluster::DeploySpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&cluster::ops::DEPLOY_TASK).param("spec", spec).send_task()
     }
 
@@ -139,7 +139,7 @@ impl Cluster {
         planned: bool,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&cluster::ops::FAILOVER_TASK)
             .param("planned", &planned)
@@ -228,7 +228,7 @@ impl Cluster {
         spec: &cluster::UndeploySpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&cluster::ops::UNDEPLOY_TASK)
             .param("spec", spec)
@@ -320,7 +320,7 @@ impl Operations {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<operations::Info>,
-    > + Send {
+    > {
         self.client.operation(&operations::ops::GET).send()
     }
 }

@@ -129,7 +129,7 @@ impl DataSets {
         spec: &data_sets::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DataSetId>,
-    > + Send {
+    > {
         self.client
             .operation(&data_sets::ops::CREATE)
             .param("vm", vm)
@@ -229,7 +229,7 @@ impl DataSets {
         data_set: &crate::ids::DataSetId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<data_sets::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&data_sets::ops::GET)
             .param("vm", vm)
@@ -274,7 +274,7 @@ impl DataSets {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<data_sets::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&data_sets::ops::LIST).param("vm", vm).send()
     }
 
@@ -318,7 +318,7 @@ impl DataSets {
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
         spec: &data_sets::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&data_sets::ops::UPDATE)
             .param("vm", vm)
@@ -396,7 +396,7 @@ impl EvcMode {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<evc_mode::Info>,
-    > + Send {
+    > {
         self.client.operation(&evc_mode::ops::GET).param("vm", vm).send()
     }
 
@@ -436,7 +436,7 @@ impl EvcMode {
         set_spec: &evc_mode::SetSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&evc_mode::ops::SET_TASK)
             .param("vm", vm)
@@ -526,7 +526,7 @@ impl Hardware {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<hardware::Info>,
-    > + Send {
+    > {
         self.client.operation(&hardware::ops::GET).param("vm", vm).send()
     }
 
@@ -560,7 +560,7 @@ impl Hardware {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &hardware::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware::ops::UPDATE)
             .param("vm", vm)
@@ -690,7 +690,7 @@ impl LibraryItem {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<library_item::Info>,
-    > + Send {
+    > {
         self.client.operation(&library_item::ops::GET).param("vm", vm).send()
     }
 }
@@ -771,7 +771,7 @@ impl Power {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<power::Info>,
-    > + Send {
+    > {
         self.client.operation(&power::ops::GET).param("vm", vm).send()
     }
 
@@ -804,7 +804,7 @@ impl Power {
     pub fn reset(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::RESET).param("vm", vm).send()
     }
 
@@ -841,7 +841,7 @@ impl Power {
     pub fn start(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::START).param("vm", vm).send()
     }
 
@@ -874,7 +874,7 @@ impl Power {
     pub fn stop(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::STOP).param("vm", vm).send()
     }
 
@@ -908,7 +908,7 @@ impl Power {
     pub fn suspend(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::SUSPEND).param("vm", vm).send()
     }
 }
@@ -978,7 +978,7 @@ impl Tools {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tools::Info>,
-    > + Send {
+    > {
         self.client.operation(&tools::ops::GET).param("vm", vm).send()
     }
 
@@ -1008,7 +1008,7 @@ impl Tools {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &tools::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&tools::ops::UPDATE)
             .param("vm", vm)
@@ -3018,7 +3018,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

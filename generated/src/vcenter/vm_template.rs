@@ -107,7 +107,7 @@ impl LibraryItems {
         spec: &library_items::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ItemId>,
-    > + Send {
+    > {
         self.client.operation(&library_items::ops::CREATE).param("spec", spec).send()
     }
 
@@ -174,7 +174,7 @@ impl LibraryItems {
         spec: &library_items::DeploySpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
-    > + Send {
+    > {
         self.client
             .operation(&library_items::ops::DEPLOY)
             .param("template_library_item", template_library_item)
@@ -219,7 +219,7 @@ impl LibraryItems {
         template_library_item: &crate::ids::ItemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Option<library_items::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&library_items::ops::GET)
             .param("template_library_item", template_library_item)

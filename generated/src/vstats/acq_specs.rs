@@ -348,9 +348,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

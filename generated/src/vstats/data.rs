@@ -298,7 +298,7 @@ impl QueryDataPointsRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<DataPointsResult>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

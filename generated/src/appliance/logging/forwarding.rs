@@ -292,7 +292,7 @@ impl TestRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<ConnectionStatus>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

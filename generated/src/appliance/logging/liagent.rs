@@ -71,7 +71,7 @@ impl LogCollection {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<log_collection::Info>,
-    > + Send {
+    > {
         self.client.operation(&log_collection::ops::GET).send()
     }
 
@@ -105,7 +105,7 @@ impl LogCollection {
         configurations: &log_collection::SetSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<log_collection::SetResult>,
-    > + Send {
+    > {
         self.client
             .operation(&log_collection::ops::SET)
             .param("configurations", configurations)

@@ -70,7 +70,7 @@ impl Domains {
     pub fn add(
         &self,
         domain: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&domains::ops::ADD).param("domain", domain).send()
     }
 
@@ -94,7 +94,7 @@ impl Domains {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&domains::ops::LIST).send()
     }
 
@@ -117,7 +117,7 @@ impl Domains {
     pub fn set(
         &self,
         domains: &[String],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&domains::ops::SET).param("domains", domains).send()
     }
 }
@@ -175,9 +175,7 @@ impl Hostname {
     /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client.operation(&hostname::ops::GET).send()
     }
 
@@ -200,7 +198,7 @@ impl Hostname {
     pub fn set(
         &self,
         name: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&hostname::ops::SET).param("name", name).send()
     }
 
@@ -229,7 +227,7 @@ impl Hostname {
         name: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<hostname::TestStatusInfo>,
-    > + Send {
+    > {
         self.client.operation(&hostname::ops::TEST).param("name", name).send()
     }
 }
@@ -292,7 +290,7 @@ impl Servers {
     pub fn add(
         &self,
         server: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&servers::ops::ADD).param("server", server).send()
     }
 
@@ -316,7 +314,7 @@ impl Servers {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<servers::DnsServerConfig>,
-    > + Send {
+    > {
         self.client.operation(&servers::ops::GET).send()
     }
 
@@ -339,7 +337,7 @@ impl Servers {
     pub fn set(
         &self,
         config: &servers::DnsServerConfig,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&servers::ops::SET).param("config", config).send()
     }
 
@@ -368,7 +366,7 @@ impl Servers {
         servers: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<servers::TestStatusInfo>,
-    > + Send {
+    > {
         self.client.operation(&servers::ops::TEST).param("servers", servers).send()
     }
 }

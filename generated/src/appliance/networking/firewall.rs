@@ -67,7 +67,7 @@ impl Inbound {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<inbound::Rule>>,
-    > + Send {
+    > {
         self.client.operation(&inbound::ops::GET).send()
     }
 
@@ -94,7 +94,7 @@ impl Inbound {
     pub fn set(
         &self,
         rules: &[inbound::Rule],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&inbound::ops::SET).param("rules", rules).send()
     }
 }

@@ -77,9 +77,7 @@ impl Ipv4 {
     pub fn get(
         &self,
         interface_name: &crate::ids::InterfacesId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ipv4::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ipv4::Info>> {
         self.client
             .operation(&ipv4::ops::GET)
             .param("interface_name", interface_name)
@@ -112,7 +110,7 @@ impl Ipv4 {
         &self,
         interface_name: &crate::ids::InterfacesId,
         config: &ipv4::Config,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&ipv4::ops::SET)
             .param("interface_name", interface_name)
@@ -180,9 +178,7 @@ impl Ipv6 {
     pub fn get(
         &self,
         interface_name: &crate::ids::InterfacesId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ipv6::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ipv6::Info>> {
         self.client
             .operation(&ipv6::ops::GET)
             .param("interface_name", interface_name)
@@ -214,7 +210,7 @@ impl Ipv6 {
         &self,
         interface_name: &crate::ids::InterfacesId,
         config: &ipv6::Config,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&ipv6::ops::SET)
             .param("interface_name", interface_name)

@@ -87,7 +87,7 @@ impl Job {
         id: &crate::ids::BackupJobId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<job::ReturnResult>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::CANCEL).param("id", id).send()
     }
 
@@ -117,7 +117,7 @@ impl Job {
         piece: &job::BackupRequest,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<job::BackupJobStatus>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::CREATE).param("piece", piece).send()
     }
 
@@ -147,7 +147,7 @@ impl Job {
         id: &crate::ids::BackupJobId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<job::BackupJobStatus>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::GET).param("id", id).send()
     }
 
@@ -171,7 +171,7 @@ impl Job {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::LIST).send()
     }
 }
@@ -230,7 +230,7 @@ impl Parts {
     pub fn get(
         &self,
         id: &crate::ids::PartsId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<i64>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<i64>> {
         self.client.operation(&parts::ops::GET).param("id", id).send()
     }
 
@@ -254,7 +254,7 @@ impl Parts {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<parts::Part>>,
-    > + Send {
+    > {
         self.client.operation(&parts::ops::LIST).send()
     }
 }
@@ -333,7 +333,7 @@ impl Schedules {
         &self,
         schedule: &crate::ids::ScheduleId,
         spec: &schedules::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&schedules::ops::CREATE)
             .param("schedule", schedule)
@@ -363,7 +363,7 @@ impl Schedules {
     pub fn delete(
         &self,
         schedule: &crate::ids::ScheduleId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&schedules::ops::DELETE).param("schedule", schedule).send()
     }
 
@@ -395,7 +395,7 @@ impl Schedules {
         schedule: &crate::ids::ScheduleId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<schedules::Info>,
-    > + Send {
+    > {
         self.client.operation(&schedules::ops::GET).param("schedule", schedule).send()
     }
 
@@ -423,7 +423,7 @@ impl Schedules {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, schedules::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&schedules::ops::LIST).send()
     }
 
@@ -486,7 +486,7 @@ impl Schedules {
         &self,
         schedule: &crate::ids::ScheduleId,
         spec: &schedules::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&schedules::ops::UPDATE)
             .param("schedule", schedule)
@@ -552,7 +552,7 @@ impl SystemName {
         loc_spec: &LocationSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&system_name::ops::LIST).param("loc_spec", loc_spec).send()
     }
 }

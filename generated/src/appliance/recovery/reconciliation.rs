@@ -73,9 +73,7 @@ impl Job {
     pub fn create(
         &self,
         spec: &job::CreateSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<job::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<job::Info>> {
         self.client.operation(&job::ops::CREATE).param("spec", spec).send()
     }
 
@@ -100,9 +98,7 @@ impl Job {
     /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<job::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<job::Info>> {
         self.client.operation(&job::ops::GET).send()
     }
 }

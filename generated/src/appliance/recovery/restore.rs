@@ -71,7 +71,7 @@ impl Job {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<job::ReturnResult>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::CANCEL).send()
     }
 
@@ -104,7 +104,7 @@ impl Job {
         piece: &job::RestoreRequest,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<job::RestoreJobStatus>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::CREATE).param("piece", piece).send()
     }
 
@@ -128,7 +128,7 @@ impl Job {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<job::RestoreJobStatus>,
-    > + Send {
+    > {
         self.client.operation(&job::ops::GET).send()
     }
 }

@@ -71,7 +71,7 @@ impl Options {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<options::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&options::ops::LIST).send()
     }
 }

@@ -70,7 +70,7 @@ impl GlobalFips {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<global_fips::Info>,
-    > + Send {
+    > {
         self.client.operation(&global_fips::ops::GET).send()
     }
 
@@ -98,7 +98,7 @@ impl GlobalFips {
     pub fn update(
         &self,
         spec: &global_fips::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&global_fips::ops::UPDATE).param("spec", spec).send()
     }
 }

@@ -69,9 +69,7 @@ impl Timezone {
     /// - [`Error`](crate::ErrorKind::Error): if timezone cannot be read.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client.operation(&timezone::ops::GET).send()
     }
 
@@ -97,7 +95,7 @@ impl Timezone {
     pub fn set(
         &self,
         name: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&timezone::ops::SET).param("name", name).send()
     }
 }

@@ -71,7 +71,7 @@ impl Global {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<global::Info>,
-    > + Send {
+    > {
         self.client.operation(&global::ops::GET).send()
     }
 
@@ -106,7 +106,7 @@ impl Global {
         spec: &global::SetSpecEx,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&global::ops::SET_TASK).param("spec", spec).send_task()
     }
 
@@ -199,7 +199,7 @@ impl Services {
         service: &crate::ids::ManualParametersServicesId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services::ops::DELETE_TASK)
             .param("service", service)
@@ -252,7 +252,7 @@ impl Services {
         service: &crate::ids::ManualParametersServicesId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Info>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::GET).param("service", service).send()
     }
 
@@ -280,7 +280,7 @@ impl Services {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::LIST).send()
     }
 
@@ -316,7 +316,7 @@ impl Services {
         spec: &services::SetSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services::ops::SET_TASK)
             .param("service", service)

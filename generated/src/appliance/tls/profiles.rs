@@ -75,7 +75,7 @@ impl Global {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<global::Info>,
-    > + Send {
+    > {
         self.client.operation(&global::ops::GET).send()
     }
 
@@ -107,7 +107,7 @@ impl Global {
         spec: &global::SetSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&global::ops::SET_TASK).param("spec", spec).send_task()
     }
 

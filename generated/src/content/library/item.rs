@@ -99,7 +99,7 @@ impl Changes {
         version: &crate::ids::ItemVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<changes::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&changes::ops::GET)
             .param("library_item", library_item)
@@ -141,7 +141,7 @@ impl Changes {
         library_item: &crate::ids::ItemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<changes::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&changes::ops::LIST)
             .param("library_item", library_item)
@@ -226,7 +226,7 @@ impl DownloadSession {
     pub fn cancel(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&download_session::ops::CANCEL)
             .param("download_session_id", download_session_id)
@@ -295,7 +295,7 @@ impl DownloadSession {
     pub fn delete(
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&download_session::ops::DELETE)
             .param("download_session_id", download_session_id)
@@ -326,7 +326,7 @@ impl DownloadSession {
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
         client_error_message: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&download_session::ops::FAIL)
             .param("download_session_id", download_session_id)
@@ -359,7 +359,7 @@ impl DownloadSession {
         download_session_id: &crate::ids::DownloadSessionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<DownloadSessionModel>,
-    > + Send {
+    > {
         self.client
             .operation(&download_session::ops::GET)
             .param("download_session_id", download_session_id)
@@ -487,9 +487,7 @@ impl File {
         &self,
         library_item_id: &crate::ids::ItemId,
         name: &str,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<file::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<file::Info>> {
         self.client
             .operation(&file::ops::GET)
             .param("library_item_id", library_item_id)
@@ -523,7 +521,7 @@ impl File {
         library_item_id: &crate::ids::ItemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<file::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&file::ops::LIST)
             .param("library_item_id", library_item_id)
@@ -591,7 +589,7 @@ impl Storage {
         file_name: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<storage::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&storage::ops::GET)
             .param("library_item_id", library_item_id)
@@ -624,7 +622,7 @@ impl Storage {
         library_item_id: &crate::ids::ItemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<storage::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&storage::ops::LIST)
             .param("library_item_id", library_item_id)
@@ -723,7 +721,7 @@ impl UpdateSession {
     pub fn cancel(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&update_session::ops::CANCEL)
             .param("update_session_id", update_session_id)
@@ -756,7 +754,7 @@ impl UpdateSession {
     pub fn complete(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&update_session::ops::COMPLETE)
             .param("update_session_id", update_session_id)
@@ -830,7 +828,7 @@ impl UpdateSession {
     pub fn delete(
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&update_session::ops::DELETE)
             .param("update_session_id", update_session_id)
@@ -861,7 +859,7 @@ impl UpdateSession {
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         client_error_message: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&update_session::ops::FAIL)
             .param("update_session_id", update_session_id)
@@ -894,7 +892,7 @@ impl UpdateSession {
         update_session_id: &crate::ids::UpdateSessionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<UpdateSessionModel>,
-    > + Send {
+    > {
         self.client
             .operation(&update_session::ops::GET)
             .param("update_session_id", update_session_id)
@@ -993,7 +991,7 @@ impl UpdateSession {
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         update_spec: &UpdateSessionModel,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&update_session::ops::UPDATE)
             .param("update_session_id", update_session_id)
@@ -1117,7 +1115,7 @@ impl CopyRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ItemId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -1147,7 +1145,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ItemId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -1424,7 +1422,7 @@ impl PublishRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }

@@ -34,7 +34,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::SubscriptionsId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -74,7 +74,7 @@ impl CompatibilityReleases {
         Output = vsphere_vapi_runtime::Result<
             compatibility_releases::EsxiCompatibilityReleases,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&compatibility_releases::ops::LIST)
             .param("host", host)
@@ -181,7 +181,7 @@ impl CompatibilityReport {
         Output = vsphere_vapi_runtime::Result<
             compatibility_report::CompatibilityReportResult,
         >,
-    > + Send {
+    > {
         self.client.operation(&compatibility_report::ops::GET).param("host", host).send()
     }
 }

@@ -84,7 +84,7 @@ impl InstalledComponents {
                 installed_components::InstalledComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&installed_components::ops::LIST)
             .param("host", host)

@@ -110,7 +110,7 @@ impl Configuration {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<configuration::ApplyResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&configuration::ops::APPLY_TASK)
             .param("cluster", cluster)
@@ -170,7 +170,7 @@ impl Configuration {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<configuration::ClusterCompliance>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&configuration::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
@@ -226,7 +226,7 @@ impl Configuration {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<configuration::ExportResult>,
-    > + Send {
+    > {
         self.client
             .operation(&configuration::ops::EXPORT_CONFIG)
             .param("cluster", cluster)
@@ -301,7 +301,7 @@ impl Configuration {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<configuration::ImportResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&configuration::ops::IMPORT_CONFIG_TASK)
             .param("cluster", cluster)
@@ -361,7 +361,7 @@ impl Configuration {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<configuration::ClusterPrecheckResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&configuration::ops::PRECHECK_TASK)
             .param("cluster", cluster)
@@ -421,7 +421,7 @@ impl Configuration {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<configuration::ValidationResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&configuration::ops::VALIDATE_TASK)
             .param("cluster", cluster)
@@ -514,7 +514,7 @@ impl DepotOverrides {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         depot: &depot_overrides::Depot,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&depot_overrides::ops::ADD)
             .param("cluster", cluster)
@@ -552,7 +552,7 @@ impl DepotOverrides {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<depot_overrides::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&depot_overrides::ops::GET)
             .param("cluster", cluster)
@@ -585,7 +585,7 @@ impl DepotOverrides {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         depot: &depot_overrides::Depot,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&depot_overrides::ops::REMOVE)
             .param("cluster", cluster)
@@ -665,7 +665,7 @@ impl InstalledImages {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<installed_images::InstalledImageInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&installed_images::ops::EXTRACT_TASK)
             .param("cluster", cluster)
@@ -725,7 +725,7 @@ impl InstalledImages {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<installed_images::InstalledImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&installed_images::ops::GET)
             .param("cluster", cluster)
@@ -829,7 +829,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<software::ApplyResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::APPLY_TASK)
             .param("cluster", cluster)
@@ -893,7 +893,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<software::CheckResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::CHECK_TASK)
             .param("cluster", cluster)
@@ -955,7 +955,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::EXPORT)
             .param("cluster", cluster)
@@ -993,7 +993,7 @@ impl Software {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo>,
-    > + Send {
+    > {
         self.client.operation(&software::ops::GET).param("cluster", cluster).send()
     }
 
@@ -1030,7 +1030,7 @@ impl Software {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::GET_DEFAULT_IMAGE)
             .param("cluster", cluster)
@@ -1075,7 +1075,7 @@ impl Software {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::GET_DISPLAY_NAME)
             .param("cluster", cluster)
@@ -1113,7 +1113,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::SCAN_TASK)
             .param("cluster", cluster)
@@ -1175,7 +1175,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<software::StageResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::STAGE_TASK)
             .param("cluster", cluster)

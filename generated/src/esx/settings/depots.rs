@@ -107,7 +107,7 @@ impl Offline {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<offline::CreateResult>,
         >,
-    > + Send {
+    > {
         self.client.operation(&offline::ops::CREATE_TASK).param("spec", spec).send_task()
     }
 
@@ -164,7 +164,7 @@ impl Offline {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<offline::DepotExtractInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&offline::ops::CREATE_FROM_HOST_TASK)
             .param("spec", spec)
@@ -274,7 +274,7 @@ impl Offline {
         depot: &crate::ids::OfflineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<offline::Info>,
-    > + Send {
+    > {
         self.client.operation(&offline::ops::GET).param("depot", depot).send()
     }
 
@@ -304,7 +304,7 @@ impl Offline {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, offline::Summary>,
         >,
-    > + Send {
+    > {
         self.client.operation(&offline::ops::LIST).send()
     }
 }
@@ -397,7 +397,7 @@ impl Online {
         spec: &online::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::OnlineId>,
-    > + Send {
+    > {
         self.client.operation(&online::ops::CREATE).param("spec", spec).send()
     }
 
@@ -540,7 +540,7 @@ impl Online {
         depot: &crate::ids::OnlineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<online::Info>,
-    > + Send {
+    > {
         self.client.operation(&online::ops::GET).param("depot", depot).send()
     }
 
@@ -570,7 +570,7 @@ impl Online {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, online::Summary>,
         >,
-    > + Send {
+    > {
         self.client.operation(&online::ops::LIST).send()
     }
 
@@ -601,7 +601,7 @@ impl Online {
         &self,
         depot: &crate::ids::OnlineId,
         spec: &online::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&online::ops::UPDATE)
             .param("depot", depot)
@@ -667,7 +667,7 @@ impl SyncSchedule {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<sync_schedule::Spec>,
-    > + Send {
+    > {
         self.client.operation(&sync_schedule::ops::GET).send()
     }
 
@@ -765,7 +765,7 @@ impl Umds {
     /// - [`Error`](crate::ErrorKind::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data field of [`ErrorKind::Error`](crate::ErrorKind::Error) will be the DeleteResult structure that lists all the errors encountered.
     pub fn delete(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&umds::ops::DELETE).send()
     }
 
@@ -781,7 +781,7 @@ impl Umds {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&umds::ops::DELETE_TASK).send_task()
     }
 
@@ -821,9 +821,7 @@ impl Umds {
     /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<umds::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<umds::Info>> {
         self.client.operation(&umds::ops::GET).send()
     }
 
@@ -851,7 +849,7 @@ impl Umds {
     pub fn set(
         &self,
         spec: &umds::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&umds::ops::SET).param("spec", spec).send()
     }
 
@@ -879,7 +877,7 @@ impl Umds {
     pub fn update(
         &self,
         spec: &umds::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&umds::ops::UPDATE).param("spec", spec).send()
     }
 }
@@ -2195,7 +2193,7 @@ impl SyncTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

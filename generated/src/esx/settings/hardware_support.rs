@@ -65,7 +65,7 @@ impl Managers {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<managers::HardwareSupportManagerInfo>>,
-    > + Send {
+    > {
         self.client.operation(&managers::ops::LIST).send()
     }
 }

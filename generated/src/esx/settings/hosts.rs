@@ -77,7 +77,7 @@ impl Configuration {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<configuration::ExtractResult>,
-    > + Send {
+    > {
         self.client.operation(&configuration::ops::EXTRACT).param("host", host).send()
     }
 }
@@ -150,7 +150,7 @@ impl DepotOverrides {
         &self,
         host: &crate::ids::HostSystemId,
         depot: &depot_overrides::Depot,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&depot_overrides::ops::ADD)
             .param("host", host)
@@ -189,7 +189,7 @@ impl DepotOverrides {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<depot_overrides::Info>,
-    > + Send {
+    > {
         self.client.operation(&depot_overrides::ops::GET).param("host", host).send()
     }
 
@@ -220,7 +220,7 @@ impl DepotOverrides {
         &self,
         host: &crate::ids::HostSystemId,
         depot: &depot_overrides::Depot,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&depot_overrides::ops::REMOVE)
             .param("host", host)
@@ -322,7 +322,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<software::ApplyResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::APPLY_TASK)
             .param("host", host)
@@ -387,7 +387,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<software::CheckResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::CHECK_TASK)
             .param("host", host)
@@ -450,7 +450,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::EXPORT)
             .param("host", host)
@@ -489,7 +489,7 @@ impl Software {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo>,
-    > + Send {
+    > {
         self.client.operation(&software::ops::GET).param("host", host).send()
     }
 
@@ -531,7 +531,7 @@ impl Software {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::GET_DISPLAY_NAME)
             .param("host", host)
@@ -570,7 +570,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
         >,
-    > + Send {
+    > {
         self.client.operation(&software::ops::SCAN_TASK).param("host", host).send_task()
     }
 
@@ -630,7 +630,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<software::StageResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::STAGE_TASK)
             .param("host", host)

@@ -104,7 +104,7 @@ impl Software {
         spec: &software::CheckSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::CheckResult>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::CHECK_REPOSITORY)
             .param("spec", spec)
@@ -149,7 +149,7 @@ impl Software {
         spec: &software::CopySpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::COPY)
             .param("software_spec", software_spec)
@@ -187,7 +187,7 @@ impl Software {
     pub fn delete(
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&software::ops::DELETE)
             .param("software_spec", software_spec)
@@ -233,7 +233,7 @@ impl Software {
         spec: &software::EditSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::EDIT)
             .param("software_spec", software_spec)
@@ -280,7 +280,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::EXPORT)
             .param("software_spec", software_spec)
@@ -323,7 +323,7 @@ impl Software {
         software_spec: &crate::ids::SoftwareSpecId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::GET)
             .param("software_spec", software_spec)
@@ -394,7 +394,7 @@ impl Software {
         &self,
         software_spec: &crate::ids::SoftwareSpecId,
         spec: &software::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&software::ops::UPDATE)
             .param("software_spec", software_spec)

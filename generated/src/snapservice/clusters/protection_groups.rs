@@ -94,7 +94,7 @@ impl Snapshots {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<snapshots::CreateResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&snapshots::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -149,7 +149,7 @@ impl Snapshots {
         cluster: &crate::ids::ClusterComputeResourceId,
         pg: &crate::ids::ProtectionGroupId,
         snapshot: &crate::ids::ProtectionGroupSnapshotId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&snapshots::ops::DELETE)
             .param("cluster", cluster)
@@ -191,7 +191,7 @@ impl Snapshots {
         snapshot: &crate::ids::ProtectionGroupSnapshotId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<snapshots::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&snapshots::ops::GET)
             .param("cluster", cluster)
@@ -323,7 +323,7 @@ impl DeleteTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 
@@ -501,9 +501,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

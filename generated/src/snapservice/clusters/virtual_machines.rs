@@ -83,7 +83,7 @@ impl Snapshots {
         snapshot: &crate::ids::VmSnapshotId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<snapshots::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&snapshots::ops::GET)
             .param("cluster", cluster)
@@ -554,9 +554,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

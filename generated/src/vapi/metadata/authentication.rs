@@ -85,9 +85,7 @@ impl Component {
     pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
@@ -121,7 +119,7 @@ impl Component {
         component_id: &crate::ids::VapiComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ComponentData>,
-    > + Send {
+    > {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
@@ -142,7 +140,7 @@ impl Component {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&component::ops::LIST).send()
     }
 }
@@ -207,7 +205,7 @@ impl Package {
         package_id: &crate::ids::VapiPackageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<PackageInfo>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
@@ -225,7 +223,7 @@ impl Package {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::LIST).send()
     }
 }
@@ -290,7 +288,7 @@ impl Service {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ServiceInfo>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
@@ -308,7 +306,7 @@ impl Service {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST).send()
     }
 }
@@ -397,7 +395,7 @@ impl Source {
         &self,
         source_id: &crate::ids::AuthenticationSourceId,
         spec: &source::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
@@ -424,7 +422,7 @@ impl Source {
     pub fn delete(
         &self,
         source_id: &crate::ids::AuthenticationSourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
@@ -477,7 +475,7 @@ impl Source {
         source_id: &crate::ids::AuthenticationSourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<source::Info>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
@@ -495,7 +493,7 @@ impl Source {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::LIST).send()
     }
 

@@ -65,9 +65,7 @@ impl Command {
     /// - `/rest`: `POST /rest/com/vmware/vapi/metadata/cli/command?~action=fingerprint`
     pub fn fingerprint(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client.operation(&command::ops::FINGERPRINT).send()
     }
 
@@ -96,7 +94,7 @@ impl Command {
         identity: &command::Identity,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<command::Info>,
-    > + Send {
+    > {
         self.client.operation(&command::ops::GET).param("identity", identity).send()
     }
 
@@ -174,9 +172,7 @@ impl Namespace {
     /// - `/rest`: `POST /rest/com/vmware/vapi/metadata/cli/namespace?~action=fingerprint`
     pub fn fingerprint(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client.operation(&namespace::ops::FINGERPRINT).send()
     }
 
@@ -205,7 +201,7 @@ impl Namespace {
         identity: &namespace::Identity,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<namespace::Info>,
-    > + Send {
+    > {
         self.client.operation(&namespace::ops::GET).param("identity", identity).send()
     }
 
@@ -223,7 +219,7 @@ impl Namespace {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<namespace::Identity>>,
-    > + Send {
+    > {
         self.client.operation(&namespace::ops::LIST).send()
     }
 }
@@ -310,7 +306,7 @@ impl Source {
         &self,
         source_id: &crate::ids::MetadataSourceId,
         spec: &source::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
@@ -337,7 +333,7 @@ impl Source {
     pub fn delete(
         &self,
         source_id: &crate::ids::MetadataSourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
@@ -390,7 +386,7 @@ impl Source {
         source_id: &crate::ids::MetadataSourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<source::Info>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
@@ -408,7 +404,7 @@ impl Source {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::LIST).send()
     }
 

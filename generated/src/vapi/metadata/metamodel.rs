@@ -112,9 +112,7 @@ impl Component {
     pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
@@ -148,7 +146,7 @@ impl Component {
         component_id: &crate::ids::VapiComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ComponentData>,
-    > + Send {
+    > {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
@@ -169,7 +167,7 @@ impl Component {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&component::ops::LIST).send()
     }
 }
@@ -236,7 +234,7 @@ impl Enumeration {
         enumeration_id: &crate::ids::EnumerationId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<EnumerationInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&enumeration::ops::GET)
             .param("enumeration_id", enumeration_id)
@@ -257,7 +255,7 @@ impl Enumeration {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&enumeration::ops::LIST).send()
     }
 }
@@ -375,7 +373,7 @@ impl Package {
         package_id: &crate::ids::VapiPackageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<PackageInfo>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
@@ -393,7 +391,7 @@ impl Package {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::LIST).send()
     }
 }
@@ -443,7 +441,7 @@ impl Resource {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&resource::ops::LIST).send()
     }
 }
@@ -510,7 +508,7 @@ impl Service {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ServiceInfo>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
@@ -530,7 +528,7 @@ impl Service {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST).send()
     }
 }
@@ -619,7 +617,7 @@ impl Source {
         &self,
         source_id: &crate::ids::MetamodelSourceId,
         spec: &source::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
@@ -646,7 +644,7 @@ impl Source {
     pub fn delete(
         &self,
         source_id: &crate::ids::MetamodelSourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
@@ -699,7 +697,7 @@ impl Source {
         source_id: &crate::ids::MetamodelSourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<source::Info>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
@@ -717,7 +715,7 @@ impl Source {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::LIST).send()
     }
 
@@ -802,7 +800,7 @@ impl Structure {
         structure_id: &crate::ids::StructureId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<StructureInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&structure::ops::GET)
             .param("structure_id", structure_id)
@@ -823,7 +821,7 @@ impl Structure {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&structure::ops::LIST).send()
     }
 }

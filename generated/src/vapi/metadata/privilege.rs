@@ -86,9 +86,7 @@ impl Component {
     pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
@@ -122,7 +120,7 @@ impl Component {
         component_id: &crate::ids::VapiComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ComponentData>,
-    > + Send {
+    > {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
@@ -143,7 +141,7 @@ impl Component {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&component::ops::LIST).send()
     }
 }
@@ -208,7 +206,7 @@ impl Package {
         package_id: &crate::ids::VapiPackageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<PackageInfo>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
@@ -226,7 +224,7 @@ impl Package {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::LIST).send()
     }
 }
@@ -291,7 +289,7 @@ impl Service {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ServiceInfo>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
@@ -309,7 +307,7 @@ impl Service {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST).send()
     }
 }
@@ -398,7 +396,7 @@ impl Source {
         &self,
         source_id: &crate::ids::PrivilegeSourceId,
         spec: &source::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
@@ -425,7 +423,7 @@ impl Source {
     pub fn delete(
         &self,
         source_id: &crate::ids::PrivilegeSourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
@@ -478,7 +476,7 @@ impl Source {
         source_id: &crate::ids::PrivilegeSourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<source::Info>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
@@ -496,7 +494,7 @@ impl Source {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::LIST).send()
     }
 

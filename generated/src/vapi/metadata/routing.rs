@@ -82,9 +82,7 @@ impl Component {
     pub fn fingerprint(
         &self,
         component_id: &crate::ids::VapiComponentId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&component::ops::FINGERPRINT)
             .param("component_id", component_id)
@@ -116,7 +114,7 @@ impl Component {
         component_id: &crate::ids::VapiComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ComponentData>,
-    > + Send {
+    > {
         self.client
             .operation(&component::ops::GET)
             .param("component_id", component_id)
@@ -137,7 +135,7 @@ impl Component {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&component::ops::LIST).send()
     }
 }
@@ -202,7 +200,7 @@ impl Package {
         package_id: &crate::ids::VapiPackageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<PackageInfo>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::GET).param("package_id", package_id).send()
     }
 
@@ -220,7 +218,7 @@ impl Package {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&package::ops::LIST).send()
     }
 }
@@ -285,7 +283,7 @@ impl Service {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ServiceInfo>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("service_id", service_id).send()
     }
 
@@ -303,7 +301,7 @@ impl Service {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST).send()
     }
 }
@@ -386,7 +384,7 @@ impl Source {
         &self,
         source_id: &crate::ids::MetadataSourceId,
         spec: &source::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&source::ops::CREATE)
             .param("source_id", source_id)
@@ -413,7 +411,7 @@ impl Source {
     pub fn delete(
         &self,
         source_id: &crate::ids::MetadataSourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&source::ops::DELETE).param("source_id", source_id).send()
     }
 
@@ -466,7 +464,7 @@ impl Source {
         source_id: &crate::ids::MetadataSourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<source::Info>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::GET).param("source_id", source_id).send()
     }
 
@@ -484,7 +482,7 @@ impl Source {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&source::ops::LIST).send()
     }
 

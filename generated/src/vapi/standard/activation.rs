@@ -64,7 +64,7 @@ impl ActivationManager {
     pub fn cancel(
         &self,
         activation_id: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&activation_manager::ops::CANCEL)
             .param("activation_id", activation_id)

@@ -78,7 +78,7 @@ impl Operation {
         operation_id: &crate::ids::VapiOperationId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<operation::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
@@ -111,7 +111,7 @@ impl Operation {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)
@@ -162,7 +162,7 @@ impl Provider {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<provider::Info>,
-    > + Send {
+    > {
         self.client.operation(&provider::ops::GET).send()
     }
 }
@@ -225,7 +225,7 @@ impl Service {
         id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<service::Info>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::GET).param("id", id).send()
     }
 
@@ -243,7 +243,7 @@ impl Service {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&service::ops::LIST).send()
     }
 }

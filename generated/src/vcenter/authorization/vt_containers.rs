@@ -99,7 +99,7 @@ impl Mappings {
         spec: &mappings::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::MappingId>,
-    > + Send {
+    > {
         self.client.operation(&mappings::ops::CREATE).param("spec", spec).send()
     }
 
@@ -133,7 +133,7 @@ impl Mappings {
     pub fn delete(
         &self,
         mapping: &crate::ids::MappingId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&mappings::ops::DELETE).param("mapping", mapping).send()
     }
 
@@ -171,7 +171,7 @@ impl Mappings {
         mapping: &crate::ids::MappingId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<mappings::Info>,
-    > + Send {
+    > {
         self.client.operation(&mappings::ops::GET).param("mapping", mapping).send()
     }
 

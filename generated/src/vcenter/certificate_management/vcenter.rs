@@ -101,7 +101,7 @@ impl SigningCertificate {
         spec: &signing_certificate::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<signing_certificate::CreateResult>,
-    > + Send {
+    > {
         self.client
             .operation(&signing_certificate::ops::CREATE)
             .param("spec", spec)
@@ -124,7 +124,7 @@ impl SigningCertificate {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<signing_certificate::Info>,
-    > + Send {
+    > {
         self.client.operation(&signing_certificate::ops::GET).send()
     }
 
@@ -165,7 +165,7 @@ impl SigningCertificate {
     pub fn set(
         &self,
         spec: &signing_certificate::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&signing_certificate::ops::SET).param("spec", spec).send()
     }
 
@@ -195,7 +195,7 @@ impl SigningCertificate {
     pub fn update(
         &self,
         spec: &signing_certificate::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&signing_certificate::ops::UPDATE)
             .param("spec", spec)
@@ -265,9 +265,7 @@ impl Tls {
     /// - [`Error`](crate::ErrorKind::Error): if failed due to generic error.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<tls::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<tls::Info>> {
         self.client.operation(&tls::ops::GET).send()
     }
 
@@ -321,7 +319,7 @@ impl Tls {
     pub fn replace_vmca_signed(
         &self,
         spec: &tls::ReplaceSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&tls::ops::REPLACE_VMCA_SIGNED).param("spec", spec).send()
     }
 
@@ -384,7 +382,7 @@ impl Tls {
     pub fn set(
         &self,
         spec: &tls::Spec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&tls::ops::SET).param("spec", spec).send()
     }
 }
@@ -445,7 +443,7 @@ impl TlsCsr {
         spec: &tls_csr::Spec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tls_csr::Info>,
-    > + Send {
+    > {
         self.client.operation(&tls_csr::ops::CREATE).param("spec", spec).send()
     }
 }
@@ -522,9 +520,7 @@ impl TrustedRootChains {
     pub fn create(
         &self,
         spec: &trusted_root_chains::CreateSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&trusted_root_chains::ops::CREATE)
             .param("spec", spec)
@@ -557,7 +553,7 @@ impl TrustedRootChains {
     pub fn delete(
         &self,
         chain: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&trusted_root_chains::ops::DELETE)
             .param("chain", chain)
@@ -596,7 +592,7 @@ impl TrustedRootChains {
         chain: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<trusted_root_chains::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&trusted_root_chains::ops::GET)
             .param("chain", chain)
@@ -629,7 +625,7 @@ impl TrustedRootChains {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<trusted_root_chains::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&trusted_root_chains::ops::LIST).send()
     }
 }

@@ -86,7 +86,7 @@ impl Capabilities {
         capability: &crate::ids::PoliciesCapabilityId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<capabilities::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&capabilities::ops::GET)
             .param("capability", capability)
@@ -119,7 +119,7 @@ impl Capabilities {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<capabilities::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&capabilities::ops::LIST).send()
     }
 }

@@ -73,7 +73,7 @@ impl Hosts {
         spec: &hosts::RegisterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&hosts::ops::REGISTER_TASK).param("spec", spec).send_task()
     }
 

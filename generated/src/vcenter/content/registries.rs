@@ -130,7 +130,7 @@ impl Harbor {
     pub fn delete(
         &self,
         registry: &crate::ids::RegistryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&harbor::ops::DELETE).param("registry", registry).send()
     }
 
@@ -170,7 +170,7 @@ impl Harbor {
         registry: &crate::ids::RegistryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<harbor::Info>,
-    > + Send {
+    > {
         self.client.operation(&harbor::ops::GET).param("registry", registry).send()
     }
 
@@ -203,7 +203,7 @@ impl Harbor {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<harbor::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&harbor::ops::LIST).send()
     }
 }
@@ -272,7 +272,7 @@ impl Health {
         registry: &crate::ids::RegistryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<health::Info>,
-    > + Send {
+    > {
         self.client.operation(&health::ops::GET).param("registry", registry).send()
     }
 }

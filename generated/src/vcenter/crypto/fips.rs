@@ -65,7 +65,7 @@ impl Modules {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<modules::Info>>,
-    > + Send {
+    > {
         self.client.operation(&modules::ops::LIST).send()
     }
 }

@@ -97,7 +97,7 @@ impl Providers {
     pub fn create(
         &self,
         spec: &providers::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&providers::ops::CREATE).param("spec", spec).send()
     }
 
@@ -131,7 +131,7 @@ impl Providers {
     pub fn delete(
         &self,
         provider: &crate::ids::CryptoManagerKmsProviderId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&providers::ops::DELETE).param("provider", provider).send()
     }
 
@@ -171,7 +171,7 @@ impl Providers {
         spec: &providers::ExportSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<providers::ExportResult>,
-    > + Send {
+    > {
         self.client.operation(&providers::ops::EXPORT).param("spec", spec).send()
     }
 
@@ -210,7 +210,7 @@ impl Providers {
         provider: &crate::ids::CryptoManagerKmsProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<providers::Info>,
-    > + Send {
+    > {
         self.client.operation(&providers::ops::GET).param("provider", provider).send()
     }
 
@@ -249,7 +249,7 @@ impl Providers {
         spec: &providers::ImportSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<providers::ImportResult>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::IMPORT_PROVIDER)
             .param("spec", spec)
@@ -321,7 +321,7 @@ impl Providers {
         &self,
         provider: &crate::ids::CryptoManagerKmsProviderId,
         spec: &providers::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&providers::ops::UPDATE)
             .param("provider", provider)

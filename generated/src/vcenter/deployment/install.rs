@@ -78,7 +78,7 @@ impl RemotePsc {
         spec: &crate::vcenter::deployment::RemotePscSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
-    > + Send {
+    > {
         self.client.operation(&remote_psc::ops::CHECK).param("spec", spec).send()
     }
 }

@@ -79,7 +79,7 @@ impl ActiveDirectory {
         spec: &active_directory::CheckSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
-    > + Send {
+    > {
         self.client.operation(&active_directory::ops::CHECK).param("spec", spec).send()
     }
 }

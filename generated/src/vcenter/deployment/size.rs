@@ -71,7 +71,7 @@ impl Status {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<status::Info>,
-    > + Send {
+    > {
         self.client.operation(&status::ops::GET).send()
     }
 }

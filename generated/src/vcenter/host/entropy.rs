@@ -77,7 +77,7 @@ impl ExternalPool {
         spec: &external_pool::AddSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<external_pool::AddResult>,
-    > + Send {
+    > {
         self.client
             .operation(&external_pool::ops::ADD)
             .param("host", host)
@@ -115,7 +115,7 @@ impl ExternalPool {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<external_pool::Info>,
-    > + Send {
+    > {
         self.client.operation(&external_pool::ops::GET).param("host", host).send()
     }
 }

@@ -85,7 +85,7 @@ impl DirectPathDevices {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<direct_path_devices::ConfigureResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&direct_path_devices::ops::CONFIGURE_TASK)
             .param("host", host)

@@ -77,7 +77,7 @@ impl Administrators {
     pub fn add(
         &self,
         group_name: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&administrators::ops::ADD)
             .param("group_name", group_name)
@@ -104,7 +104,7 @@ impl Administrators {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&administrators::ops::GET).send()
     }
 
@@ -132,7 +132,7 @@ impl Administrators {
     pub fn remove(
         &self,
         group_name: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&administrators::ops::REMOVE)
             .param("group_name", group_name)
@@ -163,7 +163,7 @@ impl Administrators {
     pub fn set(
         &self,
         group_names: &[String],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&administrators::ops::SET)
             .param("group_names", group_names)

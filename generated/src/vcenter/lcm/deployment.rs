@@ -173,7 +173,7 @@ impl MigrationUpgrade {
     /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
     pub fn cancel(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&migration_upgrade::ops::CANCEL).send()
     }
 
@@ -241,7 +241,7 @@ impl MigrationUpgrade {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<migration_upgrade::InitSpec>,
-    > + Send {
+    > {
         self.client.operation(&migration_upgrade::ops::GET).send()
     }
 
@@ -274,7 +274,7 @@ impl MigrationUpgrade {
     pub fn set(
         &self,
         spec: &migration_upgrade::InitSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&migration_upgrade::ops::SET).param("spec", spec).send()
     }
 }
@@ -342,7 +342,7 @@ impl Repository {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<repository::Info>,
-    > + Send {
+    > {
         self.client.operation(&repository::ops::GET).send()
     }
 
@@ -374,7 +374,7 @@ impl Repository {
     pub fn set(
         &self,
         spec: &repository::Spec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&repository::ops::SET).param("spec", spec).send()
     }
 }

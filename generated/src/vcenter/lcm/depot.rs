@@ -79,7 +79,7 @@ impl Services {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Info>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::GET).send()
     }
 
@@ -117,7 +117,7 @@ impl Services {
         service_type: &crate::ids::ServiceidId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Service>,
-    > + Send {
+    > {
         self.client
             .operation(&services::ops::GET_SERVICE_SPEC)
             .param("service_type", service_type)
@@ -152,7 +152,7 @@ impl Services {
     pub fn set(
         &self,
         config: &services::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&services::ops::SET).param("config", config).send()
     }
 }

@@ -89,7 +89,7 @@ impl AssociatedProducts {
         spec: &associated_products::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::LcmProductId>,
-    > + Send {
+    > {
         self.client
             .operation(&associated_products::ops::CREATE)
             .param("spec", spec)
@@ -117,7 +117,7 @@ impl AssociatedProducts {
     pub fn delete(
         &self,
         product: &crate::ids::LcmProductId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&associated_products::ops::DELETE)
             .param("product", product)
@@ -149,9 +149,7 @@ impl AssociatedProducts {
     pub fn get(
         &self,
         product: &crate::ids::LcmProductId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<Product>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<Product>> {
         self.client
             .operation(&associated_products::ops::GET)
             .param("product", product)
@@ -179,7 +177,7 @@ impl AssociatedProducts {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Product>>,
-    > + Send {
+    > {
         self.client.operation(&associated_products::ops::LIST).send()
     }
 
@@ -207,7 +205,7 @@ impl AssociatedProducts {
         &self,
         product: &crate::ids::LcmProductId,
         spec: &associated_products::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&associated_products::ops::UPDATE)
             .param("product", product)
@@ -320,7 +318,7 @@ impl ProductCatalog {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<product_catalog::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&product_catalog::ops::LIST).send()
     }
 }

@@ -78,7 +78,7 @@ impl InteropBundle {
         spec: &interop_bundle::SetSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&interop_bundle::ops::SET_TASK)
             .param("spec", spec)

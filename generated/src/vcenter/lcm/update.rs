@@ -74,7 +74,7 @@ impl Pending {
         version: &crate::ids::LcmUpdatePendingId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<pending::Info>,
-    > + Send {
+    > {
         self.client.operation(&pending::ops::GET).param("version", version).send()
     }
 
@@ -99,7 +99,7 @@ impl Pending {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<pending::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&pending::ops::LIST).send()
     }
 }
@@ -164,7 +164,7 @@ impl PrecheckReport {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<precheck_report::PrecheckReportResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&precheck_report::ops::CREATE_TASK)
             .param("version", version)

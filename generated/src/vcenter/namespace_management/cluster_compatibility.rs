@@ -175,7 +175,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -213,7 +213,7 @@ impl ListV2Request {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ZoneCompatibilityInfo>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

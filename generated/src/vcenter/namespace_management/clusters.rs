@@ -83,7 +83,7 @@ impl Topology {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ZoneId>,
-    > + Send {
+    > {
         self.client.operation(&topology::ops::GET).param("cluster", cluster).send()
     }
 }

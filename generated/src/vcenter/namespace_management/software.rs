@@ -90,7 +90,7 @@ impl Clusters {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<clusters::Info>,
-    > + Send {
+    > {
         self.client.operation(&clusters::ops::GET).param("cluster", cluster).send()
     }
 
@@ -123,7 +123,7 @@ impl Clusters {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<clusters::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&clusters::ops::LIST).send()
     }
 
@@ -159,7 +159,7 @@ impl Clusters {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::UpgradeSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&clusters::ops::UPGRADE)
             .param("cluster", cluster)
@@ -203,7 +203,7 @@ impl Clusters {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, clusters::ClustersResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&clusters::ops::UPGRADE_MULTIPLE)
             .param("specs", specs)

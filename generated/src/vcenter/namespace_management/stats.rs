@@ -77,7 +77,7 @@ impl TimeSeries {
         spec: &time_series::Spec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<time_series::TimeSeries>>,
-    > + Send {
+    > {
         self.client.operation(&time_series::ops::GET).param("spec", spec).send()
     }
 }

@@ -72,7 +72,7 @@ impl Profiles {
         filter: &profiles::FilterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<profiles::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&profiles::ops::CHECK).param("filter", filter).send()
     }
 }

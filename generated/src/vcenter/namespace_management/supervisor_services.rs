@@ -105,7 +105,7 @@ impl ClusterSupervisorServices {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &cluster_supervisor_services::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cluster_supervisor_services::ops::CREATE)
             .param("cluster", cluster)
@@ -151,7 +151,7 @@ impl ClusterSupervisorServices {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cluster_supervisor_services::ops::DELETE)
             .param("cluster", cluster)
@@ -203,7 +203,7 @@ impl ClusterSupervisorServices {
         supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<cluster_supervisor_services::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&cluster_supervisor_services::ops::GET)
             .param("cluster", cluster)
@@ -253,7 +253,7 @@ impl ClusterSupervisorServices {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<cluster_supervisor_services::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&cluster_supervisor_services::ops::LIST)
             .param("cluster", cluster)
@@ -301,7 +301,7 @@ impl ClusterSupervisorServices {
         cluster: &crate::ids::ClusterComputeResourceId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &cluster_supervisor_services::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cluster_supervisor_services::ops::SET)
             .param("cluster", cluster)
@@ -392,7 +392,7 @@ impl Versions {
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&versions::ops::ACTIVATE)
             .param("supervisor_service", supervisor_service)
@@ -433,7 +433,7 @@ impl Versions {
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &versions::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&versions::ops::CREATE)
             .param("supervisor_service", supervisor_service)
@@ -472,7 +472,7 @@ impl Versions {
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&versions::ops::DEACTIVATE)
             .param("supervisor_service", supervisor_service)
@@ -513,7 +513,7 @@ impl Versions {
         &self,
         supervisor_service: &crate::ids::SupervisorServiceId,
         version: &crate::ids::SupervisorServicesVersionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&versions::ops::DELETE)
             .param("supervisor_service", supervisor_service)
@@ -557,7 +557,7 @@ impl Versions {
         version: &crate::ids::SupervisorServicesVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<versions::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&versions::ops::GET)
             .param("supervisor_service", supervisor_service)
@@ -599,7 +599,7 @@ impl Versions {
         supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<versions::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&versions::ops::LIST)
             .param("supervisor_service", supervisor_service)

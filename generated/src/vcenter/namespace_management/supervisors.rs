@@ -242,7 +242,7 @@ impl Certificates {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &certificates::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&certificates::ops::UPDATE)
             .param("supervisor", supervisor)
@@ -311,7 +311,7 @@ impl Conditions {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<conditions::Condition>>,
-    > + Send {
+    > {
         self.client
             .operation(&conditions::ops::GET)
             .param("supervisor", supervisor)
@@ -404,7 +404,7 @@ impl ContainerImageRegistries {
         spec: &container_image_registries::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<container_image_registries::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&container_image_registries::ops::CREATE)
             .param("supervisor", supervisor)
@@ -442,7 +442,7 @@ impl ContainerImageRegistries {
         &self,
         supervisor: &crate::ids::SupervisorId,
         container_image_registry: &crate::ids::ContainerImageRegistryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&container_image_registries::ops::DELETE)
             .param("supervisor", supervisor)
@@ -486,7 +486,7 @@ impl ContainerImageRegistries {
         container_image_registry: &crate::ids::ContainerImageRegistryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<container_image_registries::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&container_image_registries::ops::GET)
             .param("supervisor", supervisor)
@@ -528,7 +528,7 @@ impl ContainerImageRegistries {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<container_image_registries::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&container_image_registries::ops::LIST)
             .param("supervisor", supervisor)
@@ -570,7 +570,7 @@ impl ContainerImageRegistries {
         supervisor: &crate::ids::SupervisorId,
         container_image_registry: &crate::ids::ContainerImageRegistryId,
         spec: &container_image_registries::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&container_image_registries::ops::UPDATE)
             .param("supervisor", supervisor)
@@ -662,7 +662,7 @@ impl ManagementServices {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &management_services::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&management_services::ops::CREATE)
             .param("supervisor", supervisor)
@@ -702,7 +702,7 @@ impl ManagementServices {
         &self,
         supervisor: &crate::ids::SupervisorId,
         management_service: &crate::ids::ManagementServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&management_services::ops::DELETE)
             .param("supervisor", supervisor)
@@ -748,7 +748,7 @@ impl ManagementServices {
         management_service: &crate::ids::ManagementServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<management_services::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&management_services::ops::GET)
             .param("supervisor", supervisor)
@@ -838,7 +838,7 @@ impl ManagementServices {
         supervisor: &crate::ids::SupervisorId,
         management_service: &crate::ids::ManagementServiceId,
         spec: &management_services::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&management_services::ops::UPDATE)
             .param("supervisor", supervisor)
@@ -928,7 +928,7 @@ impl Networks {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &networks::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::CREATE)
             .param("supervisor", supervisor)
@@ -967,7 +967,7 @@ impl Networks {
         &self,
         supervisor: &crate::ids::SupervisorId,
         network: &crate::ids::NamespaceManagementNetworkId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::DELETE)
             .param("supervisor", supervisor)
@@ -1006,7 +1006,7 @@ impl Networks {
         network: &crate::ids::NamespaceManagementNetworkId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<networks::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&networks::ops::GET)
             .param("supervisor", supervisor)
@@ -1043,7 +1043,7 @@ impl Networks {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<networks::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&networks::ops::LIST)
             .param("supervisor", supervisor)
@@ -1085,7 +1085,7 @@ impl Networks {
         supervisor: &crate::ids::SupervisorId,
         network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&networks::ops::UPDATE)
             .param("supervisor", supervisor)
@@ -1164,7 +1164,7 @@ impl Summary {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<summary::Info>,
-    > + Send {
+    > {
         self.client.operation(&summary::ops::GET).param("supervisor", supervisor).send()
     }
 
@@ -1262,7 +1262,7 @@ impl SupervisorServiceSettings {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<supervisor_service_settings::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_service_settings::ops::GET)
             .param("supervisor", supervisor)
@@ -1301,7 +1301,7 @@ impl SupervisorServiceSettings {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &supervisor_service_settings::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_service_settings::ops::UPDATE)
             .param("supervisor", supervisor)
@@ -1402,7 +1402,7 @@ impl SupervisorServices {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &supervisor_services::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::CREATE)
             .param("supervisor", supervisor)
@@ -1443,7 +1443,7 @@ impl SupervisorServices {
         &self,
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::DELETE)
             .param("supervisor", supervisor)
@@ -1490,7 +1490,7 @@ impl SupervisorServices {
         supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<supervisor_services::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_services::ops::GET)
             .param("supervisor", supervisor)
@@ -1539,7 +1539,7 @@ impl SupervisorServices {
         target_version: &crate::ids::SupervisorServicesVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<supervisor_services::PrecheckResult>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_services::ops::GET_PRECHECK_RESULT)
             .param("supervisor", supervisor)
@@ -1585,7 +1585,7 @@ impl SupervisorServices {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<supervisor_services::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_services::ops::LIST)
             .param("supervisor", supervisor)
@@ -1633,7 +1633,7 @@ impl SupervisorServices {
         spec: &supervisor_services::PrecheckSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&supervisor_services::ops::PRECHECK)
             .param("supervisor", supervisor)
@@ -1678,7 +1678,7 @@ impl SupervisorServices {
         supervisor: &crate::ids::SupervisorId,
         supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&supervisor_services::ops::SET)
             .param("supervisor", supervisor)
@@ -1766,7 +1766,7 @@ impl SupportBundles {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<support_bundles::CreateResult>,
-    > + Send {
+    > {
         self.client
             .operation(&support_bundles::ops::CREATE)
             .param("supervisor", supervisor)
@@ -1837,7 +1837,7 @@ impl Topology {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<topology::Info>>,
-    > + Send {
+    > {
         self.client.operation(&topology::ops::GET).param("supervisor", supervisor).send()
     }
 }
@@ -1907,7 +1907,7 @@ impl VspherePodSettings {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_pod_settings::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&vsphere_pod_settings::ops::GET)
             .param("supervisor", supervisor)
@@ -1946,7 +1946,7 @@ impl VspherePodSettings {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &vsphere_pod_settings::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&vsphere_pod_settings::ops::UPDATE)
             .param("supervisor", supervisor)

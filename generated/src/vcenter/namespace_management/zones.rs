@@ -82,7 +82,7 @@ impl ClusterCompatibilities {
         spec: &cluster_compatibilities::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<cluster_compatibilities::CreateResult>,
-    > + Send {
+    > {
         self.client
             .operation(&cluster_compatibilities::ops::CREATE)
             .param("zone", zone)

@@ -80,7 +80,7 @@ impl Zones {
         &self,
         namespace: &crate::ids::InstanceId,
         zone: &crate::ids::ZoneId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&zones::ops::DELETE)
             .param("namespace", namespace)

@@ -94,7 +94,7 @@ impl AccessGrants {
         &self,
         namespace: &crate::ids::InstanceId,
         spec: &access_grants::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&access_grants::ops::CREATE)
             .param("namespace", namespace)
@@ -134,7 +134,7 @@ impl AccessGrants {
         &self,
         namespace: &crate::ids::InstanceId,
         access_grant: &crate::ids::AccessGrantId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&access_grants::ops::DELETE)
             .param("namespace", namespace)
@@ -180,7 +180,7 @@ impl AccessGrants {
         access_grant: &crate::ids::AccessGrantId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<access_grants::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&access_grants::ops::GET)
             .param("namespace", namespace)
@@ -270,7 +270,7 @@ impl AccessGrants {
         namespace: &crate::ids::InstanceId,
         access_grant: &crate::ids::AccessGrantId,
         spec: &access_grants::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&access_grants::ops::UPDATE)
             .param("namespace", namespace)

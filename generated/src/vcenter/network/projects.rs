@@ -81,9 +81,7 @@ impl Vpcs {
         &self,
         project: &crate::ids::NetworkVpcId,
         vpc: &crate::ids::NetworkVpcId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<vpcs::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<vpcs::Info>> {
         self.client
             .operation(&vpcs::ops::GET)
             .param("project", project)
@@ -286,9 +284,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

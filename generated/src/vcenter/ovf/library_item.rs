@@ -33,7 +33,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<CreateResult>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -291,7 +291,7 @@ impl DeployRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<DeploymentResult>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -82,7 +82,7 @@ impl ManagedHosts {
         key: &crate::ids::HardwareSupportManagerId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<managed_hosts::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&managed_hosts::ops::LIST).param("key", key).send()
     }
 
@@ -113,7 +113,7 @@ impl ManagedHosts {
         &self,
         key: &crate::ids::HardwareSupportManagerId,
         spec: &managed_hosts::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&managed_hosts::ops::UPDATE)
             .param("key", key)
@@ -185,7 +185,7 @@ impl ResourceBundle {
         key: &crate::ids::HardwareSupportManagerId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<resource_bundle::Info>,
-    > + Send {
+    > {
         self.client.operation(&resource_bundle::ops::GET).param("key", key).send()
     }
 
@@ -215,7 +215,7 @@ impl ResourceBundle {
         &self,
         key: &crate::ids::HardwareSupportManagerId,
         spec: &resource_bundle::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&resource_bundle::ops::UPDATE)
             .param("key", key)

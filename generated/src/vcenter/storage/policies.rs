@@ -81,7 +81,7 @@ impl Vm {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::LIST).param("policy", policy).send()
     }
 }
@@ -146,7 +146,7 @@ impl Compliance {
         filter: &compliance::FilterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<compliance::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&compliance::ops::LIST).param("filter", filter).send()
     }
 }
@@ -348,7 +348,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -91,7 +91,7 @@ impl Services {
         spec: &services::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::AttestationServiceId>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::CREATE).param("spec", spec).send()
     }
 
@@ -124,7 +124,7 @@ impl Services {
     pub fn delete(
         &self,
         service: &crate::ids::AttestationServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&services::ops::DELETE).param("service", service).send()
     }
 
@@ -160,7 +160,7 @@ impl Services {
         service: &crate::ids::AttestationServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Info>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::GET).param("service", service).send()
     }
 

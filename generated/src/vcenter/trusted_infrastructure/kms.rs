@@ -90,7 +90,7 @@ impl Services {
         spec: &services::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::KmsServiceId>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::CREATE).param("spec", spec).send()
     }
 
@@ -121,7 +121,7 @@ impl Services {
     pub fn delete(
         &self,
         service: &crate::ids::KmsServiceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&services::ops::DELETE).param("service", service).send()
     }
 
@@ -157,7 +157,7 @@ impl Services {
         service: &crate::ids::KmsServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Info>,
-    > + Send {
+    > {
         self.client.operation(&services::ops::GET).param("service", service).send()
     }
 

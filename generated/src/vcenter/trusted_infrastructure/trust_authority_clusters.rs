@@ -97,7 +97,7 @@ impl ConsumerPrincipals {
         spec: &consumer_principals::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&consumer_principals::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -156,7 +156,7 @@ impl ConsumerPrincipals {
         profile: &crate::ids::ClientprofileId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&consumer_principals::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -217,7 +217,7 @@ impl ConsumerPrincipals {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<consumer_principals::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&consumer_principals::ops::GET_TASK)
             .param("cluster", cluster)
@@ -454,7 +454,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

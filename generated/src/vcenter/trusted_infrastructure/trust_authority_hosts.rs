@@ -83,7 +83,7 @@ impl Attestation {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<attestation::Info>,
-    > + Send {
+    > {
         self.client.operation(&attestation::ops::GET).param("host", host).send()
     }
 
@@ -186,9 +186,7 @@ impl Kms {
     pub fn get(
         &self,
         host: &crate::ids::HostSystemId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<kms::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<kms::Info>> {
         self.client.operation(&kms::ops::GET).param("host", host).send()
     }
 

@@ -87,7 +87,7 @@ impl ServicesAppliedConfig {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services_applied_config::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -146,7 +146,7 @@ impl ServicesAppliedConfig {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<services_applied_config::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&services_applied_config::ops::GET_TASK)
             .param("cluster", cluster)
@@ -204,7 +204,7 @@ impl ServicesAppliedConfig {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services_applied_config::ops::UPDATE_TASK)
             .param("cluster", cluster)

@@ -142,7 +142,7 @@ impl DeploymentType {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<deployment_type::Info>,
-    > + Send {
+    > {
         self.client.operation(&deployment_type::ops::GET).send()
     }
 }
@@ -202,9 +202,7 @@ impl Mode {
     /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<mode::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<mode::Info>> {
         self.client.operation(&mode::ops::GET).send()
     }
 
@@ -237,7 +235,7 @@ impl Mode {
         mode: &mode::ClusterMode,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client.operation(&mode::ops::SET_TASK).param("mode", mode).send_task()
     }
 
@@ -326,7 +324,7 @@ impl Passive {
         spec: &passive::CheckSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<passive::CheckResult>,
-    > + Send {
+    > {
         self.client.operation(&passive::ops::CHECK).param("spec", spec).send()
     }
 
@@ -359,7 +357,7 @@ impl Passive {
         spec: &passive::RedeploySpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&passive::ops::REDEPLOY_TASK)
             .param("spec", spec)
@@ -451,7 +449,7 @@ impl Witness {
         spec: &witness::CheckSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<witness::CheckResult>,
-    > + Send {
+    > {
         self.client.operation(&witness::ops::CHECK).param("spec", spec).send()
     }
 
@@ -484,7 +482,7 @@ impl Witness {
         spec: &witness::RedeploySpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&witness::ops::REDEPLOY_TASK)
             .param("spec", spec)
@@ -842,9 +840,7 @@ impl GetRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<Info>> {
         self.call.send()
     }
 }

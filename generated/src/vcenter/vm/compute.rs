@@ -71,7 +71,7 @@ impl Policies {
         policy: &crate::ids::ComputePolicyId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policies::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&policies::ops::GET)
             .param("vm", vm)

@@ -81,7 +81,7 @@ impl Tickets {
         spec: &tickets::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<tickets::Summary>,
-    > + Send {
+    > {
         self.client
             .operation(&tickets::ops::CREATE)
             .param("vm", vm)

@@ -97,7 +97,7 @@ impl Entries {
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
         key: &crate::ids::EntryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&entries::ops::DELETE)
             .param("vm", vm)
@@ -149,9 +149,7 @@ impl Entries {
         vm: &crate::ids::VirtualMachineId,
         data_set: &crate::ids::DataSetId,
         key: &crate::ids::EntryId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&entries::ops::GET)
             .param("vm", vm)
@@ -201,7 +199,7 @@ impl Entries {
         data_set: &crate::ids::DataSetId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&entries::ops::LIST)
             .param("vm", vm)
@@ -252,7 +250,7 @@ impl Entries {
     pub fn set(
         &self,
         args: &entries::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&entries::ops::SET)
             .param("vm", &args.vm)
@@ -393,7 +391,7 @@ impl DeleteRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }

@@ -103,7 +103,7 @@ impl Customization {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<customization::CheckInfo>,
-    > + Send {
+    > {
         self.client.operation(&customization::ops::CHECK).param("vm", vm).send()
     }
 
@@ -141,7 +141,7 @@ impl Customization {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<customization::Info>,
-    > + Send {
+    > {
         self.client.operation(&customization::ops::GET).param("vm", vm).send()
     }
 
@@ -179,7 +179,7 @@ impl Customization {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &customization::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&customization::ops::SET)
             .param("vm", vm)
@@ -261,7 +261,7 @@ impl CustomizationLive {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<customization_live::Info>,
-    > + Send {
+    > {
         self.client.operation(&customization_live::ops::GET).param("vm", vm).send()
     }
 
@@ -304,7 +304,7 @@ impl CustomizationLive {
         spec: &customization_live::RunSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&customization_live::ops::RUN_TASK)
             .param("vm", vm)
@@ -403,9 +403,7 @@ impl Environment {
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         name: &str,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&environment::ops::GET)
             .param("vm", vm)
@@ -456,7 +454,7 @@ impl Environment {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, String>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&environment::ops::LIST)
             .param("vm", vm)
@@ -527,7 +525,7 @@ impl Identity {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<identity::Info>,
-    > + Send {
+    > {
         self.client.operation(&identity::ops::GET).param("vm", vm).send()
     }
 }
@@ -595,7 +593,7 @@ impl LocalFilesystem {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, local_filesystem::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&local_filesystem::ops::GET).param("vm", vm).send()
     }
 }
@@ -659,7 +657,7 @@ impl Networking {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<networking::Info>,
-    > + Send {
+    > {
         self.client.operation(&networking::ops::GET).param("vm", vm).send()
     }
 }
@@ -721,7 +719,7 @@ impl Operations {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<operations::Info>,
-    > + Send {
+    > {
         self.client.operation(&operations::ops::GET).param("vm", vm).send()
     }
 }
@@ -795,7 +793,7 @@ impl Power {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<power::Info>,
-    > + Send {
+    > {
         self.client.operation(&power::ops::GET).param("vm", vm).send()
     }
 
@@ -826,7 +824,7 @@ impl Power {
     pub fn reboot(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::REBOOT).param("vm", vm).send()
     }
 
@@ -858,7 +856,7 @@ impl Power {
     pub fn shutdown(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::SHUTDOWN).param("vm", vm).send()
     }
 
@@ -890,7 +888,7 @@ impl Power {
     pub fn standby(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&power::ops::STANDBY).param("vm", vm).send()
     }
 }
@@ -989,7 +987,7 @@ impl Processes {
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         spec: &processes::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<i64>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<i64>> {
         self.client
             .operation(&processes::ops::CREATE)
             .param("vm", vm)
@@ -1039,7 +1037,7 @@ impl Processes {
         vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         pid: i64,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&processes::ops::DELETE)
             .param("vm", vm)
@@ -1088,7 +1086,7 @@ impl Processes {
         pid: i64,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<processes::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&processes::ops::GET)
             .param("vm", vm)
@@ -1133,7 +1131,7 @@ impl Processes {
         credentials: &Credentials,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<processes::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&processes::ops::LIST)
             .param("vm", vm)

@@ -91,9 +91,7 @@ impl Boot {
     pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<boot::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<boot::Info>> {
         self.client.operation(&boot::ops::GET).param("vm", vm).send()
     }
 
@@ -125,7 +123,7 @@ impl Boot {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &boot::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&boot::ops::UPDATE)
             .param("vm", vm)
@@ -218,7 +216,7 @@ impl Cdrom {
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cdrom::ops::CONNECT)
             .param("vm", vm)
@@ -266,7 +264,7 @@ impl Cdrom {
         spec: &cdrom::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::CdromId>,
-    > + Send {
+    > {
         self.client
             .operation(&cdrom::ops::CREATE)
             .param("vm", vm)
@@ -302,7 +300,7 @@ impl Cdrom {
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cdrom::ops::DELETE)
             .param("vm", vm)
@@ -341,7 +339,7 @@ impl Cdrom {
         &self,
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cdrom::ops::DISCONNECT)
             .param("vm", vm)
@@ -381,7 +379,7 @@ impl Cdrom {
         cdrom: &crate::ids::CdromId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<cdrom::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&cdrom::ops::GET)
             .param("vm", vm)
@@ -419,7 +417,7 @@ impl Cdrom {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<cdrom::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&cdrom::ops::LIST).param("vm", vm).send()
     }
 
@@ -453,7 +451,7 @@ impl Cdrom {
         vm: &crate::ids::VirtualMachineId,
         cdrom: &crate::ids::CdromId,
         spec: &cdrom::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cdrom::ops::UPDATE)
             .param("vm", vm)
@@ -521,9 +519,7 @@ impl Cpu {
     pub fn get(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<cpu::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<cpu::Info>> {
         self.client.operation(&cpu::ops::GET).param("vm", vm).send()
     }
 
@@ -560,7 +556,7 @@ impl Cpu {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &cpu::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&cpu::ops::UPDATE)
             .param("vm", vm)
@@ -653,7 +649,7 @@ impl Disk {
         spec: &disk::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DiskId>,
-    > + Send {
+    > {
         self.client
             .operation(&disk::ops::CREATE)
             .param("vm", vm)
@@ -689,7 +685,7 @@ impl Disk {
         &self,
         vm: &crate::ids::VirtualMachineId,
         disk: &crate::ids::DiskId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&disk::ops::DELETE)
             .param("vm", vm)
@@ -727,9 +723,7 @@ impl Disk {
         &self,
         vm: &crate::ids::VirtualMachineId,
         disk: &crate::ids::DiskId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<disk::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<disk::Info>> {
         self.client.operation(&disk::ops::GET).param("vm", vm).param("disk", disk).send()
     }
 
@@ -763,7 +757,7 @@ impl Disk {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<disk::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&disk::ops::LIST).param("vm", vm).send()
     }
 
@@ -797,7 +791,7 @@ impl Disk {
         vm: &crate::ids::VirtualMachineId,
         disk: &crate::ids::DiskId,
         spec: &disk::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&disk::ops::UPDATE)
             .param("vm", vm)
@@ -891,7 +885,7 @@ impl Ethernet {
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&ethernet::ops::CONNECT)
             .param("vm", vm)
@@ -937,7 +931,7 @@ impl Ethernet {
         spec: &ethernet::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::EthernetId>,
-    > + Send {
+    > {
         self.client
             .operation(&ethernet::ops::CREATE)
             .param("vm", vm)
@@ -972,7 +966,7 @@ impl Ethernet {
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&ethernet::ops::DELETE)
             .param("vm", vm)
@@ -1011,7 +1005,7 @@ impl Ethernet {
         &self,
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&ethernet::ops::DISCONNECT)
             .param("vm", vm)
@@ -1051,7 +1045,7 @@ impl Ethernet {
         nic: &crate::ids::EthernetId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ethernet::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&ethernet::ops::GET)
             .param("vm", vm)
@@ -1089,7 +1083,7 @@ impl Ethernet {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<ethernet::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&ethernet::ops::LIST).param("vm", vm).send()
     }
 
@@ -1123,7 +1117,7 @@ impl Ethernet {
         vm: &crate::ids::VirtualMachineId,
         nic: &crate::ids::EthernetId,
         spec: &ethernet::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&ethernet::ops::UPDATE)
             .param("vm", vm)
@@ -1217,7 +1211,7 @@ impl Floppy {
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&floppy::ops::CONNECT)
             .param("vm", vm)
@@ -1262,7 +1256,7 @@ impl Floppy {
         spec: &floppy::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::FloppyId>,
-    > + Send {
+    > {
         self.client
             .operation(&floppy::ops::CREATE)
             .param("vm", vm)
@@ -1298,7 +1292,7 @@ impl Floppy {
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&floppy::ops::DELETE)
             .param("vm", vm)
@@ -1337,7 +1331,7 @@ impl Floppy {
         &self,
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&floppy::ops::DISCONNECT)
             .param("vm", vm)
@@ -1377,7 +1371,7 @@ impl Floppy {
         floppy: &crate::ids::FloppyId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<floppy::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&floppy::ops::GET)
             .param("vm", vm)
@@ -1415,7 +1409,7 @@ impl Floppy {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<floppy::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&floppy::ops::LIST).param("vm", vm).send()
     }
 
@@ -1449,7 +1443,7 @@ impl Floppy {
         vm: &crate::ids::VirtualMachineId,
         floppy: &crate::ids::FloppyId,
         spec: &floppy::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&floppy::ops::UPDATE)
             .param("vm", vm)
@@ -1520,7 +1514,7 @@ impl Memory {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<memory::Info>,
-    > + Send {
+    > {
         self.client.operation(&memory::ops::GET).param("vm", vm).send()
     }
 
@@ -1555,7 +1549,7 @@ impl Memory {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &memory::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&memory::ops::UPDATE)
             .param("vm", vm)
@@ -1648,7 +1642,7 @@ impl Parallel {
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&parallel::ops::CONNECT)
             .param("vm", vm)
@@ -1693,7 +1687,7 @@ impl Parallel {
         spec: &parallel::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ParallelPortId>,
-    > + Send {
+    > {
         self.client
             .operation(&parallel::ops::CREATE)
             .param("vm", vm)
@@ -1729,7 +1723,7 @@ impl Parallel {
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&parallel::ops::DELETE)
             .param("vm", vm)
@@ -1768,7 +1762,7 @@ impl Parallel {
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&parallel::ops::DISCONNECT)
             .param("vm", vm)
@@ -1808,7 +1802,7 @@ impl Parallel {
         port: &crate::ids::ParallelPortId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<parallel::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&parallel::ops::GET)
             .param("vm", vm)
@@ -1846,7 +1840,7 @@ impl Parallel {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<parallel::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&parallel::ops::LIST).param("vm", vm).send()
     }
 
@@ -1880,7 +1874,7 @@ impl Parallel {
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::ParallelPortId,
         spec: &parallel::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&parallel::ops::UPDATE)
             .param("vm", vm)
@@ -1974,7 +1968,7 @@ impl Serial {
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&serial::ops::CONNECT)
             .param("vm", vm)
@@ -2019,7 +2013,7 @@ impl Serial {
         spec: &serial::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::SerialPortId>,
-    > + Send {
+    > {
         self.client
             .operation(&serial::ops::CREATE)
             .param("vm", vm)
@@ -2055,7 +2049,7 @@ impl Serial {
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&serial::ops::DELETE)
             .param("vm", vm)
@@ -2094,7 +2088,7 @@ impl Serial {
         &self,
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&serial::ops::DISCONNECT)
             .param("vm", vm)
@@ -2134,7 +2128,7 @@ impl Serial {
         port: &crate::ids::SerialPortId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<serial::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&serial::ops::GET)
             .param("vm", vm)
@@ -2172,7 +2166,7 @@ impl Serial {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<serial::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&serial::ops::LIST).param("vm", vm).send()
     }
 
@@ -2206,7 +2200,7 @@ impl Serial {
         vm: &crate::ids::VirtualMachineId,
         port: &crate::ids::SerialPortId,
         spec: &serial::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&serial::ops::UPDATE)
             .param("vm", vm)
@@ -3408,7 +3402,7 @@ impl UpgradeRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }

@@ -76,7 +76,7 @@ impl Policy {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policy::Info>,
-    > + Send {
+    > {
         self.client.operation(&policy::ops::GET).param("vm", vm).send()
     }
 
@@ -109,7 +109,7 @@ impl Policy {
         &self,
         vm: &crate::ids::VirtualMachineId,
         spec: &policy::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&policy::ops::UPDATE)
             .param("vm", vm)

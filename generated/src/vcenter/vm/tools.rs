@@ -78,7 +78,7 @@ impl Installer {
     pub fn connect(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&installer::ops::CONNECT).param("vm", vm).send()
     }
 
@@ -106,7 +106,7 @@ impl Installer {
     pub fn disconnect(
         &self,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&installer::ops::DISCONNECT).param("vm", vm).send()
     }
 
@@ -139,7 +139,7 @@ impl Installer {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<installer::Info>,
-    > + Send {
+    > {
         self.client.operation(&installer::ops::GET).param("vm", vm).send()
     }
 }
@@ -539,7 +539,7 @@ impl UpgradeRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }

@@ -217,7 +217,7 @@ impl CheckOuts {
         &self,
         template_library_item: &crate::ids::ItemId,
         vm: &crate::ids::VirtualMachineId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&check_outs::ops::DELETE)
             .param("template_library_item", template_library_item)
@@ -266,7 +266,7 @@ impl CheckOuts {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<check_outs::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&check_outs::ops::GET)
             .param("template_library_item", template_library_item)
@@ -310,7 +310,7 @@ impl CheckOuts {
         template_library_item: &crate::ids::ItemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<check_outs::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&check_outs::ops::LIST)
             .param("template_library_item", template_library_item)
@@ -397,7 +397,7 @@ impl Versions {
         &self,
         template_library_item: &crate::ids::ItemId,
         version: &crate::ids::ItemVersionId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&versions::ops::DELETE)
             .param("template_library_item", template_library_item)
@@ -444,7 +444,7 @@ impl Versions {
         version: &crate::ids::ItemVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<versions::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&versions::ops::GET)
             .param("template_library_item", template_library_item)
@@ -488,7 +488,7 @@ impl Versions {
         template_library_item: &crate::ids::ItemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<versions::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&versions::ops::LIST)
             .param("template_library_item", template_library_item)

@@ -470,7 +470,7 @@ impl RunRequest {
         Output = vsphere_vapi_runtime::Result<
             crate::appliance::recovery::backup::job::BackupJobStatus,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

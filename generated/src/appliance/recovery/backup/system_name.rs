@@ -82,7 +82,7 @@ impl Archive {
         archive: &crate::ids::SystemNameArchiveId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<archive::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&archive::ops::GET)
             .param("spec", spec)
@@ -123,7 +123,7 @@ impl Archive {
         filter_spec: &archive::FilterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<archive::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&archive::ops::LIST)
             .param("loc_spec", loc_spec)

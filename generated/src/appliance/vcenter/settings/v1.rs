@@ -99,7 +99,7 @@ impl Config {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<config::ApplyResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&config::ops::APPLY_DESIRED_STATE_TASK)
             .param("spec", spec)
@@ -151,7 +151,7 @@ impl Config {
         spec: &config::CheckDesiredStateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>>,
-    > + Send {
+    > {
         self.client
             .operation(&config::ops::CHECK_DESIRED_STATE_TASK)
             .param("spec", spec)
@@ -204,7 +204,7 @@ impl Config {
         spec: &config::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ConfigProfileId>,
-    > + Send {
+    > {
         self.client.operation(&config::ops::CREATE).param("spec", spec).send()
     }
 
@@ -226,7 +226,7 @@ impl Config {
     /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub fn delete(
         &self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&config::ops::DELETE).send()
     }
 
@@ -254,7 +254,7 @@ impl Config {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<config::Info>,
-    > + Send {
+    > {
         self.client.operation(&config::ops::GET).send()
     }
 
@@ -285,7 +285,7 @@ impl Config {
         version: &crate::ids::ConfigVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ScanResult>>,
-    > + Send {
+    > {
         self.client
             .operation(&config::ops::SCAN_TASK)
             .param("version", version)
@@ -335,7 +335,7 @@ impl Config {
         spec: &config::ScanSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ScanResult>>,
-    > + Send {
+    > {
         self.client
             .operation(&config::ops::SCAN_DESIRED_STATE_TASK)
             .param("spec", spec)

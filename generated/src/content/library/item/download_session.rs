@@ -32,7 +32,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DownloadSessionId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -61,7 +61,7 @@ impl KeepAliveRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }
@@ -94,7 +94,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

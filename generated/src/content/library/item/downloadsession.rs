@@ -77,9 +77,7 @@ impl File {
         &self,
         download_session_id: &crate::ids::DownloadSessionId,
         file_name: &str,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<file::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<file::Info>> {
         self.client
             .operation(&file::ops::GET)
             .param("download_session_id", download_session_id)
@@ -112,7 +110,7 @@ impl File {
         download_session_id: &crate::ids::DownloadSessionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<file::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&file::ops::LIST)
             .param("download_session_id", download_session_id)

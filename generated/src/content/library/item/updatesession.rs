@@ -102,9 +102,7 @@ impl File {
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         file_spec: &file::AddSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<file::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<file::Info>> {
         self.client
             .operation(&file::ops::ADD)
             .param("update_session_id", update_session_id)
@@ -138,9 +136,7 @@ impl File {
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         file_name: &str,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<file::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<file::Info>> {
         self.client
             .operation(&file::ops::GET)
             .param("update_session_id", update_session_id)
@@ -173,7 +169,7 @@ impl File {
         update_session_id: &crate::ids::UpdateSessionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<file::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&file::ops::LIST)
             .param("update_session_id", update_session_id)
@@ -204,7 +200,7 @@ impl File {
         &self,
         update_session_id: &crate::ids::UpdateSessionId,
         file_name: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&file::ops::REMOVE)
             .param("update_session_id", update_session_id)
@@ -240,7 +236,7 @@ impl File {
         update_session_id: &crate::ids::UpdateSessionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<file::ValidationResult>,
-    > + Send {
+    > {
         self.client
             .operation(&file::ops::VALIDATE)
             .param("update_session_id", update_session_id)

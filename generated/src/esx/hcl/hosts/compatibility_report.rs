@@ -153,7 +153,7 @@ impl CreateTaskRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<CompatibilityReportResult>,
         >,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

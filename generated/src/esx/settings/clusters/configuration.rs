@@ -272,7 +272,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<ClusterCompliance>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
@@ -360,7 +360,7 @@ impl Drafts {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&drafts::ops::DELETE)
             .param("cluster", cluster)
@@ -400,7 +400,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ExportResult>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::EXPORT_CONFIG)
             .param("cluster", cluster)
@@ -436,7 +436,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<drafts::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::GET)
             .param("cluster", cluster)
@@ -483,7 +483,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<available_values::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::GET_AVAILABLE_VALUES_TASK)
             .param("cluster", cluster)
@@ -545,7 +545,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<SchemaResult>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::GET_SCHEMA)
             .param("cluster", cluster)
@@ -598,7 +598,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<DraftImportResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::IMPORT_CONFIG_TASK)
             .param("cluster", cluster)
@@ -662,7 +662,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<DraftImportResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::IMPORT_FROM_HOST_TASK)
             .param("cluster", cluster)
@@ -722,7 +722,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, drafts::Metadata>,
         >,
-    > + Send {
+    > {
         self.client.operation(&drafts::ops::LIST).param("cluster", cluster).send()
     }
 
@@ -762,7 +762,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<ClusterPrecheckResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::PRECHECK_TASK)
             .param("cluster", cluster)
@@ -816,7 +816,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<drafts::ChangesResult>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::SHOW_CHANGES)
             .param("cluster", cluster)
@@ -855,7 +855,7 @@ impl Drafts {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &drafts::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&drafts::ops::UPDATE)
             .param("cluster", cluster)
@@ -925,7 +925,7 @@ impl Schema {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<SchemaResult>,
-    > + Send {
+    > {
         self.client.operation(&schema::ops::GET).param("cluster", cluster).send()
     }
 }
@@ -3174,9 +3174,7 @@ impl GetRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<Info>> {
         self.call.send()
     }
 }

@@ -73,7 +73,7 @@ impl Configuration {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<configuration::Info>,
-    > + Send {
+    > {
         self.client.operation(&configuration::ops::GET).param("cluster", cluster).send()
     }
 }
@@ -221,7 +221,7 @@ impl Software {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::Info>,
-    > + Send {
+    > {
         self.client.operation(&software::ops::GET).param("cluster", cluster).send()
     }
 }

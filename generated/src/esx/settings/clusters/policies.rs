@@ -75,7 +75,7 @@ impl Apply {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec>,
-    > + Send {
+    > {
         self.client.operation(&apply::ops::GET).param("cluster", cluster).send()
     }
 
@@ -106,7 +106,7 @@ impl Apply {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &apply::ConfiguredPolicySpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&apply::ops::SET)
             .param("cluster", cluster)

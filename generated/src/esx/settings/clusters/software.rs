@@ -105,7 +105,7 @@ impl AddOn {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client.operation(&add_on::ops::GET).param("cluster", cluster).send()
     }
 }
@@ -185,7 +185,7 @@ impl AlternativeImages {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::GET)
             .param("cluster", cluster)
@@ -229,7 +229,7 @@ impl AlternativeImages {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<alternative_images::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::LIST)
             .param("cluster", cluster)
@@ -298,7 +298,7 @@ impl BaseImage {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client.operation(&base_image::ops::GET).param("cluster", cluster).send()
     }
 }
@@ -366,7 +366,7 @@ impl Commits {
         commit: &crate::ids::CommitId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<commits::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&commits::ops::GET)
             .param("cluster", cluster)
@@ -436,7 +436,7 @@ impl Compliance {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ClusterCompliance>,
-    > + Send {
+    > {
         self.client.operation(&compliance::ops::GET).param("cluster", cluster).send()
     }
 }
@@ -511,7 +511,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", cluster)
@@ -554,7 +554,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client.operation(&components::ops::LIST).param("cluster", cluster).send()
     }
 }
@@ -653,7 +653,7 @@ impl Drafts {
         spec: &drafts::CommitSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("cluster", cluster)
@@ -711,7 +711,7 @@ impl Drafts {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client.operation(&drafts::ops::CREATE).param("cluster", cluster).send()
     }
 
@@ -741,7 +741,7 @@ impl Drafts {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&drafts::ops::DELETE)
             .param("cluster", cluster)
@@ -781,7 +781,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<drafts::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::GET)
             .param("cluster", cluster)
@@ -822,7 +822,7 @@ impl Drafts {
         spec: &drafts::ImportSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("cluster", cluster)
@@ -901,7 +901,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::SCAN_TASK)
             .param("cluster", cluster)
@@ -960,7 +960,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<drafts::ValidateResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("cluster", cluster)
@@ -1064,7 +1064,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
@@ -1113,7 +1113,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
@@ -1180,7 +1180,7 @@ impl HardwareSupport {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
@@ -1291,7 +1291,7 @@ impl Recommendations {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<recommendations::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&recommendations::ops::GET)
             .param("cluster", cluster)
@@ -1373,7 +1373,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", cluster)
@@ -1423,7 +1423,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
@@ -1499,7 +1499,7 @@ impl SoftwareSpecMetadata {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata>,
-    > + Send {
+    > {
         self.client
             .operation(&software_spec_metadata::ops::GET)
             .param("cluster", cluster)
@@ -1586,7 +1586,7 @@ impl Solutions {
         solution: &crate::ids::SolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -1644,7 +1644,7 @@ impl Solutions {
         solution: &crate::ids::SolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::GET)
             .param("cluster", cluster)
@@ -1687,7 +1687,7 @@ impl Solutions {
                 crate::esx::settings::SolutionInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client.operation(&solutions::ops::LIST).param("cluster", cluster).send()
     }
 
@@ -1725,7 +1725,7 @@ impl Solutions {
         spec: &crate::esx::settings::SolutionSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("cluster", cluster)
@@ -1787,7 +1787,7 @@ impl Solutions {
         spec: &solutions::UpdateSolutionsSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::UPDATE_TASK)
             .param("cluster", cluster)

@@ -121,7 +121,7 @@ impl LifecycleHooks {
         solution: &crate::ids::SystemVmSolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<lifecycle_hooks::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&lifecycle_hooks::ops::LIST)
             .param("cluster", cluster)
@@ -163,7 +163,7 @@ impl LifecycleHooks {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &lifecycle_hooks::ProcessedHookSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&lifecycle_hooks::ops::MARK_AS_PROCESSED)
             .param("cluster", cluster)
@@ -217,7 +217,7 @@ impl LifecycleHooks {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &lifecycle_hooks::DynamicUpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&lifecycle_hooks::ops::PROCESS_DYNAMIC_UPDATE)
             .param("cluster", cluster)
@@ -326,7 +326,7 @@ impl Solutions {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<solutions::ApplyResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::APPLY_TASK)
             .param("cluster", cluster)
@@ -397,7 +397,7 @@ impl Solutions {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<solutions::ClusterCompliance>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
@@ -467,7 +467,7 @@ impl Solutions {
         solution: &crate::ids::SystemVmSolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -530,7 +530,7 @@ impl Solutions {
         solution: &crate::ids::SystemVmSolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<solutions::SolutionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::GET)
             .param("cluster", cluster)
@@ -622,7 +622,7 @@ impl Solutions {
         spec: &SolutionSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("cluster", cluster)
@@ -747,7 +747,7 @@ impl Transition {
         spec: &transition::EnableSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::ENABLE_TASK)
             .param("cluster", cluster)
@@ -835,7 +835,7 @@ impl Transition {
         spec: &transition::MultiSourceEnableSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::MULTI_SOURCE_ENABLE_TASK)
             .param("cluster", cluster)
@@ -922,7 +922,7 @@ impl Transition {
         spec: &transition::TransitionSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::TRANSITION_TASK)
             .param("cluster", cluster)

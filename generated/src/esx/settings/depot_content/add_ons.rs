@@ -77,7 +77,7 @@ impl Versions {
         version: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<versions::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&versions::ops::GET)
             .param("name", name)
@@ -314,7 +314,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -75,7 +75,7 @@ impl Versions {
         version: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<versions::Info>,
-    > + Send {
+    > {
         self.client.operation(&versions::ops::GET).param("version", version).send()
     }
 }
@@ -180,7 +180,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -77,7 +77,7 @@ impl Content {
         depot: &crate::ids::OfflineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<content::Info>,
-    > + Send {
+    > {
         self.client.operation(&content::ops::GET).param("depot", depot).send()
     }
 }
@@ -743,7 +743,7 @@ impl DeleteRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }
@@ -890,7 +890,7 @@ impl DeleteTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

@@ -75,7 +75,7 @@ impl Content {
         depot: &crate::ids::OnlineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<content::Info>,
-    > + Send {
+    > {
         self.client.operation(&content::ops::GET).param("depot", depot).send()
     }
 }
@@ -204,7 +204,7 @@ impl DeleteRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }
@@ -351,7 +351,7 @@ impl DeleteTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 
@@ -446,7 +446,7 @@ impl FlushTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

@@ -70,7 +70,7 @@ impl Content {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<content::Info>,
-    > + Send {
+    > {
         self.client.operation(&content::ops::GET).send()
     }
 }

@@ -158,7 +158,7 @@ impl Software {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<software::Info>,
-    > + Send {
+    > {
         self.client.operation(&software::ops::GET).param("host", host).send()
     }
 }

@@ -76,7 +76,7 @@ impl Apply {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec>,
-    > + Send {
+    > {
         self.client.operation(&apply::ops::GET).param("host", host).send()
     }
 
@@ -108,7 +108,7 @@ impl Apply {
         &self,
         host: &crate::ids::HostSystemId,
         spec: &apply::ConfiguredPolicySpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&apply::ops::SET)
             .param("host", host)

@@ -102,7 +102,7 @@ impl AddOn {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client.operation(&add_on::ops::GET).param("host", host).send()
     }
 }
@@ -169,7 +169,7 @@ impl BaseImage {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client.operation(&base_image::ops::GET).param("host", host).send()
     }
 }
@@ -238,7 +238,7 @@ impl Commits {
         commit: &crate::ids::CommitId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<commits::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&commits::ops::GET)
             .param("host", host)
@@ -307,7 +307,7 @@ impl Compliance {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance>,
-    > + Send {
+    > {
         self.client.operation(&compliance::ops::GET).param("host", host).send()
     }
 }
@@ -382,7 +382,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("host", host)
@@ -426,7 +426,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client.operation(&components::ops::LIST).param("host", host).send()
     }
 }
@@ -528,7 +528,7 @@ impl Drafts {
         spec: &drafts::CommitSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("host", host)
@@ -587,7 +587,7 @@ impl Drafts {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client.operation(&drafts::ops::CREATE).param("host", host).send()
     }
 
@@ -618,7 +618,7 @@ impl Drafts {
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&drafts::ops::DELETE)
             .param("host", host)
@@ -659,7 +659,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<drafts::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::GET)
             .param("host", host)
@@ -702,7 +702,7 @@ impl Drafts {
         spec: &drafts::ImportSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("host", host)
@@ -780,7 +780,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::SCAN_TASK)
             .param("host", host)
@@ -840,7 +840,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<drafts::ValidateResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("host", host)
@@ -944,7 +944,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("host", host)
@@ -993,7 +993,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("host", host)
@@ -1065,7 +1065,7 @@ impl Recommendations {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&recommendations::ops::GENERATE_TASK)
             .param("host", host)
@@ -1119,7 +1119,7 @@ impl Recommendations {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<recommendations::Info>,
-    > + Send {
+    > {
         self.client.operation(&recommendations::ops::GET).param("host", host).send()
     }
 }
@@ -1198,7 +1198,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("host", host)
@@ -1243,7 +1243,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client.operation(&removed_components::ops::LIST).param("host", host).send()
     }
 }
@@ -1316,7 +1316,7 @@ impl SoftwareSpecMetadata {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata>,
-    > + Send {
+    > {
         self.client
             .operation(&software_spec_metadata::ops::GET)
             .param("host", host)
@@ -1400,7 +1400,7 @@ impl Solutions {
         solution: &crate::ids::SolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("host", host)
@@ -1458,7 +1458,7 @@ impl Solutions {
         solution: &crate::ids::SolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::GET)
             .param("host", host)
@@ -1502,7 +1502,7 @@ impl Solutions {
                 crate::esx::settings::SolutionInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client.operation(&solutions::ops::LIST).param("host", host).send()
     }
 
@@ -1541,7 +1541,7 @@ impl Solutions {
         spec: &crate::esx::settings::SolutionSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("host", host)

@@ -114,7 +114,7 @@ impl Drafts {
         spec: &drafts::CommitSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("draft", draft)
@@ -174,7 +174,7 @@ impl Drafts {
         spec: &drafts::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client.operation(&drafts::ops::CREATE).param("spec", spec).send()
     }
 
@@ -207,7 +207,7 @@ impl Drafts {
     pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&drafts::ops::DELETE).param("draft", draft).send()
     }
 
@@ -246,7 +246,7 @@ impl Drafts {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<drafts::Info>,
-    > + Send {
+    > {
         self.client.operation(&drafts::ops::GET).param("draft", draft).send()
     }
 
@@ -284,7 +284,7 @@ impl Drafts {
         spec: &drafts::ImportSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("spec", spec)
@@ -360,7 +360,7 @@ impl Drafts {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<drafts::ValidateResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("draft", draft)
@@ -1325,9 +1325,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

@@ -234,7 +234,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Identity>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -74,7 +74,7 @@ impl Model {
         resource_id: &crate::ids::VapiResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&model::ops::LIST).param("resource_id", resource_id).send()
     }
 }

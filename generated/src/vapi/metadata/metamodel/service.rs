@@ -61,7 +61,7 @@ impl Hidden {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&hidden::ops::LIST).send()
     }
 }
@@ -130,7 +130,7 @@ impl Operation {
         Output = vsphere_vapi_runtime::Result<
             crate::vapi::metadata::metamodel::OperationInfo,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
@@ -163,7 +163,7 @@ impl Operation {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)

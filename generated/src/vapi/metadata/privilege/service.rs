@@ -84,7 +84,7 @@ impl Operation {
         Output = vsphere_vapi_runtime::Result<
             crate::vapi::metadata::privilege::OperationInfo,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&operation::ops::GET)
             .param("service_id", service_id)
@@ -117,7 +117,7 @@ impl Operation {
         service_id: &crate::ids::VapiServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&operation::ops::LIST)
             .param("service_id", service_id)

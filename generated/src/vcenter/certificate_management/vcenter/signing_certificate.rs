@@ -303,7 +303,7 @@ impl RefreshRequest {
         Output = vsphere_vapi_runtime::Result<
             crate::vcenter::certificate_management::X509CertChain,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -76,7 +76,7 @@ impl Summary {
         zone: &crate::ids::ZoneId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<summary::Info>,
-    > + Send {
+    > {
         self.client.operation(&summary::ops::GET).param("zone", zone).send()
     }
 
@@ -109,7 +109,7 @@ impl Summary {
         zone: &crate::ids::ZoneId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<summary::ClusterInfo>,
-    > + Send {
+    > {
         self.client.operation(&summary::ops::GET_PER_CLUSTER).param("zone", zone).send()
     }
 }

@@ -91,7 +91,7 @@ impl Associations {
         clusters: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<associations::Status>,
-    > + Send {
+    > {
         self.client
             .operation(&associations::ops::ADD)
             .param("zone", zone)
@@ -147,7 +147,7 @@ impl Associations {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&associations::ops::EVACUATE_AND_REMOVE_TASK)
             .param("zone", zone)
@@ -207,7 +207,7 @@ impl Associations {
         zone: &crate::ids::ZoneId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<String>>,
-    > + Send {
+    > {
         self.client.operation(&associations::ops::GET).param("zone", zone).send()
     }
 
@@ -248,7 +248,7 @@ impl Associations {
         clusters: &[String],
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<associations::Status>,
-    > + Send {
+    > {
         self.client
             .operation(&associations::ops::REMOVE)
             .param("zone", zone)

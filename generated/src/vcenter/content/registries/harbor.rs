@@ -104,7 +104,7 @@ impl Projects {
         spec: &projects::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::HarborProjectId>,
-    > + Send {
+    > {
         self.client
             .operation(&projects::ops::CREATE)
             .param("registry", registry)
@@ -146,7 +146,7 @@ impl Projects {
         &self,
         registry: &crate::ids::RegistryId,
         project: &crate::ids::HarborProjectId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&projects::ops::DELETE)
             .param("registry", registry)
@@ -193,7 +193,7 @@ impl Projects {
         project: &crate::ids::HarborProjectId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<projects::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&projects::ops::GET)
             .param("registry", registry)
@@ -237,7 +237,7 @@ impl Projects {
         registry: &crate::ids::RegistryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<projects::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&projects::ops::LIST).param("registry", registry).send()
     }
 
@@ -275,7 +275,7 @@ impl Projects {
         &self,
         registry: &crate::ids::RegistryId,
         project: &crate::ids::HarborProjectId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&projects::ops::PURGE)
             .param("registry", registry)
@@ -310,7 +310,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::RegistryId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -82,7 +82,7 @@ impl Providers {
         provider: &crate::ids::CryptoManagerKmsProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<providers::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::GET)
             .param("host", host)

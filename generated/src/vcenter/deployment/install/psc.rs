@@ -74,7 +74,7 @@ impl Replicated {
         spec: &crate::vcenter::deployment::ReplicatedPscSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
-    > + Send {
+    > {
         self.client.operation(&replicated::ops::CHECK).param("spec", spec).send()
     }
 }
@@ -137,7 +137,7 @@ impl Standalone {
         spec: &crate::vcenter::deployment::StandalonePscSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::vcenter::deployment::CheckInfo>,
-    > + Send {
+    > {
         self.client.operation(&standalone::ops::CHECK).param("spec", spec).send()
     }
 }

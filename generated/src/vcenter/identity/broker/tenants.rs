@@ -75,9 +75,7 @@ impl AdminClient {
     pub fn get(
         &self,
         tenant: &crate::ids::TenantId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<TokenInfo>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<TokenInfo>> {
         self.client.operation(&admin_client::ops::GET).param("tenant", tenant).send()
     }
 }
@@ -138,9 +136,7 @@ impl OperatorClient {
     ///   * Method execution requires `VcIdentityProviders.Manage`.
     pub fn get(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<TokenInfo>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<TokenInfo>> {
         self.client.operation(&operator_client::ops::GET).send()
     }
 }

@@ -80,7 +80,7 @@ impl PlannedDowntime {
         duration: i64,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<planned_downtime::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&planned_downtime::ops::GET)
             .param("duration", &duration)
@@ -149,7 +149,7 @@ impl Status {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<status::Info>,
-    > + Send {
+    > {
         self.client.operation(&status::ops::GET).send()
     }
 }
@@ -178,7 +178,7 @@ impl ApplyRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.call.send()
     }
 }
@@ -376,7 +376,7 @@ impl CheckTaskRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<ValidationResult>,
         >,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

@@ -34,7 +34,7 @@ impl CreateTaskRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<InteropReportResult>,
         >,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

@@ -90,7 +90,7 @@ impl Libraries {
         library: &crate::ids::LibraryId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<libraries::Info>,
-    > + Send {
+    > {
         self.client.operation(&libraries::ops::GET).param("library", library).send()
     }
 
@@ -122,7 +122,7 @@ impl Libraries {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<libraries::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&libraries::ops::LIST).send()
     }
 
@@ -155,7 +155,7 @@ impl Libraries {
     pub fn set(
         &self,
         spec: &libraries::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&libraries::ops::SET).param("spec", spec).send()
     }
 
@@ -188,7 +188,7 @@ impl Libraries {
     pub fn unassign(
         &self,
         library: &crate::ids::LibraryId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&libraries::ops::UNASSIGN).param("library", library).send()
     }
 }

@@ -215,7 +215,7 @@ impl Projects {
         project: &crate::ids::NSXProjectId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<projects::Info>,
-    > + Send {
+    > {
         self.client.operation(&projects::ops::GET).param("project", project).send()
     }
 

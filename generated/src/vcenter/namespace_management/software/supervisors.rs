@@ -122,7 +122,7 @@ impl Prechecks {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &prechecks::PrecheckSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&prechecks::ops::RUN)
             .param("supervisor", supervisor)
@@ -202,7 +202,7 @@ impl Upgrades {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<upgrades::Info>,
-    > + Send {
+    > {
         self.client.operation(&upgrades::ops::GET).param("supervisor", supervisor).send()
     }
 
@@ -359,7 +359,7 @@ impl Versions {
         version: &crate::ids::SupervisorVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<versions::Info>,
-    > + Send {
+    > {
         self.client.operation(&versions::ops::GET).param("version", version).send()
     }
 

@@ -90,7 +90,7 @@ impl KeySizes {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<key_sizes::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&key_sizes::ops::GET)
             .param("supervisor", supervisor)
@@ -129,7 +129,7 @@ impl KeySizes {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &key_sizes::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&key_sizes::ops::UPDATE)
             .param("supervisor", supervisor)
@@ -207,7 +207,7 @@ impl SigningRequests {
         spec: &signing_requests::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<signing_requests::CreateResult>,
-    > + Send {
+    > {
         self.client
             .operation(&signing_requests::ops::CREATE)
             .param("supervisor", supervisor)
@@ -402,9 +402,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

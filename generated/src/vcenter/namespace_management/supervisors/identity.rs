@@ -86,7 +86,7 @@ impl Domains {
         domain: &crate::ids::DomainId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<domains::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&domains::ops::GET)
             .param("supervisor", supervisor)
@@ -128,7 +128,7 @@ impl Domains {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<domains::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&domains::ops::LIST).param("supervisor", supervisor).send()
     }
 }
@@ -216,7 +216,7 @@ impl Providers {
         spec: &providers::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::IdentityProviderId>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::CREATE)
             .param("supervisor", supervisor)
@@ -250,7 +250,7 @@ impl Providers {
         &self,
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&providers::ops::DELETE)
             .param("supervisor", supervisor)
@@ -290,7 +290,7 @@ impl Providers {
         provider: &crate::ids::IdentityProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<providers::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::GET)
             .param("supervisor", supervisor)
@@ -328,7 +328,7 @@ impl Providers {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<providers::Summary>>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::LIST)
             .param("supervisor", supervisor)
@@ -364,7 +364,7 @@ impl Providers {
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
         spec: &providers::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&providers::ops::SET)
             .param("supervisor", supervisor)
@@ -402,7 +402,7 @@ impl Providers {
         supervisor: &crate::ids::SupervisorId,
         provider: &crate::ids::IdentityProviderId,
         spec: &providers::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&providers::ops::UPDATE)
             .param("supervisor", supervisor)

@@ -83,9 +83,7 @@ impl AgentConfiguration {
     pub fn get(
         &self,
         supervisor: &crate::ids::SupervisorId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<Info>> {
         self.client
             .operation(&agent_configuration::ops::GET)
             .param("supervisor", supervisor)
@@ -128,9 +126,7 @@ impl AgentConfiguration {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &SetSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<SetResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<SetResult>> {
         self.client
             .operation(&agent_configuration::ops::SET)
             .param("supervisor", supervisor)

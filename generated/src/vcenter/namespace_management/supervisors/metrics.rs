@@ -101,7 +101,7 @@ impl RemoteEndpoints {
         spec: &remote_endpoints::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::RemoteEndpointId>,
-    > + Send {
+    > {
         self.client
             .operation(&remote_endpoints::ops::CREATE)
             .param("supervisor", supervisor)
@@ -139,7 +139,7 @@ impl RemoteEndpoints {
         &self,
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&remote_endpoints::ops::DELETE)
             .param("supervisor", supervisor)
@@ -183,7 +183,7 @@ impl RemoteEndpoints {
         remote_endpoint: &crate::ids::RemoteEndpointId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<remote_endpoints::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&remote_endpoints::ops::GET)
             .param("supervisor", supervisor)
@@ -225,7 +225,7 @@ impl RemoteEndpoints {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<remote_endpoints::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&remote_endpoints::ops::LIST)
             .param("supervisor", supervisor)
@@ -265,7 +265,7 @@ impl RemoteEndpoints {
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
         spec: &remote_endpoints::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&remote_endpoints::ops::SET)
             .param("supervisor", supervisor)
@@ -307,7 +307,7 @@ impl RemoteEndpoints {
         supervisor: &crate::ids::SupervisorId,
         remote_endpoint: &crate::ids::RemoteEndpointId,
         spec: &remote_endpoints::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&remote_endpoints::ops::UPDATE)
             .param("supervisor", supervisor)

@@ -99,7 +99,7 @@ impl Edges {
         spec: &edges::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::EdgeId>,
-    > + Send {
+    > {
         self.client
             .operation(&edges::ops::CREATE)
             .param("supervisor", supervisor)
@@ -183,7 +183,7 @@ impl Edges {
         supervisor: &crate::ids::SupervisorId,
         edge: &crate::ids::EdgeId,
         spec: &edges::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&edges::ops::UPDATE)
             .param("supervisor", supervisor)

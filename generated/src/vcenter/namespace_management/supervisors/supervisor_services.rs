@@ -90,7 +90,7 @@ impl Signatures {
         version: &crate::ids::SupervisorServicesVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<signatures::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&signatures::ops::GET)
             .param("supervisor", supervisor)

@@ -83,7 +83,7 @@ impl KubeApiServerSettings {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<kube_api_server_settings::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&kube_api_server_settings::ops::GET)
             .param("supervisor", supervisor)
@@ -122,7 +122,7 @@ impl KubeApiServerSettings {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &kube_api_server_settings::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&kube_api_server_settings::ops::UPDATE)
             .param("supervisor", supervisor)

@@ -92,7 +92,7 @@ impl Bindings {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &bindings::CreateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&bindings::ops::CREATE)
             .param("supervisor", supervisor)
@@ -135,7 +135,7 @@ impl Bindings {
         &self,
         supervisor: &crate::ids::SupervisorId,
         zone: &crate::ids::ZoneId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&bindings::ops::DELETE)
             .param("supervisor", supervisor)
@@ -177,7 +177,7 @@ impl Bindings {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<bindings::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&bindings::ops::LIST)
             .param("supervisor", supervisor)
@@ -218,7 +218,7 @@ impl Bindings {
         supervisor: &crate::ids::SupervisorId,
         zone: &crate::ids::ZoneId,
         spec: &bindings::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&bindings::ops::SET)
             .param("supervisor", supervisor)
@@ -261,7 +261,7 @@ impl Bindings {
         supervisor: &crate::ids::SupervisorId,
         zone: &crate::ids::ZoneId,
         spec: &bindings::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&bindings::ops::UPDATE)
             .param("supervisor", supervisor)

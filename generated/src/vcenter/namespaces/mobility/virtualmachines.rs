@@ -100,7 +100,7 @@ impl Imports {
         spec: &imports::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&imports::ops::CREATE)
             .param("namespace", namespace)
@@ -146,7 +146,7 @@ impl Imports {
         task: &crate::ids::TaskId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<imports::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&imports::ops::GET)
             .param("namespace", namespace)

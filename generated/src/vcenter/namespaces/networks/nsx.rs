@@ -82,7 +82,7 @@ impl SharedSubnets {
         subnet: &crate::ids::SharedSubnetId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<shared_subnets::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&shared_subnets::ops::GET)
             .param("project", project)
@@ -121,7 +121,7 @@ impl SharedSubnets {
         filter: &shared_subnets::FilterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<shared_subnets::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&shared_subnets::ops::LIST).param("filter", filter).send()
     }
 }
@@ -191,7 +191,7 @@ impl Subnets {
         namespace: &crate::ids::InstanceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<subnets::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&subnets::ops::LIST).param("namespace", namespace).send()
     }
 }

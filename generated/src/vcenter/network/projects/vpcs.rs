@@ -85,7 +85,7 @@ impl Subnets {
         subnet: &crate::ids::SubnetId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<subnets::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&subnets::ops::GET)
             .param("project", project)
@@ -306,9 +306,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

@@ -80,7 +80,7 @@ impl Vm {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
         >,
-    > + Send {
+    > {
         self.client.operation(&vm::ops::LIST).param("filter", filter).send()
     }
 }

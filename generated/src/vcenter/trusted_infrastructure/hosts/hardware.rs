@@ -83,9 +83,7 @@ impl Tpm {
         &self,
         host: &crate::ids::HostSystemId,
         tpm: &crate::ids::TpmId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<tpm::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<tpm::Info>> {
         self.client
             .operation(&tpm::ops::GET)
             .param("host", host)

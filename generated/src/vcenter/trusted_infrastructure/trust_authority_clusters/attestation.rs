@@ -80,7 +80,7 @@ impl ServiceStatus {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<service_status::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&service_status::ops::GET_TASK)
             .param("cluster", cluster)

@@ -357,7 +357,7 @@ impl ListTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

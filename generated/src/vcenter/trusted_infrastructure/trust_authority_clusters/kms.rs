@@ -99,7 +99,7 @@ impl Providers {
         spec: &providers::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -159,7 +159,7 @@ impl Providers {
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -221,7 +221,7 @@ impl Providers {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<providers::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::GET_TASK)
             .param("cluster", cluster)
@@ -282,7 +282,7 @@ impl Providers {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<Vec<providers::Summary>>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::LIST_TASK)
             .param("cluster", cluster)
@@ -343,7 +343,7 @@ impl Providers {
         spec: &providers::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&providers::ops::UPDATE_TASK)
             .param("cluster", cluster)
@@ -438,7 +438,7 @@ impl ServiceStatus {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<service_status::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&service_status::ops::GET_TASK)
             .param("cluster", cluster)

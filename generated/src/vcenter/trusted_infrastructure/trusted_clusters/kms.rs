@@ -94,7 +94,7 @@ impl Services {
         spec: &services::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&services::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -153,7 +153,7 @@ impl Services {
         service: &crate::ids::KmsServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -213,7 +213,7 @@ impl Services {
         service: &crate::ids::KmsServiceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<services::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&services::ops::GET)
             .param("cluster", cluster)
@@ -339,7 +339,7 @@ impl ServicesAppliedConfig {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services_applied_config::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -400,7 +400,7 @@ impl ServicesAppliedConfig {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<services_applied_config::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&services_applied_config::ops::GET_TASK)
             .param("cluster", cluster)
@@ -504,7 +504,7 @@ impl ServicesAppliedConfig {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&services_applied_config::ops::UPDATE_TASK)
             .param("cluster", cluster)

@@ -294,7 +294,7 @@ impl Directories {
     pub fn r#move(
         &self,
         args: &directories::MoveArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&directories::ops::MOVE)
             .param("vm", &args.vm)
@@ -467,7 +467,7 @@ impl Files {
         vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&files::ops::DELETE)
             .param("vm", vm)
@@ -524,7 +524,7 @@ impl Files {
         path: &str,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<files::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&files::ops::GET)
             .param("vm", vm)
@@ -706,7 +706,7 @@ impl Files {
     pub fn update(
         &self,
         args: &files::UpdateArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&files::ops::UPDATE)
             .param("vm", &args.vm)
@@ -802,9 +802,7 @@ impl Transfers {
         vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         spec: &transfers::CreateSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client
             .operation(&transfers::ops::CREATE)
             .param("vm", vm)

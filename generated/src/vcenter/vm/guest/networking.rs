@@ -77,7 +77,7 @@ impl Interfaces {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<interfaces::Info>>,
-    > + Send {
+    > {
         self.client.operation(&interfaces::ops::LIST).param("vm", vm).send()
     }
 }
@@ -141,7 +141,7 @@ impl Routes {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<routes::Info>>,
-    > + Send {
+    > {
         self.client.operation(&routes::ops::LIST).param("vm", vm).send()
     }
 }

@@ -103,7 +103,7 @@ impl Nvme {
         spec: &nvme::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::NvmeAdapterId>,
-    > + Send {
+    > {
         self.client
             .operation(&nvme::ops::CREATE)
             .param("vm", vm)
@@ -141,7 +141,7 @@ impl Nvme {
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::NvmeAdapterId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&nvme::ops::DELETE)
             .param("vm", vm)
@@ -181,9 +181,7 @@ impl Nvme {
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::NvmeAdapterId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<nvme::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<nvme::Info>> {
         self.client
             .operation(&nvme::ops::GET)
             .param("vm", vm)
@@ -223,7 +221,7 @@ impl Nvme {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<nvme::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&nvme::ops::LIST).param("vm", vm).send()
     }
 }
@@ -309,7 +307,7 @@ impl Sata {
         spec: &sata::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::SataAdapterId>,
-    > + Send {
+    > {
         self.client
             .operation(&sata::ops::CREATE)
             .param("vm", vm)
@@ -345,7 +343,7 @@ impl Sata {
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::SataAdapterId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&sata::ops::DELETE)
             .param("vm", vm)
@@ -383,9 +381,7 @@ impl Sata {
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::SataAdapterId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<sata::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<sata::Info>> {
         self.client
             .operation(&sata::ops::GET)
             .param("vm", vm)
@@ -423,7 +419,7 @@ impl Sata {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<sata::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&sata::ops::LIST).param("vm", vm).send()
     }
 }
@@ -513,7 +509,7 @@ impl Scsi {
         spec: &scsi::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ScsiAdapterId>,
-    > + Send {
+    > {
         self.client
             .operation(&scsi::ops::CREATE)
             .param("vm", vm)
@@ -549,7 +545,7 @@ impl Scsi {
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::ScsiAdapterId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&scsi::ops::DELETE)
             .param("vm", vm)
@@ -587,9 +583,7 @@ impl Scsi {
         &self,
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::ScsiAdapterId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<scsi::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<scsi::Info>> {
         self.client
             .operation(&scsi::ops::GET)
             .param("vm", vm)
@@ -627,7 +621,7 @@ impl Scsi {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<scsi::Summary>>,
-    > + Send {
+    > {
         self.client.operation(&scsi::ops::LIST).param("vm", vm).send()
     }
 
@@ -661,7 +655,7 @@ impl Scsi {
         vm: &crate::ids::VirtualMachineId,
         adapter: &crate::ids::ScsiAdapterId,
         spec: &scsi::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&scsi::ops::UPDATE)
             .param("vm", vm)

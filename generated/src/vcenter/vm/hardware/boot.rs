@@ -84,7 +84,7 @@ impl Device {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<device::Entry>>,
-    > + Send {
+    > {
         self.client.operation(&device::ops::GET).param("vm", vm).send()
     }
 
@@ -116,7 +116,7 @@ impl Device {
         &self,
         vm: &crate::ids::VirtualMachineId,
         devices: &[device::Entry],
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&device::ops::SET)
             .param("vm", vm)

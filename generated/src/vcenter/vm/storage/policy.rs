@@ -116,7 +116,7 @@ impl Compliance {
         vm: &crate::ids::VirtualMachineId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Option<compliance::Info>>,
-    > + Send {
+    > {
         self.client.operation(&compliance::ops::GET).param("vm", vm).send()
     }
 }

@@ -33,7 +33,7 @@ impl CheckInRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ItemVersionId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -120,7 +120,7 @@ impl CheckOutRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

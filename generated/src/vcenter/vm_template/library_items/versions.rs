@@ -87,7 +87,7 @@ impl RollbackRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ItemVersionId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -639,7 +639,7 @@ impl ListRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, Info>,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

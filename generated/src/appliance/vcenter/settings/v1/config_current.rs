@@ -42,7 +42,7 @@ impl GetRequest {
         Output = vsphere_vapi_runtime::Result<
             crate::appliance::vcenter::settings::v1::DesiredState,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

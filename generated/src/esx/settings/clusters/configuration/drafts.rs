@@ -34,7 +34,7 @@ impl ApplyRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ApplyResult>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -593,7 +593,7 @@ impl CreateRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::DraftId>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -87,7 +87,7 @@ impl LastApplyResult {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::configuration::ApplyResult,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&last_apply_result::ops::GET)
             .param("cluster", cluster)
@@ -153,7 +153,7 @@ impl LastComplianceResult {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::configuration::ClusterCompliance,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&last_compliance_result::ops::GET)
             .param("cluster", cluster)
@@ -229,7 +229,7 @@ impl LastPrecheckResult {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&last_precheck_result::ops::GET)
             .param("cluster", cluster)
@@ -303,7 +303,7 @@ impl RecentTasks {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<recent_tasks::Info>,
-    > + Send {
+    > {
         self.client.operation(&recent_tasks::ops::GET).param("cluster", cluster).send()
     }
 }

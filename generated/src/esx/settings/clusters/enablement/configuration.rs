@@ -108,7 +108,7 @@ impl Transition {
     pub fn cancel(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&transition::ops::CANCEL).param("cluster", cluster).send()
     }
 
@@ -144,7 +144,7 @@ impl Transition {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<transition::EligibilityResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::CHECK_ELIGIBILITY_TASK)
             .param("cluster", cluster)
@@ -242,7 +242,7 @@ impl Transition {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::configuration::ExportResult,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::EXPORT_CONFIG)
             .param("cluster", cluster)
@@ -282,7 +282,7 @@ impl Transition {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::configuration::SchemaResult,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::EXPORT_SCHEMA)
             .param("cluster", cluster)
@@ -319,7 +319,7 @@ impl Transition {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<transition::Info>,
-    > + Send {
+    > {
         self.client.operation(&transition::ops::GET).param("cluster", cluster).send()
     }
 
@@ -357,7 +357,7 @@ impl Transition {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::configuration::DraftImportResult,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::IMPORT_FROM_FILE)
             .param("cluster", cluster)
@@ -401,7 +401,7 @@ impl Transition {
                 crate::esx::settings::clusters::configuration::DraftImportResult,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::IMPORT_FROM_HOST_TASK)
             .param("cluster", cluster)
@@ -463,7 +463,7 @@ impl Transition {
                 crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::PRECHECK_TASK)
             .param("cluster", cluster)
@@ -521,7 +521,7 @@ impl Transition {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<transition::ValidateResult>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&transition::ops::VALIDATE_CONFIG_TASK)
             .param("cluster", cluster)

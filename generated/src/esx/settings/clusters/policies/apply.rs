@@ -77,7 +77,7 @@ impl Effective {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<effective::EffectivePolicySpec>,
-    > + Send {
+    > {
         self.client.operation(&effective::ops::GET).param("cluster", cluster).send()
     }
 }

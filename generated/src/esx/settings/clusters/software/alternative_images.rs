@@ -93,7 +93,7 @@ impl DisplayName {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<display_name::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&display_name::ops::GET)
             .param("cluster", cluster)
@@ -174,7 +174,7 @@ impl SelectionCriteria {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&selection_criteria::ops::GET)
             .param("cluster", cluster)
@@ -261,7 +261,7 @@ impl Software {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&software::ops::EXPORT)
             .param("cluster", cluster)

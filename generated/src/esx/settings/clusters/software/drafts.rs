@@ -90,7 +90,7 @@ impl DisplayName {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<display_name::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&display_name::ops::GET)
             .param("cluster", cluster)
@@ -132,7 +132,7 @@ impl DisplayName {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &display_name::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&display_name::ops::SET)
             .param("cluster", cluster)
@@ -641,7 +641,7 @@ impl ListRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, Summary>,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

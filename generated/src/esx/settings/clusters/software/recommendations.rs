@@ -164,7 +164,7 @@ impl GenerateTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

@@ -150,7 +150,7 @@ impl HardwareCompatibility {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_compatibility::ops::CHECK_TASK)
             .param("cluster", cluster)
@@ -203,7 +203,7 @@ impl HardwareCompatibility {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<hardware_compatibility::CheckSummary>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_compatibility::ops::GET)
             .param("cluster", cluster)
@@ -271,7 +271,7 @@ impl LastApplyResult {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<last_apply_result::ApplyResult>,
-    > + Send {
+    > {
         self.client
             .operation(&last_apply_result::ops::GET)
             .param("cluster", cluster)
@@ -339,7 +339,7 @@ impl LastCheckResult {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<last_check_result::CheckResult>,
-    > + Send {
+    > {
         self.client
             .operation(&last_check_result::ops::GET)
             .param("cluster", cluster)

@@ -69,7 +69,7 @@ impl Apply {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec>,
-    > + Send {
+    > {
         self.client.operation(&apply::ops::GET).send()
     }
 
@@ -97,7 +97,7 @@ impl Apply {
     pub fn set(
         &self,
         spec: &apply::ConfiguredPolicySpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&apply::ops::SET).param("spec", spec).send()
     }
 }

@@ -267,7 +267,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<HardwareSupportPackageInfo>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -150,7 +150,7 @@ impl CheckTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 
@@ -267,7 +267,7 @@ impl EnableTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

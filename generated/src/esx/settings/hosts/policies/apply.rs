@@ -78,7 +78,7 @@ impl Effective {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<effective::EffectivePolicySpec>,
-    > + Send {
+    > {
         self.client.operation(&effective::ops::GET).param("host", host).send()
     }
 }

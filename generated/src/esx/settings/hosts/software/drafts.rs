@@ -91,7 +91,7 @@ impl DisplayName {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<display_name::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&display_name::ops::GET)
             .param("host", host)
@@ -134,7 +134,7 @@ impl DisplayName {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &display_name::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&display_name::ops::SET)
             .param("host", host)
@@ -621,7 +621,7 @@ impl ListRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, Summary>,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

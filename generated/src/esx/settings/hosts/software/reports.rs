@@ -76,7 +76,7 @@ impl ApplyImpact {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<apply_impact::HostImpact>,
-    > + Send {
+    > {
         self.client.operation(&apply_impact::ops::GET).param("host", host).send()
     }
 }
@@ -142,7 +142,7 @@ impl LastApplyResult {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<last_apply_result::ApplyResult>,
-    > + Send {
+    > {
         self.client.operation(&last_apply_result::ops::GET).param("host", host).send()
     }
 }
@@ -208,7 +208,7 @@ impl LastCheckResult {
         host: &crate::ids::HostSystemId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<last_check_result::CheckResult>,
-    > + Send {
+    > {
         self.client.operation(&last_check_result::ops::GET).param("host", host).send()
     }
 }

@@ -100,7 +100,7 @@ impl AddOn {
     pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client.operation(&add_on::ops::DELETE).param("draft", draft).send()
     }
 
@@ -139,7 +139,7 @@ impl AddOn {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client.operation(&add_on::ops::GET).param("draft", draft).send()
     }
 
@@ -174,7 +174,7 @@ impl AddOn {
         &self,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::SET)
             .param("draft", draft)
@@ -266,7 +266,7 @@ impl AlternativeImages {
         spec: &alternative_images::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ImageId>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::CREATE)
             .param("draft", draft)
@@ -305,7 +305,7 @@ impl AlternativeImages {
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&alternative_images::ops::DELETE)
             .param("draft", draft)
@@ -350,7 +350,7 @@ impl AlternativeImages {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::GET)
             .param("draft", draft)
@@ -393,7 +393,7 @@ impl AlternativeImages {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<alternative_images::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::LIST)
             .param("draft", draft)
@@ -473,7 +473,7 @@ impl BaseImage {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client.operation(&base_image::ops::GET).param("draft", draft).send()
     }
 
@@ -508,7 +508,7 @@ impl BaseImage {
         &self,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&base_image::ops::SET)
             .param("draft", draft)
@@ -597,7 +597,7 @@ impl Components {
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::DELETE)
             .param("draft", draft)
@@ -644,7 +644,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("draft", draft)
@@ -692,7 +692,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client.operation(&components::ops::LIST).param("draft", draft).send()
     }
 
@@ -772,7 +772,7 @@ impl Components {
         &self,
         draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::UPDATE)
             .param("draft", draft)
@@ -852,7 +852,7 @@ impl DisplayName {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<display_name::Info>,
-    > + Send {
+    > {
         self.client.operation(&display_name::ops::GET).param("draft", draft).send()
     }
 
@@ -887,7 +887,7 @@ impl DisplayName {
         &self,
         draft: &crate::ids::DraftId,
         spec: &display_name::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&display_name::ops::SET)
             .param("draft", draft)
@@ -1044,7 +1044,7 @@ impl HardwareSupport {
     pub fn delete(
         &self,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("draft", draft)
@@ -1086,7 +1086,7 @@ impl HardwareSupport {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
-    > + Send {
+    > {
         self.client.operation(&hardware_support::ops::GET).param("draft", draft).send()
     }
 
@@ -1122,7 +1122,7 @@ impl HardwareSupport {
         &self,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::HardwareSupportSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("draft", draft)
@@ -1208,7 +1208,7 @@ impl RemovedComponents {
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("draft", draft)
@@ -1253,7 +1253,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("draft", draft)
@@ -1301,7 +1301,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("draft", draft)
@@ -1339,7 +1339,7 @@ impl RemovedComponents {
         &self,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::SET)
             .param("draft", draft)
@@ -1896,7 +1896,7 @@ impl ListRequest {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::types::VapiMap<String, Info>,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -97,7 +97,7 @@ impl ListRequest {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -70,9 +70,7 @@ impl Thumbprint {
     pub fn get(
         &self,
         spec: &thumbprint::RemoteSpec,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<String>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<String>> {
         self.client.operation(&thumbprint::ops::GET).param("spec", spec).send()
     }
 }

@@ -88,7 +88,7 @@ impl Compatibility {
         project: &crate::ids::NSXProjectId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<compatibility::Summary>,
-    > + Send {
+    > {
         self.client
             .operation(&compatibility::ops::CHECK)
             .param("project", project)
@@ -168,7 +168,7 @@ impl VpcConnectivityProfiles {
         profile: &crate::ids::VpcConnectivityProfileId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vpc_connectivity_profiles::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&vpc_connectivity_profiles::ops::GET)
             .param("project", project)
@@ -292,9 +292,7 @@ impl Vpcs {
         &self,
         project: &crate::ids::NSXProjectId,
         vpc: &crate::ids::NsxVpcId,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<vpcs::Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<vpcs::Info>> {
         self.client
             .operation(&vpcs::ops::GET)
             .param("project", project)
@@ -339,7 +337,7 @@ impl Vpcs {
         filter: &vpcs::FilterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vpcs::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&vpcs::ops::LIST)
             .param("project", project)
@@ -632,9 +630,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

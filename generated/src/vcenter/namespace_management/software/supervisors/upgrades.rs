@@ -95,7 +95,7 @@ impl Jobs {
         spec: &jobs::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)
@@ -305,9 +305,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

@@ -102,7 +102,7 @@ impl CheckCompatibilityRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<CompatibilityInfo>,
-    > + Send {
+    > {
         self.call.send()
     }
 }
@@ -686,9 +686,7 @@ impl ListRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<ListResult>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<ListResult>> {
         self.call.send()
     }
 }

@@ -82,7 +82,7 @@ impl Policies {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<policies::Info>,
-    > + Send {
+    > {
         self.client.operation(&policies::ops::GET).param("supervisor", supervisor).send()
     }
 
@@ -117,7 +117,7 @@ impl Policies {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &policies::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&policies::ops::UPDATE)
             .param("supervisor", supervisor)

@@ -79,7 +79,7 @@ impl Modules {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<modules::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&modules::ops::LIST).param("supervisor", supervisor).send()
     }
 }

@@ -146,7 +146,7 @@ impl Jobs {
         spec: &jobs::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)

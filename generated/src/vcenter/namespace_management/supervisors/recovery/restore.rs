@@ -82,7 +82,7 @@ impl Jobs {
         archive: &crate::ids::BackupArchiveId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::TaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)

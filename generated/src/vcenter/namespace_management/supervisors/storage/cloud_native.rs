@@ -87,7 +87,7 @@ impl ResourceChecks {
         create_spec: &resource_checks::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ManagedTaskId>,
-    > + Send {
+    > {
         self.client
             .operation(&resource_checks::ops::CREATE)
             .param("supervisor", supervisor)
@@ -136,7 +136,7 @@ impl ResourceChecks {
         get_params: &resource_checks::GetParams,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<resource_checks::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&resource_checks::ops::GET)
             .param("supervisor", supervisor)

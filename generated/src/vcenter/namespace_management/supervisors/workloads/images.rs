@@ -82,7 +82,7 @@ impl Settings {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<settings::Info>,
-    > + Send {
+    > {
         self.client.operation(&settings::ops::GET).param("supervisor", supervisor).send()
     }
 
@@ -118,7 +118,7 @@ impl Settings {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &settings::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&settings::ops::UPDATE)
             .param("supervisor", supervisor)

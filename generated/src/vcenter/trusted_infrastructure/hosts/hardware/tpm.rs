@@ -103,7 +103,7 @@ impl EndorsementKeys {
         key: &crate::ids::TpmEndorsementKeyId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<endorsement_keys::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&endorsement_keys::ops::GET)
             .param("host", host)
@@ -213,7 +213,7 @@ impl EndorsementKeys {
         args: &endorsement_keys::UnsealArgs,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Binary>,
-    > + Send {
+    > {
         self.client
             .operation(&endorsement_keys::ops::UNSEAL)
             .param("host", &args.host)
@@ -292,7 +292,7 @@ impl EventLog {
         tpm: &crate::ids::TpmId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<event_log::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&event_log::ops::GET)
             .param("host", host)
@@ -526,7 +526,7 @@ impl ListRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Vec<Summary>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

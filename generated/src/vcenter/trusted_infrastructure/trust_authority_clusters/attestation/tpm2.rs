@@ -99,7 +99,7 @@ impl CaCertificates {
         spec: &ca_certificates::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&ca_certificates::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -159,7 +159,7 @@ impl CaCertificates {
         name: &crate::ids::CaCertificateId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&ca_certificates::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -221,7 +221,7 @@ impl CaCertificates {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<ca_certificates::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&ca_certificates::ops::GET_TASK)
             .param("cluster", cluster)
@@ -282,7 +282,7 @@ impl CaCertificates {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<Vec<ca_certificates::Summary>>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&ca_certificates::ops::LIST_TASK)
             .param("cluster", cluster)
@@ -389,7 +389,7 @@ impl EndorsementKeys {
         spec: &endorsement_keys::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&endorsement_keys::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -449,7 +449,7 @@ impl EndorsementKeys {
         name: &crate::ids::Tpm2EndorsementKeyId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&endorsement_keys::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -511,7 +511,7 @@ impl EndorsementKeys {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<endorsement_keys::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&endorsement_keys::ops::GET_TASK)
             .param("cluster", cluster)
@@ -572,7 +572,7 @@ impl EndorsementKeys {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<Vec<endorsement_keys::Summary>>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&endorsement_keys::ops::LIST_TASK)
             .param("cluster", cluster)
@@ -666,7 +666,7 @@ impl Settings {
         cluster: &crate::ids::ClusterComputeResourceId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<settings::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&settings::ops::GET_TASK)
             .param("cluster", cluster)
@@ -725,7 +725,7 @@ impl Settings {
         spec: &settings::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&settings::ops::UPDATE_TASK)
             .param("cluster", cluster)

@@ -101,7 +101,7 @@ impl ClientCertificate {
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&client_certificate::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -163,7 +163,7 @@ impl ClientCertificate {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<client_certificate::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&client_certificate::ops::GET_TASK)
             .param("cluster", cluster)
@@ -230,7 +230,7 @@ impl ClientCertificate {
         spec: &client_certificate::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&client_certificate::ops::UPDATE_TASK)
             .param("cluster", cluster)
@@ -327,7 +327,7 @@ impl Credential {
         credential: &vsphere_vapi_runtime::types::Secret,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&credential::ops::SET_TASK)
             .param("cluster", cluster)
@@ -513,7 +513,7 @@ impl TrustedPeerCertificates {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<trusted_peer_certificates::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&trusted_peer_certificates::ops::GET_TASK)
             .param("cluster", cluster)
@@ -580,7 +580,7 @@ impl TrustedPeerCertificates {
         spec: &trusted_peer_certificates::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&trusted_peer_certificates::ops::UPDATE_TASK)
             .param("cluster", cluster)

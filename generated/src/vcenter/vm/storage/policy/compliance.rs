@@ -32,7 +32,7 @@ impl CheckRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<Option<Info>>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

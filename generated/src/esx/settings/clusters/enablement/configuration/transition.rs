@@ -362,7 +362,7 @@ impl EnableTaskRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<EnableResult>>,
-    > + Send {
+    > {
         self.call.send_task()
     }
 

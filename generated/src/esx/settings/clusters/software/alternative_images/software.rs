@@ -102,7 +102,7 @@ impl AddOn {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&add_on::ops::GET)
             .param("cluster", cluster)
@@ -183,7 +183,7 @@ impl BaseImage {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&base_image::ops::GET)
             .param("cluster", cluster)
@@ -273,7 +273,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", cluster)
@@ -325,7 +325,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::LIST)
             .param("cluster", cluster)
@@ -421,7 +421,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
@@ -473,7 +473,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
@@ -558,7 +558,7 @@ impl HardwareSupport {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
@@ -646,7 +646,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", cluster)
@@ -699,7 +699,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
@@ -787,7 +787,7 @@ impl Solutions {
         solution: &crate::ids::SolutionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::GET)
             .param("cluster", cluster)
@@ -839,7 +839,7 @@ impl Solutions {
                 crate::esx::settings::SolutionInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&solutions::ops::LIST)
             .param("cluster", cluster)

@@ -90,7 +90,7 @@ impl AddOn {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("cluster", cluster)
@@ -130,7 +130,7 @@ impl AddOn {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&add_on::ops::GET)
             .param("cluster", cluster)
@@ -166,7 +166,7 @@ impl AddOn {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::SET)
             .param("cluster", cluster)
@@ -262,7 +262,7 @@ impl AlternativeImages {
         spec: &alternative_images::CreateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::ids::ImageId>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::CREATE)
             .param("cluster", cluster)
@@ -305,7 +305,7 @@ impl AlternativeImages {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&alternative_images::ops::DELETE)
             .param("cluster", cluster)
@@ -354,7 +354,7 @@ impl AlternativeImages {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AlternativeImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::GET)
             .param("cluster", cluster)
@@ -401,7 +401,7 @@ impl AlternativeImages {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<alternative_images::ListResult>,
-    > + Send {
+    > {
         self.client
             .operation(&alternative_images::ops::LIST)
             .param("cluster", cluster)
@@ -478,7 +478,7 @@ impl BaseImage {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&base_image::ops::GET)
             .param("cluster", cluster)
@@ -514,7 +514,7 @@ impl BaseImage {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&base_image::ops::SET)
             .param("cluster", cluster)
@@ -600,7 +600,7 @@ impl Components {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::DELETE)
             .param("cluster", cluster)
@@ -645,7 +645,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", cluster)
@@ -691,7 +691,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::LIST)
             .param("cluster", cluster)
@@ -770,7 +770,7 @@ impl Components {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::UPDATE)
             .param("cluster", cluster)
@@ -859,7 +859,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
@@ -910,7 +910,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
@@ -983,7 +983,7 @@ impl HardwareSupport {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("cluster", cluster)
@@ -1023,7 +1023,7 @@ impl HardwareSupport {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
@@ -1060,7 +1060,7 @@ impl HardwareSupport {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::HardwareSupportSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("cluster", cluster)
@@ -1148,7 +1148,7 @@ impl RemovedComponents {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("cluster", cluster)
@@ -1197,7 +1197,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", cluster)
@@ -1249,7 +1249,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
@@ -1291,7 +1291,7 @@ impl RemovedComponents {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::SET)
             .param("cluster", cluster)

@@ -177,7 +177,7 @@ impl GetRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<ClusterImpact>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

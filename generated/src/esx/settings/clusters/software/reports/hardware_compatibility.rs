@@ -82,7 +82,7 @@ impl Details {
         Output = vsphere_vapi_runtime::Result<
             crate::esx::settings::clusters::software::reports::CheckResult,
         >,
-    > + Send {
+    > {
         self.client.operation(&details::ops::GET).param("cluster", cluster).send()
     }
 }

@@ -73,7 +73,7 @@ impl Effective {
         &self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<effective::EffectivePolicySpec>,
-    > + Send {
+    > {
         self.client.operation(&effective::ops::GET).send()
     }
 }

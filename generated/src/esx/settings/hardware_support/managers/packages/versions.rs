@@ -172,7 +172,7 @@ impl GetRequest {
         self,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<PackageInfo>,
-    > + Send {
+    > {
         self.call.send()
     }
 }

@@ -86,7 +86,7 @@ impl AddOn {
         &self,
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("host", host)
@@ -127,7 +127,7 @@ impl AddOn {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&add_on::ops::GET)
             .param("host", host)
@@ -164,7 +164,7 @@ impl AddOn {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::SET)
             .param("host", host)
@@ -243,7 +243,7 @@ impl BaseImage {
         draft: &crate::ids::DraftId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&base_image::ops::GET)
             .param("host", host)
@@ -280,7 +280,7 @@ impl BaseImage {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&base_image::ops::SET)
             .param("host", host)
@@ -367,7 +367,7 @@ impl Components {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::DELETE)
             .param("host", host)
@@ -413,7 +413,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("host", host)
@@ -460,7 +460,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::LIST)
             .param("host", host)
@@ -541,7 +541,7 @@ impl Components {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::UPDATE)
             .param("host", host)
@@ -631,7 +631,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("host", host)
@@ -683,7 +683,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("host", host)
@@ -771,7 +771,7 @@ impl RemovedComponents {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("host", host)
@@ -821,7 +821,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("host", host)
@@ -874,7 +874,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("host", host)
@@ -917,7 +917,7 @@ impl RemovedComponents {
         host: &crate::ids::HostSystemId,
         draft: &crate::ids::DraftId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::SET)
             .param("host", host)

@@ -413,9 +413,7 @@ impl GetRequest {
     /// Sends the request and decodes the result.
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = vsphere_vapi_runtime::Result<Info>,
-    > + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<Info>> {
         self.call.send()
     }
 }

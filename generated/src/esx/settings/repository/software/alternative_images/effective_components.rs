@@ -98,7 +98,7 @@ impl ListRequest {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.call.send()
     }
 }

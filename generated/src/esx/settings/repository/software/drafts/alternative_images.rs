@@ -105,7 +105,7 @@ impl AddOn {
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("draft", draft)
@@ -150,7 +150,7 @@ impl AddOn {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&add_on::ops::GET)
             .param("draft", draft)
@@ -191,7 +191,7 @@ impl AddOn {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &crate::esx::settings::AddOnSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::SET)
             .param("draft", draft)
@@ -272,7 +272,7 @@ impl BaseImage {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&base_image::ops::GET)
             .param("draft", draft)
@@ -364,7 +364,7 @@ impl Components {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::DELETE)
             .param("draft", draft)
@@ -414,7 +414,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("draft", draft)
@@ -465,7 +465,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::LIST)
             .param("draft", draft)
@@ -554,7 +554,7 @@ impl Components {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &components::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::UPDATE)
             .param("draft", draft)
@@ -639,7 +639,7 @@ impl DisplayName {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<display_name::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&display_name::ops::GET)
             .param("draft", draft)
@@ -680,7 +680,7 @@ impl DisplayName {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &display_name::SetSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&display_name::ops::SET)
             .param("draft", draft)
@@ -852,7 +852,7 @@ impl HardwareSupport {
         &self,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("draft", draft)
@@ -901,7 +901,7 @@ impl HardwareSupport {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("draft", draft)
@@ -947,7 +947,7 @@ impl HardwareSupport {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &crate::esx::settings::HardwareSupportSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("draft", draft)
@@ -1036,7 +1036,7 @@ impl RemovedComponents {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("draft", draft)
@@ -1084,7 +1084,7 @@ impl RemovedComponents {
         component: &crate::ids::SettingsComponentId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("draft", draft)
@@ -1135,7 +1135,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("draft", draft)
@@ -1176,7 +1176,7 @@ impl RemovedComponents {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         component: &crate::ids::SettingsComponentId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::SET)
             .param("draft", draft)
@@ -1261,7 +1261,7 @@ impl SelectionCriteria {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&selection_criteria::ops::GET)
             .param("draft", draft)
@@ -1302,7 +1302,7 @@ impl SelectionCriteria {
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
         spec: &crate::esx::settings::ImageSelectionSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&selection_criteria::ops::SET)
             .param("draft", draft)

@@ -93,7 +93,7 @@ impl Compatibility {
         filter: &compatibility::FilterSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<compatibility::Summary>,
-    > + Send {
+    > {
         self.client
             .operation(&compatibility::ops::CHECK)
             .param("project", project)

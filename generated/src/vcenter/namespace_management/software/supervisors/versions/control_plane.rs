@@ -78,7 +78,7 @@ impl Sizes {
         version: &crate::ids::SupervisorVersionId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<sizes::ListResult>,
-    > + Send {
+    > {
         self.client.operation(&sizes::ops::LIST).param("version", version).send()
     }
 }

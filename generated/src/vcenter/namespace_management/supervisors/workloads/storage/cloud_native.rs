@@ -82,7 +82,7 @@ impl FileVolumes {
         supervisor: &crate::ids::SupervisorId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<file_volumes::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&file_volumes::ops::GET)
             .param("supervisor", supervisor)
@@ -120,7 +120,7 @@ impl FileVolumes {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &file_volumes::UpdateSpec,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&file_volumes::ops::UPDATE)
             .param("supervisor", supervisor)

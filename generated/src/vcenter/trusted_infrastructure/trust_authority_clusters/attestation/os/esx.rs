@@ -92,7 +92,7 @@ impl BaseImages {
         version: &crate::ids::EsxBaseImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&base_images::ops::DELETE_TASK)
             .param("cluster", cluster)
@@ -154,7 +154,7 @@ impl BaseImages {
         Output = vsphere_vapi_runtime::Result<
             vsphere_vapi_runtime::Task<base_images::Info>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&base_images::ops::GET_TASK)
             .param("cluster", cluster)
@@ -219,7 +219,7 @@ impl BaseImages {
         imgdb: &vsphere_vapi_runtime::types::Binary,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>,
-    > + Send {
+    > {
         self.client
             .operation(&base_images::ops::IMPORT_FROM_IMGDB_TASK)
             .param("cluster", cluster)

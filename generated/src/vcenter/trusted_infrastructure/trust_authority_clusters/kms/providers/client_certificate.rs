@@ -92,7 +92,7 @@ impl Csr {
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&csr::ops::CREATE_TASK)
             .param("cluster", cluster)
@@ -155,7 +155,7 @@ impl Csr {
         provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>>,
-    > + Send {
+    > {
         self.client
             .operation(&csr::ops::GET_TASK)
             .param("cluster", cluster)

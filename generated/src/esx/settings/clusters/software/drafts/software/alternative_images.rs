@@ -99,7 +99,7 @@ impl DisplayName {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<display_name::Info>,
-    > + Send {
+    > {
         self.client
             .operation(&display_name::ops::GET)
             .param("cluster", cluster)
@@ -143,7 +143,7 @@ impl DisplayName {
     pub fn set(
         &self,
         args: &display_name::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&display_name::ops::SET)
             .param("cluster", &args.cluster)
@@ -232,7 +232,7 @@ impl SelectionCriteria {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&selection_criteria::ops::GET)
             .param("cluster", cluster)
@@ -276,7 +276,7 @@ impl SelectionCriteria {
     pub fn set(
         &self,
         args: &selection_criteria::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&selection_criteria::ops::SET)
             .param("cluster", &args.cluster)

@@ -82,7 +82,7 @@ impl VcgEntries {
         spec: &vcg_entries::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&vcg_entries::ops::UPDATE_TASK)
             .param("cluster", cluster)

@@ -83,7 +83,7 @@ impl ComplianceStatus {
         update_spec: &compliance_status::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&compliance_status::ops::UPDATE_TASK)
             .param("cluster", cluster)
@@ -176,7 +176,7 @@ impl VcgEntries {
         update_spec: &vcg_entries::UpdateSpec,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>>,
-    > + Send {
+    > {
         self.client
             .operation(&vcg_entries::ops::UPDATE_TASK)
             .param("cluster", cluster)

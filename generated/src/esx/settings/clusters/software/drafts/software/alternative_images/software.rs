@@ -98,7 +98,7 @@ impl AddOn {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::DELETE)
             .param("cluster", cluster)
@@ -147,7 +147,7 @@ impl AddOn {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&add_on::ops::GET)
             .param("cluster", cluster)
@@ -191,7 +191,7 @@ impl AddOn {
     pub fn set(
         &self,
         args: &add_on::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&add_on::ops::SET)
             .param("cluster", &args.cluster)
@@ -276,7 +276,7 @@ impl BaseImage {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&base_image::ops::GET)
             .param("cluster", cluster)
@@ -371,7 +371,7 @@ impl Components {
     pub fn delete(
         &self,
         args: &components::DeleteArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::DELETE)
             .param("cluster", &args.cluster)
@@ -424,7 +424,7 @@ impl Components {
         Output = vsphere_vapi_runtime::Result<
             Option<crate::esx::settings::ComponentInfo>,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::GET)
             .param("cluster", &args.cluster)
@@ -479,7 +479,7 @@ impl Components {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&components::ops::LIST)
             .param("cluster", cluster)
@@ -571,7 +571,7 @@ impl Components {
     pub fn update(
         &self,
         args: &components::UpdateArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&components::ops::UPDATE)
             .param("cluster", &args.cluster)
@@ -671,7 +671,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST)
             .param("cluster", cluster)
@@ -725,7 +725,7 @@ impl EffectiveComponents {
                 crate::esx::settings::EffectiveComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&effective_components::ops::LIST_WITH_REMOVED_COMPONENTS)
             .param("cluster", cluster)
@@ -815,7 +815,7 @@ impl HardwareSupport {
         cluster: &crate::ids::ClusterComputeResourceId,
         draft: &crate::ids::DraftId,
         image: &crate::ids::ImageId,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::DELETE)
             .param("cluster", cluster)
@@ -868,7 +868,7 @@ impl HardwareSupport {
         image: &crate::ids::ImageId,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&hardware_support::ops::GET)
             .param("cluster", cluster)
@@ -917,7 +917,7 @@ impl HardwareSupport {
     pub fn set(
         &self,
         args: &hardware_support::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&hardware_support::ops::SET)
             .param("cluster", &args.cluster)
@@ -1009,7 +1009,7 @@ impl RemovedComponents {
     pub fn delete(
         &self,
         args: &removed_components::DeleteArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::DELETE)
             .param("cluster", &args.cluster)
@@ -1060,7 +1060,7 @@ impl RemovedComponents {
         args: &removed_components::GetArgs,
     ) -> impl ::core::future::Future<
         Output = vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo>,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::GET)
             .param("cluster", &args.cluster)
@@ -1115,7 +1115,7 @@ impl RemovedComponents {
                 crate::esx::settings::ComponentInfo,
             >,
         >,
-    > + Send {
+    > {
         self.client
             .operation(&removed_components::ops::LIST)
             .param("cluster", cluster)
@@ -1159,7 +1159,7 @@ impl RemovedComponents {
     pub fn set(
         &self,
         args: &removed_components::SetArgs,
-    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> + Send {
+    ) -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> {
         self.client
             .operation(&removed_components::ops::SET)
             .param("cluster", &args.cluster)
