@@ -1,45 +1,28 @@
-//! Structures with union tags: the tag and its case fields become an enum
-//! (see `lower::unions`), and the structure gets hand-written serde impls
-//! that keep the flat wire form (tag member plus case members beside the
-//! common members), identical on `/api` and `/rest`.
+//! Every structure's fields and serde impls; for structures with union
+//! tags, the tag and its case fields also become an enum (see
+//! `lower::unions`), and the impls keep the flat wire form (tag member plus
+//! case members beside the common members), identical on `/api` and
+//! `/rest`.
 //!
-//! # Why hand-written impls
-//! `#[serde(flatten)]` over an internally tagged enum would keep the wire
-//! form with derives, but flatten buffers every member into a `Content`
-//! tree (and then deserializes the enum from it a second time), cannot
-//! give a catch-all variant the unknown members, and adds a second derived
-//! `Deserialize` per union on top of the structure's, in a crate where
-//! derived `Deserialize` is already most of the check time. The impls
-//! printed here are one `match` on member names in a `MapAccess` visitor
-//! (no sequence form, no field-identifier enum, no buffering) and a
-//! `SerializeMap` writer, and they make the catch-all possible.
+//! # Why written-out impls
+//! For unions, `#[serde(flatten)]` over an internally tagged enum would
+//! keep the wire form with derives, but flatten buffers every member into
+//! a `Content` tree (and deserializes the enum from it a second time) and
+//! cannot give a catch-all variant the unknown members. For every
+//! structure, derived impls were most of the crate's check time (see
+//! "Compile cost" in the `emit` docs). The impls printed here are a
+//! `SerializeMap` writer and one `match` on member names in
+//! `VisitMap::visit_map`, read through the runtime's shared visitor
+//! (`vsphere_vapi_runtime::de::deserialize_map`): no sequence form, no
+//! field-identifier enum, no visitor type per structure, no buffering.
 //!
-//! Measured (`cargo check -p vsphere-vapi`, `CARGO_INCREMENTAL=0`, only the
-//! generated crate rebuilt, shared 2-core machine; before → after):
-//!
-//! | build                         | before          | after           |
-//! |-------------------------------|-----------------|-----------------|
-//! | `--features vcenter-vm`       | 5.8–6.4 s, 492 MB | 5.6–6.6 s, 497 MB |
-//! | `--all-features`              | 65.4 s, 3.20 GB | 67.8 s, 3.27 GB |
-//! | `--all-features`, unions only | 65.4 s, 3.20 GB | 64.3 s, 3.16 GB |
-//!
-//! The 233 union structures with their 243 enums cost slightly less than
-//! their derives did ("unions only": without the `null_as_default`
-//! attributes); the 694 `deserialize_with` attributes on the derived
-//! structures' required collections cost about 3.5 s, since serde derives a
-//! wrapper type per such field. Writing out the impls of *every* structure
-//! the same way (the `h-unions-hand-serde` branch) measured 33.5 s /
-//! 2.21 GB for `--all-features`, but makes the generated files about 2.4
-//! times longer. The flatten design was not built, for the reasons above.
-
 //! # Deserialization
 //! Every member is read into a slot (`Option<T>`); unknown members are kept
-//! as raw JSON. The tag is read as a string and matched against the wire
+//! as raw JSON where a union has a catch-all variant, skipped otherwise. The tag is read as a string and matched against the wire
 //! values, so an unknown value lands in the catch-all variant with the
 //! unknown members and the known case members of that union (re-encoded as
 //! JSON), instead of failing the response. Absent required members follow
-//! the same rule as derived structures (`lower::zeros`): a field marked
-//! `zero_if_missing`, in the structure or in a variant, decodes as its zero
+//! the rule of `lower::zeros`: a field marked `zero_if_missing`, in the structure or in a variant, decodes as its zero
 //! through `vsphere_vapi_runtime::de::or_zero` (which logs it once); other
 //! absent required members, including required tags, are `missing_field`
 //! errors. `null` required lists, sets and maps decode as empty silently,
