@@ -11,6 +11,9 @@ mod wire_tables;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "xtask", about = "vsphere-vapi project tasks")]
 struct Cli {
