@@ -125,6 +125,14 @@ pub(crate) fn numbers(release: &str) -> Option<Vec<u64>> {
         .collect()
 }
 
+/// Whether release `candidate` is at or below the release numbered
+/// `server` (see [`numbers`]); `None` when `candidate` is not numbers. The
+/// one comparison of releases: deciding an operation's presence here and
+/// the mock's release negotiation both use it.
+pub(crate) fn at_or_below(candidate: &str, server: &[u64]) -> Option<bool> {
+    numbers(candidate).map(|key| key.as_slice() <= server)
+}
+
 /// Whether a server of release `server` has an operation of `releases`
 /// (see the module docs); `None` when it cannot be decided (no releases
 /// known, or a release that is not numbers).
@@ -135,9 +143,9 @@ pub(crate) fn has_operation(releases: &Releases, server: &str) -> Option<bool> {
     let server = numbers(server)?;
     let mut floor = None;
     for known in releases.known {
-        match numbers(known) {
-            Some(key) if key <= server => floor = Some(*known),
-            Some(_) => {}
+        match at_or_below(known, &server) {
+            Some(true) => floor = Some(*known),
+            Some(false) => {}
             None => return None,
         }
     }

@@ -49,7 +49,10 @@ async fn by_default_the_mock_is_as_new_as_the_client() {
     assert_eq!(release.source, ReleaseSource::Hello);
     assert_eq!(
         names(&server),
-        ["com.vmware.vcenter.system.hello", "com.vmware.vcenter.new_hosts.list"]
+        [
+            "com.vmware.vcenter.system.hello",
+            "com.vmware.vcenter.new_hosts.list"
+        ]
     );
     assert!(server.unmatched_calls().is_empty());
 }

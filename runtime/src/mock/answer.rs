@@ -475,7 +475,7 @@ fn negotiate<'a>(offered: &'a [String], release: &str) -> Option<&'a str> {
     let own = release::numbers(release)?;
     offered
         .iter()
-        .find(|candidate| release::numbers(candidate).is_some_and(|numbers| numbers <= own))
+        .find(|candidate| release::at_or_below(candidate, &own) == Some(true))
         .map(String::as_str)
 }
 
