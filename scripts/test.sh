@@ -76,15 +76,42 @@ check_generated() {
     # A program using `vcenter::Vm` needs nothing but the `vcenter-vm` feature.
     cargo check -p vsphere-vapi-examples --no-default-features --features vcenter-vm \
         --example vm_feature_only || return
-    local features feature start
+    local features
     features="$(generated_features)" || return
     if [[ -z "$features" ]]; then
         echo "generated/Cargo.toml declares no features besides default/full"
         return 0
     fi
+    # Checking one crate keeps one core busy (rustc's front end is serial),
+    # so the features are split in two halves checked side by side, the
+    # second half in a target directory of its own (cargo locks a target
+    # directory per build). Every other feature goes to each half, which
+    # evens out the large ones.
+    local -a first=() second=()
+    local index=0 feature
     for feature in $features; do
+        if ((index % 2 == 0)); then first+=("$feature"); else second+=("$feature"); fi
+        index=$((index + 1))
+    done
+    check_features "" "${first[@]}" &
+    local first_job=$!
+    check_features "$root/target/feature-check" "${second[@]}" &
+    local second_job=$!
+    local rc=0
+    wait "$first_job" || rc=$?
+    wait "$second_job" || rc=$?
+    return "$rc"
+}
+
+# check_features TARGET_DIR FEATURE... : `cargo check` of the generated crate
+# with each feature alone, in TARGET_DIR (cargo's default when empty).
+check_features() {
+    local target_dir=$1 feature start
+    shift
+    for feature in "$@"; do
         start=$SECONDS
-        cargo check -p vsphere-vapi --no-default-features --features "$feature" || return
+        CARGO_TARGET_DIR="${target_dir:-${CARGO_TARGET_DIR:-$root/target}}" \
+            cargo check -p vsphere-vapi --no-default-features --features "$feature" || return
         echo "    feature $feature alone: $((SECONDS - start))s"
     done
 }
