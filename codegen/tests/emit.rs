@@ -96,11 +96,11 @@ fn structures_follow_the_field_rules() {
     assert!(!tools.contains("serde::Deserialize)]"));
     // Keyword field: raw identifier, bare wire name.
     assert!(tools.contains("    pub r#type: String,\n"));
-    assert!(tools.contains("map.serialize_entry(\"type\", &self.r#type)?;"));
+    assert!(tools.contains("__m.entry(\"type\", &self.r#type);"));
     // Wire name differing from the Rust name; unset optionals are left out.
     assert!(tools.contains("    pub guest_os: Option<String>,"));
-    assert!(tools.contains("if let Some(value) = &self.guest_os {\n            map.serialize_entry(\"guest_OS\", value)?;"));
-    assert!(tools.contains("\"guest_OS\" => f_18 = map.next_value()?,"));
+    assert!(tools.contains("__m.optional(\"guest_OS\", &self.guest_os);"));
+    assert!(tools.contains("\"guest_OS\" => __de::put(&mut map, &mut f_18),"));
     // The recursive optional field is boxed; the list is not.
     assert!(tools.contains("pub parent: Option<Box<Node>>,"));
     assert!(tools.contains("pub children: Vec<Node>,"));
@@ -108,7 +108,7 @@ fn structures_follow_the_field_rules() {
     // fields with a natural zero decode a missing member as it (reported);
     // those without one stay required.
     assert!(tools.contains("    pub tags: Vec<String>,"));
-    assert!(tools.contains("\"tags\" => f_13 = __de::null_as_empty(map.next_value()?),"));
+    assert!(tools.contains("\"tags\" => __de::put_or_empty(&mut map, &mut f_13),"));
     assert!(tools.contains("tags: __de::or_zero(f_13, Self::NAME, \"tags\"),"));
     assert!(tools.contains("flag: __de::or_zero(f_0, Self::NAME, \"flag\"),"));
     assert!(tools.contains("    const NAME: &'static str = \"demo::vm::tools::Info\";\n"));
@@ -174,7 +174,7 @@ fn unions_become_enums_with_flat_serde_impls() {
     assert!(tools.contains("#[derive(Debug, Clone, PartialEq)]\npub struct Backing {"));
     // Required lists decode `null` as empty and a missing member as empty
     // with a report; so do required case fields with a zero.
-    assert!(tools.contains("\"names\" => f_7 = __de::null_as_empty(map.next_value()?),"));
+    assert!(tools.contains("\"names\" => __de::put_or_empty(&mut map, &mut f_7),"));
     assert!(tools.contains("names: __de::or_zero(f_7, Self::NAME, \"names\"),"));
     assert!(tools.contains("size: __de::or_zero(f_2, Self::NAME, \"size\"),"));
 }
@@ -376,8 +376,12 @@ fn modules_shared_by_features_gate_each_item() {
     let demo = file(&generated, "src/demo.rs");
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\npub mod extra;\n"));
     assert!(demo.contains("#[cfg(feature = \"demo\")]\npub mod vm;\n"));
-    assert!(demo.contains("#[cfg(feature = \"demo\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct Holder {"));
-    assert!(demo.contains("#[cfg(feature = \"vapi\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct ExtraNote {"));
+    assert!(demo.contains(
+        "#[cfg(feature = \"demo\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct Holder {"
+    ));
+    assert!(demo.contains(
+        "#[cfg(feature = \"vapi\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct ExtraNote {"
+    ));
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\nimpl serde::Serialize for ExtraNote {"));
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\nvsphere_vapi_runtime::vapi_enum! {"));
     assert!(demo.contains("//! Compiled with any of the features `demo`, `vapi`."));

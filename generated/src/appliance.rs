@@ -1701,17 +1701,14 @@ impl serde::Serialize for Notification {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.time {
-            map.serialize_entry("time", value)?;
-        }
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.optional("time", &self.time);
+        __m.entry("message", &self.message);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -1738,14 +1735,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "time" => f_1 = map.next_value()?,
-                "message" => f_2 = Some(map.next_value()?),
-                "resolution" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "time" => __de::put(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                "resolution" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notification {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -1800,18 +1795,13 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("info", &self.info);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -1831,18 +1821,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Notification>> = None;
         let mut f_1: Option<Vec<Notification>> = None;
         let mut f_2: Option<Vec<Notification>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = map.next_value()?,
-                "warnings" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put(&mut map, &mut f_0),
+                "warnings" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notifications {
             info: f_0,
@@ -2165,25 +2154,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubtaskInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "result" => f_1 = map.next_value()?,
-                "auto_rollback_state" => f_2 = map.next_value()?,
-                "description" => f_3 = Some(map.next_value()?),
-                "service" => f_4 = Some(map.next_value()?),
-                "operation" => f_5 = Some(map.next_value()?),
-                "parent" => f_6 = map.next_value()?,
-                "target" => f_7 = map.next_value()?,
-                "status" => f_8 = Some(map.next_value()?),
-                "cancelable" => f_9 = Some(map.next_value()?),
-                "error" => f_10 = map.next_value()?,
-                "start_time" => f_11 = map.next_value()?,
-                "end_time" => f_12 = map.next_value()?,
-                "user" => f_13 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "result" => __de::put(&mut map, &mut f_1),
+                "auto_rollback_state" => __de::put(&mut map, &mut f_2),
+                "description" => __de::put_some(&mut map, &mut f_3),
+                "service" => __de::put_some(&mut map, &mut f_4),
+                "operation" => __de::put_some(&mut map, &mut f_5),
+                "parent" => __de::put(&mut map, &mut f_6),
+                "target" => __de::put(&mut map, &mut f_7),
+                "status" => __de::put_some(&mut map, &mut f_8),
+                "cancelable" => __de::put_some(&mut map, &mut f_9),
+                "error" => __de::put(&mut map, &mut f_10),
+                "start_time" => __de::put(&mut map, &mut f_11),
+                "end_time" => __de::put(&mut map, &mut f_12),
+                "user" => __de::put(&mut map, &mut f_13),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_8 {
             None => None,
@@ -2591,26 +2577,23 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "subtask_order" => f_1 = __de::null_as_empty(map.next_value()?),
-                "subtasks" => f_2 = __de::null_as_empty(map.next_value()?),
-                "auto_rollback_state" => f_3 = map.next_value()?,
-                "description" => f_4 = Some(map.next_value()?),
-                "service" => f_5 = Some(map.next_value()?),
-                "operation" => f_6 = Some(map.next_value()?),
-                "parent" => f_7 = map.next_value()?,
-                "target" => f_8 = map.next_value()?,
-                "status" => f_9 = Some(map.next_value()?),
-                "cancelable" => f_10 = Some(map.next_value()?),
-                "error" => f_11 = map.next_value()?,
-                "start_time" => f_12 = map.next_value()?,
-                "end_time" => f_13 = map.next_value()?,
-                "user" => f_14 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "subtask_order" => __de::put_or_empty(&mut map, &mut f_1),
+                "subtasks" => __de::put_or_empty(&mut map, &mut f_2),
+                "auto_rollback_state" => __de::put(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "service" => __de::put_some(&mut map, &mut f_5),
+                "operation" => __de::put_some(&mut map, &mut f_6),
+                "parent" => __de::put(&mut map, &mut f_7),
+                "target" => __de::put(&mut map, &mut f_8),
+                "status" => __de::put_some(&mut map, &mut f_9),
+                "cancelable" => __de::put_some(&mut map, &mut f_10),
+                "error" => __de::put(&mut map, &mut f_11),
+                "start_time" => __de::put(&mut map, &mut f_12),
+                "end_time" => __de::put(&mut map, &mut f_13),
+                "user" => __de::put(&mut map, &mut f_14),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_9 {
             None => None,

@@ -1638,79 +1638,78 @@ impl serde::Serialize for ConfigurationModel {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automatic_sync_enabled {
-            map.serialize_entry("automatic_sync_enabled", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_enabled_setting {
-            map.serialize_entry("automatic_sync_enabled_setting", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_start_hour {
-            map.serialize_entry("automatic_sync_start_hour", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_start_hour_setting {
-            map.serialize_entry("automatic_sync_start_hour_setting", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_stop_hour {
-            map.serialize_entry("automatic_sync_stop_hour", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_stop_hour_setting {
-            map.serialize_entry("automatic_sync_stop_hour_setting", value)?;
-        }
-        if let Some(value) = &self.maximum_concurrent_item_syncs {
-            map.serialize_entry("maximum_concurrent_item_syncs", value)?;
-        }
-        if let Some(value) = &self.maximum_concurrent_item_syncs_setting {
-            map.serialize_entry("maximum_concurrent_item_syncs_setting", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_refresh_interval {
-            map.serialize_entry("automatic_sync_refresh_interval", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_refresh_interval_setting {
-            map.serialize_entry("automatic_sync_refresh_interval_setting", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_setting_refresh_interval {
-            map.serialize_entry("automatic_sync_setting_refresh_interval", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_setting_refresh_interval_setting {
-            map.serialize_entry(
-                "automatic_sync_setting_refresh_interval_setting",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.transfer_throttling_bandwidth_total {
-            map.serialize_entry("transfer_throttling_bandwidth_total", value)?;
-        }
-        if let Some(value) = &self.transfer_throttling_bandwidth_total_setting {
-            map.serialize_entry("transfer_throttling_bandwidth_total_setting", value)?;
-        }
-        if let Some(value) = &self.transfer_nfc_max_concurrent_transfers_per_host {
-            map.serialize_entry(
-                "transfer_nfc_max_concurrent_transfers_per_host",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.transfer_nfc_max_concurrent_transfers_per_host_setting
-        {
-            map.serialize_entry(
-                "transfer_nfc_max_concurrent_transfers_per_host_setting",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.priority_transfer_threads_pool_size {
-            map.serialize_entry("priority_transfer_threads_pool_size", value)?;
-        }
-        if let Some(value) = &self.priority_transfer_threads_pool_size_setting {
-            map.serialize_entry("priority_transfer_threads_pool_size_setting", value)?;
-        }
-        if let Some(value) = &self.transfer_threads_pool_size {
-            map.serialize_entry("transfer_threads_pool_size", value)?;
-        }
-        if let Some(value) = &self.transfer_threads_pool_size_setting {
-            map.serialize_entry("transfer_threads_pool_size_setting", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("automatic_sync_enabled", &self.automatic_sync_enabled);
+        __m.optional(
+            "automatic_sync_enabled_setting",
+            &self.automatic_sync_enabled_setting,
+        );
+        __m.optional("automatic_sync_start_hour", &self.automatic_sync_start_hour);
+        __m.optional(
+            "automatic_sync_start_hour_setting",
+            &self.automatic_sync_start_hour_setting,
+        );
+        __m.optional("automatic_sync_stop_hour", &self.automatic_sync_stop_hour);
+        __m.optional(
+            "automatic_sync_stop_hour_setting",
+            &self.automatic_sync_stop_hour_setting,
+        );
+        __m.optional(
+            "maximum_concurrent_item_syncs",
+            &self.maximum_concurrent_item_syncs,
+        );
+        __m.optional(
+            "maximum_concurrent_item_syncs_setting",
+            &self.maximum_concurrent_item_syncs_setting,
+        );
+        __m.optional(
+            "automatic_sync_refresh_interval",
+            &self.automatic_sync_refresh_interval,
+        );
+        __m.optional(
+            "automatic_sync_refresh_interval_setting",
+            &self.automatic_sync_refresh_interval_setting,
+        );
+        __m.optional(
+            "automatic_sync_setting_refresh_interval",
+            &self.automatic_sync_setting_refresh_interval,
+        );
+        __m.optional(
+            "automatic_sync_setting_refresh_interval_setting",
+            &self.automatic_sync_setting_refresh_interval_setting,
+        );
+        __m.optional(
+            "transfer_throttling_bandwidth_total",
+            &self.transfer_throttling_bandwidth_total,
+        );
+        __m.optional(
+            "transfer_throttling_bandwidth_total_setting",
+            &self.transfer_throttling_bandwidth_total_setting,
+        );
+        __m.optional(
+            "transfer_nfc_max_concurrent_transfers_per_host",
+            &self.transfer_nfc_max_concurrent_transfers_per_host,
+        );
+        __m.optional(
+            "transfer_nfc_max_concurrent_transfers_per_host_setting",
+            &self.transfer_nfc_max_concurrent_transfers_per_host_setting,
+        );
+        __m.optional(
+            "priority_transfer_threads_pool_size",
+            &self.priority_transfer_threads_pool_size,
+        );
+        __m.optional(
+            "priority_transfer_threads_pool_size_setting",
+            &self.priority_transfer_threads_pool_size_setting,
+        );
+        __m.optional("transfer_threads_pool_size", &self.transfer_threads_pool_size);
+        __m.optional(
+            "transfer_threads_pool_size_setting",
+            &self.transfer_threads_pool_size_setting,
+        );
+        __m.end()
     }
 }
 
@@ -1730,6 +1729,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationModel {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<ConfigurationSetting> = None;
         let mut f_2: Option<i64> = None;
@@ -1752,36 +1752,42 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationModel {
         let mut f_19: Option<ConfigurationSetting> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "automatic_sync_enabled" => f_0 = map.next_value()?,
-                "automatic_sync_enabled_setting" => f_1 = map.next_value()?,
-                "automatic_sync_start_hour" => f_2 = map.next_value()?,
-                "automatic_sync_start_hour_setting" => f_3 = map.next_value()?,
-                "automatic_sync_stop_hour" => f_4 = map.next_value()?,
-                "automatic_sync_stop_hour_setting" => f_5 = map.next_value()?,
-                "maximum_concurrent_item_syncs" => f_6 = map.next_value()?,
-                "maximum_concurrent_item_syncs_setting" => f_7 = map.next_value()?,
-                "automatic_sync_refresh_interval" => f_8 = map.next_value()?,
-                "automatic_sync_refresh_interval_setting" => f_9 = map.next_value()?,
-                "automatic_sync_setting_refresh_interval" => f_10 = map.next_value()?,
-                "automatic_sync_setting_refresh_interval_setting" => {
-                    f_11 = map.next_value()?;
+                "automatic_sync_enabled" => __de::put(&mut map, &mut f_0),
+                "automatic_sync_enabled_setting" => __de::put(&mut map, &mut f_1),
+                "automatic_sync_start_hour" => __de::put(&mut map, &mut f_2),
+                "automatic_sync_start_hour_setting" => __de::put(&mut map, &mut f_3),
+                "automatic_sync_stop_hour" => __de::put(&mut map, &mut f_4),
+                "automatic_sync_stop_hour_setting" => __de::put(&mut map, &mut f_5),
+                "maximum_concurrent_item_syncs" => __de::put(&mut map, &mut f_6),
+                "maximum_concurrent_item_syncs_setting" => __de::put(&mut map, &mut f_7),
+                "automatic_sync_refresh_interval" => __de::put(&mut map, &mut f_8),
+                "automatic_sync_refresh_interval_setting" => {
+                    __de::put(&mut map, &mut f_9)
                 }
-                "transfer_throttling_bandwidth_total" => f_12 = map.next_value()?,
-                "transfer_throttling_bandwidth_total_setting" => f_13 = map.next_value()?,
+                "automatic_sync_setting_refresh_interval" => {
+                    __de::put(&mut map, &mut f_10)
+                }
+                "automatic_sync_setting_refresh_interval_setting" => {
+                    __de::put(&mut map, &mut f_11)
+                }
+                "transfer_throttling_bandwidth_total" => __de::put(&mut map, &mut f_12),
+                "transfer_throttling_bandwidth_total_setting" => {
+                    __de::put(&mut map, &mut f_13)
+                }
                 "transfer_nfc_max_concurrent_transfers_per_host" => {
-                    f_14 = map.next_value()?;
+                    __de::put(&mut map, &mut f_14)
                 }
                 "transfer_nfc_max_concurrent_transfers_per_host_setting" => {
-                    f_15 = map.next_value()?;
+                    __de::put(&mut map, &mut f_15)
                 }
-                "priority_transfer_threads_pool_size" => f_16 = map.next_value()?,
-                "priority_transfer_threads_pool_size_setting" => f_17 = map.next_value()?,
-                "transfer_threads_pool_size" => f_18 = map.next_value()?,
-                "transfer_threads_pool_size_setting" => f_19 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "priority_transfer_threads_pool_size" => __de::put(&mut map, &mut f_16),
+                "priority_transfer_threads_pool_size_setting" => {
+                    __de::put(&mut map, &mut f_17)
                 }
-            }
+                "transfer_threads_pool_size" => __de::put(&mut map, &mut f_18),
+                "transfer_threads_pool_size_setting" => __de::put(&mut map, &mut f_19),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationModel {
             automatic_sync_enabled: f_0,
@@ -1843,12 +1849,13 @@ impl serde::Serialize for ConfigurationSetting {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        map.serialize_entry("constraints", &self.constraints)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.entry("constraints", &self.constraints);
+        __m.end()
     }
 }
 
@@ -1881,13 +1888,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSetting {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "reboot_required" => f_1 = Some(map.next_value()?),
-                "constraints" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "reboot_required" => __de::put_some(&mut map, &mut f_1),
+                "constraints" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationSetting {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1987,60 +1992,27 @@ impl serde::Serialize for LibraryModel {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.creation_time {
-            map.serialize_entry("creation_time", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.last_modified_time {
-            map.serialize_entry("last_modified_time", value)?;
-        }
-        if let Some(value) = &self.last_sync_time {
-            map.serialize_entry("last_sync_time", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.storage_backings {
-            map.serialize_entry("storage_backings", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.optimization_info {
-            map.serialize_entry("optimization_info", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.publish_info {
-            map.serialize_entry("publish_info", value)?;
-        }
-        if let Some(value) = &self.subscription_info {
-            map.serialize_entry("subscription_info", value)?;
-        }
-        if let Some(value) = &self.server_guid {
-            map.serialize_entry("server_guid", value)?;
-        }
-        if let Some(value) = &self.security_policy_id {
-            map.serialize_entry("security_policy_id", value)?;
-        }
-        if let Some(value) = &self.unset_security_policy_id {
-            map.serialize_entry("unset_security_policy_id", value)?;
-        }
-        if let Some(value) = &self.state_info {
-            map.serialize_entry("state_info", value)?;
-        }
-        if let Some(value) = &self.configuration_info {
-            map.serialize_entry("configuration_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("id", &self.id);
+        __m.optional("creation_time", &self.creation_time);
+        __m.optional("description", &self.description);
+        __m.optional("last_modified_time", &self.last_modified_time);
+        __m.optional("last_sync_time", &self.last_sync_time);
+        __m.optional("name", &self.name);
+        __m.optional("storage_backings", &self.storage_backings);
+        __m.optional("type", &self.r#type);
+        __m.optional("optimization_info", &self.optimization_info);
+        __m.optional("version", &self.version);
+        __m.optional("publish_info", &self.publish_info);
+        __m.optional("subscription_info", &self.subscription_info);
+        __m.optional("server_guid", &self.server_guid);
+        __m.optional("security_policy_id", &self.security_policy_id);
+        __m.optional("unset_security_policy_id", &self.unset_security_policy_id);
+        __m.optional("state_info", &self.state_info);
+        __m.optional("configuration_info", &self.configuration_info);
+        __m.end()
     }
 }
 
@@ -2060,6 +2032,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LibraryModel {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<String> = None;
@@ -2079,27 +2052,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LibraryModel {
         let mut f_16: Option<library::ConfigurationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "creation_time" => f_1 = map.next_value()?,
-                "description" => f_2 = map.next_value()?,
-                "last_modified_time" => f_3 = map.next_value()?,
-                "last_sync_time" => f_4 = map.next_value()?,
-                "name" => f_5 = map.next_value()?,
-                "storage_backings" => f_6 = map.next_value()?,
-                "type" => f_7 = map.next_value()?,
-                "optimization_info" => f_8 = map.next_value()?,
-                "version" => f_9 = map.next_value()?,
-                "publish_info" => f_10 = map.next_value()?,
-                "subscription_info" => f_11 = map.next_value()?,
-                "server_guid" => f_12 = map.next_value()?,
-                "security_policy_id" => f_13 = map.next_value()?,
-                "unset_security_policy_id" => f_14 = map.next_value()?,
-                "state_info" => f_15 = map.next_value()?,
-                "configuration_info" => f_16 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "creation_time" => __de::put(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "last_modified_time" => __de::put(&mut map, &mut f_3),
+                "last_sync_time" => __de::put(&mut map, &mut f_4),
+                "name" => __de::put(&mut map, &mut f_5),
+                "storage_backings" => __de::put(&mut map, &mut f_6),
+                "type" => __de::put(&mut map, &mut f_7),
+                "optimization_info" => __de::put(&mut map, &mut f_8),
+                "version" => __de::put(&mut map, &mut f_9),
+                "publish_info" => __de::put(&mut map, &mut f_10),
+                "subscription_info" => __de::put(&mut map, &mut f_11),
+                "server_guid" => __de::put(&mut map, &mut f_12),
+                "security_policy_id" => __de::put(&mut map, &mut f_13),
+                "unset_security_policy_id" => __de::put(&mut map, &mut f_14),
+                "state_info" => __de::put(&mut map, &mut f_15),
+                "configuration_info" => __de::put(&mut map, &mut f_16),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LibraryModel {
             id: f_0,

@@ -22,8 +22,7 @@ impl serde::Serialize for Constants {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -101,23 +100,16 @@ impl serde::Serialize for TokenInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("token_type", &self.token_type)?;
-        if let Some(value) = &self.expires_in {
-            map.serialize_entry("expires_in", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            map.serialize_entry("refresh_token", value)?;
-        }
-        if let Some(value) = &self.issued_token_type {
-            map.serialize_entry("issued_token_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("access_token", &self.access_token);
+        __m.entry("token_type", &self.token_type);
+        __m.optional("expires_in", &self.expires_in);
+        __m.optional("scope", &self.scope);
+        __m.optional("refresh_token", &self.refresh_token);
+        __m.optional("issued_token_type", &self.issued_token_type);
+        __m.end()
     }
 }
 
@@ -144,16 +136,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenInfo {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "access_token" => f_0 = Some(map.next_value()?),
-                "token_type" => f_1 = Some(map.next_value()?),
-                "expires_in" => f_2 = map.next_value()?,
-                "scope" => f_3 = map.next_value()?,
-                "refresh_token" => f_4 = map.next_value()?,
-                "issued_token_type" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "access_token" => __de::put_some(&mut map, &mut f_0),
+                "token_type" => __de::put_some(&mut map, &mut f_1),
+                "expires_in" => __de::put(&mut map, &mut f_2),
+                "scope" => __de::put(&mut map, &mut f_3),
+                "refresh_token" => __de::put(&mut map, &mut f_4),
+                "issued_token_type" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TokenInfo {
             access_token: __de::or_zero(f_0, Self::NAME, "access_token"),
@@ -226,23 +216,16 @@ impl serde::Serialize for TokenResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("token_type", &self.token_type)?;
-        if let Some(value) = &self.expires_in {
-            map.serialize_entry("expires_in", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            map.serialize_entry("refresh_token", value)?;
-        }
-        if let Some(value) = &self.issued_token_type {
-            map.serialize_entry("issued_token_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("access_token", &self.access_token);
+        __m.entry("token_type", &self.token_type);
+        __m.optional("expires_in", &self.expires_in);
+        __m.optional("scope", &self.scope);
+        __m.optional("refresh_token", &self.refresh_token);
+        __m.optional("issued_token_type", &self.issued_token_type);
+        __m.end()
     }
 }
 
@@ -269,16 +252,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenResult {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "access_token" => f_0 = Some(map.next_value()?),
-                "token_type" => f_1 = Some(map.next_value()?),
-                "expires_in" => f_2 = map.next_value()?,
-                "scope" => f_3 = map.next_value()?,
-                "refresh_token" => f_4 = map.next_value()?,
-                "issued_token_type" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "access_token" => __de::put_some(&mut map, &mut f_0),
+                "token_type" => __de::put_some(&mut map, &mut f_1),
+                "expires_in" => __de::put(&mut map, &mut f_2),
+                "scope" => __de::put(&mut map, &mut f_3),
+                "refresh_token" => __de::put(&mut map, &mut f_4),
+                "issued_token_type" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TokenResult {
             access_token: __de::required(f_0, "access_token")?,

@@ -142,22 +142,19 @@ impl serde::Serialize for ProtectionGroupInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("target_entities", &self.target_entities)?;
-        map.serialize_entry("snapshot_policies", &self.snapshot_policies)?;
-        if let Some(value) = &self.last_snapshot_time {
-            map.serialize_entry("last_snapshot_time", value)?;
-        }
-        if let Some(value) = &self.oldest_snapshot_time {
-            map.serialize_entry("oldest_snapshot_time", value)?;
-        }
-        map.serialize_entry("vms", &self.vms)?;
-        map.serialize_entry("snapshots", &self.snapshots)?;
-        map.serialize_entry("locked", &self.locked)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("status", &self.status);
+        __m.entry("target_entities", &self.target_entities);
+        __m.entry("snapshot_policies", &self.snapshot_policies);
+        __m.optional("last_snapshot_time", &self.last_snapshot_time);
+        __m.optional("oldest_snapshot_time", &self.oldest_snapshot_time);
+        __m.entry("vms", &self.vms);
+        __m.entry("snapshots", &self.snapshots);
+        __m.entry("locked", &self.locked);
+        __m.end()
     }
 }
 
@@ -187,19 +184,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtectionGroupInfo {
         let mut f_8: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "target_entities" => f_2 = Some(map.next_value()?),
-                "snapshot_policies" => f_3 = __de::null_as_empty(map.next_value()?),
-                "last_snapshot_time" => f_4 = map.next_value()?,
-                "oldest_snapshot_time" => f_5 = map.next_value()?,
-                "vms" => f_6 = __de::null_as_empty(map.next_value()?),
-                "snapshots" => f_7 = __de::null_as_empty(map.next_value()?),
-                "locked" => f_8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "target_entities" => __de::put_some(&mut map, &mut f_2),
+                "snapshot_policies" => __de::put_or_empty(&mut map, &mut f_3),
+                "last_snapshot_time" => __de::put(&mut map, &mut f_4),
+                "oldest_snapshot_time" => __de::put(&mut map, &mut f_5),
+                "vms" => __de::put_or_empty(&mut map, &mut f_6),
+                "snapshots" => __de::put_or_empty(&mut map, &mut f_7),
+                "locked" => __de::put_some(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProtectionGroupInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -237,17 +232,14 @@ impl serde::Serialize for ProtectionGroupSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("target_entities", &self.target_entities)?;
-        if let Some(value) = &self.snapshot_policies {
-            map.serialize_entry("snapshot_policies", value)?;
-        }
-        if let Some(value) = &self.locked {
-            map.serialize_entry("locked", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("target_entities", &self.target_entities);
+        __m.optional("snapshot_policies", &self.snapshot_policies);
+        __m.optional("locked", &self.locked);
+        __m.end()
     }
 }
 
@@ -272,14 +264,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtectionGroupSpec {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "target_entities" => f_1 = Some(map.next_value()?),
-                "snapshot_policies" => f_2 = map.next_value()?,
-                "locked" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "target_entities" => __de::put_some(&mut map, &mut f_1),
+                "snapshot_policies" => __de::put(&mut map, &mut f_2),
+                "locked" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProtectionGroupSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -346,18 +336,13 @@ impl serde::Serialize for ProtectionGroupUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.target_entities {
-            map.serialize_entry("target_entities", value)?;
-        }
-        if let Some(value) = &self.snapshot_policies {
-            map.serialize_entry("snapshot_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("target_entities", &self.target_entities);
+        __m.optional("snapshot_policies", &self.snapshot_policies);
+        __m.end()
     }
 }
 
@@ -375,18 +360,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtectionGroupUpdateSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<TargetEntities> = None;
         let mut f_2: Option<Vec<SnapshotPolicy>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "target_entities" => f_1 = map.next_value()?,
-                "snapshot_policies" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "target_entities" => __de::put(&mut map, &mut f_1),
+                "snapshot_policies" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProtectionGroupUpdateSpec {
             name: f_0,
@@ -414,11 +398,12 @@ impl serde::Serialize for RetentionPeriod {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.serialize_entry("duration", &self.duration)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("unit", &self.unit);
+        __m.entry("duration", &self.duration);
+        __m.end()
     }
 }
 
@@ -441,12 +426,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RetentionPeriod {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "unit" => f_0 = Some(map.next_value()?),
-                "duration" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "unit" => __de::put_some(&mut map, &mut f_0),
+                "duration" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RetentionPeriod {
             unit: __de::required(f_0, "unit")?,
@@ -475,12 +458,13 @@ impl serde::Serialize for SnapshotPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("schedule", &self.schedule)?;
-        map.serialize_entry("retention", &self.retention)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("schedule", &self.schedule);
+        __m.entry("retention", &self.retention);
+        __m.end()
     }
 }
 
@@ -504,13 +488,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SnapshotPolicy {
         let mut f_2: Option<RetentionPeriod> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "schedule" => f_1 = Some(map.next_value()?),
-                "retention" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "schedule" => __de::put_some(&mut map, &mut f_1),
+                "retention" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SnapshotPolicy {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -538,11 +520,12 @@ impl serde::Serialize for SnapshotSchedule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.serialize_entry("interval", &self.interval)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("unit", &self.unit);
+        __m.entry("interval", &self.interval);
+        __m.end()
     }
 }
 
@@ -565,12 +548,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SnapshotSchedule {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "unit" => f_0 = Some(map.next_value()?),
-                "interval" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "unit" => __de::put_some(&mut map, &mut f_0),
+                "interval" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SnapshotSchedule {
             unit: __de::required(f_0, "unit")?,
@@ -599,15 +580,12 @@ impl serde::Serialize for TargetEntities {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_name_patterns {
-            map.serialize_entry("vm_name_patterns", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_name_patterns", &self.vm_name_patterns);
+        __m.optional("vms", &self.vms);
+        __m.end()
     }
 }
 
@@ -625,16 +603,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TargetEntities {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_name_patterns" => f_0 = map.next_value()?,
-                "vms" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_name_patterns" => __de::put(&mut map, &mut f_0),
+                "vms" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TargetEntities {
             vm_name_patterns: f_0,

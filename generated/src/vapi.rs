@@ -37,22 +37,15 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metamodel", &self.metamodel)?;
-        if let Some(value) = &self.cli {
-            map.serialize_entry("cli", value)?;
-        }
-        if let Some(value) = &self.authentication {
-            map.serialize_entry("authentication", value)?;
-        }
-        if let Some(value) = &self.routing {
-            map.serialize_entry("routing", value)?;
-        }
-        if let Some(value) = &self.privilege {
-            map.serialize_entry("privilege", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metamodel", &self.metamodel);
+        __m.optional("cli", &self.cli);
+        __m.optional("authentication", &self.authentication);
+        __m.optional("routing", &self.routing);
+        __m.optional("privilege", &self.privilege);
+        __m.end()
     }
 }
 
@@ -80,15 +73,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_4: Option<metadata::privilege::ComponentInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metamodel" => f_0 = Some(map.next_value()?),
-                "cli" => f_1 = map.next_value()?,
-                "authentication" => f_2 = map.next_value()?,
-                "routing" => f_3 = map.next_value()?,
-                "privilege" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metamodel" => __de::put_some(&mut map, &mut f_0),
+                "cli" => __de::put(&mut map, &mut f_1),
+                "authentication" => __de::put(&mut map, &mut f_2),
+                "routing" => __de::put(&mut map, &mut f_3),
+                "privilege" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             metamodel: __de::or_zero(f_0, Self::NAME, "metamodel"),
@@ -136,11 +127,12 @@ impl serde::Serialize for MetadataInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("metadata", &self.metadata);
+        __m.end()
     }
 }
 
@@ -167,12 +159,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MetadataInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "metadata" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MetadataInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),

@@ -2318,14 +2318,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credential {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "username_password" => f_1 = map.next_value()?,
-                "saml_token" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "username_password" => __de::put(&mut map, &mut f_1),
+                "saml_token" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2414,18 +2411,15 @@ impl serde::Serialize for ServiceLocator {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("instance_uuid", &self.instance_uuid)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("credential", &self.credential)?;
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("instance_uuid", &self.instance_uuid);
+        __m.entry("url", &self.url);
+        __m.entry("credential", &self.credential);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -2453,15 +2447,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceLocator {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "instance_uuid" => f_0 = Some(map.next_value()?),
-                "url" => f_1 = Some(map.next_value()?),
-                "credential" => f_2 = Some(map.next_value()?),
-                "ssl_thumbprint" => f_3 = map.next_value()?,
-                "ssl_certificate" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "instance_uuid" => __de::put_some(&mut map, &mut f_0),
+                "url" => __de::put_some(&mut map, &mut f_1),
+                "credential" => __de::put_some(&mut map, &mut f_2),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_3),
+                "ssl_certificate" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceLocator {
             instance_uuid: __de::or_zero(f_0, Self::NAME, "instance_uuid"),
@@ -2517,11 +2509,12 @@ impl serde::Serialize for UsernamePassword {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user_name", &self.user_name)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("user_name", &self.user_name);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -2546,12 +2539,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UsernamePassword {
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "user_name" => f_0 = Some(map.next_value()?),
-                "password" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "user_name" => __de::put_some(&mut map, &mut f_0),
+                "password" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UsernamePassword {
             user_name: __de::or_zero(f_0, Self::NAME, "user_name"),

@@ -1068,13 +1068,12 @@ impl serde::Serialize for CidMid {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.mid {
-            map.serialize_entry("mid", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cid", &self.cid);
+        __m.optional("mid", &self.mid);
+        __m.end()
     }
 }
 
@@ -1097,12 +1096,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CidMid {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cid" => f_0 = Some(map.next_value()?),
-                "mid" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cid" => __de::put_some(&mut map, &mut f_0),
+                "mid" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CidMid {
             cid: __de::required(f_0, "cid")?,
@@ -1151,22 +1148,15 @@ impl serde::Serialize for RsrcId {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.serialize_entry("id_value", &self.id_value)?;
-        if let Some(value) = &self.predicate {
-            map.serialize_entry("predicate", value)?;
-        }
-        if let Some(value) = &self.scheme {
-            map.serialize_entry("scheme", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key", &self.key);
+        __m.optional("type", &self.r#type);
+        __m.entry("id_value", &self.id_value);
+        __m.optional("predicate", &self.predicate);
+        __m.optional("scheme", &self.scheme);
+        __m.end()
     }
 }
 
@@ -1192,15 +1182,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RsrcId {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = map.next_value()?,
-                "type" => f_1 = map.next_value()?,
-                "id_value" => f_2 = Some(map.next_value()?),
-                "predicate" => f_3 = map.next_value()?,
-                "scheme" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                "id_value" => __de::put_some(&mut map, &mut f_2),
+                "predicate" => __de::put(&mut map, &mut f_3),
+                "scheme" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RsrcId {
             key: f_0,
@@ -1243,11 +1231,12 @@ impl serde::Serialize for UserInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("description", &self.description)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("label", &self.label);
+        __m.entry("description", &self.description);
+        __m.end()
     }
 }
 
@@ -1270,12 +1259,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserInfo {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UserInfo {
             label: __de::or_zero(f_0, Self::NAME, "label"),

@@ -143,6 +143,69 @@ pub fn null_as_empty<T: Default>(value: Option<T>) -> Option<T> {
     Some(value.unwrap_or_default())
 }
 
+/// Reads the value of an optional member (`null` is `None`) into `slot`.
+///
+/// Generated deserializers call these helpers, one per member, and apply
+/// `?` once to the result of the member `match`: a plain call per member
+/// instead of an inline `next_value()?` keeps each structure's body, and with
+/// it the crate's type and borrow checking, small.
+#[doc(hidden)]
+#[inline]
+pub fn put<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Reads the value of a required member into `slot`.
+#[doc(hidden)]
+#[inline]
+pub fn put_some<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of a required collection member into `slot`, `null` as
+/// empty (see [`null_as_empty`]).
+#[doc(hidden)]
+#[inline]
+pub fn put_or_empty<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de> + Default,
+{
+    *slot = null_as_empty(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a member the structure does not declare.
+#[doc(hidden)]
+#[inline]
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
+/// Keeps the value of a member the structure does not declare in
+/// `unknown`, for a union's catch-all variant.
+#[doc(hidden)]
+#[inline]
+pub fn keep<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    key: String,
+    unknown: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), A::Error> {
+    let value: serde_json::Value = map.next_value()?;
+    unknown.insert(key, value);
+    Ok(())
+}
+
 /// A generated structure read from a map: its `Deserialize` impl is
 /// [`deserialize_map`], and the structure only writes the loop over the
 /// members. One shared visitor instead of a visitor type per structure

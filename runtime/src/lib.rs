@@ -67,6 +67,7 @@ pub mod mock;
 mod proxy;
 pub mod release;
 mod retry;
+pub mod ser;
 pub mod spec;
 mod task;
 mod tls;
@@ -81,7 +82,8 @@ pub use ids::{ResourceId, TaskId};
 pub use release::{ReleaseSource, ServerRelease};
 pub use retry::RetryPolicy;
 pub use spec::{
-    HttpMethod, HttpRoute, Idempotency, Operation, OperationSpec, ParamBinding, ParamLocation, Releases,
+    HttpMethod, HttpRoute, Idempotency, Operation, OperationSpec, ParamBinding, ParamLocation,
+    Releases,
 };
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 pub use transport::{ReqwestTransport, Transport};

@@ -111,6 +111,14 @@
 //! - **No closure per field.** A closure is a body of its own to type- and
 //!   borrow-check; absent members are handled by plain calls
 //!   (`de::required`, `de::or_zero`) instead of `ok_or_else(|| …)`.
+//! - **No branch per field.** Each `?` and `if let` adds blocks, drop flags
+//!   and region constraints to the body, and borrow checking grows faster
+//!   than the body with them. A member read is one call (`de::put`,
+//!   `de::put_some`, `de::put_or_empty`) whose result the key `match`
+//!   yields, with a single `?` after it; plain structures write their
+//!   members through `ser::Members` (`entry`, `optional`), which keeps the
+//!   first error instead of returning early. Both together cut peak memory
+//!   for all features from 2.25 to 1.99 GB.
 //! - **No `async fn` per operation, no `+ Send` in signatures.** Each
 //!   `async fn` is a coroutine whose state machine is built and
 //!   borrow-checked; the methods return the runtime's future directly.

@@ -443,6 +443,13 @@ pub fn emit(
     let mut reads = Vec::new();
     let mut inits = Vec::new();
     let mut all_optional = true;
+    // Structures whose members are all plain write them through the
+    // runtime's `ser::Members` (a call per member, no branches); a union tag
+    // writes its case through the union's `serialize_fields`.
+    let plain = !structure
+        .fields
+        .iter()
+        .any(|field| matches!(role(structure, field), Role::TopTag(..)));
     for (i, field) in structure.fields.iter().enumerate() {
         let s = slot(i);
         let wire = &field.name;
@@ -454,9 +461,9 @@ pub fn emit(
                 slots.push(quote! { let mut #s: #option<#string> = None; });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 reads.push(if optional {
-                    quote! { #wire => #s = map.next_value()?, }
+                    quote! { #wire => __de::put(&mut map, &mut #s), }
                 } else {
-                    quote! { #wire => #s = Some(map.next_value()?), }
+                    quote! { #wire => __de::put_some(&mut map, &mut #s), }
                 });
             }
             _ => {
@@ -468,12 +475,12 @@ pub fn emit(
                 };
                 slots.push(quote! { let mut #s: #slot_ty = None; });
                 reads.push(match &field.ty {
-                    TypeRef::Optional(_) => quote! { #wire => #s = map.next_value()?, },
+                    TypeRef::Optional(_) => quote! { #wire => __de::put(&mut map, &mut #s), },
                     // `null` is empty; only an absent member is missing.
                     ty if required_collection(ty) => quote! {
-                        #wire => #s = __de::null_as_empty(map.next_value()?),
+                        #wire => __de::put_or_empty(&mut map, &mut #s),
                     },
-                    _ => quote! { #wire => #s = Some(map.next_value()?), },
+                    _ => quote! { #wire => __de::put_some(&mut map, &mut #s), },
                 });
             }
         }
@@ -488,12 +495,13 @@ pub fn emit(
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
-                writes.push(if optional {
-                    quote! {
+                writes.push(match (plain, optional) {
+                    (true, true) => quote! { __m.optional(#wire, &self.#field_name); },
+                    (true, false) => quote! { __m.entry(#wire, &self.#field_name); },
+                    (false, true) => quote! {
                         if let Some(value) = &self.#field_name { map.serialize_entry(#wire, value)?; }
-                    }
-                } else {
-                    quote! { map.serialize_entry(#wire, &self.#field_name)?; }
+                    },
+                    (false, false) => quote! { map.serialize_entry(#wire, &self.#field_name)?; },
                 });
                 let value = finish(&s, field);
                 inits.push(quote! { #field_name: #value, });
@@ -576,10 +584,24 @@ pub fn emit(
 
     let default = all_optional.then(|| quote! { Default, });
     let string = scope.string();
-    let map_binding = if writes.is_empty() {
-        quote! { let map = serializer.serialize_map(Some(0))?; }
+    let write_body = if writes.is_empty() {
+        quote! {
+            use serde::ser::SerializeMap as _;
+            serializer.serialize_map(Some(0))?.end()
+        }
+    } else if plain {
+        quote! {
+            let mut __m = ::vsphere_vapi_runtime::ser::Members::new(serializer.serialize_map(None)?);
+            #( #writes )*
+            __m.end()
+        }
     } else {
-        quote! { let mut map = serializer.serialize_map(None)?; }
+        quote! {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            #( #writes )*
+            map.end()
+        }
     };
     // Unknown members are kept for the catch-alls only.
     let read_loop = if builds.is_empty() && reads.is_empty() {
@@ -593,10 +615,8 @@ pub fn emit(
             while let Some(key) = map.next_key::<#string>()? {
                 match key.as_str() {
                     #( #reads )*
-                    _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                }
+                    _ => __de::skip(&mut map),
+                }?;
             }
         }
     } else {
@@ -605,11 +625,8 @@ pub fn emit(
             while let Some(key) = map.next_key::<#string>()? {
                 match key.as_str() {
                     #( #reads )*
-                    _ => {
-                        let value: serde_json::Value = map.next_value()?;
-                        unknown.insert(key, value);
-                    }
-                }
+                    _ => __de::keep(&mut map, key, &mut unknown),
+                }?;
             }
         }
     };
@@ -620,8 +637,8 @@ pub fn emit(
         #( #builds )*
         ::core::result::Result::Ok(#name { #( #inits )* })
     };
-    // The helpers' short path, where the body calls them.
-    if read_body.to_string().contains("__de") {
+    // The helpers' short path; every member read calls them.
+    if !reads.is_empty() {
         read_body = quote! {
             use ::vsphere_vapi_runtime::de as __de;
             #read_body
@@ -640,10 +657,7 @@ pub fn emit(
         #gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                #map_binding
-                #( #writes )*
-                map.end()
+                #write_body
             }
         }
 

@@ -29,17 +29,18 @@ impl serde::Serialize for SettingSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "db_health_check_state_manual_backup",
             &self.db_health_check_state_manual_backup,
-        )?;
-        map.serialize_entry(
+        );
+        __m.entry(
             "db_health_check_state_scheduled_backup",
             &self.db_health_check_state_scheduled_backup,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -62,12 +63,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SettingSpec {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "db_health_check_state_manual_backup" => f_0 = Some(map.next_value()?),
-                "db_health_check_state_scheduled_backup" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "db_health_check_state_manual_backup" => {
+                    __de::put_some(&mut map, &mut f_0)
                 }
-            }
+                "db_health_check_state_scheduled_backup" => {
+                    __de::put_some(&mut map, &mut f_1)
+                }
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SettingSpec {
             db_health_check_state_manual_backup: __de::or_zero(
@@ -105,15 +108,18 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.db_health_check_state_manual_backup {
-            map.serialize_entry("db_health_check_state_manual_backup", value)?;
-        }
-        if let Some(value) = &self.db_health_check_state_scheduled_backup {
-            map.serialize_entry("db_health_check_state_scheduled_backup", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional(
+            "db_health_check_state_manual_backup",
+            &self.db_health_check_state_manual_backup,
+        );
+        __m.optional(
+            "db_health_check_state_scheduled_backup",
+            &self.db_health_check_state_scheduled_backup,
+        );
+        __m.end()
     }
 }
 
@@ -131,16 +137,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "db_health_check_state_manual_backup" => f_0 = map.next_value()?,
-                "db_health_check_state_scheduled_backup" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "db_health_check_state_manual_backup" => __de::put(&mut map, &mut f_0),
+                "db_health_check_state_scheduled_backup" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             db_health_check_state_manual_backup: f_0,

@@ -168,44 +168,38 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.old_password {
-            map.serialize_entry("old_password", value)?;
-        }
-        if let Some(value) = &self.full_name {
-            map.serialize_entry("full_name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        map.serialize_entry("roles", &self.roles)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.password_expires {
-            map.serialize_entry("password_expires", value)?;
-        }
-        if let Some(value) = &self.password_expires_at {
-            map.serialize_entry("password_expires_at", value)?;
-        }
-        if let Some(value) = &self.inactive_after_password_expiration {
-            map.serialize_entry("inactive_after_password_expiration", value)?;
-        }
-        if let Some(value) = &self.days_after_password_expiration {
-            map.serialize_entry("days_after_password_expiration", value)?;
-        }
-        if let Some(value) = &self.min_days_between_password_change {
-            map.serialize_entry("min_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.max_days_between_password_change {
-            map.serialize_entry("max_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.warn_days_before_password_expiration {
-            map.serialize_entry("warn_days_before_password_expiration", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("password", &self.password);
+        __m.optional("old_password", &self.old_password);
+        __m.optional("full_name", &self.full_name);
+        __m.optional("email", &self.email);
+        __m.entry("roles", &self.roles);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("password_expires", &self.password_expires);
+        __m.optional("password_expires_at", &self.password_expires_at);
+        __m.optional(
+            "inactive_after_password_expiration",
+            &self.inactive_after_password_expiration,
+        );
+        __m.optional(
+            "days_after_password_expiration",
+            &self.days_after_password_expiration,
+        );
+        __m.optional(
+            "min_days_between_password_change",
+            &self.min_days_between_password_change,
+        );
+        __m.optional(
+            "max_days_between_password_change",
+            &self.max_days_between_password_change,
+        );
+        __m.optional(
+            "warn_days_before_password_expiration",
+            &self.warn_days_before_password_expiration,
+        );
+        __m.end()
     }
 }
 
@@ -239,23 +233,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_12: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "password" => f_0 = Some(map.next_value()?),
-                "old_password" => f_1 = map.next_value()?,
-                "full_name" => f_2 = map.next_value()?,
-                "email" => f_3 = map.next_value()?,
-                "roles" => f_4 = __de::null_as_empty(map.next_value()?),
-                "enabled" => f_5 = map.next_value()?,
-                "password_expires" => f_6 = map.next_value()?,
-                "password_expires_at" => f_7 = map.next_value()?,
-                "inactive_after_password_expiration" => f_8 = map.next_value()?,
-                "days_after_password_expiration" => f_9 = map.next_value()?,
-                "min_days_between_password_change" => f_10 = map.next_value()?,
-                "max_days_between_password_change" => f_11 = map.next_value()?,
-                "warn_days_before_password_expiration" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "password" => __de::put_some(&mut map, &mut f_0),
+                "old_password" => __de::put(&mut map, &mut f_1),
+                "full_name" => __de::put(&mut map, &mut f_2),
+                "email" => __de::put(&mut map, &mut f_3),
+                "roles" => __de::put_or_empty(&mut map, &mut f_4),
+                "enabled" => __de::put(&mut map, &mut f_5),
+                "password_expires" => __de::put(&mut map, &mut f_6),
+                "password_expires_at" => __de::put(&mut map, &mut f_7),
+                "inactive_after_password_expiration" => __de::put(&mut map, &mut f_8),
+                "days_after_password_expiration" => __de::put(&mut map, &mut f_9),
+                "min_days_between_password_change" => __de::put(&mut map, &mut f_10),
+                "max_days_between_password_change" => __de::put(&mut map, &mut f_11),
+                "warn_days_before_password_expiration" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             password: __de::required(f_0, "password")?,
@@ -357,36 +349,30 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.fullname {
-            map.serialize_entry("fullname", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        map.serialize_entry("roles", &self.roles)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("has_password", &self.has_password)?;
-        if let Some(value) = &self.last_password_change {
-            map.serialize_entry("last_password_change", value)?;
-        }
-        if let Some(value) = &self.password_expires_at {
-            map.serialize_entry("password_expires_at", value)?;
-        }
-        if let Some(value) = &self.inactive_at {
-            map.serialize_entry("inactive_at", value)?;
-        }
-        if let Some(value) = &self.min_days_between_password_change {
-            map.serialize_entry("min_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.max_days_between_password_change {
-            map.serialize_entry("max_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.warn_days_before_password_expiration {
-            map.serialize_entry("warn_days_before_password_expiration", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("fullname", &self.fullname);
+        __m.optional("email", &self.email);
+        __m.entry("roles", &self.roles);
+        __m.entry("enabled", &self.enabled);
+        __m.entry("has_password", &self.has_password);
+        __m.optional("last_password_change", &self.last_password_change);
+        __m.optional("password_expires_at", &self.password_expires_at);
+        __m.optional("inactive_at", &self.inactive_at);
+        __m.optional(
+            "min_days_between_password_change",
+            &self.min_days_between_password_change,
+        );
+        __m.optional(
+            "max_days_between_password_change",
+            &self.max_days_between_password_change,
+        );
+        __m.optional(
+            "warn_days_before_password_expiration",
+            &self.warn_days_before_password_expiration,
+        );
+        __m.end()
     }
 }
 
@@ -418,21 +404,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_10: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "fullname" => f_0 = map.next_value()?,
-                "email" => f_1 = map.next_value()?,
-                "roles" => f_2 = __de::null_as_empty(map.next_value()?),
-                "enabled" => f_3 = Some(map.next_value()?),
-                "has_password" => f_4 = Some(map.next_value()?),
-                "last_password_change" => f_5 = map.next_value()?,
-                "password_expires_at" => f_6 = map.next_value()?,
-                "inactive_at" => f_7 = map.next_value()?,
-                "min_days_between_password_change" => f_8 = map.next_value()?,
-                "max_days_between_password_change" => f_9 = map.next_value()?,
-                "warn_days_before_password_expiration" => f_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "fullname" => __de::put(&mut map, &mut f_0),
+                "email" => __de::put(&mut map, &mut f_1),
+                "roles" => __de::put_or_empty(&mut map, &mut f_2),
+                "enabled" => __de::put_some(&mut map, &mut f_3),
+                "has_password" => __de::put_some(&mut map, &mut f_4),
+                "last_password_change" => __de::put(&mut map, &mut f_5),
+                "password_expires_at" => __de::put(&mut map, &mut f_6),
+                "inactive_at" => __de::put(&mut map, &mut f_7),
+                "min_days_between_password_change" => __de::put(&mut map, &mut f_8),
+                "max_days_between_password_change" => __de::put(&mut map, &mut f_9),
+                "warn_days_before_password_expiration" => __de::put(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             fullname: f_0,
@@ -541,48 +525,38 @@ impl serde::Serialize for UpdateConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.old_password {
-            map.serialize_entry("old_password", value)?;
-        }
-        if let Some(value) = &self.full_name {
-            map.serialize_entry("full_name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.roles {
-            map.serialize_entry("roles", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.password_expires {
-            map.serialize_entry("password_expires", value)?;
-        }
-        if let Some(value) = &self.password_expires_at {
-            map.serialize_entry("password_expires_at", value)?;
-        }
-        if let Some(value) = &self.inactive_after_password_expiration {
-            map.serialize_entry("inactive_after_password_expiration", value)?;
-        }
-        if let Some(value) = &self.days_after_password_expiration {
-            map.serialize_entry("days_after_password_expiration", value)?;
-        }
-        if let Some(value) = &self.min_days_between_password_change {
-            map.serialize_entry("min_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.max_days_between_password_change {
-            map.serialize_entry("max_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.warn_days_before_password_expiration {
-            map.serialize_entry("warn_days_before_password_expiration", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("password", &self.password);
+        __m.optional("old_password", &self.old_password);
+        __m.optional("full_name", &self.full_name);
+        __m.optional("email", &self.email);
+        __m.optional("roles", &self.roles);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("password_expires", &self.password_expires);
+        __m.optional("password_expires_at", &self.password_expires_at);
+        __m.optional(
+            "inactive_after_password_expiration",
+            &self.inactive_after_password_expiration,
+        );
+        __m.optional(
+            "days_after_password_expiration",
+            &self.days_after_password_expiration,
+        );
+        __m.optional(
+            "min_days_between_password_change",
+            &self.min_days_between_password_change,
+        );
+        __m.optional(
+            "max_days_between_password_change",
+            &self.max_days_between_password_change,
+        );
+        __m.optional(
+            "warn_days_before_password_expiration",
+            &self.warn_days_before_password_expiration,
+        );
+        __m.end()
     }
 }
 
@@ -600,6 +574,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<String> = None;
@@ -615,23 +590,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateConfig {
         let mut f_12: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "password" => f_0 = map.next_value()?,
-                "old_password" => f_1 = map.next_value()?,
-                "full_name" => f_2 = map.next_value()?,
-                "email" => f_3 = map.next_value()?,
-                "roles" => f_4 = map.next_value()?,
-                "enabled" => f_5 = map.next_value()?,
-                "password_expires" => f_6 = map.next_value()?,
-                "password_expires_at" => f_7 = map.next_value()?,
-                "inactive_after_password_expiration" => f_8 = map.next_value()?,
-                "days_after_password_expiration" => f_9 = map.next_value()?,
-                "min_days_between_password_change" => f_10 = map.next_value()?,
-                "max_days_between_password_change" => f_11 = map.next_value()?,
-                "warn_days_before_password_expiration" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "password" => __de::put(&mut map, &mut f_0),
+                "old_password" => __de::put(&mut map, &mut f_1),
+                "full_name" => __de::put(&mut map, &mut f_2),
+                "email" => __de::put(&mut map, &mut f_3),
+                "roles" => __de::put(&mut map, &mut f_4),
+                "enabled" => __de::put(&mut map, &mut f_5),
+                "password_expires" => __de::put(&mut map, &mut f_6),
+                "password_expires_at" => __de::put(&mut map, &mut f_7),
+                "inactive_after_password_expiration" => __de::put(&mut map, &mut f_8),
+                "days_after_password_expiration" => __de::put(&mut map, &mut f_9),
+                "min_days_between_password_change" => __de::put(&mut map, &mut f_10),
+                "max_days_between_password_change" => __de::put(&mut map, &mut f_11),
+                "warn_days_before_password_expiration" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateConfig {
             password: f_0,

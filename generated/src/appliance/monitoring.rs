@@ -76,15 +76,16 @@ impl serde::Serialize for MonitoredItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("units", &self.units)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("instance", &self.instance)?;
-        map.serialize_entry("description", &self.description)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.entry("units", &self.units);
+        __m.entry("category", &self.category);
+        __m.entry("instance", &self.instance);
+        __m.entry("description", &self.description);
+        __m.end()
     }
 }
 
@@ -111,16 +112,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MonitoredItem {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "units" => f_2 = Some(map.next_value()?),
-                "category" => f_3 = Some(map.next_value()?),
-                "instance" => f_4 = Some(map.next_value()?),
-                "description" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "units" => __de::put_some(&mut map, &mut f_2),
+                "category" => __de::put_some(&mut map, &mut f_3),
+                "instance" => __de::put_some(&mut map, &mut f_4),
+                "description" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MonitoredItem {
             id: __de::required(f_0, "id")?,
@@ -159,15 +158,16 @@ impl serde::Serialize for MonitoredItemData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("interval", &self.interval)?;
-        map.serialize_entry("function", &self.function)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.serialize_entry("data", &self.data)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("interval", &self.interval);
+        __m.entry("function", &self.function);
+        __m.entry("start_time", &self.start_time);
+        __m.entry("end_time", &self.end_time);
+        __m.entry("data", &self.data);
+        __m.end()
     }
 }
 
@@ -194,16 +194,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MonitoredItemData {
         let mut f_5: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "interval" => f_1 = Some(map.next_value()?),
-                "function" => f_2 = Some(map.next_value()?),
-                "start_time" => f_3 = Some(map.next_value()?),
-                "end_time" => f_4 = Some(map.next_value()?),
-                "data" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "interval" => __de::put_some(&mut map, &mut f_1),
+                "function" => __de::put_some(&mut map, &mut f_2),
+                "start_time" => __de::put_some(&mut map, &mut f_3),
+                "end_time" => __de::put_some(&mut map, &mut f_4),
+                "data" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MonitoredItemData {
             name: __de::required(f_0, "name")?,
@@ -238,14 +236,15 @@ impl serde::Serialize for MonitoredItemDataRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("names", &self.names)?;
-        map.serialize_entry("interval", &self.interval)?;
-        map.serialize_entry("function", &self.function)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("names", &self.names);
+        __m.entry("interval", &self.interval);
+        __m.entry("function", &self.function);
+        __m.entry("start_time", &self.start_time);
+        __m.entry("end_time", &self.end_time);
+        __m.end()
     }
 }
 
@@ -271,15 +270,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MonitoredItemDataRequest
         let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "names" => f_0 = __de::null_as_empty(map.next_value()?),
-                "interval" => f_1 = Some(map.next_value()?),
-                "function" => f_2 = Some(map.next_value()?),
-                "start_time" => f_3 = Some(map.next_value()?),
-                "end_time" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "names" => __de::put_or_empty(&mut map, &mut f_0),
+                "interval" => __de::put_some(&mut map, &mut f_1),
+                "function" => __de::put_some(&mut map, &mut f_2),
+                "start_time" => __de::put_some(&mut map, &mut f_3),
+                "end_time" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MonitoredItemDataRequest {
             names: __de::or_zero(f_0, Self::NAME, "names"),

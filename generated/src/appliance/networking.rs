@@ -434,21 +434,16 @@ impl serde::Serialize for ChangeSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("SSO_user", &self.sso_user)?;
-        map.serialize_entry("SSO_password", &self.sso_password)?;
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("SSO_user", &self.sso_user);
+        __m.entry("SSO_password", &self.sso_password);
+        __m.optional("dns", &self.dns);
+        __m.optional("ipv4", &self.ipv4);
+        __m.optional("ipv6", &self.ipv6);
+        __m.end()
     }
 }
 
@@ -475,16 +470,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangeSpec {
         let mut f_5: Option<interfaces::ipv6::Config> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "SSO_user" => f_1 = Some(map.next_value()?),
-                "SSO_password" => f_2 = Some(map.next_value()?),
-                "dns" => f_3 = map.next_value()?,
-                "ipv4" => f_4 = map.next_value()?,
-                "ipv6" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "SSO_user" => __de::put_some(&mut map, &mut f_1),
+                "SSO_password" => __de::put_some(&mut map, &mut f_2),
+                "dns" => __de::put(&mut map, &mut f_3),
+                "ipv4" => __de::put(&mut map, &mut f_4),
+                "ipv6" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ChangeSpec {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -541,12 +534,13 @@ impl serde::Serialize for DnsInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("mode", &self.mode)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("mode", &self.mode);
+        __m.entry("hostname", &self.hostname);
+        __m.entry("servers", &self.servers);
+        __m.end()
     }
 }
 
@@ -570,13 +564,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsInfo {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mode" => f_0 = Some(map.next_value()?),
-                "hostname" => f_1 = Some(map.next_value()?),
-                "servers" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mode" => __de::put_some(&mut map, &mut f_0),
+                "hostname" => __de::put_some(&mut map, &mut f_1),
+                "servers" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DnsInfo {
             mode: __de::required(f_0, "mode")?,
@@ -611,11 +603,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dns", &self.dns)?;
-        map.serialize_entry("interfaces", &self.interfaces)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dns", &self.dns);
+        __m.entry("interfaces", &self.interfaces);
+        __m.end()
     }
 }
 
@@ -640,12 +633,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns" => f_0 = Some(map.next_value()?),
-                "interfaces" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns" => __de::put_some(&mut map, &mut f_0),
+                "interfaces" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             dns: __de::required(f_0, "dns")?,
@@ -672,12 +663,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv6_enabled {
-            map.serialize_entry("ipv6_enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ipv6_enabled", &self.ipv6_enabled);
+        __m.end()
     }
 }
 
@@ -695,14 +685,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ipv6_enabled" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ipv6_enabled" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec { ipv6_enabled: f_0 })
     }

@@ -35,12 +35,13 @@ impl serde::Serialize for LocalizableMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("default_message", &self.default_message)?;
-        map.serialize_entry("args", &self.args)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("default_message", &self.default_message);
+        __m.entry("args", &self.args);
+        __m.end()
     }
 }
 
@@ -64,13 +65,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "default_message" => f_1 = Some(map.next_value()?),
-                "args" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "default_message" => __de::put_some(&mut map, &mut f_1),
+                "args" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalizableMessage {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -132,12 +131,13 @@ impl serde::Serialize for TestRunStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("status", &self.status);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -161,13 +161,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TestRunStatus {
         let mut f_2: Option<LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TestRunStatus {
             server: __de::or_zero(f_0, Self::NAME, "server"),

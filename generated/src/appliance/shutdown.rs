@@ -36,14 +36,13 @@ impl serde::Serialize for ShutdownConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.shutdown_time {
-            map.serialize_entry("shutdown_time", value)?;
-        }
-        map.serialize_entry("action", &self.action)?;
-        map.serialize_entry("reason", &self.reason)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("shutdown_time", &self.shutdown_time);
+        __m.entry("action", &self.action);
+        __m.entry("reason", &self.reason);
+        __m.end()
     }
 }
 
@@ -67,13 +66,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ShutdownConfig {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "shutdown_time" => f_0 = map.next_value()?,
-                "action" => f_1 = Some(map.next_value()?),
-                "reason" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "shutdown_time" => __de::put(&mut map, &mut f_0),
+                "action" => __de::put_some(&mut map, &mut f_1),
+                "reason" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ShutdownConfig {
             shutdown_time: f_0,

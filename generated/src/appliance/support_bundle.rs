@@ -121,19 +121,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let Some(value) = &self.content_type {
-            map.serialize_entry("content_type", value)?;
-        }
-        if let Some(value) = &self.partition {
-            map.serialize_entry("partition", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.optional("components", &self.components);
+        __m.optional("content_type", &self.content_type);
+        __m.optional("partition", &self.partition);
+        __m.end()
     }
 }
 
@@ -158,14 +153,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "components" => f_1 = map.next_value()?,
-                "content_type" => f_2 = map.next_value()?,
-                "partition" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "components" => __de::put(&mut map, &mut f_1),
+                "content_type" => __de::put(&mut map, &mut f_2),
+                "partition" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -225,15 +218,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.available {
-            map.serialize_entry("available", value)?;
-        }
-        if let Some(value) = &self.creation_status {
-            map.serialize_entry("creation_status", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("available", &self.available);
+        __m.optional("creation_status", &self.creation_status);
+        __m.end()
     }
 }
 
@@ -251,16 +241,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<CreationStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "available" => f_0 = map.next_value()?,
-                "creation_status" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "available" => __de::put(&mut map, &mut f_0),
+                "creation_status" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             available: f_0,
@@ -467,22 +456,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "generation_time" => f_2 = map.next_value()?,
-                "url" => f_3 = map.next_value()?,
-                "expiration_time" => f_4 = map.next_value()?,
-                "downloadable" => f_5 = map.next_value()?,
-                "size" => f_6 = map.next_value()?,
-                "failure_reason" => f_7 = map.next_value()?,
-                "checksum_value" => f_8 = map.next_value()?,
-                "id" => f_9 = map.next_value()?,
-                "content_type" => f_10 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "generation_time" => __de::put(&mut map, &mut f_2),
+                "url" => __de::put(&mut map, &mut f_3),
+                "expiration_time" => __de::put(&mut map, &mut f_4),
+                "downloadable" => __de::put(&mut map, &mut f_5),
+                "size" => __de::put(&mut map, &mut f_6),
+                "failure_reason" => __de::put(&mut map, &mut f_7),
+                "checksum_value" => __de::put(&mut map, &mut f_8),
+                "id" => __de::put(&mut map, &mut f_9),
+                "content_type" => __de::put(&mut map, &mut f_10),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -603,12 +589,11 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("size", &self.size);
+        __m.end()
     }
 }
 
@@ -626,14 +611,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec { size: f_0 })
     }
@@ -690,10 +674,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supportbundle_operations", &self.supportbundle_operations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supportbundle_operations", &self.supportbundle_operations);
+        __m.end()
     }
 }
 
@@ -715,13 +700,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supportbundle_operations" => {
-                    f_0 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supportbundle_operations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             supportbundle_operations: __de::or_zero(

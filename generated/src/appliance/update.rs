@@ -653,19 +653,18 @@ impl serde::Serialize for CommonInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("priority", &self.priority)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.entry("priority", &self.priority);
+        __m.entry("severity", &self.severity);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("release_date", &self.release_date);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -694,18 +693,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
         let mut f_7: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "priority" => f_1 = Some(map.next_value()?),
-                "severity" => f_2 = Some(map.next_value()?),
-                "update_type" => f_3 = Some(map.next_value()?),
-                "release_date" => f_4 = Some(map.next_value()?),
-                "quick_patch" => f_5 = map.next_value()?,
-                "reboot_required" => f_6 = Some(map.next_value()?),
-                "size" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "priority" => __de::put_some(&mut map, &mut f_1),
+                "severity" => __de::put_some(&mut map, &mut f_2),
+                "update_type" => __de::put_some(&mut map, &mut f_3),
+                "release_date" => __de::put_some(&mut map, &mut f_4),
+                "quick_patch" => __de::put(&mut map, &mut f_5),
+                "reboot_required" => __de::put_some(&mut map, &mut f_6),
+                "size" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CommonInfo {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -750,17 +747,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.task {
-            map.serialize_entry("task", value)?;
-        }
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.latest_query_time {
-            map.serialize_entry("latest_query_time", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("state", &self.state);
+        __m.optional("task", &self.task);
+        __m.entry("version", &self.version);
+        __m.optional("latest_query_time", &self.latest_query_time);
+        __m.end()
     }
 }
 
@@ -785,14 +779,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = Some(map.next_value()?),
-                "task" => f_1 = map.next_value()?,
-                "version" => f_2 = Some(map.next_value()?),
-                "latest_query_time" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "state" => __de::put_some(&mut map, &mut f_0),
+                "task" => __de::put(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "latest_query_time" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             state: __de::required(f_0, "state")?,
@@ -842,11 +834,12 @@ impl serde::Serialize for ServiceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service", &self.service)?;
-        map.serialize_entry("description", &self.description)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service", &self.service);
+        __m.entry("description", &self.description);
+        __m.end()
     }
 }
 
@@ -869,12 +862,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceInfo {
             service: __de::required(f_0, "service")?,
@@ -965,21 +956,20 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("priority", &self.priority)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("priority", &self.priority);
+        __m.entry("severity", &self.severity);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("release_date", &self.release_date);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -1010,20 +1000,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_9: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "priority" => f_3 = Some(map.next_value()?),
-                "severity" => f_4 = Some(map.next_value()?),
-                "update_type" => f_5 = Some(map.next_value()?),
-                "release_date" => f_6 = Some(map.next_value()?),
-                "quick_patch" => f_7 = map.next_value()?,
-                "reboot_required" => f_8 = Some(map.next_value()?),
-                "size" => f_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "priority" => __de::put_some(&mut map, &mut f_3),
+                "severity" => __de::put_some(&mut map, &mut f_4),
+                "update_type" => __de::put_some(&mut map, &mut f_5),
+                "release_date" => __de::put_some(&mut map, &mut f_6),
+                "quick_patch" => __de::put(&mut map, &mut f_7),
+                "reboot_required" => __de::put_some(&mut map, &mut f_8),
+                "size" => __de::put_some(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             version: __de::required(f_0, "version")?,

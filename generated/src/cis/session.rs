@@ -23,12 +23,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user", &self.user)?;
-        map.serialize_entry("created_time", &self.created_time)?;
-        map.serialize_entry("last_accessed_time", &self.last_accessed_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("user", &self.user);
+        __m.entry("created_time", &self.created_time);
+        __m.entry("last_accessed_time", &self.last_accessed_time);
+        __m.end()
     }
 }
 
@@ -52,13 +53,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "user" => f_0 = Some(map.next_value()?),
-                "created_time" => f_1 = Some(map.next_value()?),
-                "last_accessed_time" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "user" => __de::put_some(&mut map, &mut f_0),
+                "created_time" => __de::put_some(&mut map, &mut f_1),
+                "last_accessed_time" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             user: __de::or_zero(f_0, Self::NAME, "user"),

@@ -1177,15 +1177,16 @@ impl serde::Serialize for CategoryModel {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("cardinality", &self.cardinality)?;
-        map.serialize_entry("associable_types", &self.associable_types)?;
-        map.serialize_entry("used_by", &self.used_by)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("cardinality", &self.cardinality);
+        __m.entry("associable_types", &self.associable_types);
+        __m.entry("used_by", &self.used_by);
+        __m.end()
     }
 }
 
@@ -1212,16 +1213,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CategoryModel {
         let mut f_5: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "cardinality" => f_3 = Some(map.next_value()?),
-                "associable_types" => f_4 = __de::null_as_empty(map.next_value()?),
-                "used_by" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "cardinality" => __de::put_some(&mut map, &mut f_3),
+                "associable_types" => __de::put_or_empty(&mut map, &mut f_4),
+                "used_by" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CategoryModel {
             id: __de::required(f_0, "id")?,
@@ -1260,14 +1259,15 @@ impl serde::Serialize for TagModel {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("category_id", &self.category_id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("used_by", &self.used_by)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("category_id", &self.category_id);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("used_by", &self.used_by);
+        __m.end()
     }
 }
 
@@ -1293,15 +1293,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagModel {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "category_id" => f_1 = Some(map.next_value()?),
-                "name" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = Some(map.next_value()?),
-                "used_by" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "category_id" => __de::put_some(&mut map, &mut f_1),
+                "name" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put_some(&mut map, &mut f_3),
+                "used_by" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagModel {
             id: __de::required(f_0, "id")?,

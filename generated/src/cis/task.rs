@@ -206,22 +206,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "service" => f_1 = Some(map.next_value()?),
-                "operation" => f_2 = Some(map.next_value()?),
-                "parent" => f_3 = map.next_value()?,
-                "target" => f_4 = map.next_value()?,
-                "status" => f_5 = Some(map.next_value()?),
-                "cancelable" => f_6 = Some(map.next_value()?),
-                "error" => f_7 = map.next_value()?,
-                "start_time" => f_8 = map.next_value()?,
-                "end_time" => f_9 = map.next_value()?,
-                "user" => f_10 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "service" => __de::put_some(&mut map, &mut f_1),
+                "operation" => __de::put_some(&mut map, &mut f_2),
+                "parent" => __de::put(&mut map, &mut f_3),
+                "target" => __de::put(&mut map, &mut f_4),
+                "status" => __de::put_some(&mut map, &mut f_5),
+                "cancelable" => __de::put_some(&mut map, &mut f_6),
+                "error" => __de::put(&mut map, &mut f_7),
+                "start_time" => __de::put(&mut map, &mut f_8),
+                "end_time" => __de::put(&mut map, &mut f_9),
+                "user" => __de::put(&mut map, &mut f_10),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_5 {
             None => None,
@@ -543,24 +540,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "result" => f_1 = map.next_value()?,
-                "description" => f_2 = Some(map.next_value()?),
-                "service" => f_3 = Some(map.next_value()?),
-                "operation" => f_4 = Some(map.next_value()?),
-                "parent" => f_5 = map.next_value()?,
-                "target" => f_6 = map.next_value()?,
-                "status" => f_7 = Some(map.next_value()?),
-                "cancelable" => f_8 = Some(map.next_value()?),
-                "error" => f_9 = map.next_value()?,
-                "start_time" => f_10 = map.next_value()?,
-                "end_time" => f_11 = map.next_value()?,
-                "user" => f_12 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "result" => __de::put(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "service" => __de::put_some(&mut map, &mut f_3),
+                "operation" => __de::put_some(&mut map, &mut f_4),
+                "parent" => __de::put(&mut map, &mut f_5),
+                "target" => __de::put(&mut map, &mut f_6),
+                "status" => __de::put_some(&mut map, &mut f_7),
+                "cancelable" => __de::put_some(&mut map, &mut f_8),
+                "error" => __de::put(&mut map, &mut f_9),
+                "start_time" => __de::put(&mut map, &mut f_10),
+                "end_time" => __de::put(&mut map, &mut f_11),
+                "user" => __de::put(&mut map, &mut f_12),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_7 {
             None => None,
@@ -679,12 +673,13 @@ impl serde::Serialize for Progress {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("completed", &self.completed)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("total", &self.total);
+        __m.entry("completed", &self.completed);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -708,13 +703,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Progress {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "total" => f_0 = Some(map.next_value()?),
-                "completed" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "total" => __de::put_some(&mut map, &mut f_0),
+                "completed" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Progress {
             total: __de::or_zero(f_0, Self::NAME, "total"),

@@ -39,27 +39,16 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tasks {
-            map.serialize_entry("tasks", value)?;
-        }
-        if let Some(value) = &self.services {
-            map.serialize_entry("services", value)?;
-        }
-        if let Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.targets {
-            map.serialize_entry("targets", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tasks", &self.tasks);
+        __m.optional("services", &self.services);
+        __m.optional("operations", &self.operations);
+        __m.optional("status", &self.status);
+        __m.optional("targets", &self.targets);
+        __m.optional("users", &self.users);
+        __m.end()
     }
 }
 
@@ -77,6 +66,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -85,16 +75,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_5: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tasks" => f_0 = map.next_value()?,
-                "services" => f_1 = map.next_value()?,
-                "operations" => f_2 = map.next_value()?,
-                "status" => f_3 = map.next_value()?,
-                "targets" => f_4 = map.next_value()?,
-                "users" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tasks" => __de::put(&mut map, &mut f_0),
+                "services" => __de::put(&mut map, &mut f_1),
+                "operations" => __de::put(&mut map, &mut f_2),
+                "status" => __de::put(&mut map, &mut f_3),
+                "targets" => __de::put(&mut map, &mut f_4),
+                "users" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             tasks: f_0,
@@ -153,15 +141,12 @@ impl serde::Serialize for GetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.return_all {
-            map.serialize_entry("return_all", value)?;
-        }
-        if let Some(value) = &self.exclude_result {
-            map.serialize_entry("exclude_result", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("return_all", &self.return_all);
+        __m.optional("exclude_result", &self.exclude_result);
+        __m.end()
     }
 }
 
@@ -179,16 +164,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "return_all" => f_0 = map.next_value()?,
-                "exclude_result" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "return_all" => __de::put(&mut map, &mut f_0),
+                "exclude_result" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GetSpec {
             return_all: f_0,

@@ -1029,12 +1029,11 @@ impl serde::Serialize for ConfigurationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.apply_library_usage_to_items {
-            map.serialize_entry("apply_library_usage_to_items", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("apply_library_usage_to_items", &self.apply_library_usage_to_items);
+        __m.end()
     }
 }
 
@@ -1052,14 +1051,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "apply_library_usage_to_items" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "apply_library_usage_to_items" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationInfo {
             apply_library_usage_to_items: f_0,
@@ -1087,10 +1085,11 @@ impl serde::Serialize for ConversionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("conversion_type", &self.conversion_type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("conversion_type", &self.conversion_type);
+        __m.end()
     }
 }
 
@@ -1112,11 +1111,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConversionSpec {
         let mut f_0: Option<conversion_spec::ConversionType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "conversion_type" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "conversion_type" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConversionSpec {
             conversion_type: __de::required(f_0, "conversion_type")?,
@@ -1146,18 +1143,13 @@ impl serde::Serialize for FindSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.storage_backing {
-            map.serialize_entry("storage_backing", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("type", &self.r#type);
+        __m.optional("storage_backing", &self.storage_backing);
+        __m.end()
     }
 }
 
@@ -1175,18 +1167,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FindSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::content::library_model::LibraryType> = None;
         let mut f_2: Option<StorageBacking> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "type" => f_1 = map.next_value()?,
-                "storage_backing" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                "storage_backing" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FindSpec {
             name: f_0,
@@ -1274,57 +1265,29 @@ impl serde::Serialize for ItemModel {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.library_id {
-            map.serialize_entry("library_id", value)?;
-        }
-        if let Some(value) = &self.content_version {
-            map.serialize_entry("content_version", value)?;
-        }
-        if let Some(value) = &self.creation_time {
-            map.serialize_entry("creation_time", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.last_modified_time {
-            map.serialize_entry("last_modified_time", value)?;
-        }
-        if let Some(value) = &self.last_sync_time {
-            map.serialize_entry("last_sync_time", value)?;
-        }
-        if let Some(value) = &self.metadata_version {
-            map.serialize_entry("metadata_version", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.cached {
-            map.serialize_entry("cached", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.source_id {
-            map.serialize_entry("source_id", value)?;
-        }
-        if let Some(value) = &self.security_compliance {
-            map.serialize_entry("security_compliance", value)?;
-        }
-        if let Some(value) = &self.certificate_verification_info {
-            map.serialize_entry("certificate_verification_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("id", &self.id);
+        __m.optional("library_id", &self.library_id);
+        __m.optional("content_version", &self.content_version);
+        __m.optional("creation_time", &self.creation_time);
+        __m.optional("description", &self.description);
+        __m.optional("last_modified_time", &self.last_modified_time);
+        __m.optional("last_sync_time", &self.last_sync_time);
+        __m.optional("metadata_version", &self.metadata_version);
+        __m.optional("name", &self.name);
+        __m.optional("cached", &self.cached);
+        __m.optional("size", &self.size);
+        __m.optional("type", &self.r#type);
+        __m.optional("version", &self.version);
+        __m.optional("source_id", &self.source_id);
+        __m.optional("security_compliance", &self.security_compliance);
+        __m.optional(
+            "certificate_verification_info",
+            &self.certificate_verification_info,
+        );
+        __m.end()
     }
 }
 
@@ -1342,6 +1305,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ItemModel {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1360,26 +1324,24 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ItemModel {
         let mut f_15: Option<item::CertificateVerificationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "library_id" => f_1 = map.next_value()?,
-                "content_version" => f_2 = map.next_value()?,
-                "creation_time" => f_3 = map.next_value()?,
-                "description" => f_4 = map.next_value()?,
-                "last_modified_time" => f_5 = map.next_value()?,
-                "last_sync_time" => f_6 = map.next_value()?,
-                "metadata_version" => f_7 = map.next_value()?,
-                "name" => f_8 = map.next_value()?,
-                "cached" => f_9 = map.next_value()?,
-                "size" => f_10 = map.next_value()?,
-                "type" => f_11 = map.next_value()?,
-                "version" => f_12 = map.next_value()?,
-                "source_id" => f_13 = map.next_value()?,
-                "security_compliance" => f_14 = map.next_value()?,
-                "certificate_verification_info" => f_15 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "library_id" => __de::put(&mut map, &mut f_1),
+                "content_version" => __de::put(&mut map, &mut f_2),
+                "creation_time" => __de::put(&mut map, &mut f_3),
+                "description" => __de::put(&mut map, &mut f_4),
+                "last_modified_time" => __de::put(&mut map, &mut f_5),
+                "last_sync_time" => __de::put(&mut map, &mut f_6),
+                "metadata_version" => __de::put(&mut map, &mut f_7),
+                "name" => __de::put(&mut map, &mut f_8),
+                "cached" => __de::put(&mut map, &mut f_9),
+                "size" => __de::put(&mut map, &mut f_10),
+                "type" => __de::put(&mut map, &mut f_11),
+                "version" => __de::put(&mut map, &mut f_12),
+                "source_id" => __de::put(&mut map, &mut f_13),
+                "security_compliance" => __de::put(&mut map, &mut f_14),
+                "certificate_verification_info" => __de::put(&mut map, &mut f_15),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ItemModel {
             id: f_0,
@@ -1428,10 +1390,11 @@ impl serde::Serialize for MigrateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storage_backings", &self.storage_backings)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("storage_backings", &self.storage_backings);
+        __m.end()
     }
 }
 
@@ -1453,11 +1416,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MigrateSpec {
         let mut f_0: Option<Vec<StorageBacking>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "storage_backings" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "storage_backings" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MigrateSpec {
             storage_backings: __de::or_zero(f_0, Self::NAME, "storage_backings"),
@@ -1485,12 +1446,11 @@ impl serde::Serialize for OptimizationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.optimize_remote_publishing {
-            map.serialize_entry("optimize_remote_publishing", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("optimize_remote_publishing", &self.optimize_remote_publishing);
+        __m.end()
     }
 }
 
@@ -1508,14 +1468,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptimizationInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "optimize_remote_publishing" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "optimize_remote_publishing" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OptimizationInfo {
             optimize_remote_publishing: f_0,
@@ -1557,30 +1516,17 @@ impl serde::Serialize for PublishInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.authentication_method {
-            map.serialize_entry("authentication_method", value)?;
-        }
-        if let Some(value) = &self.published {
-            map.serialize_entry("published", value)?;
-        }
-        if let Some(value) = &self.publish_url {
-            map.serialize_entry("publish_url", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.current_password {
-            map.serialize_entry("current_password", value)?;
-        }
-        if let Some(value) = &self.persist_json_enabled {
-            map.serialize_entry("persist_json_enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("authentication_method", &self.authentication_method);
+        __m.optional("published", &self.published);
+        __m.optional("publish_url", &self.publish_url);
+        __m.optional("user_name", &self.user_name);
+        __m.optional("password", &self.password);
+        __m.optional("current_password", &self.current_password);
+        __m.optional("persist_json_enabled", &self.persist_json_enabled);
+        __m.end()
     }
 }
 
@@ -1598,6 +1544,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PublishInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<publish_info::AuthenticationMethod> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<String> = None;
@@ -1607,17 +1554,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PublishInfo {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "authentication_method" => f_0 = map.next_value()?,
-                "published" => f_1 = map.next_value()?,
-                "publish_url" => f_2 = map.next_value()?,
-                "user_name" => f_3 = map.next_value()?,
-                "password" => f_4 = map.next_value()?,
-                "current_password" => f_5 = map.next_value()?,
-                "persist_json_enabled" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "authentication_method" => __de::put(&mut map, &mut f_0),
+                "published" => __de::put(&mut map, &mut f_1),
+                "publish_url" => __de::put(&mut map, &mut f_2),
+                "user_name" => __de::put(&mut map, &mut f_3),
+                "password" => __de::put(&mut map, &mut f_4),
+                "current_password" => __de::put(&mut map, &mut f_5),
+                "persist_json_enabled" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PublishInfo {
             authentication_method: f_0,
@@ -1657,15 +1602,12 @@ impl serde::Serialize for SourceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.source_library {
-            map.serialize_entry("source_library", value)?;
-        }
-        if let Some(value) = &self.subscription {
-            map.serialize_entry("subscription", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("source_library", &self.source_library);
+        __m.optional("subscription", &self.subscription);
+        __m.end()
     }
 }
 
@@ -1683,16 +1625,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_library" => f_0 = map.next_value()?,
-                "subscription" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_library" => __de::put(&mut map, &mut f_0),
+                "subscription" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SourceInfo {
             source_library: f_0,
@@ -1727,15 +1668,12 @@ impl serde::Serialize for StateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("state", &self.state);
+        __m.optional("message", &self.message);
+        __m.end()
     }
 }
 
@@ -1753,16 +1691,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StateInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<state_info::State> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = map.next_value()?,
-                "message" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "state" => __de::put(&mut map, &mut f_0),
+                "message" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StateInfo {
             state: f_0,
@@ -1912,20 +1849,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageBacking {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "datastore_id" => f_1 = map.next_value()?,
-                "storage_uri" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "datastore_id" => __de::put(&mut map, &mut f_1),
+                "storage_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2044,36 +1979,19 @@ impl serde::Serialize for SubscriptionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.authentication_method {
-            map.serialize_entry("authentication_method", value)?;
-        }
-        if let Some(value) = &self.automatic_sync_enabled {
-            map.serialize_entry("automatic_sync_enabled", value)?;
-        }
-        if let Some(value) = &self.on_demand {
-            map.serialize_entry("on_demand", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.subscription_url {
-            map.serialize_entry("subscription_url", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("user_name", value)?;
-        }
-        if let Some(value) = &self.source_info {
-            map.serialize_entry("source_info", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("authentication_method", &self.authentication_method);
+        __m.optional("automatic_sync_enabled", &self.automatic_sync_enabled);
+        __m.optional("on_demand", &self.on_demand);
+        __m.optional("password", &self.password);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("subscription_url", &self.subscription_url);
+        __m.optional("user_name", &self.user_name);
+        __m.optional("source_info", &self.source_info);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -2091,6 +2009,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubscriptionInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<subscription_info::AuthenticationMethod> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
@@ -2102,19 +2021,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubscriptionInfo {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "authentication_method" => f_0 = map.next_value()?,
-                "automatic_sync_enabled" => f_1 = map.next_value()?,
-                "on_demand" => f_2 = map.next_value()?,
-                "password" => f_3 = map.next_value()?,
-                "ssl_thumbprint" => f_4 = map.next_value()?,
-                "subscription_url" => f_5 = map.next_value()?,
-                "user_name" => f_6 = map.next_value()?,
-                "source_info" => f_7 = map.next_value()?,
-                "ssl_certificate" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "authentication_method" => __de::put(&mut map, &mut f_0),
+                "automatic_sync_enabled" => __de::put(&mut map, &mut f_1),
+                "on_demand" => __de::put(&mut map, &mut f_2),
+                "password" => __de::put(&mut map, &mut f_3),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_4),
+                "subscription_url" => __de::put(&mut map, &mut f_5),
+                "user_name" => __de::put(&mut map, &mut f_6),
+                "source_info" => __de::put(&mut map, &mut f_7),
+                "ssl_certificate" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SubscriptionInfo {
             authentication_method: f_0,

@@ -56,10 +56,11 @@ impl serde::Serialize for DestinationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subscription", &self.subscription)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subscription", &self.subscription);
+        __m.end()
     }
 }
 
@@ -81,11 +82,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DestinationSpec {
         let mut f_0: Option<crate::ids::SubscriptionsId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subscription" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subscription" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DestinationSpec {
             subscription: __de::required(f_0, "subscription")?,

@@ -63,17 +63,14 @@ impl serde::Serialize for ProbeResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.serialize_entry("error_messages", &self.error_messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.entry("error_messages", &self.error_messages);
+        __m.end()
     }
 }
 
@@ -98,14 +95,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProbeResult {
         let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "ssl_thumbprint" => f_1 = map.next_value()?,
-                "ssl_certificate" => f_2 = map.next_value()?,
-                "error_messages" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_1),
+                "ssl_certificate" => __de::put(&mut map, &mut f_2),
+                "error_messages" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProbeResult {
             status: __de::required(f_0, "status")?,

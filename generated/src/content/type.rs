@@ -33,17 +33,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.supported_rules {
-            map.serialize_entry("supported_rules", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("version", &self.version);
+        __m.optional("supported_rules", &self.supported_rules);
+        __m.end()
     }
 }
 
@@ -70,16 +69,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<Vec<crate::content::SecurityRuleType>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "vendor" => f_3 = Some(map.next_value()?),
-                "version" => f_4 = Some(map.next_value()?),
-                "supported_rules" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "vendor" => __de::put_some(&mut map, &mut f_3),
+                "version" => __de::put_some(&mut map, &mut f_4),
+                "supported_rules" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             description: __de::or_zero(f_0, Self::NAME, "description"),

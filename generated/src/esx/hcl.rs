@@ -210,14 +210,13 @@ impl serde::Serialize for Driver {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.vendor {
-            map.serialize_entry("vendor", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.optional("vendor", &self.vendor);
+        __m.end()
     }
 }
 
@@ -241,13 +240,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Driver {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "vendor" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "vendor" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Driver {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -283,13 +280,12 @@ impl serde::Serialize for Firmware {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.vendor {
-            map.serialize_entry("vendor", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("vendor", &self.vendor);
+        __m.end()
     }
 }
 
@@ -312,12 +308,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Firmware {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Firmware {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -355,15 +349,14 @@ impl serde::Serialize for Notification {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("time", &self.time)?;
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("time", &self.time);
+        __m.entry("message", &self.message);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -388,14 +381,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "time" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                "resolution" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "time" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                "resolution" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notification {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -424,18 +415,13 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("info", &self.info);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -453,18 +439,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Notification>> = None;
         let mut f_1: Option<Vec<Notification>> = None;
         let mut f_2: Option<Vec<Notification>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = map.next_value()?,
-                "warnings" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put(&mut map, &mut f_0),
+                "warnings" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notifications {
             info: f_0,
@@ -520,23 +505,22 @@ impl serde::Serialize for PciDevice {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pci_address", &self.pci_address)?;
-        map.serialize_entry("vid", &self.vid)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("svid", &self.svid)?;
-        map.serialize_entry("ssid", &self.ssid)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("model_name", &self.model_name)?;
-        map.serialize_entry("class_code", &self.class_code)?;
-        map.serialize_entry("sub_class_code", &self.sub_class_code)?;
-        map.serialize_entry("driver", &self.driver)?;
-        if let Some(value) = &self.firmware {
-            map.serialize_entry("firmware", value)?;
-        }
-        map.serialize_entry("used_by_vsan", &self.used_by_vsan)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pci_address", &self.pci_address);
+        __m.entry("vid", &self.vid);
+        __m.entry("did", &self.did);
+        __m.entry("svid", &self.svid);
+        __m.entry("ssid", &self.ssid);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("model_name", &self.model_name);
+        __m.entry("class_code", &self.class_code);
+        __m.entry("sub_class_code", &self.sub_class_code);
+        __m.entry("driver", &self.driver);
+        __m.optional("firmware", &self.firmware);
+        __m.entry("used_by_vsan", &self.used_by_vsan);
+        __m.end()
     }
 }
 
@@ -569,22 +553,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDevice {
         let mut f_11: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pci_address" => f_0 = Some(map.next_value()?),
-                "vid" => f_1 = Some(map.next_value()?),
-                "did" => f_2 = Some(map.next_value()?),
-                "svid" => f_3 = Some(map.next_value()?),
-                "ssid" => f_4 = Some(map.next_value()?),
-                "vendor" => f_5 = Some(map.next_value()?),
-                "model_name" => f_6 = Some(map.next_value()?),
-                "class_code" => f_7 = Some(map.next_value()?),
-                "sub_class_code" => f_8 = Some(map.next_value()?),
-                "driver" => f_9 = Some(map.next_value()?),
-                "firmware" => f_10 = map.next_value()?,
-                "used_by_vsan" => f_11 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pci_address" => __de::put_some(&mut map, &mut f_0),
+                "vid" => __de::put_some(&mut map, &mut f_1),
+                "did" => __de::put_some(&mut map, &mut f_2),
+                "svid" => __de::put_some(&mut map, &mut f_3),
+                "ssid" => __de::put_some(&mut map, &mut f_4),
+                "vendor" => __de::put_some(&mut map, &mut f_5),
+                "model_name" => __de::put_some(&mut map, &mut f_6),
+                "class_code" => __de::put_some(&mut map, &mut f_7),
+                "sub_class_code" => __de::put_some(&mut map, &mut f_8),
+                "driver" => __de::put_some(&mut map, &mut f_9),
+                "firmware" => __de::put(&mut map, &mut f_10),
+                "used_by_vsan" => __de::put_some(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PciDevice {
             pci_address: __de::or_zero(f_0, Self::NAME, "pci_address"),
@@ -646,14 +628,15 @@ impl serde::Serialize for Server {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("model_name", &self.model_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("cpu_series", &self.cpu_series)?;
-        map.serialize_entry("cpu_features", &self.cpu_features)?;
-        map.serialize_entry("bios", &self.bios)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("model_name", &self.model_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("cpu_series", &self.cpu_series);
+        __m.entry("cpu_features", &self.cpu_features);
+        __m.entry("bios", &self.bios);
+        __m.end()
     }
 }
 
@@ -679,15 +662,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
         let mut f_4: Option<Firmware> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "model_name" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "cpu_series" => f_2 = Some(map.next_value()?),
-                "cpu_features" => f_3 = Some(map.next_value()?),
-                "bios" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "model_name" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "cpu_series" => __de::put_some(&mut map, &mut f_2),
+                "cpu_features" => __de::put_some(&mut map, &mut f_3),
+                "bios" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Server {
             model_name: __de::or_zero(f_0, Self::NAME, "model_name"),

@@ -115,14 +115,15 @@ impl serde::Serialize for AddOnInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -148,15 +149,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnInfo {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "display_name" => f_2 = Some(map.next_value()?),
-                "vendor" => f_3 = Some(map.next_value()?),
-                "display_version" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "display_name" => __de::put_some(&mut map, &mut f_2),
+                "vendor" => __de::put_some(&mut map, &mut f_3),
+                "display_version" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddOnInfo {
             name: __de::required(f_0, "name")?,
@@ -190,11 +189,12 @@ impl serde::Serialize for AddOnSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -217,12 +217,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddOnSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -283,23 +281,18 @@ impl serde::Serialize for AlternativeImageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.entry("components", &self.components);
+        __m.entry("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("selection_criteria", &self.selection_criteria);
+        __m.end()
     }
 }
 
@@ -334,18 +327,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageInfo {
         let mut f_7: Option<ImageSelectionInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "display_name" => f_6 = Some(map.next_value()?),
-                "selection_criteria" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                "solutions" => __de::put_or_empty(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "display_name" => __de::put_some(&mut map, &mut f_6),
+                "selection_criteria" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlternativeImageInfo {
             base_image: __de::required(f_0, "base_image")?,
@@ -414,27 +405,18 @@ impl serde::Serialize for AlternativeImageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.optional("components", &self.components);
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("selection_criteria", &self.selection_criteria);
+        __m.end()
     }
 }
 
@@ -467,18 +449,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageSpec {
         let mut f_7: Option<ImageSelectionSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = map.next_value()?,
-                "solutions" => f_3 = map.next_value()?,
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "display_name" => f_6 = Some(map.next_value()?),
-                "selection_criteria" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put(&mut map, &mut f_2),
+                "solutions" => __de::put(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "display_name" => __de::put_some(&mut map, &mut f_6),
+                "selection_criteria" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlternativeImageSpec {
             base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
@@ -545,13 +525,14 @@ impl serde::Serialize for BaseImageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("release_date", &self.release_date);
+        __m.end()
     }
 }
 
@@ -576,14 +557,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageInfo {
         let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "release_date" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "release_date" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageInfo {
             version: __de::required(f_0, "version")?,
@@ -612,10 +591,11 @@ impl serde::Serialize for BaseImageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -637,11 +617,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageSpec {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -681,13 +659,12 @@ impl serde::Serialize for CertificateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -710,12 +687,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ssl_thumbprint" => f_0 = Some(map.next_value()?),
-                "ssl_certificate" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ssl_thumbprint" => __de::put_some(&mut map, &mut f_0),
+                "ssl_certificate" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CertificateInfo {
             ssl_thumbprint: __de::or_zero(f_0, Self::NAME, "ssl_thumbprint"),
@@ -754,13 +729,14 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("vendor", &self.vendor);
+        __m.end()
     }
 }
 
@@ -785,14 +761,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "vendor" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "vendor" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -824,10 +798,11 @@ impl serde::Serialize for HardwareSupportInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -851,11 +826,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportInfo {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -887,11 +860,12 @@ impl serde::Serialize for HardwareSupportPackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pkg", &self.pkg)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pkg", &self.pkg);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -914,12 +888,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageIn
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pkg" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pkg" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageInfo {
             pkg: __de::required(f_0, "pkg")?,
@@ -950,15 +922,12 @@ impl serde::Serialize for HardwareSupportPackageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pkg {
-            map.serialize_entry("pkg", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("pkg", &self.pkg);
+        __m.optional("version", &self.version);
+        __m.end()
     }
 }
 
@@ -976,16 +945,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageSp
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pkg" => f_0 = map.next_value()?,
-                "version" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pkg" => __de::put(&mut map, &mut f_0),
+                "version" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageSpec {
             pkg: f_0,
@@ -1015,10 +983,11 @@ impl serde::Serialize for HardwareSupportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -1042,11 +1011,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportSpec {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -1086,19 +1053,14 @@ impl serde::Serialize for HostHardwareInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        if let Some(value) = &self.models {
-            map.serialize_entry("models", value)?;
-        }
-        if let Some(value) = &self.families {
-            map.serialize_entry("families", value)?;
-        }
-        if let Some(value) = &self.oem_strings {
-            map.serialize_entry("oem_strings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vendor", &self.vendor);
+        __m.optional("models", &self.models);
+        __m.optional("families", &self.families);
+        __m.optional("oem_strings", &self.oem_strings);
+        __m.end()
     }
 }
 
@@ -1123,14 +1085,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareInfo {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendor" => f_0 = Some(map.next_value()?),
-                "models" => f_1 = map.next_value()?,
-                "families" => f_2 = map.next_value()?,
-                "oem_strings" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendor" => __de::put_some(&mut map, &mut f_0),
+                "models" => __de::put(&mut map, &mut f_1),
+                "families" => __de::put(&mut map, &mut f_2),
+                "oem_strings" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostHardwareInfo {
             vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
@@ -1185,19 +1145,14 @@ impl serde::Serialize for HostHardwareSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        if let Some(value) = &self.models {
-            map.serialize_entry("models", value)?;
-        }
-        if let Some(value) = &self.families {
-            map.serialize_entry("families", value)?;
-        }
-        if let Some(value) = &self.oem_strings {
-            map.serialize_entry("oem_strings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vendor", &self.vendor);
+        __m.optional("models", &self.models);
+        __m.optional("families", &self.families);
+        __m.optional("oem_strings", &self.oem_strings);
+        __m.end()
     }
 }
 
@@ -1222,14 +1177,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareSpec {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendor" => f_0 = Some(map.next_value()?),
-                "models" => f_1 = map.next_value()?,
-                "families" => f_2 = map.next_value()?,
-                "oem_strings" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendor" => __de::put_some(&mut map, &mut f_0),
+                "models" => __de::put(&mut map, &mut f_1),
+                "families" => __de::put(&mut map, &mut f_2),
+                "oem_strings" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostHardwareSpec {
             vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
@@ -1393,14 +1346,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "selection_type" => f_0 = Some(map.next_value()?),
-                "host_uuids" => f_1 = map.next_value()?,
-                "host_hardware_spec" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "selection_type" => __de::put_some(&mut map, &mut f_0),
+                "host_uuids" => __de::put(&mut map, &mut f_1),
+                "host_hardware_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1593,14 +1543,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "selection_type" => f_0 = Some(map.next_value()?),
-                "host_uuids" => f_1 = map.next_value()?,
-                "host_hardware_spec" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "selection_type" => __de::put_some(&mut map, &mut f_0),
+                "host_uuids" => __de::put(&mut map, &mut f_1),
+                "host_hardware_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1682,15 +1629,14 @@ impl serde::Serialize for Notification {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("time", &self.time)?;
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("time", &self.time);
+        __m.entry("message", &self.message);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -1715,14 +1661,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "time" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                "resolution" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "time" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                "resolution" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notification {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -1759,18 +1703,13 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("info", &self.info);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -1788,18 +1727,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Notification>> = None;
         let mut f_1: Option<Vec<Notification>> = None;
         let mut f_2: Option<Vec<Notification>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = map.next_value()?,
-                "warnings" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put(&mut map, &mut f_0),
+                "warnings" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notifications {
             info: f_0,
@@ -1871,24 +1809,17 @@ impl serde::Serialize for SoftwareInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        if let Some(value) = &self.alternative_images {
-            map.serialize_entry("alternative_images", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.entry("components", &self.components);
+        __m.entry("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.optional("alternative_images", &self.alternative_images);
+        __m.end()
     }
 }
 
@@ -1924,17 +1855,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "alternative_images" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                "solutions" => __de::put_or_empty(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "alternative_images" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareInfo {
             base_image: __de::required(f_0, "base_image")?,
@@ -2025,28 +1954,17 @@ impl serde::Serialize for SoftwareSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        if let Some(value) = &self.alternative_images {
-            map.serialize_entry("alternative_images", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.optional("components", &self.components);
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.optional("alternative_images", &self.alternative_images);
+        __m.end()
     }
 }
 
@@ -2080,17 +1998,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = map.next_value()?,
-                "solutions" => f_3 = map.next_value()?,
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "alternative_images" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put(&mut map, &mut f_2),
+                "solutions" => __de::put(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "alternative_images" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareSpec {
             base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
@@ -2139,10 +2055,11 @@ impl serde::Serialize for SolutionComponentSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("component", &self.component)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("component", &self.component);
+        __m.end()
     }
 }
 
@@ -2164,11 +2081,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentSpec {
         let mut f_0: Option<crate::ids::HostsComponentId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "component" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "component" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionComponentSpec {
             component: __de::required(f_0, "component")?,
@@ -2202,12 +2117,13 @@ impl serde::Serialize for SolutionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("components", &self.components)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("components", &self.components);
+        __m.end()
     }
 }
 
@@ -2233,13 +2149,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -2271,11 +2185,12 @@ impl serde::Serialize for SolutionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("components", &self.components)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("components", &self.components);
+        __m.end()
     }
 }
 
@@ -2298,12 +2213,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
         let mut f_1: Option<Vec<SolutionComponentSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "components" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "components" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionSpec {
             version: __de::or_zero(f_0, Self::NAME, "version"),

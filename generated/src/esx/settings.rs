@@ -697,20 +697,15 @@ impl serde::Serialize for AddOnCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.optional("current", &self.current);
+        __m.optional("target", &self.target);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -736,15 +731,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnCompliance {
         let mut f_4: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = map.next_value()?,
-                "current" => f_2 = map.next_value()?,
-                "target" => f_3 = map.next_value()?,
-                "notifications" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put(&mut map, &mut f_1),
+                "current" => __de::put(&mut map, &mut f_2),
+                "target" => __de::put(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddOnCompliance {
             status: __de::required(f_0, "status")?,
@@ -798,12 +791,13 @@ impl serde::Serialize for AddOnDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -827,13 +821,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnDetails {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddOnDetails {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -869,14 +861,13 @@ impl serde::Serialize for AddOnInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("details", &self.details);
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -900,13 +891,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "details" => f_0 = map.next_value()?,
-                "name" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "details" => __de::put(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddOnInfo {
             details: f_0,
@@ -938,11 +927,12 @@ impl serde::Serialize for AddOnSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -965,12 +955,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddOnSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddOnSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1031,23 +1019,18 @@ impl serde::Serialize for AlternativeImageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.entry("components", &self.components);
+        __m.entry("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("selection_criteria", &self.selection_criteria);
+        __m.end()
     }
 }
 
@@ -1082,18 +1065,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageInfo {
         let mut f_7: Option<ImageSelectionInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "display_name" => f_6 = Some(map.next_value()?),
-                "selection_criteria" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                "solutions" => __de::put_or_empty(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "display_name" => __de::put_some(&mut map, &mut f_6),
+                "selection_criteria" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlternativeImageInfo {
             base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
@@ -1162,27 +1143,18 @@ impl serde::Serialize for AlternativeImageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.optional("components", &self.components);
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("selection_criteria", &self.selection_criteria);
+        __m.end()
     }
 }
 
@@ -1215,18 +1187,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeImageSpec {
         let mut f_7: Option<ImageSelectionSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = map.next_value()?,
-                "solutions" => f_3 = map.next_value()?,
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "display_name" => f_6 = Some(map.next_value()?),
-                "selection_criteria" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put(&mut map, &mut f_2),
+                "solutions" => __de::put(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "display_name" => __de::put_some(&mut map, &mut f_6),
+                "selection_criteria" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlternativeImageSpec {
             base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
@@ -1295,16 +1265,15 @@ impl serde::Serialize for BaseImageCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        map.serialize_entry("current", &self.current)?;
-        map.serialize_entry("target", &self.target)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.entry("current", &self.current);
+        __m.entry("target", &self.target);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1330,15 +1299,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageCompliance {
         let mut f_4: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = map.next_value()?,
-                "current" => f_2 = Some(map.next_value()?),
-                "target" => f_3 = Some(map.next_value()?),
-                "notifications" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put(&mut map, &mut f_1),
+                "current" => __de::put_some(&mut map, &mut f_2),
+                "target" => __de::put_some(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageCompliance {
             status: __de::required(f_0, "status")?,
@@ -1384,15 +1351,17 @@ impl serde::Serialize for BaseImageDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch_compatible_versions {
-            map.serialize_entry("quick_patch_compatible_versions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("release_date", &self.release_date);
+        __m.optional(
+            "quick_patch_compatible_versions",
+            &self.quick_patch_compatible_versions,
+        );
+        __m.end()
     }
 }
 
@@ -1417,14 +1386,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageDetails {
         let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                "release_date" => f_2 = Some(map.next_value()?),
-                "quick_patch_compatible_versions" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                "release_date" => __de::put_some(&mut map, &mut f_2),
+                "quick_patch_compatible_versions" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageDetails {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -1457,13 +1424,12 @@ impl serde::Serialize for BaseImageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("details", &self.details);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -1486,12 +1452,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "details" => f_0 = map.next_value()?,
-                "version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "details" => __de::put(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageInfo {
             details: f_0,
@@ -1527,10 +1491,11 @@ impl serde::Serialize for BaseImageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -1552,11 +1517,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageSpec {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -1590,12 +1553,13 @@ impl serde::Serialize for CheckDescription {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check", &self.check)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check", &self.check);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.end()
     }
 }
 
@@ -1619,13 +1583,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckDescription {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckDescription {
             check: __de::or_zero(f_0, Self::NAME, "check"),
@@ -1661,13 +1623,12 @@ impl serde::Serialize for CheckError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -1690,12 +1651,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckError {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "resolution" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "resolution" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckError {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -1724,17 +1683,14 @@ impl serde::Serialize for CheckStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check", &self.check)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.originator {
-            map.serialize_entry("originator", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check", &self.check);
+        __m.entry("status", &self.status);
+        __m.optional("originator", &self.originator);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -1759,14 +1715,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
         let mut f_3: Option<Vec<CheckError>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "originator" => f_2 = map.next_value()?,
-                "errors" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "originator" => __de::put(&mut map, &mut f_2),
+                "errors" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckStatus {
             check: __de::or_zero(f_0, Self::NAME, "check"),
@@ -1856,25 +1810,22 @@ impl serde::Serialize for ClusterCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("scan_time", &self.scan_time)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.serialize_entry("compliant_hosts", &self.compliant_hosts)?;
-        map.serialize_entry("non_compliant_hosts", &self.non_compliant_hosts)?;
-        map.serialize_entry("incompatible_hosts", &self.incompatible_hosts)?;
-        map.serialize_entry("unavailable_hosts", &self.unavailable_hosts)?;
-        map.serialize_entry("hosts", &self.hosts)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("scan_time", &self.scan_time);
+        __m.optional("commit", &self.commit);
+        __m.entry("compliant_hosts", &self.compliant_hosts);
+        __m.entry("non_compliant_hosts", &self.non_compliant_hosts);
+        __m.entry("incompatible_hosts", &self.incompatible_hosts);
+        __m.entry("unavailable_hosts", &self.unavailable_hosts);
+        __m.entry("hosts", &self.hosts);
+        __m.entry("host_info", &self.host_info);
+        __m.end()
     }
 }
 
@@ -1909,22 +1860,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompliance {
         let mut f_11: Option<vsphere_vapi_runtime::types::VapiMap<String, HostInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "stage_status" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                "scan_time" => f_4 = Some(map.next_value()?),
-                "commit" => f_5 = map.next_value()?,
-                "compliant_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
-                "non_compliant_hosts" => f_7 = __de::null_as_empty(map.next_value()?),
-                "incompatible_hosts" => f_8 = __de::null_as_empty(map.next_value()?),
-                "unavailable_hosts" => f_9 = __de::null_as_empty(map.next_value()?),
-                "hosts" => f_10 = __de::null_as_empty(map.next_value()?),
-                "host_info" => f_11 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "stage_status" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                "scan_time" => __de::put_some(&mut map, &mut f_4),
+                "commit" => __de::put(&mut map, &mut f_5),
+                "compliant_hosts" => __de::put_or_empty(&mut map, &mut f_6),
+                "non_compliant_hosts" => __de::put_or_empty(&mut map, &mut f_7),
+                "incompatible_hosts" => __de::put_or_empty(&mut map, &mut f_8),
+                "unavailable_hosts" => __de::put_or_empty(&mut map, &mut f_9),
+                "hosts" => __de::put_or_empty(&mut map, &mut f_10),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterCompliance {
             impact: __de::required(f_0, "impact")?,
@@ -1963,10 +1912,11 @@ impl serde::Serialize for ClusterLivePatchAction {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("live_patch_mode", &self.live_patch_mode)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("live_patch_mode", &self.live_patch_mode);
+        __m.end()
     }
 }
 
@@ -1988,11 +1938,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterLivePatchAction {
         let mut f_0: Option<cluster_live_patch_action::LivePatchMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "live_patch_mode" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "live_patch_mode" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterLivePatchAction {
             live_patch_mode: __de::required(f_0, "live_patch_mode")?,
@@ -2024,13 +1972,12 @@ impl serde::Serialize for ClusterParallelRemediationAction {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.max_hosts {
-            map.serialize_entry("max_hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.optional("max_hosts", &self.max_hosts);
+        __m.end()
     }
 }
 
@@ -2054,12 +2001,10 @@ for ClusterParallelRemediationAction {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "max_hosts" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "max_hosts" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterParallelRemediationAction {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -2102,21 +2047,14 @@ impl serde::Serialize for ClusterSoftwarePolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enforce_hcl_validation {
-            map.serialize_entry("enforce_hcl_validation", value)?;
-        }
-        if let Some(value) = &self.parallel_remediation_action {
-            map.serialize_entry("parallel_remediation_action", value)?;
-        }
-        if let Some(value) = &self.live_patch_action {
-            map.serialize_entry("live_patch_action", value)?;
-        }
-        if let Some(value) = &self.skip_reserved_vibs_caching {
-            map.serialize_entry("skip_reserved_vibs_caching", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enforce_hcl_validation", &self.enforce_hcl_validation);
+        __m.optional("parallel_remediation_action", &self.parallel_remediation_action);
+        __m.optional("live_patch_action", &self.live_patch_action);
+        __m.optional("skip_reserved_vibs_caching", &self.skip_reserved_vibs_caching);
+        __m.end()
     }
 }
 
@@ -2134,20 +2072,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSoftwarePolicySpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<ClusterParallelRemediationAction> = None;
         let mut f_2: Option<ClusterLivePatchAction> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enforce_hcl_validation" => f_0 = map.next_value()?,
-                "parallel_remediation_action" => f_1 = map.next_value()?,
-                "live_patch_action" => f_2 = map.next_value()?,
-                "skip_reserved_vibs_caching" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enforce_hcl_validation" => __de::put(&mut map, &mut f_0),
+                "parallel_remediation_action" => __de::put(&mut map, &mut f_1),
+                "live_patch_action" => __de::put(&mut map, &mut f_2),
+                "skip_reserved_vibs_caching" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSoftwarePolicySpec {
             enforce_hcl_validation: f_0,
@@ -2194,11 +2131,12 @@ impl serde::Serialize for ClusterSoftwarePolicySpecResetInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("from", &self.from)?;
-        map.serialize_entry("to", &self.to)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("from", &self.from);
+        __m.entry("to", &self.to);
+        __m.end()
     }
 }
 
@@ -2222,12 +2160,10 @@ for ClusterSoftwarePolicySpecResetInfo {
         let mut f_1: Option<ClusterSoftwarePolicySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "from" => f_0 = Some(map.next_value()?),
-                "to" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "from" => __de::put_some(&mut map, &mut f_0),
+                "to" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSoftwarePolicySpecResetInfo {
             from: __de::or_zero(f_0, Self::NAME, "from"),
@@ -2320,26 +2256,17 @@ impl serde::Serialize for ComponentCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        if let Some(value) = &self.current_source {
-            map.serialize_entry("current_source", value)?;
-        }
-        if let Some(value) = &self.target_source {
-            map.serialize_entry("target_source", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.optional("current", &self.current);
+        __m.optional("target", &self.target);
+        __m.optional("current_source", &self.current_source);
+        __m.optional("target_source", &self.target_source);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -2367,17 +2294,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentCompliance {
         let mut f_6: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = map.next_value()?,
-                "current" => f_2 = map.next_value()?,
-                "target" => f_3 = map.next_value()?,
-                "current_source" => f_4 = map.next_value()?,
-                "target_source" => f_5 = map.next_value()?,
-                "notifications" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put(&mut map, &mut f_1),
+                "current" => __de::put(&mut map, &mut f_2),
+                "target" => __de::put(&mut map, &mut f_3),
+                "current_source" => __de::put(&mut map, &mut f_4),
+                "target_source" => __de::put(&mut map, &mut f_5),
+                "notifications" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentCompliance {
             status: __de::required(f_0, "status")?,
@@ -2435,14 +2360,13 @@ impl serde::Serialize for ComponentDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        if let Some(value) = &self.display_version {
-            map.serialize_entry("display_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.optional("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -2466,13 +2390,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentDetails {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentDetails {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -2504,15 +2426,12 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("version", &self.version);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -2530,16 +2449,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<ComponentDetails> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = map.next_value()?,
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             version: f_0,
@@ -2578,13 +2496,14 @@ impl serde::Serialize for ComponentOverrideInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("note", &self.note)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("source", &self.source);
+        __m.entry("note", &self.note);
+        __m.end()
     }
 }
 
@@ -2609,14 +2528,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentOverrideInfo {
         let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                "source" => f_2 = Some(map.next_value()?),
-                "note" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                "source" => __de::put_some(&mut map, &mut f_2),
+                "note" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentOverrideInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -2725,29 +2642,22 @@ impl serde::Serialize for DataProcessingUnitCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        if let Some(value) = &self.impact_details {
-            map.serialize_entry("impact_details", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("scan_time", &self.scan_time)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        map.serialize_entry("add_on", &self.add_on)?;
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.optional("impact_details", &self.impact_details);
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("scan_time", &self.scan_time);
+        __m.entry("base_image", &self.base_image);
+        __m.entry("add_on", &self.add_on);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.entry("components", &self.components);
+        __m.entry("solutions", &self.solutions);
+        __m.optional("removed_components", &self.removed_components);
+        __m.end()
     }
 }
 
@@ -2791,22 +2701,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataProcessingUnitCompli
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = Some(map.next_value()?),
-                "impact_details" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                "stage_status" => f_3 = map.next_value()?,
-                "notifications" => f_4 = Some(map.next_value()?),
-                "scan_time" => f_5 = Some(map.next_value()?),
-                "base_image" => f_6 = Some(map.next_value()?),
-                "add_on" => f_7 = Some(map.next_value()?),
-                "hardware_support" => f_8 = map.next_value()?,
-                "components" => f_9 = __de::null_as_empty(map.next_value()?),
-                "solutions" => f_10 = __de::null_as_empty(map.next_value()?),
-                "removed_components" => f_11 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_some(&mut map, &mut f_0),
+                "impact_details" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "stage_status" => __de::put(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                "scan_time" => __de::put_some(&mut map, &mut f_5),
+                "base_image" => __de::put_some(&mut map, &mut f_6),
+                "add_on" => __de::put_some(&mut map, &mut f_7),
+                "hardware_support" => __de::put(&mut map, &mut f_8),
+                "components" => __de::put_or_empty(&mut map, &mut f_9),
+                "solutions" => __de::put_or_empty(&mut map, &mut f_10),
+                "removed_components" => __de::put(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataProcessingUnitCompliance {
             impact: __de::required(f_0, "impact")?,
@@ -2843,10 +2751,11 @@ impl serde::Serialize for DataProcessingUnitInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("alias", &self.alias)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("alias", &self.alias);
+        __m.end()
     }
 }
 
@@ -2868,11 +2777,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataProcessingUnitInfo {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "alias" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "alias" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataProcessingUnitInfo {
             alias: __de::or_zero(f_0, Self::NAME, "alias"),
@@ -2924,30 +2831,28 @@ impl serde::Serialize for DataProcessingUnitsCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "compliant_data_processing_units",
             &self.compliant_data_processing_units,
-        )?;
-        map.serialize_entry(
+        );
+        __m.entry(
             "non_compliant_data_processing_units",
             &self.non_compliant_data_processing_units,
-        )?;
-        map.serialize_entry(
+        );
+        __m.entry(
             "incompatible_data_processing_units",
             &self.incompatible_data_processing_units,
-        )?;
-        map.serialize_entry(
+        );
+        __m.entry(
             "unavailable_data_processing_units",
             &self.unavailable_data_processing_units,
-        )?;
-        map.serialize_entry("compliance", &self.compliance)?;
-        map.serialize_entry(
-            "data_processing_unit_info",
-            &self.data_processing_unit_info,
-        )?;
-        map.end()
+        );
+        __m.entry("compliance", &self.compliance);
+        __m.entry("data_processing_unit_info", &self.data_processing_unit_info);
+        __m.end()
     }
 }
 
@@ -2979,25 +2884,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataProcessingUnitsCompl
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "compliant_data_processing_units" => {
-                    f_0 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_0)
                 }
                 "non_compliant_data_processing_units" => {
-                    f_1 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_1)
                 }
                 "incompatible_data_processing_units" => {
-                    f_2 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_2)
                 }
                 "unavailable_data_processing_units" => {
-                    f_3 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_3)
                 }
-                "compliance" => f_4 = __de::null_as_empty(map.next_value()?),
-                "data_processing_unit_info" => {
-                    f_5 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compliance" => __de::put_or_empty(&mut map, &mut f_4),
+                "data_processing_unit_info" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataProcessingUnitsCompliance {
             compliant_data_processing_units: __de::or_zero(
@@ -3082,26 +2983,22 @@ impl serde::Serialize for EffectiveComponentDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("source", &self.source)?;
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        map.serialize_entry("overridden_components", &self.overridden_components)?;
-        if let Some(value) = &self.removable {
-            map.serialize_entry("removable", value)?;
-        }
-        if let Some(value) = &self.image_customization_action {
-            map.serialize_entry("image_customization_action", value)?;
-        }
-        if let Some(value) = &self.image_customization_description {
-            map.serialize_entry("image_customization_description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("source", &self.source);
+        __m.optional("note", &self.note);
+        __m.entry("overridden_components", &self.overridden_components);
+        __m.optional("removable", &self.removable);
+        __m.optional("image_customization_action", &self.image_customization_action);
+        __m.optional(
+            "image_customization_description",
+            &self.image_customization_description,
+        );
+        __m.end()
     }
 }
 
@@ -3131,19 +3028,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EffectiveComponentDetail
         let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                "vendor" => f_2 = Some(map.next_value()?),
-                "source" => f_3 = Some(map.next_value()?),
-                "note" => f_4 = map.next_value()?,
-                "overridden_components" => f_5 = __de::null_as_empty(map.next_value()?),
-                "removable" => f_6 = map.next_value()?,
-                "image_customization_action" => f_7 = map.next_value()?,
-                "image_customization_description" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                "vendor" => __de::put_some(&mut map, &mut f_2),
+                "source" => __de::put_some(&mut map, &mut f_3),
+                "note" => __de::put(&mut map, &mut f_4),
+                "overridden_components" => __de::put_or_empty(&mut map, &mut f_5),
+                "removable" => __de::put(&mut map, &mut f_6),
+                "image_customization_action" => __de::put(&mut map, &mut f_7),
+                "image_customization_description" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EffectiveComponentDetails {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -3185,13 +3080,12 @@ impl serde::Serialize for EffectiveComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -3214,12 +3108,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EffectiveComponentInfo {
         let mut f_1: Option<EffectiveComponentDetails> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EffectiveComponentInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -3269,13 +3161,12 @@ impl serde::Serialize for HardwareModuleDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("component_class", &self.component_class)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("component_class", &self.component_class);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -3298,12 +3189,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareModuleDetails {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "component_class" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "component_class" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareModuleDetails {
             component_class: __de::required(f_0, "component_class")?,
@@ -3350,23 +3239,16 @@ impl serde::Serialize for HardwareModuleFirmwareCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.optional("details", &self.details);
+        __m.optional("current", &self.current);
+        __m.optional("target", &self.target);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -3394,16 +3276,14 @@ for HardwareModuleFirmwareCompliance {
         let mut f_5: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = map.next_value()?,
-                "details" => f_2 = map.next_value()?,
-                "current" => f_3 = map.next_value()?,
-                "target" => f_4 = map.next_value()?,
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put(&mut map, &mut f_1),
+                "details" => __de::put(&mut map, &mut f_2),
+                "current" => __de::put(&mut map, &mut f_3),
+                "target" => __de::put(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareModuleFirmwareCompliance {
             status: __de::required(f_0, "status")?,
@@ -3451,10 +3331,11 @@ impl serde::Serialize for HardwareModuleFirmwareInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -3476,11 +3357,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareModuleFirmwareIn
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareModuleFirmwareInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -3509,10 +3388,11 @@ impl serde::Serialize for HardwareSupportInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -3536,11 +3416,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportInfo {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -3589,21 +3467,16 @@ impl serde::Serialize for HardwareSupportPackageCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        map.serialize_entry("hardware_modules", &self.hardware_modules)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.optional("current", &self.current);
+        __m.optional("target", &self.target);
+        __m.entry("hardware_modules", &self.hardware_modules);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -3636,16 +3509,14 @@ for HardwareSupportPackageCompliance {
         let mut f_5: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = map.next_value()?,
-                "current" => f_2 = map.next_value()?,
-                "target" => f_3 = map.next_value()?,
-                "hardware_modules" => f_4 = __de::null_as_empty(map.next_value()?),
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put(&mut map, &mut f_1),
+                "current" => __de::put(&mut map, &mut f_2),
+                "target" => __de::put(&mut map, &mut f_3),
+                "hardware_modules" => __de::put_or_empty(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageCompliance {
             status: __de::required(f_0, "status")?,
@@ -3705,11 +3576,12 @@ impl serde::Serialize for HardwareSupportPackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pkg", &self.pkg)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pkg", &self.pkg);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -3732,12 +3604,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageIn
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pkg" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pkg" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageInfo {
             pkg: __de::required(f_0, "pkg")?,
@@ -3768,15 +3638,12 @@ impl serde::Serialize for HardwareSupportPackageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pkg {
-            map.serialize_entry("pkg", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("pkg", &self.pkg);
+        __m.optional("version", &self.version);
+        __m.end()
     }
 }
 
@@ -3794,16 +3661,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageSp
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pkg" => f_0 = map.next_value()?,
-                "version" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pkg" => __de::put(&mut map, &mut f_0),
+                "version" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageSpec {
             pkg: f_0,
@@ -3833,10 +3699,11 @@ impl serde::Serialize for HardwareSupportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -3860,11 +3727,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportSpec {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -3972,47 +3837,31 @@ impl serde::Serialize for HostCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("scan_time", &self.scan_time)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.serialize_entry("base_image", &self.base_image)?;
-        map.serialize_entry("add_on", &self.add_on)?;
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        if let Some(value) = &self.impact_details {
-            map.serialize_entry("impact_details", value)?;
-        }
-        if let Some(value) = &self.data_processing_units_compliance {
-            map.serialize_entry("data_processing_units_compliance", value)?;
-        }
-        if let Some(value) = &self.compliance_status_details {
-            map.serialize_entry("compliance_status_details", value)?;
-        }
-        if let Some(value) = &self.remediation_details {
-            map.serialize_entry("remediation_details", value)?;
-        }
-        if let Some(value) = &self.image {
-            map.serialize_entry("image", value)?;
-        }
-        if let Some(value) = &self.host_hardware_details {
-            map.serialize_entry("host_hardware_details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("scan_time", &self.scan_time);
+        __m.optional("commit", &self.commit);
+        __m.entry("base_image", &self.base_image);
+        __m.entry("add_on", &self.add_on);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.entry("components", &self.components);
+        __m.entry("solutions", &self.solutions);
+        __m.optional("removed_components", &self.removed_components);
+        __m.optional("impact_details", &self.impact_details);
+        __m.optional(
+            "data_processing_units_compliance",
+            &self.data_processing_units_compliance,
+        );
+        __m.optional("compliance_status_details", &self.compliance_status_details);
+        __m.optional("remediation_details", &self.remediation_details);
+        __m.optional("image", &self.image);
+        __m.optional("host_hardware_details", &self.host_hardware_details);
+        __m.end()
     }
 }
 
@@ -4062,28 +3911,26 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
         let mut f_17: Option<HostHardwareDetails> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "stage_status" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                "scan_time" => f_4 = Some(map.next_value()?),
-                "commit" => f_5 = map.next_value()?,
-                "base_image" => f_6 = Some(map.next_value()?),
-                "add_on" => f_7 = Some(map.next_value()?),
-                "hardware_support" => f_8 = map.next_value()?,
-                "components" => f_9 = __de::null_as_empty(map.next_value()?),
-                "solutions" => f_10 = __de::null_as_empty(map.next_value()?),
-                "removed_components" => f_11 = map.next_value()?,
-                "impact_details" => f_12 = map.next_value()?,
-                "data_processing_units_compliance" => f_13 = map.next_value()?,
-                "compliance_status_details" => f_14 = map.next_value()?,
-                "remediation_details" => f_15 = map.next_value()?,
-                "image" => f_16 = map.next_value()?,
-                "host_hardware_details" => f_17 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "stage_status" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                "scan_time" => __de::put_some(&mut map, &mut f_4),
+                "commit" => __de::put(&mut map, &mut f_5),
+                "base_image" => __de::put_some(&mut map, &mut f_6),
+                "add_on" => __de::put_some(&mut map, &mut f_7),
+                "hardware_support" => __de::put(&mut map, &mut f_8),
+                "components" => __de::put_or_empty(&mut map, &mut f_9),
+                "solutions" => __de::put_or_empty(&mut map, &mut f_10),
+                "removed_components" => __de::put(&mut map, &mut f_11),
+                "impact_details" => __de::put(&mut map, &mut f_12),
+                "data_processing_units_compliance" => __de::put(&mut map, &mut f_13),
+                "compliance_status_details" => __de::put(&mut map, &mut f_14),
+                "remediation_details" => __de::put(&mut map, &mut f_15),
+                "image" => __de::put(&mut map, &mut f_16),
+                "host_hardware_details" => __de::put(&mut map, &mut f_17),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostCompliance {
             impact: __de::required(f_0, "impact")?,
@@ -4144,14 +3991,15 @@ impl serde::Serialize for HostHardwareDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_uuid", &self.host_uuid)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("family", &self.family)?;
-        map.serialize_entry("oem_strings", &self.oem_strings)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_uuid", &self.host_uuid);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("model", &self.model);
+        __m.entry("family", &self.family);
+        __m.entry("oem_strings", &self.oem_strings);
+        __m.end()
     }
 }
 
@@ -4177,15 +4025,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareDetails {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_uuid" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "model" => f_2 = Some(map.next_value()?),
-                "family" => f_3 = Some(map.next_value()?),
-                "oem_strings" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_uuid" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "model" => __de::put_some(&mut map, &mut f_2),
+                "family" => __de::put_some(&mut map, &mut f_3),
+                "oem_strings" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostHardwareDetails {
             host_uuid: __de::or_zero(f_0, Self::NAME, "host_uuid"),
@@ -4229,19 +4075,14 @@ impl serde::Serialize for HostHardwareInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        if let Some(value) = &self.models {
-            map.serialize_entry("models", value)?;
-        }
-        if let Some(value) = &self.families {
-            map.serialize_entry("families", value)?;
-        }
-        if let Some(value) = &self.oem_strings {
-            map.serialize_entry("oem_strings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vendor", &self.vendor);
+        __m.optional("models", &self.models);
+        __m.optional("families", &self.families);
+        __m.optional("oem_strings", &self.oem_strings);
+        __m.end()
     }
 }
 
@@ -4266,14 +4107,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareInfo {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendor" => f_0 = Some(map.next_value()?),
-                "models" => f_1 = map.next_value()?,
-                "families" => f_2 = map.next_value()?,
-                "oem_strings" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendor" => __de::put_some(&mut map, &mut f_0),
+                "models" => __de::put(&mut map, &mut f_1),
+                "families" => __de::put(&mut map, &mut f_2),
+                "oem_strings" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostHardwareInfo {
             vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
@@ -4328,19 +4167,14 @@ impl serde::Serialize for HostHardwareSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        if let Some(value) = &self.models {
-            map.serialize_entry("models", value)?;
-        }
-        if let Some(value) = &self.families {
-            map.serialize_entry("families", value)?;
-        }
-        if let Some(value) = &self.oem_strings {
-            map.serialize_entry("oem_strings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vendor", &self.vendor);
+        __m.optional("models", &self.models);
+        __m.optional("families", &self.families);
+        __m.optional("oem_strings", &self.oem_strings);
+        __m.end()
     }
 }
 
@@ -4365,14 +4199,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostHardwareSpec {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendor" => f_0 = Some(map.next_value()?),
-                "models" => f_1 = map.next_value()?,
-                "families" => f_2 = map.next_value()?,
-                "oem_strings" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendor" => __de::put_some(&mut map, &mut f_0),
+                "models" => __de::put(&mut map, &mut f_1),
+                "families" => __de::put(&mut map, &mut f_2),
+                "oem_strings" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostHardwareSpec {
             vendor: __de::or_zero(f_0, Self::NAME, "vendor"),
@@ -4417,13 +4249,12 @@ impl serde::Serialize for HostInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.is_vsan_witness {
-            map.serialize_entry("is_vsan_witness", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("is_vsan_witness", &self.is_vsan_witness);
+        __m.end()
     }
 }
 
@@ -4446,12 +4277,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostInfo {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "is_vsan_witness" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "is_vsan_witness" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -4491,12 +4320,11 @@ impl serde::Serialize for HostSoftwarePolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.skip_reserved_vibs_caching {
-            map.serialize_entry("skip_reserved_vibs_caching", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("skip_reserved_vibs_caching", &self.skip_reserved_vibs_caching);
+        __m.end()
     }
 }
 
@@ -4514,14 +4342,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSoftwarePolicySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "skip_reserved_vibs_caching" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "skip_reserved_vibs_caching" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSoftwarePolicySpec {
             skip_reserved_vibs_caching: f_0,
@@ -4561,11 +4388,12 @@ impl serde::Serialize for HostSoftwarePolicySpecResetInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("from", &self.from)?;
-        map.serialize_entry("to", &self.to)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("from", &self.from);
+        __m.entry("to", &self.to);
+        __m.end()
     }
 }
 
@@ -4588,12 +4416,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSoftwarePolicySpecRe
         let mut f_1: Option<HostSoftwarePolicySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "from" => f_0 = Some(map.next_value()?),
-                "to" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "from" => __de::put_some(&mut map, &mut f_0),
+                "to" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSoftwarePolicySpecResetInfo {
             from: __de::or_zero(f_0, Self::NAME, "from"),
@@ -4645,11 +4471,12 @@ impl serde::Serialize for ImageDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -4672,12 +4499,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageDetails {
         let mut f_1: Option<ImageInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageDetails {
             id: __de::required(f_0, "id")?,
@@ -4706,10 +4531,11 @@ impl serde::Serialize for ImageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -4731,11 +4557,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageInfo {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageInfo {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -4892,14 +4716,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "selection_type" => f_0 = Some(map.next_value()?),
-                "host_uuids" => f_1 = map.next_value()?,
-                "host_hardware_spec" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "selection_type" => __de::put_some(&mut map, &mut f_0),
+                "host_uuids" => __de::put(&mut map, &mut f_1),
+                "host_hardware_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -5092,14 +4913,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "selection_type" => f_0 = Some(map.next_value()?),
-                "host_uuids" => f_1 = map.next_value()?,
-                "host_hardware_spec" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "selection_type" => __de::put_some(&mut map, &mut f_0),
+                "host_uuids" => __de::put(&mut map, &mut f_1),
+                "host_hardware_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -5187,22 +5005,21 @@ impl serde::Serialize for ImpactDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("memory_reservation", value)?;
-        }
-        if let Some(value) = &self.partial_maintenance_mode_name {
-            map.serialize_entry("partial_maintenance_mode_name", value)?;
-        }
-        if let Some(value) = &self.partial_maintenance_mode_upgrade_actions {
-            map.serialize_entry("partial_maintenance_mode_upgrade_actions", value)?;
-        }
-        map.serialize_entry("solution_impacts", &self.solution_impacts)?;
-        if let Some(value) = &self.maintenance_actions {
-            map.serialize_entry("maintenance_actions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("memory_reservation", &self.memory_reservation);
+        __m.optional(
+            "partial_maintenance_mode_name",
+            &self.partial_maintenance_mode_name,
+        );
+        __m.optional(
+            "partial_maintenance_mode_upgrade_actions",
+            &self.partial_maintenance_mode_upgrade_actions,
+        );
+        __m.entry("solution_impacts", &self.solution_impacts);
+        __m.optional("maintenance_actions", &self.maintenance_actions);
+        __m.end()
     }
 }
 
@@ -5228,15 +5045,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImpactDetails {
         let mut f_4: Option<Vec<OptionValue>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "memory_reservation" => f_0 = map.next_value()?,
-                "partial_maintenance_mode_name" => f_1 = map.next_value()?,
-                "partial_maintenance_mode_upgrade_actions" => f_2 = map.next_value()?,
-                "solution_impacts" => f_3 = __de::null_as_empty(map.next_value()?),
-                "maintenance_actions" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "memory_reservation" => __de::put(&mut map, &mut f_0),
+                "partial_maintenance_mode_name" => __de::put(&mut map, &mut f_1),
+                "partial_maintenance_mode_upgrade_actions" => {
+                    __de::put(&mut map, &mut f_2)
                 }
-            }
+                "solution_impacts" => __de::put_or_empty(&mut map, &mut f_3),
+                "maintenance_actions" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImpactDetails {
             memory_reservation: f_0,
@@ -5287,14 +5104,15 @@ impl serde::Serialize for MemoryReservation {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("temporary_reservation", &self.temporary_reservation)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("temporary_reservation", &self.temporary_reservation);
+        __m.entry(
             "permanent_reservation_increase",
             &self.permanent_reservation_increase,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -5317,12 +5135,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryReservation {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "temporary_reservation" => f_0 = Some(map.next_value()?),
-                "permanent_reservation_increase" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "temporary_reservation" => __de::put_some(&mut map, &mut f_0),
+                "permanent_reservation_increase" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MemoryReservation {
             temporary_reservation: __de::or_zero(
@@ -5492,18 +5308,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "id" => f_1 = Some(map.next_value()?),
-                "time" => f_2 = Some(map.next_value()?),
-                "message" => f_3 = Some(map.next_value()?),
-                "resolution" => f_4 = map.next_value()?,
-                "originator" => f_5 = map.next_value()?,
-                "retriable" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "id" => __de::put_some(&mut map, &mut f_1),
+                "time" => __de::put_some(&mut map, &mut f_2),
+                "message" => __de::put_some(&mut map, &mut f_3),
+                "resolution" => __de::put(&mut map, &mut f_4),
+                "originator" => __de::put(&mut map, &mut f_5),
+                "retriable" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -5574,18 +5387,13 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("info", &self.info);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -5603,18 +5411,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Notification>> = None;
         let mut f_1: Option<Vec<Notification>> = None;
         let mut f_2: Option<Vec<Notification>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = map.next_value()?,
-                "warnings" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put(&mut map, &mut f_0),
+                "warnings" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notifications {
             info: f_0,
@@ -5658,13 +5465,12 @@ impl serde::Serialize for OptionValue {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.optional("value", &self.value);
+        __m.end()
     }
 }
 
@@ -5687,12 +5493,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptionValue {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "value" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "value" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OptionValue {
             key: __de::or_zero(f_0, Self::NAME, "key"),
@@ -5725,15 +5529,12 @@ impl serde::Serialize for OrchestratorInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.owner_data {
-            map.serialize_entry("owner_data", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owner", &self.owner);
+        __m.optional("owner_data", &self.owner_data);
+        __m.end()
     }
 }
 
@@ -5751,16 +5552,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OrchestratorInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner" => f_0 = map.next_value()?,
-                "owner_data" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner" => __de::put(&mut map, &mut f_0),
+                "owner_data" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OrchestratorInfo {
             owner: f_0,
@@ -5802,15 +5602,12 @@ impl serde::Serialize for OrchestratorSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.owner_data {
-            map.serialize_entry("owner_data", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owner", &self.owner);
+        __m.optional("owner_data", &self.owner_data);
+        __m.end()
     }
 }
 
@@ -5828,16 +5625,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OrchestratorSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner" => f_0 = map.next_value()?,
-                "owner_data" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner" => __de::put(&mut map, &mut f_0),
+                "owner_data" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OrchestratorSpec {
             owner: f_0,
@@ -5864,10 +5660,11 @@ impl serde::Serialize for RemediationAction {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("action", &self.action)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("action", &self.action);
+        __m.end()
     }
 }
 
@@ -5889,11 +5686,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemediationAction {
         let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "action" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "action" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RemediationAction {
             action: __de::or_zero(f_0, Self::NAME, "action"),
@@ -5919,10 +5714,11 @@ impl serde::Serialize for RemediationDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("remediation_actions", &self.remediation_actions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("remediation_actions", &self.remediation_actions);
+        __m.end()
     }
 }
 
@@ -5944,11 +5740,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemediationDetails {
         let mut f_0: Option<Vec<RemediationAction>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "remediation_actions" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "remediation_actions" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RemediationDetails {
             remediation_actions: __de::or_zero(f_0, Self::NAME, "remediation_actions"),
@@ -6008,24 +5802,17 @@ impl serde::Serialize for SoftwareInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        if let Some(value) = &self.alternative_images {
-            map.serialize_entry("alternative_images", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.entry("components", &self.components);
+        __m.entry("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.optional("alternative_images", &self.alternative_images);
+        __m.end()
     }
 }
 
@@ -6061,17 +5848,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                "solutions" => f_3 = __de::null_as_empty(map.next_value()?),
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "alternative_images" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                "solutions" => __de::put_or_empty(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "alternative_images" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareInfo {
             base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
@@ -6176,28 +5961,17 @@ impl serde::Serialize for SoftwareSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_image", &self.base_image)?;
-        if let Some(value) = &self.add_on {
-            map.serialize_entry("add_on", value)?;
-        }
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.removed_components {
-            map.serialize_entry("removed_components", value)?;
-        }
-        if let Some(value) = &self.alternative_images {
-            map.serialize_entry("alternative_images", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_image", &self.base_image);
+        __m.optional("add_on", &self.add_on);
+        __m.optional("components", &self.components);
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("removed_components", &self.removed_components);
+        __m.optional("alternative_images", &self.alternative_images);
+        __m.end()
     }
 }
 
@@ -6231,17 +6005,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image" => f_0 = Some(map.next_value()?),
-                "add_on" => f_1 = map.next_value()?,
-                "components" => f_2 = map.next_value()?,
-                "solutions" => f_3 = map.next_value()?,
-                "hardware_support" => f_4 = map.next_value()?,
-                "removed_components" => f_5 = map.next_value()?,
-                "alternative_images" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image" => __de::put_some(&mut map, &mut f_0),
+                "add_on" => __de::put(&mut map, &mut f_1),
+                "components" => __de::put(&mut map, &mut f_2),
+                "solutions" => __de::put(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "removed_components" => __de::put(&mut map, &mut f_5),
+                "alternative_images" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareSpec {
             base_image: __de::or_zero(f_0, Self::NAME, "base_image"),
@@ -6318,13 +6090,14 @@ impl serde::Serialize for SoftwareSpecMetadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("software_spec_id", &self.software_spec_id)?;
-        map.serialize_entry("orchestrator_info", &self.orchestrator_info)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("software_spec_id", &self.software_spec_id);
+        __m.entry("orchestrator_info", &self.orchestrator_info);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -6349,14 +6122,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpecMetadata {
         let mut f_3: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "software_spec_id" => f_1 = Some(map.next_value()?),
-                "orchestrator_info" => f_2 = Some(map.next_value()?),
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "software_spec_id" => __de::put_some(&mut map, &mut f_1),
+                "orchestrator_info" => __de::put_some(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareSpecMetadata {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -6401,20 +6172,15 @@ impl serde::Serialize for SolutionCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.stage_status {
-            map.serialize_entry("stage_status", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("stage_status", &self.stage_status);
+        __m.optional("current", &self.current);
+        __m.optional("target", &self.target);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -6440,15 +6206,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionCompliance {
         let mut f_4: Option<Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = map.next_value()?,
-                "current" => f_2 = map.next_value()?,
-                "target" => f_3 = map.next_value()?,
-                "notifications" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put(&mut map, &mut f_1),
+                "current" => __de::put(&mut map, &mut f_2),
+                "target" => __de::put(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionCompliance {
             status: __de::required(f_0, "status")?,
@@ -6508,15 +6272,14 @@ impl serde::Serialize for SolutionComponentDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("component", &self.component)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.display_version {
-            map.serialize_entry("display_version", value)?;
-        }
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("component", &self.component);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("display_version", &self.display_version);
+        __m.entry("vendor", &self.vendor);
+        __m.end()
     }
 }
 
@@ -6541,14 +6304,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentDetails
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "component" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = map.next_value()?,
-                "vendor" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "component" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put(&mut map, &mut f_2),
+                "vendor" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionComponentDetails {
             component: __de::required(f_0, "component")?,
@@ -6579,10 +6340,11 @@ impl serde::Serialize for SolutionComponentSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("component", &self.component)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("component", &self.component);
+        __m.end()
     }
 }
 
@@ -6604,11 +6366,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentSpec {
         let mut f_0: Option<crate::ids::SettingsComponentId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "component" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "component" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionComponentSpec {
             component: __de::required(f_0, "component")?,
@@ -6642,12 +6402,13 @@ impl serde::Serialize for SolutionDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("components", &self.components)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("components", &self.components);
+        __m.end()
     }
 }
 
@@ -6671,13 +6432,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionDetails {
         let mut f_2: Option<Vec<SolutionComponentDetails>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionDetails {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -6713,14 +6472,13 @@ impl serde::Serialize for SolutionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("components", &self.components)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("details", &self.details);
+        __m.entry("version", &self.version);
+        __m.entry("components", &self.components);
+        __m.end()
     }
 }
 
@@ -6744,13 +6502,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
         let mut f_2: Option<Vec<SolutionComponentSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "details" => f_0 = map.next_value()?,
-                "version" => f_1 = Some(map.next_value()?),
-                "components" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "details" => __de::put(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "components" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionInfo {
             details: f_0,
@@ -6782,11 +6538,12 @@ impl serde::Serialize for SolutionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("components", &self.components)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("components", &self.components);
+        __m.end()
     }
 }
 
@@ -6809,12 +6566,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
         let mut f_1: Option<Vec<SolutionComponentSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "components" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "components" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionSpec {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -6881,11 +6636,12 @@ impl serde::Serialize for StatusInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("check_statuses", &self.check_statuses)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("check_statuses", &self.check_statuses);
+        __m.end()
     }
 }
 
@@ -6908,12 +6664,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StatusInfo {
         let mut f_1: Option<Vec<CheckStatus>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "check_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "check_statuses" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StatusInfo {
             status: __de::required(f_0, "status")?,
@@ -7254,28 +7008,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "subtasks" => f_1 = map.next_value()?,
-                "subtask_summaries" => f_2 = map.next_value()?,
-                "notifications" => f_3 = map.next_value()?,
-                "result" => f_4 = map.next_value()?,
-                "last_update_time" => f_5 = map.next_value()?,
-                "description" => f_6 = Some(map.next_value()?),
-                "service" => f_7 = Some(map.next_value()?),
-                "operation" => f_8 = Some(map.next_value()?),
-                "parent" => f_9 = map.next_value()?,
-                "target" => f_10 = map.next_value()?,
-                "status" => f_11 = Some(map.next_value()?),
-                "cancelable" => f_12 = Some(map.next_value()?),
-                "error" => f_13 = map.next_value()?,
-                "start_time" => f_14 = map.next_value()?,
-                "end_time" => f_15 = map.next_value()?,
-                "user" => f_16 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "subtasks" => __de::put(&mut map, &mut f_1),
+                "subtask_summaries" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put(&mut map, &mut f_3),
+                "result" => __de::put(&mut map, &mut f_4),
+                "last_update_time" => __de::put(&mut map, &mut f_5),
+                "description" => __de::put_some(&mut map, &mut f_6),
+                "service" => __de::put_some(&mut map, &mut f_7),
+                "operation" => __de::put_some(&mut map, &mut f_8),
+                "parent" => __de::put(&mut map, &mut f_9),
+                "target" => __de::put(&mut map, &mut f_10),
+                "status" => __de::put_some(&mut map, &mut f_11),
+                "cancelable" => __de::put_some(&mut map, &mut f_12),
+                "error" => __de::put(&mut map, &mut f_13),
+                "start_time" => __de::put(&mut map, &mut f_14),
+                "end_time" => __de::put(&mut map, &mut f_15),
+                "user" => __de::put(&mut map, &mut f_16),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_11 {
             None => None,
@@ -7405,10 +7156,11 @@ impl serde::Serialize for TaskSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.end()
     }
 }
 
@@ -7430,11 +7182,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskSummary {
         let mut f_0: Option<crate::ids::TaskId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TaskSummary {
             id: __de::required(f_0, "id")?,

@@ -41,17 +41,14 @@ impl serde::Serialize for InvalidClient {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.serialize_entry("challenge", &self.challenge)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.entry("challenge", &self.challenge);
+        __m.end()
     }
 }
 
@@ -76,14 +73,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidClient {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                "challenge" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                "challenge" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidClient {
             error: __de::required(f_0, "error")?,
@@ -123,16 +118,13 @@ impl serde::Serialize for InvalidGrant {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -156,13 +148,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidGrant {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidGrant {
             error: __de::required(f_0, "error")?,
@@ -201,16 +191,13 @@ impl serde::Serialize for InvalidRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -234,13 +221,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidRequest {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidRequest {
             error: __de::required(f_0, "error")?,
@@ -279,16 +264,13 @@ impl serde::Serialize for InvalidScope {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -312,13 +294,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidScope {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidScope {
             error: __de::required(f_0, "error")?,
@@ -357,16 +337,13 @@ impl serde::Serialize for InvalidTarget {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -390,13 +367,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidTarget {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidTarget {
             error: __de::required(f_0, "error")?,
@@ -435,16 +410,13 @@ impl serde::Serialize for Oauth2Error {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -468,13 +440,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2Error {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Oauth2Error {
             error: __de::required(f_0, "error")?,
@@ -513,16 +483,13 @@ impl serde::Serialize for UnauthorizedClient {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -546,13 +513,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnauthorizedClient {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnauthorizedClient {
             error: __de::required(f_0, "error")?,
@@ -591,16 +556,13 @@ impl serde::Serialize for UnsupportedGrantType {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        if let Some(value) = &self.error_uri {
-            map.serialize_entry("error_uri", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("error_description", &self.error_description);
+        __m.optional("error_uri", &self.error_uri);
+        __m.end()
     }
 }
 
@@ -624,13 +586,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnsupportedGrantType {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "error_description" => f_1 = map.next_value()?,
-                "error_uri" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "error_description" => __de::put(&mut map, &mut f_1),
+                "error_uri" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnsupportedGrantType {
             error: __de::required(f_0, "error")?,

@@ -214,22 +214,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "service" => f_1 = Some(map.next_value()?),
-                "operation" => f_2 = Some(map.next_value()?),
-                "parent" => f_3 = map.next_value()?,
-                "target" => f_4 = map.next_value()?,
-                "status" => f_5 = Some(map.next_value()?),
-                "cancelable" => f_6 = Some(map.next_value()?),
-                "error" => f_7 = map.next_value()?,
-                "start_time" => f_8 = map.next_value()?,
-                "end_time" => f_9 = map.next_value()?,
-                "user" => f_10 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "service" => __de::put_some(&mut map, &mut f_1),
+                "operation" => __de::put_some(&mut map, &mut f_2),
+                "parent" => __de::put(&mut map, &mut f_3),
+                "target" => __de::put(&mut map, &mut f_4),
+                "status" => __de::put_some(&mut map, &mut f_5),
+                "cancelable" => __de::put_some(&mut map, &mut f_6),
+                "error" => __de::put(&mut map, &mut f_7),
+                "start_time" => __de::put(&mut map, &mut f_8),
+                "end_time" => __de::put(&mut map, &mut f_9),
+                "user" => __de::put(&mut map, &mut f_10),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_5 {
             None => None,
@@ -341,24 +338,15 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tasks {
-            map.serialize_entry("tasks", value)?;
-        }
-        if let Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let Some(value) = &self.services {
-            map.serialize_entry("services", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tasks", &self.tasks);
+        __m.optional("operations", &self.operations);
+        __m.optional("services", &self.services);
+        __m.optional("status", &self.status);
+        __m.optional("users", &self.users);
+        __m.end()
     }
 }
 
@@ -376,6 +364,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -383,15 +372,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tasks" => f_0 = map.next_value()?,
-                "operations" => f_1 = map.next_value()?,
-                "services" => f_2 = map.next_value()?,
-                "status" => f_3 = map.next_value()?,
-                "users" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tasks" => __de::put(&mut map, &mut f_0),
+                "operations" => __de::put(&mut map, &mut f_1),
+                "services" => __de::put(&mut map, &mut f_2),
+                "status" => __de::put(&mut map, &mut f_3),
+                "users" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             tasks: f_0,
@@ -655,25 +642,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "result" => f_1 = map.next_value()?,
-                "vc_task" => f_2 = map.next_value()?,
-                "description" => f_3 = Some(map.next_value()?),
-                "service" => f_4 = Some(map.next_value()?),
-                "operation" => f_5 = Some(map.next_value()?),
-                "parent" => f_6 = map.next_value()?,
-                "target" => f_7 = map.next_value()?,
-                "status" => f_8 = Some(map.next_value()?),
-                "cancelable" => f_9 = Some(map.next_value()?),
-                "error" => f_10 = map.next_value()?,
-                "start_time" => f_11 = map.next_value()?,
-                "end_time" => f_12 = map.next_value()?,
-                "user" => f_13 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "result" => __de::put(&mut map, &mut f_1),
+                "vc_task" => __de::put(&mut map, &mut f_2),
+                "description" => __de::put_some(&mut map, &mut f_3),
+                "service" => __de::put_some(&mut map, &mut f_4),
+                "operation" => __de::put_some(&mut map, &mut f_5),
+                "parent" => __de::put(&mut map, &mut f_6),
+                "target" => __de::put(&mut map, &mut f_7),
+                "status" => __de::put_some(&mut map, &mut f_8),
+                "cancelable" => __de::put_some(&mut map, &mut f_9),
+                "error" => __de::put(&mut map, &mut f_10),
+                "start_time" => __de::put(&mut map, &mut f_11),
+                "end_time" => __de::put(&mut map, &mut f_12),
+                "user" => __de::put(&mut map, &mut f_13),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_8 {
             None => None,
@@ -795,11 +779,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task", &self.task)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task", &self.task);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -822,12 +807,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             task: __de::required(f_0, "task")?,
@@ -880,10 +863,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -905,11 +889,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -937,12 +919,13 @@ impl serde::Serialize for Progress {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("completed", &self.completed)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("total", &self.total);
+        __m.entry("completed", &self.completed);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -966,13 +949,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Progress {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "total" => f_0 = Some(map.next_value()?),
-                "completed" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "total" => __de::put_some(&mut map, &mut f_0),
+                "completed" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Progress {
             total: __de::or_zero(f_0, Self::NAME, "total"),

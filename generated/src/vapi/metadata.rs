@@ -30,10 +30,11 @@ impl serde::Serialize for LifecycleInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("deprecated", &self.deprecated)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("deprecated", &self.deprecated);
+        __m.end()
     }
 }
 
@@ -55,11 +56,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LifecycleInfo {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deprecated" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "deprecated" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LifecycleInfo {
             deprecated: __de::or_zero(f_0, Self::NAME, "deprecated"),
@@ -191,15 +190,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceCreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "filepath" => f_2 = map.next_value()?,
-                "address" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "filepath" => __de::put(&mut map, &mut f_2),
+                "address" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -375,15 +371,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "file_name" => f_1 = map.next_value()?,
-                "remote_addr" => f_2 = map.next_value()?,
-                "msg_protocol" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "file_name" => __de::put(&mut map, &mut f_1),
+                "remote_addr" => __de::put(&mut map, &mut f_2),
+                "msg_protocol" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

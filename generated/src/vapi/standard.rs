@@ -26,8 +26,7 @@ impl serde::Serialize for AuthenticationScheme {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -122,11 +121,12 @@ impl serde::Serialize for DynamicId {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("id", &self.id);
+        __m.end()
     }
 }
 
@@ -149,12 +149,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DynamicId {
         let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "id" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "id" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DynamicId {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -185,18 +183,15 @@ impl serde::Serialize for LocalizableMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("default_message", &self.default_message)?;
-        map.serialize_entry("args", &self.args)?;
-        if let Some(value) = &self.params {
-            map.serialize_entry("params", value)?;
-        }
-        if let Some(value) = &self.localized {
-            map.serialize_entry("localized", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("default_message", &self.default_message);
+        __m.entry("args", &self.args);
+        __m.optional("params", &self.params);
+        __m.optional("localized", &self.localized);
+        __m.end()
     }
 }
 
@@ -224,15 +219,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "default_message" => f_1 = Some(map.next_value()?),
-                "args" => f_2 = __de::null_as_empty(map.next_value()?),
-                "params" => f_3 = map.next_value()?,
-                "localized" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "default_message" => __de::put_some(&mut map, &mut f_1),
+                "args" => __de::put_or_empty(&mut map, &mut f_2),
+                "params" => __de::put(&mut map, &mut f_3),
+                "localized" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalizableMessage {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -299,30 +292,17 @@ impl serde::Serialize for LocalizationParam {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.s {
-            map.serialize_entry("s", value)?;
-        }
-        if let Some(value) = &self.dt {
-            map.serialize_entry("dt", value)?;
-        }
-        if let Some(value) = &self.i {
-            map.serialize_entry("i", value)?;
-        }
-        if let Some(value) = &self.d {
-            map.serialize_entry("d", value)?;
-        }
-        if let Some(value) = &self.l {
-            map.serialize_entry("l", value)?;
-        }
-        if let Some(value) = &self.format {
-            map.serialize_entry("format", value)?;
-        }
-        if let Some(value) = &self.precision {
-            map.serialize_entry("precision", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("s", &self.s);
+        __m.optional("dt", &self.dt);
+        __m.optional("i", &self.i);
+        __m.optional("d", &self.d);
+        __m.optional("l", &self.l);
+        __m.optional("format", &self.format);
+        __m.optional("precision", &self.precision);
+        __m.end()
     }
 }
 
@@ -340,6 +320,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizationParam {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<i64> = None;
@@ -349,17 +330,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizationParam {
         let mut f_6: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "s" => f_0 = map.next_value()?,
-                "dt" => f_1 = map.next_value()?,
-                "i" => f_2 = map.next_value()?,
-                "d" => f_3 = map.next_value()?,
-                "l" => f_4 = map.next_value()?,
-                "format" => f_5 = map.next_value()?,
-                "precision" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "s" => __de::put(&mut map, &mut f_0),
+                "dt" => __de::put(&mut map, &mut f_1),
+                "i" => __de::put(&mut map, &mut f_2),
+                "d" => __de::put(&mut map, &mut f_3),
+                "l" => __de::put(&mut map, &mut f_4),
+                "format" => __de::put(&mut map, &mut f_5),
+                "precision" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalizationParam {
             s: f_0,
@@ -389,13 +368,12 @@ impl serde::Serialize for NestedLocalizableMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.params {
-            map.serialize_entry("params", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.optional("params", &self.params);
+        __m.end()
     }
 }
 
@@ -420,12 +398,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NestedLocalizableMessage
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "params" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "params" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NestedLocalizableMessage {
             id: __de::or_zero(f_0, Self::NAME, "id"),

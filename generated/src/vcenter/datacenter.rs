@@ -24,13 +24,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("folder", &self.folder);
+        __m.end()
     }
 }
 
@@ -53,12 +52,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "folder" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "folder" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -117,18 +114,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.folders {
-            map.serialize_entry("folders", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datacenters", &self.datacenters);
+        __m.optional("names", &self.names);
+        __m.optional("folders", &self.folders);
+        __m.end()
     }
 }
 
@@ -146,18 +138,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenters" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenters" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             datacenters: f_0,
@@ -197,14 +188,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("datastore_folder", &self.datastore_folder)?;
-        map.serialize_entry("host_folder", &self.host_folder)?;
-        map.serialize_entry("network_folder", &self.network_folder)?;
-        map.serialize_entry("vm_folder", &self.vm_folder)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("datastore_folder", &self.datastore_folder);
+        __m.entry("host_folder", &self.host_folder);
+        __m.entry("network_folder", &self.network_folder);
+        __m.entry("vm_folder", &self.vm_folder);
+        __m.end()
     }
 }
 
@@ -230,15 +222,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<crate::ids::FolderId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "datastore_folder" => f_1 = Some(map.next_value()?),
-                "host_folder" => f_2 = Some(map.next_value()?),
-                "network_folder" => f_3 = Some(map.next_value()?),
-                "vm_folder" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "datastore_folder" => __de::put_some(&mut map, &mut f_1),
+                "host_folder" => __de::put_some(&mut map, &mut f_2),
+                "network_folder" => __de::put_some(&mut map, &mut f_3),
+                "vm_folder" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -298,11 +288,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter", &self.datacenter)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter", &self.datacenter);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -325,12 +316,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             datacenter: __de::required(f_0, "datacenter")?,

@@ -114,24 +114,15 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastores {
-            map.serialize_entry("datastores", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        if let Some(value) = &self.folders {
-            map.serialize_entry("folders", value)?;
-        }
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastores", &self.datastores);
+        __m.optional("names", &self.names);
+        __m.optional("types", &self.types);
+        __m.optional("folders", &self.folders);
+        __m.optional("datacenters", &self.datacenters);
+        __m.end()
     }
 }
 
@@ -149,6 +140,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<Type>> = None;
@@ -156,15 +148,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastores" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "types" => f_2 = map.next_value()?,
-                "folders" => f_3 = map.next_value()?,
-                "datacenters" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastores" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "types" => __de::put(&mut map, &mut f_2),
+                "folders" => __de::put(&mut map, &mut f_3),
+                "datacenters" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             datastores: f_0,
@@ -200,20 +190,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("accessible", &self.accessible)?;
-        if let Some(value) = &self.free_space {
-            map.serialize_entry("free_space", value)?;
-        }
-        map.serialize_entry("multiple_host_access", &self.multiple_host_access)?;
-        map.serialize_entry(
-            "thin_provisioning_supported",
-            &self.thin_provisioning_supported,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.entry("accessible", &self.accessible);
+        __m.optional("free_space", &self.free_space);
+        __m.entry("multiple_host_access", &self.multiple_host_access);
+        __m.entry("thin_provisioning_supported", &self.thin_provisioning_supported);
+        __m.end()
     }
 }
 
@@ -240,16 +226,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "accessible" => f_2 = Some(map.next_value()?),
-                "free_space" => f_3 = map.next_value()?,
-                "multiple_host_access" => f_4 = Some(map.next_value()?),
-                "thin_provisioning_supported" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "accessible" => __de::put_some(&mut map, &mut f_2),
+                "free_space" => __de::put(&mut map, &mut f_3),
+                "multiple_host_access" => __de::put_some(&mut map, &mut f_4),
+                "thin_provisioning_supported" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -320,18 +304,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datastore", &self.datastore)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.free_space {
-            map.serialize_entry("free_space", value)?;
-        }
-        if let Some(value) = &self.capacity {
-            map.serialize_entry("capacity", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datastore", &self.datastore);
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.optional("free_space", &self.free_space);
+        __m.optional("capacity", &self.capacity);
+        __m.end()
     }
 }
 
@@ -357,15 +338,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "free_space" => f_3 = map.next_value()?,
-                "capacity" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "free_space" => __de::put(&mut map, &mut f_3),
+                "capacity" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             datastore: __de::required(f_0, "datastore")?,

@@ -987,16 +987,13 @@ impl serde::Serialize for CheckInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.result {
-            map.serialize_entry("result", value)?;
-        }
-        if let Some(value) = &self.source_info {
-            map.serialize_entry("source_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("result", &self.result);
+        __m.optional("source_info", &self.source_info);
+        __m.end()
     }
 }
 
@@ -1020,13 +1017,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
         let mut f_2: Option<SourceInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "result" => f_1 = map.next_value()?,
-                "source_info" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "result" => __de::put(&mut map, &mut f_1),
+                "source_info" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckInfo {
             status: __de::required(f_0, "status")?,
@@ -1089,15 +1084,16 @@ impl serde::Serialize for DataMigrationEstimate {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("estimated_export_time", &self.estimated_export_time)?;
-        map.serialize_entry("estimated_import_time", &self.estimated_import_time)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("estimated_export_time", &self.estimated_export_time);
+        __m.entry("estimated_import_time", &self.estimated_import_time);
+        __m.entry(
             "required_free_disk_space_on_source",
             &self.required_free_disk_space_on_source,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -1121,13 +1117,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataMigrationEstimate {
         let mut f_2: Option<f64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "estimated_export_time" => f_0 = Some(map.next_value()?),
-                "estimated_import_time" => f_1 = Some(map.next_value()?),
-                "required_free_disk_space_on_source" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "estimated_export_time" => __de::put_some(&mut map, &mut f_0),
+                "estimated_import_time" => __de::put_some(&mut map, &mut f_1),
+                "required_free_disk_space_on_source" => {
+                    __de::put_some(&mut map, &mut f_2)
                 }
-            }
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataMigrationEstimate {
             estimated_export_time: __de::or_zero(
@@ -1193,18 +1189,18 @@ impl serde::Serialize for DataMigrationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("core", &self.core)?;
-        map.serialize_entry("core_events_tasks", &self.core_events_tasks)?;
-        map.serialize_entry("all", &self.all)?;
-        if let Some(value) = &self.core_events_tasks_with_deferred {
-            map.serialize_entry("core_events_tasks_with_deferred", value)?;
-        }
-        if let Some(value) = &self.all_with_deferred {
-            map.serialize_entry("all_with_deferred", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("core", &self.core);
+        __m.entry("core_events_tasks", &self.core_events_tasks);
+        __m.entry("all", &self.all);
+        __m.optional(
+            "core_events_tasks_with_deferred",
+            &self.core_events_tasks_with_deferred,
+        );
+        __m.optional("all_with_deferred", &self.all_with_deferred);
+        __m.end()
     }
 }
 
@@ -1230,15 +1226,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataMigrationInfo {
         let mut f_4: Option<DataMigrationEstimate> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "core" => f_0 = Some(map.next_value()?),
-                "core_events_tasks" => f_1 = Some(map.next_value()?),
-                "all" => f_2 = Some(map.next_value()?),
-                "core_events_tasks_with_deferred" => f_3 = map.next_value()?,
-                "all_with_deferred" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "core" => __de::put_some(&mut map, &mut f_0),
+                "core_events_tasks" => __de::put_some(&mut map, &mut f_1),
+                "all" => __de::put_some(&mut map, &mut f_2),
+                "core_events_tasks_with_deferred" => __de::put(&mut map, &mut f_3),
+                "all_with_deferred" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataMigrationInfo {
             core: __de::or_zero(f_0, Self::NAME, "core"),
@@ -1336,11 +1330,12 @@ impl serde::Serialize for Disk {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -1363,12 +1358,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Disk {
         let mut f_1: Option<DiskDimension> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "size" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "size" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Disk {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1401,11 +1394,12 @@ impl serde::Serialize for DiskDimension {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("value", &self.value);
+        __m.entry("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -1428,12 +1422,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskDimension {
         let mut f_1: Option<BinaryDataDimensionUnit> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "value" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "value" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskDimension {
             value: __de::or_zero(f_0, Self::NAME, "value"),
@@ -1474,13 +1466,14 @@ impl serde::Serialize for DiskInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("used", &self.used)?;
-        map.serialize_entry("free", &self.free)?;
-        map.serialize_entry("size", &self.size)?;
-        map.serialize_entry("mount_point", &self.mount_point)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("used", &self.used);
+        __m.entry("free", &self.free);
+        __m.entry("size", &self.size);
+        __m.entry("mount_point", &self.mount_point);
+        __m.end()
     }
 }
 
@@ -1505,14 +1498,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "used" => f_0 = Some(map.next_value()?),
-                "free" => f_1 = Some(map.next_value()?),
-                "size" => f_2 = Some(map.next_value()?),
-                "mount_point" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "used" => __de::put_some(&mut map, &mut f_0),
+                "free" => __de::put_some(&mut map, &mut f_1),
+                "size" => __de::put_some(&mut map, &mut f_2),
+                "mount_point" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskInfo {
             used: __de::or_zero(f_0, Self::NAME, "used"),
@@ -1566,13 +1557,12 @@ impl serde::Serialize for HistoryMigrationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data_set", &self.data_set)?;
-        if let Some(value) = &self.defer_import {
-            map.serialize_entry("defer_import", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("data_set", &self.data_set);
+        __m.optional("defer_import", &self.defer_import);
+        __m.end()
     }
 }
 
@@ -1595,12 +1585,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HistoryMigrationSpec {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data_set" => f_0 = Some(map.next_value()?),
-                "defer_import" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "data_set" => __de::put_some(&mut map, &mut f_0),
+                "defer_import" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HistoryMigrationSpec {
             data_set: __de::required(f_0, "data_set")?,
@@ -1892,26 +1880,23 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = Some(map.next_value()?),
-                "progress" => f_1 = map.next_value()?,
-                "subtask_order" => f_2 = map.next_value()?,
-                "subtasks" => f_3 = map.next_value()?,
-                "description" => f_4 = Some(map.next_value()?),
-                "service" => f_5 = Some(map.next_value()?),
-                "operation" => f_6 = Some(map.next_value()?),
-                "parent" => f_7 = map.next_value()?,
-                "target" => f_8 = map.next_value()?,
-                "status" => f_9 = Some(map.next_value()?),
-                "cancelable" => f_10 = Some(map.next_value()?),
-                "error" => f_11 = map.next_value()?,
-                "start_time" => f_12 = map.next_value()?,
-                "end_time" => f_13 = map.next_value()?,
-                "user" => f_14 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "state" => __de::put_some(&mut map, &mut f_0),
+                "progress" => __de::put(&mut map, &mut f_1),
+                "subtask_order" => __de::put(&mut map, &mut f_2),
+                "subtasks" => __de::put(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "service" => __de::put_some(&mut map, &mut f_5),
+                "operation" => __de::put_some(&mut map, &mut f_6),
+                "parent" => __de::put(&mut map, &mut f_7),
+                "target" => __de::put(&mut map, &mut f_8),
+                "status" => __de::put_some(&mut map, &mut f_9),
+                "cancelable" => __de::put_some(&mut map, &mut f_10),
+                "error" => __de::put(&mut map, &mut f_11),
+                "start_time" => __de::put(&mut map, &mut f_12),
+                "end_time" => __de::put(&mut map, &mut f_13),
+                "user" => __de::put(&mut map, &mut f_14),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_9 {
             None => None,
@@ -2051,17 +2036,18 @@ impl serde::Serialize for InfoStruct {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size", &self.size)?;
-        map.serialize_entry("cpu_count", &self.cpu_count)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.serialize_entry("disks", &self.disks)?;
-        map.serialize_entry("total_disk_space", &self.total_disk_space)?;
-        map.serialize_entry("host_count", &self.host_count)?;
-        map.serialize_entry("vm_count", &self.vm_count)?;
-        map.serialize_entry("modified_by_user", &self.modified_by_user)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size", &self.size);
+        __m.entry("cpu_count", &self.cpu_count);
+        __m.entry("memory", &self.memory);
+        __m.entry("disks", &self.disks);
+        __m.entry("total_disk_space", &self.total_disk_space);
+        __m.entry("host_count", &self.host_count);
+        __m.entry("vm_count", &self.vm_count);
+        __m.entry("modified_by_user", &self.modified_by_user);
+        __m.end()
     }
 }
 
@@ -2090,18 +2076,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoStruct {
         let mut f_7: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = Some(map.next_value()?),
-                "cpu_count" => f_1 = Some(map.next_value()?),
-                "memory" => f_2 = Some(map.next_value()?),
-                "disks" => f_3 = __de::null_as_empty(map.next_value()?),
-                "total_disk_space" => f_4 = Some(map.next_value()?),
-                "host_count" => f_5 = Some(map.next_value()?),
-                "vm_count" => f_6 = Some(map.next_value()?),
-                "modified_by_user" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put_some(&mut map, &mut f_0),
+                "cpu_count" => __de::put_some(&mut map, &mut f_1),
+                "memory" => __de::put_some(&mut map, &mut f_2),
+                "disks" => __de::put_or_empty(&mut map, &mut f_3),
+                "total_disk_space" => __de::put_some(&mut map, &mut f_4),
+                "host_count" => __de::put_some(&mut map, &mut f_5),
+                "vm_count" => __de::put_some(&mut map, &mut f_6),
+                "modified_by_user" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InfoStruct {
             size: __de::required(f_0, "size")?,
@@ -2160,24 +2144,17 @@ impl serde::Serialize for LocationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -2205,17 +2182,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocationSpec {
         let mut f_6: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                "ssl_thumbprint" => f_2 = map.next_value()?,
-                "ssl_certificate" => f_3 = map.next_value()?,
-                "ssl_verify" => f_4 = map.next_value()?,
-                "username" => f_5 = Some(map.next_value()?),
-                "password" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_2),
+                "ssl_certificate" => __de::put(&mut map, &mut f_3),
+                "ssl_verify" => __de::put(&mut map, &mut f_4),
+                "username" => __de::put_some(&mut map, &mut f_5),
+                "password" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocationSpec {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -2272,11 +2247,12 @@ impl serde::Serialize for MemoryDimension {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("value", &self.value);
+        __m.entry("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -2299,12 +2275,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryDimension {
         let mut f_1: Option<BinaryDataDimensionUnit> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "value" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "value" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MemoryDimension {
             value: __de::or_zero(f_0, Self::NAME, "value"),
@@ -2343,17 +2317,14 @@ impl serde::Serialize for Notification {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.time {
-            map.serialize_entry("time", value)?;
-        }
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.optional("time", &self.time);
+        __m.entry("message", &self.message);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -2378,14 +2349,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "time" => f_1 = map.next_value()?,
-                "message" => f_2 = Some(map.next_value()?),
-                "resolution" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "time" => __de::put(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                "resolution" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notification {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -2437,18 +2406,13 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("info", &self.info);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -2466,18 +2430,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Notification>> = None;
         let mut f_1: Option<Vec<Notification>> = None;
         let mut f_2: Option<Vec<Notification>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = map.next_value()?,
-                "warnings" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put(&mut map, &mut f_0),
+                "warnings" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notifications {
             info: f_0,
@@ -2549,23 +2512,16 @@ impl serde::Serialize for RemotePscSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("psc_hostname", &self.psc_hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("psc_hostname", &self.psc_hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.entry("sso_admin_password", &self.sso_admin_password);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.end()
     }
 }
 
@@ -2592,16 +2548,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemotePscSpec {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "psc_hostname" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                "sso_admin_password" => f_2 = Some(map.next_value()?),
-                "ssl_thumbprint" => f_3 = map.next_value()?,
-                "ssl_certificate" => f_4 = map.next_value()?,
-                "ssl_verify" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "psc_hostname" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                "sso_admin_password" => __de::put_some(&mut map, &mut f_2),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_3),
+                "ssl_certificate" => __de::put(&mut map, &mut f_4),
+                "ssl_verify" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RemotePscSpec {
             psc_hostname: __de::or_zero(f_0, Self::NAME, "psc_hostname"),
@@ -2675,26 +2629,17 @@ impl serde::Serialize for ReplicatedPscSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sso_site_name {
-            map.serialize_entry("sso_site_name", value)?;
-        }
-        map.serialize_entry("partner_hostname", &self.partner_hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("sso_site_name", &self.sso_site_name);
+        __m.entry("partner_hostname", &self.partner_hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.entry("sso_admin_password", &self.sso_admin_password);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.end()
     }
 }
 
@@ -2722,17 +2667,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReplicatedPscSpec {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sso_site_name" => f_0 = map.next_value()?,
-                "partner_hostname" => f_1 = Some(map.next_value()?),
-                "https_port" => f_2 = map.next_value()?,
-                "sso_admin_password" => f_3 = Some(map.next_value()?),
-                "ssl_thumbprint" => f_4 = map.next_value()?,
-                "ssl_certificate" => f_5 = map.next_value()?,
-                "ssl_verify" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sso_site_name" => __de::put(&mut map, &mut f_0),
+                "partner_hostname" => __de::put_some(&mut map, &mut f_1),
+                "https_port" => __de::put(&mut map, &mut f_2),
+                "sso_admin_password" => __de::put_some(&mut map, &mut f_3),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_4),
+                "ssl_certificate" => __de::put(&mut map, &mut f_5),
+                "ssl_verify" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReplicatedPscSpec {
             sso_site_name: f_0,
@@ -2804,23 +2747,16 @@ impl serde::Serialize for ReplicatedSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("partner_hostname", &self.partner_hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("partner_hostname", &self.partner_hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.entry("sso_admin_password", &self.sso_admin_password);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.end()
     }
 }
 
@@ -2847,16 +2783,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReplicatedSpec {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "partner_hostname" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                "sso_admin_password" => f_2 = Some(map.next_value()?),
-                "ssl_thumbprint" => f_3 = map.next_value()?,
-                "ssl_certificate" => f_4 = map.next_value()?,
-                "ssl_verify" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "partner_hostname" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                "sso_admin_password" => __de::put_some(&mut map, &mut f_2),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_3),
+                "ssl_certificate" => __de::put(&mut map, &mut f_4),
+                "ssl_verify" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReplicatedSpec {
             partner_hostname: __de::or_zero(f_0, Self::NAME, "partner_hostname"),
@@ -2944,25 +2878,20 @@ impl serde::Serialize for SourceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("deployment_type", &self.deployment_type)?;
-        map.serialize_entry("deployment_size", &self.deployment_size)?;
-        map.serialize_entry("sso_domain_name", &self.sso_domain_name)?;
-        map.serialize_entry("active_directory_domain", &self.active_directory_domain)?;
-        map.serialize_entry("dns_servers", &self.dns_servers)?;
-        if let Some(value) = &self.data_migration_info {
-            map.serialize_entry("data_migration_info", value)?;
-        }
-        if let Some(value) = &self.disk_info {
-            map.serialize_entry("disk_info", value)?;
-        }
-        if let Some(value) = &self.replicated_partners {
-            map.serialize_entry("replicated_partners", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("version", &self.version);
+        __m.entry("deployment_type", &self.deployment_type);
+        __m.entry("deployment_size", &self.deployment_size);
+        __m.entry("sso_domain_name", &self.sso_domain_name);
+        __m.entry("active_directory_domain", &self.active_directory_domain);
+        __m.entry("dns_servers", &self.dns_servers);
+        __m.optional("data_migration_info", &self.data_migration_info);
+        __m.optional("disk_info", &self.disk_info);
+        __m.optional("replicated_partners", &self.replicated_partners);
+        __m.end()
     }
 }
 
@@ -2993,20 +2922,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
         let mut f_9: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "deployment_type" => f_2 = Some(map.next_value()?),
-                "deployment_size" => f_3 = Some(map.next_value()?),
-                "sso_domain_name" => f_4 = Some(map.next_value()?),
-                "active_directory_domain" => f_5 = Some(map.next_value()?),
-                "dns_servers" => f_6 = __de::null_as_empty(map.next_value()?),
-                "data_migration_info" => f_7 = map.next_value()?,
-                "disk_info" => f_8 = map.next_value()?,
-                "replicated_partners" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "deployment_type" => __de::put_some(&mut map, &mut f_2),
+                "deployment_size" => __de::put_some(&mut map, &mut f_3),
+                "sso_domain_name" => __de::put_some(&mut map, &mut f_4),
+                "active_directory_domain" => __de::put_some(&mut map, &mut f_5),
+                "dns_servers" => __de::put_or_empty(&mut map, &mut f_6),
+                "data_migration_info" => __de::put(&mut map, &mut f_7),
+                "disk_info" => __de::put(&mut map, &mut f_8),
+                "replicated_partners" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SourceInfo {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -3053,16 +2980,13 @@ impl serde::Serialize for StandalonePscSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sso_site_name {
-            map.serialize_entry("sso_site_name", value)?;
-        }
-        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
-        if let Some(value) = &self.sso_domain_name {
-            map.serialize_entry("sso_domain_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("sso_site_name", &self.sso_site_name);
+        __m.entry("sso_admin_password", &self.sso_admin_password);
+        __m.optional("sso_domain_name", &self.sso_domain_name);
+        __m.end()
     }
 }
 
@@ -3086,13 +3010,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StandalonePscSpec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sso_site_name" => f_0 = map.next_value()?,
-                "sso_admin_password" => f_1 = Some(map.next_value()?),
-                "sso_domain_name" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sso_site_name" => __de::put(&mut map, &mut f_0),
+                "sso_admin_password" => __de::put_some(&mut map, &mut f_1),
+                "sso_domain_name" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StandalonePscSpec {
             sso_site_name: f_0,
@@ -3135,13 +3057,12 @@ impl serde::Serialize for StandaloneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
-        if let Some(value) = &self.sso_domain_name {
-            map.serialize_entry("sso_domain_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("sso_admin_password", &self.sso_admin_password);
+        __m.optional("sso_domain_name", &self.sso_domain_name);
+        __m.end()
     }
 }
 
@@ -3164,12 +3085,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StandaloneSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sso_admin_password" => f_0 = Some(map.next_value()?),
-                "sso_domain_name" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sso_admin_password" => __de::put_some(&mut map, &mut f_0),
+                "sso_domain_name" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StandaloneSpec {
             sso_admin_password: __de::or_zero(f_0, Self::NAME, "sso_admin_password"),
@@ -3468,24 +3387,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Task {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "result" => f_1 = map.next_value()?,
-                "description" => f_2 = Some(map.next_value()?),
-                "service" => f_3 = Some(map.next_value()?),
-                "operation" => f_4 = Some(map.next_value()?),
-                "parent" => f_5 = map.next_value()?,
-                "target" => f_6 = map.next_value()?,
-                "status" => f_7 = Some(map.next_value()?),
-                "cancelable" => f_8 = Some(map.next_value()?),
-                "error" => f_9 = map.next_value()?,
-                "start_time" => f_10 = map.next_value()?,
-                "end_time" => f_11 = map.next_value()?,
-                "user" => f_12 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "result" => __de::put(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "service" => __de::put_some(&mut map, &mut f_3),
+                "operation" => __de::put_some(&mut map, &mut f_4),
+                "parent" => __de::put(&mut map, &mut f_5),
+                "target" => __de::put(&mut map, &mut f_6),
+                "status" => __de::put_some(&mut map, &mut f_7),
+                "cancelable" => __de::put_some(&mut map, &mut f_8),
+                "error" => __de::put(&mut map, &mut f_9),
+                "start_time" => __de::put(&mut map, &mut f_10),
+                "end_time" => __de::put(&mut map, &mut f_11),
+                "user" => __de::put(&mut map, &mut f_12),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_7 {
             None => None,

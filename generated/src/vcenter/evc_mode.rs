@@ -32,11 +32,12 @@ impl serde::Serialize for EvcMode {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("masks", &self.masks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.entry("masks", &self.masks);
+        __m.end()
     }
 }
 
@@ -59,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EvcMode {
         let mut f_1: Option<Vec<FeatureMask>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "masks" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "masks" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EvcMode {
             key: __de::or_zero(f_0, Self::NAME, "key"),
@@ -101,12 +100,13 @@ impl serde::Serialize for FeatureMask {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("value", &self.value)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.entry("name", &self.name);
+        __m.entry("value", &self.value);
+        __m.end()
     }
 }
 
@@ -130,13 +130,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FeatureMask {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "value" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "value" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FeatureMask {
             key: __de::or_zero(f_0, Self::NAME, "key"),

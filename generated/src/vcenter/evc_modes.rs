@@ -26,10 +26,11 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("sources", &self.sources)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("sources", &self.sources);
+        __m.end()
     }
 }
 
@@ -51,11 +52,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_0: Option<Vec<Source>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sources" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sources" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             sources: __de::or_zero(f_0, Self::NAME, "sources"),
@@ -87,15 +86,12 @@ impl serde::Serialize for PartitionResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cpu_evc_mode {
-            map.serialize_entry("cpu_evc_mode", value)?;
-        }
-        if let Some(value) = &self.graphics_evc_mode {
-            map.serialize_entry("graphics_evc_mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cpu_evc_mode", &self.cpu_evc_mode);
+        __m.optional("graphics_evc_mode", &self.graphics_evc_mode);
+        __m.end()
     }
 }
 
@@ -113,16 +109,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PartitionResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::evc_mode::EvcMode> = None;
         let mut f_1: Option<crate::vcenter::evc_mode::EvcMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_evc_mode" => f_0 = map.next_value()?,
-                "graphics_evc_mode" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_evc_mode" => __de::put(&mut map, &mut f_0),
+                "graphics_evc_mode" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PartitionResult {
             cpu_evc_mode: f_0,
@@ -163,18 +158,13 @@ impl serde::Serialize for Source {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.service_locator {
-            map.serialize_entry("service_locator", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("service_locator", &self.service_locator);
+        __m.optional("clusters", &self.clusters);
+        __m.optional("hosts", &self.hosts);
+        __m.end()
     }
 }
 
@@ -192,18 +182,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Source {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::ServiceLocator> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service_locator" => f_0 = map.next_value()?,
-                "clusters" => f_1 = map.next_value()?,
-                "hosts" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service_locator" => __de::put(&mut map, &mut f_0),
+                "clusters" => __de::put(&mut map, &mut f_1),
+                "hosts" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Source {
             service_locator: f_0,

@@ -296,15 +296,12 @@ impl serde::Serialize for ControllerSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.jwt {
-            map.serialize_entry("jwt", value)?;
-        }
-        if let Some(value) = &self.trusted_ca {
-            map.serialize_entry("trusted_ca", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("jwt", &self.jwt);
+        __m.optional("trusted_ca", &self.trusted_ca);
+        __m.end()
     }
 }
 
@@ -322,16 +319,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ControllerSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_1: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "jwt" => f_0 = map.next_value()?,
-                "trusted_ca" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "jwt" => __de::put(&mut map, &mut f_0),
+                "trusted_ca" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ControllerSpec {
             jwt: f_0,
@@ -388,15 +384,12 @@ impl serde::Serialize for Dns {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.servers {
-            map.serialize_entry("servers", value)?;
-        }
-        if let Some(value) = &self.search_domains {
-            map.serialize_entry("search_domains", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("servers", &self.servers);
+        __m.optional("search_domains", &self.search_domains);
+        __m.end()
     }
 }
 
@@ -414,16 +407,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dns {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = map.next_value()?,
-                "search_domains" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put(&mut map, &mut f_0),
+                "search_domains" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Dns {
             servers: f_0,
@@ -464,21 +456,14 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.owner_id {
-            map.serialize_entry("owner_id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.full_info {
-            map.serialize_entry("full_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owner", &self.owner);
+        __m.optional("owner_id", &self.owner_id);
+        __m.optional("name", &self.name);
+        __m.optional("full_info", &self.full_info);
+        __m.end()
     }
 }
 
@@ -496,20 +481,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner" => f_0 = map.next_value()?,
-                "owner_id" => f_1 = map.next_value()?,
-                "name" => f_2 = map.next_value()?,
-                "full_info" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner" => __de::put(&mut map, &mut f_0),
+                "owner_id" => __de::put(&mut map, &mut f_1),
+                "name" => __de::put(&mut map, &mut f_2),
+                "full_info" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             owner: f_0,
@@ -648,37 +632,26 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("owner", &self.owner)?;
-        if let Some(value) = &self.owner_id {
-            map.serialize_entry("owner_id", value)?;
-        }
-        map.serialize_entry("replica", &self.replica)?;
-        map.serialize_entry("size", &self.size)?;
-        if let Some(value) = &self.available_versions {
-            map.serialize_entry("available_versions", value)?;
-        }
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("placement_spec", &self.placement_spec)?;
-        map.serialize_entry("network_config_spec", &self.network_config_spec)?;
-        if let Some(value) = &self.log_config_spec {
-            map.serialize_entry("log_config_spec", value)?;
-        }
-        if let Some(value) = &self.load_balancer_controllers {
-            map.serialize_entry("load_balancer_controllers", value)?;
-        }
-        map.serialize_entry("node_info_map", &self.node_info_map)?;
-        if let Some(value) = &self.trusted_ca {
-            map.serialize_entry("trusted_ca", value)?;
-        }
-        map.serialize_entry("runtime", &self.runtime)?;
-        if let Some(value) = &self.system_trusted_cas {
-            map.serialize_entry("system_trusted_cas", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.entry("owner", &self.owner);
+        __m.optional("owner_id", &self.owner_id);
+        __m.entry("replica", &self.replica);
+        __m.entry("size", &self.size);
+        __m.optional("available_versions", &self.available_versions);
+        __m.entry("version", &self.version);
+        __m.entry("placement_spec", &self.placement_spec);
+        __m.entry("network_config_spec", &self.network_config_spec);
+        __m.optional("log_config_spec", &self.log_config_spec);
+        __m.optional("load_balancer_controllers", &self.load_balancer_controllers);
+        __m.entry("node_info_map", &self.node_info_map);
+        __m.optional("trusted_ca", &self.trusted_ca);
+        __m.entry("runtime", &self.runtime);
+        __m.optional("system_trusted_cas", &self.system_trusted_cas);
+        __m.end()
     }
 }
 
@@ -717,26 +690,24 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "owner" => f_2 = Some(map.next_value()?),
-                "owner_id" => f_3 = map.next_value()?,
-                "replica" => f_4 = Some(map.next_value()?),
-                "size" => f_5 = Some(map.next_value()?),
-                "available_versions" => f_6 = map.next_value()?,
-                "version" => f_7 = Some(map.next_value()?),
-                "placement_spec" => f_8 = Some(map.next_value()?),
-                "network_config_spec" => f_9 = Some(map.next_value()?),
-                "log_config_spec" => f_10 = map.next_value()?,
-                "load_balancer_controllers" => f_11 = map.next_value()?,
-                "node_info_map" => f_12 = __de::null_as_empty(map.next_value()?),
-                "trusted_ca" => f_13 = map.next_value()?,
-                "runtime" => f_14 = Some(map.next_value()?),
-                "system_trusted_cas" => f_15 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "owner" => __de::put_some(&mut map, &mut f_2),
+                "owner_id" => __de::put(&mut map, &mut f_3),
+                "replica" => __de::put_some(&mut map, &mut f_4),
+                "size" => __de::put_some(&mut map, &mut f_5),
+                "available_versions" => __de::put(&mut map, &mut f_6),
+                "version" => __de::put_some(&mut map, &mut f_7),
+                "placement_spec" => __de::put_some(&mut map, &mut f_8),
+                "network_config_spec" => __de::put_some(&mut map, &mut f_9),
+                "log_config_spec" => __de::put(&mut map, &mut f_10),
+                "load_balancer_controllers" => __de::put(&mut map, &mut f_11),
+                "node_info_map" => __de::put_or_empty(&mut map, &mut f_12),
+                "trusted_ca" => __de::put(&mut map, &mut f_13),
+                "runtime" => __de::put_some(&mut map, &mut f_14),
+                "system_trusted_cas" => __de::put(&mut map, &mut f_15),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             id: __de::required(f_0, "id")?,
@@ -795,22 +766,15 @@ impl serde::Serialize for IpAddressSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ip_address", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        if let Some(value) = &self.personas {
-            map.serialize_entry("personas", value)?;
-        }
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("gateway", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.optional("ip_address", &self.ip_address);
+        __m.optional("prefix", &self.prefix);
+        __m.optional("personas", &self.personas);
+        __m.optional("gateway", &self.gateway);
+        __m.end()
     }
 }
 
@@ -836,15 +800,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAddressSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "ip_address" => f_1 = map.next_value()?,
-                "prefix" => f_2 = map.next_value()?,
-                "personas" => f_3 = map.next_value()?,
-                "gateway" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "ip_address" => __de::put(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                "personas" => __de::put(&mut map, &mut f_3),
+                "gateway" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpAddressSpec {
             r#type: __de::required(f_0, "type")?,
@@ -922,13 +884,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("load_balancers", &self.load_balancers)?;
-        if let Some(value) = &self.infos {
-            map.serialize_entry("infos", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("load_balancers", &self.load_balancers);
+        __m.optional("infos", &self.infos);
+        __m.end()
     }
 }
 
@@ -951,12 +912,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "load_balancers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "infos" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "load_balancers" => __de::put_or_empty(&mut map, &mut f_0),
+                "infos" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             load_balancers: __de::or_zero(f_0, Self::NAME, "load_balancers"),
@@ -990,11 +949,12 @@ impl serde::Serialize for LoadBalancerController {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("port", &self.port)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("port", &self.port);
+        __m.end()
     }
 }
 
@@ -1017,12 +977,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LoadBalancerController {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LoadBalancerController {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -1055,15 +1013,12 @@ impl serde::Serialize for LogConfigSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.log_verbosity {
-            map.serialize_entry("log_verbosity", value)?;
-        }
-        if let Some(value) = &self.syslog_server {
-            map.serialize_entry("syslog_server", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("log_verbosity", &self.log_verbosity);
+        __m.optional("syslog_server", &self.syslog_server);
+        __m.end()
     }
 }
 
@@ -1081,16 +1036,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LogConfigSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<log_config_spec::LogLevel> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "log_verbosity" => f_0 = map.next_value()?,
-                "syslog_server" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "log_verbosity" => __de::put(&mut map, &mut f_0),
+                "syslog_server" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LogConfigSpec {
             log_verbosity: f_0,
@@ -1123,15 +1077,12 @@ impl serde::Serialize for LoginConfigSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.authorized_keys {
-            map.serialize_entry("authorized_keys", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("password", &self.password);
+        __m.optional("authorized_keys", &self.authorized_keys);
+        __m.end()
     }
 }
 
@@ -1149,16 +1100,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LoginConfigSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "password" => f_0 = map.next_value()?,
-                "authorized_keys" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "password" => __de::put(&mut map, &mut f_0),
+                "authorized_keys" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LoginConfigSpec {
             password: f_0,
@@ -1218,18 +1168,13 @@ impl serde::Serialize for NetworkConfigSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ntp_servers {
-            map.serialize_entry("ntp_servers", value)?;
-        }
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        if let Some(value) = &self.extra_vip_subnets {
-            map.serialize_entry("extra_vip_subnets", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ntp_servers", &self.ntp_servers);
+        __m.optional("dns", &self.dns);
+        __m.optional("extra_vip_subnets", &self.extra_vip_subnets);
+        __m.end()
     }
 }
 
@@ -1247,18 +1192,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Dns> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ntp_servers" => f_0 = map.next_value()?,
-                "dns" => f_1 = map.next_value()?,
-                "extra_vip_subnets" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ntp_servers" => __de::put(&mut map, &mut f_0),
+                "dns" => __de::put(&mut map, &mut f_1),
+                "extra_vip_subnets" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkConfigSpec {
             ntp_servers: f_0,
@@ -1309,18 +1253,13 @@ impl serde::Serialize for NetworkInterfaceSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip_settings {
-            map.serialize_entry("ip_settings", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.device_id {
-            map.serialize_entry("device_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ip_settings", &self.ip_settings);
+        __m.optional("network", &self.network);
+        __m.optional("device_id", &self.device_id);
+        __m.end()
     }
 }
 
@@ -1338,18 +1277,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInterfaceSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<IpAddressSpec>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_settings" => f_0 = map.next_value()?,
-                "network" => f_1 = map.next_value()?,
-                "device_id" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_settings" => __de::put(&mut map, &mut f_0),
+                "network" => __de::put(&mut map, &mut f_1),
+                "device_id" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkInterfaceSpec {
             ip_settings: f_0,
@@ -1393,13 +1331,14 @@ impl serde::Serialize for NodeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("nics", &self.nics)?;
-        map.serialize_entry("node_runtime_info", &self.node_runtime_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("version", &self.version);
+        __m.entry("nics", &self.nics);
+        __m.entry("node_runtime_info", &self.node_runtime_info);
+        __m.end()
     }
 }
 
@@ -1424,14 +1363,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeInfo {
         let mut f_3: Option<NodeRuntimeInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "nics" => f_2 = __de::null_as_empty(map.next_value()?),
-                "node_runtime_info" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "nics" => __de::put_or_empty(&mut map, &mut f_2),
+                "node_runtime_info" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NodeInfo {
             id: __de::required(f_0, "id")?,
@@ -1500,29 +1437,20 @@ impl serde::Serialize for NodeRuntimeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm {
-            map.serialize_entry("vm", value)?;
-        }
-        map.serialize_entry("maintenance_mode", &self.maintenance_mode)?;
-        if let Some(value) = &self.management_ip {
-            map.serialize_entry("management_ip", value)?;
-        }
-        map.serialize_entry("deployment_status", &self.deployment_status)?;
-        if let Some(value) = &self.deployment_notifications {
-            map.serialize_entry("deployment_notifications", value)?;
-        }
-        map.serialize_entry("ha_status", &self.ha_status)?;
-        map.serialize_entry("health_status", &self.health_status)?;
-        if let Some(value) = &self.health_notifications {
-            map.serialize_entry("health_notifications", value)?;
-        }
-        if let Some(value) = &self.workload_alarms {
-            map.serialize_entry("workload_alarms", value)?;
-        }
-        map.serialize_entry("utilization", &self.utilization)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm", &self.vm);
+        __m.entry("maintenance_mode", &self.maintenance_mode);
+        __m.optional("management_ip", &self.management_ip);
+        __m.entry("deployment_status", &self.deployment_status);
+        __m.optional("deployment_notifications", &self.deployment_notifications);
+        __m.entry("ha_status", &self.ha_status);
+        __m.entry("health_status", &self.health_status);
+        __m.optional("health_notifications", &self.health_notifications);
+        __m.optional("workload_alarms", &self.workload_alarms);
+        __m.entry("utilization", &self.utilization);
+        __m.end()
     }
 }
 
@@ -1553,20 +1481,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeRuntimeInfo {
         let mut f_9: Option<UtilizationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = map.next_value()?,
-                "maintenance_mode" => f_1 = Some(map.next_value()?),
-                "management_ip" => f_2 = map.next_value()?,
-                "deployment_status" => f_3 = Some(map.next_value()?),
-                "deployment_notifications" => f_4 = map.next_value()?,
-                "ha_status" => f_5 = Some(map.next_value()?),
-                "health_status" => f_6 = Some(map.next_value()?),
-                "health_notifications" => f_7 = map.next_value()?,
-                "workload_alarms" => f_8 = map.next_value()?,
-                "utilization" => f_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put(&mut map, &mut f_0),
+                "maintenance_mode" => __de::put_some(&mut map, &mut f_1),
+                "management_ip" => __de::put(&mut map, &mut f_2),
+                "deployment_status" => __de::put_some(&mut map, &mut f_3),
+                "deployment_notifications" => __de::put(&mut map, &mut f_4),
+                "ha_status" => __de::put_some(&mut map, &mut f_5),
+                "health_status" => __de::put_some(&mut map, &mut f_6),
+                "health_notifications" => __de::put(&mut map, &mut f_7),
+                "workload_alarms" => __de::put(&mut map, &mut f_8),
+                "utilization" => __de::put_some(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NodeRuntimeInfo {
             vm: f_0,
@@ -1638,15 +1564,14 @@ impl serde::Serialize for Notification {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.time {
-            map.serialize_entry("time", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.entry("title", &self.title);
+        __m.entry("message", &self.message);
+        __m.optional("time", &self.time);
+        __m.end()
     }
 }
 
@@ -1671,14 +1596,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "title" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                "time" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "title" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                "time" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notification {
             severity: __de::required(f_0, "severity")?,
@@ -1747,10 +1670,11 @@ impl serde::Serialize for PasswordSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -1772,11 +1696,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PasswordSpec {
         let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "password" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "password" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PasswordSpec {
             password: __de::required(f_0, "password")?,
@@ -1824,21 +1746,14 @@ impl serde::Serialize for PlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.res_pool {
-            map.serialize_entry("res_pool", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster", &self.cluster);
+        __m.optional("res_pool", &self.res_pool);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.optional("folder", &self.folder);
+        __m.end()
     }
 }
 
@@ -1856,20 +1771,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = map.next_value()?,
-                "res_pool" => f_1 = map.next_value()?,
-                "storage_policy" => f_2 = map.next_value()?,
-                "folder" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put(&mut map, &mut f_0),
+                "res_pool" => __de::put(&mut map, &mut f_1),
+                "storage_policy" => __de::put(&mut map, &mut f_2),
+                "folder" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PlacementSpec {
             cluster: f_0,
@@ -1927,16 +1841,15 @@ impl serde::Serialize for RuntimeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("operation_status", &self.operation_status)?;
-        if let Some(value) = &self.operation_notifications {
-            map.serialize_entry("operation_notifications", value)?;
-        }
-        map.serialize_entry("deployment_status", &self.deployment_status)?;
-        map.serialize_entry("health_status", &self.health_status)?;
-        map.serialize_entry("utilization", &self.utilization)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("operation_status", &self.operation_status);
+        __m.optional("operation_notifications", &self.operation_notifications);
+        __m.entry("deployment_status", &self.deployment_status);
+        __m.entry("health_status", &self.health_status);
+        __m.entry("utilization", &self.utilization);
+        __m.end()
     }
 }
 
@@ -1962,15 +1875,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RuntimeInfo {
         let mut f_4: Option<UtilizationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operation_status" => f_0 = Some(map.next_value()?),
-                "operation_notifications" => f_1 = map.next_value()?,
-                "deployment_status" => f_2 = Some(map.next_value()?),
-                "health_status" => f_3 = Some(map.next_value()?),
-                "utilization" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "operation_status" => __de::put_some(&mut map, &mut f_0),
+                "operation_notifications" => __de::put(&mut map, &mut f_1),
+                "deployment_status" => __de::put_some(&mut map, &mut f_2),
+                "health_status" => __de::put_some(&mut map, &mut f_3),
+                "utilization" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RuntimeInfo {
             operation_status: __de::required(f_0, "operation_status")?,
@@ -2010,18 +1921,13 @@ impl serde::Serialize for SizingSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reserve_cpu {
-            map.serialize_entry("reserve_cpu", value)?;
-        }
-        if let Some(value) = &self.reserve_mem {
-            map.serialize_entry("reserve_mem", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("reserve_cpu", &self.reserve_cpu);
+        __m.optional("reserve_mem", &self.reserve_mem);
+        __m.optional("size", &self.size);
+        __m.end()
     }
 }
 
@@ -2039,18 +1945,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizingSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<NodeSize> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reserve_cpu" => f_0 = map.next_value()?,
-                "reserve_mem" => f_1 = map.next_value()?,
-                "size" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reserve_cpu" => __de::put(&mut map, &mut f_0),
+                "reserve_mem" => __de::put(&mut map, &mut f_1),
+                "size" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SizingSpec {
             reserve_cpu: f_0,
@@ -2094,11 +1999,12 @@ impl serde::Serialize for UtilizationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu", &self.cpu)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu", &self.cpu);
+        __m.entry("memory", &self.memory);
+        __m.end()
     }
 }
 
@@ -2121,12 +2027,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UtilizationInfo {
         let mut f_1: Option<UtilizationStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu" => f_0 = Some(map.next_value()?),
-                "memory" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu" => __de::put_some(&mut map, &mut f_0),
+                "memory" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UtilizationInfo {
             cpu: __de::required(f_0, "cpu")?,
@@ -2191,13 +2095,14 @@ impl serde::Serialize for Version {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("major", &self.major)?;
-        map.serialize_entry("minor", &self.minor)?;
-        map.serialize_entry("patch", &self.patch)?;
-        map.serialize_entry("revision", &self.revision)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("major", &self.major);
+        __m.entry("minor", &self.minor);
+        __m.entry("patch", &self.patch);
+        __m.entry("revision", &self.revision);
+        __m.end()
     }
 }
 
@@ -2222,14 +2127,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Version {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "major" => f_0 = Some(map.next_value()?),
-                "minor" => f_1 = Some(map.next_value()?),
-                "patch" => f_2 = Some(map.next_value()?),
-                "revision" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "major" => __de::put_some(&mut map, &mut f_0),
+                "minor" => __de::put_some(&mut map, &mut f_1),
+                "patch" => __de::put_some(&mut map, &mut f_2),
+                "revision" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Version {
             major: __de::or_zero(f_0, Self::NAME, "major"),

@@ -376,13 +376,12 @@ impl serde::Serialize for AdapterMapping {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("mac_address", value)?;
-        }
-        map.serialize_entry("adapter", &self.adapter)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("mac_address", &self.mac_address);
+        __m.entry("adapter", &self.adapter);
+        __m.end()
     }
 }
 
@@ -405,12 +404,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdapterMapping {
         let mut f_1: Option<IpSettings> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mac_address" => f_0 = map.next_value()?,
-                "adapter" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mac_address" => __de::put(&mut map, &mut f_0),
+                "adapter" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AdapterMapping {
             mac_address: f_0,
@@ -530,13 +527,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloudConfiguration {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "cloudinit" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "cloudinit" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -598,13 +592,12 @@ impl serde::Serialize for CloudinitConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        if let Some(value) = &self.userdata {
-            map.serialize_entry("userdata", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata", &self.metadata);
+        __m.optional("userdata", &self.userdata);
+        __m.end()
     }
 }
 
@@ -627,12 +620,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloudinitConfiguration {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata" => f_0 = Some(map.next_value()?),
-                "userdata" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata" => __de::put_some(&mut map, &mut f_0),
+                "userdata" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CloudinitConfiguration {
             metadata: __de::or_zero(f_0, Self::NAME, "metadata"),
@@ -667,18 +658,13 @@ impl serde::Serialize for ConfigurationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.windows_config {
-            map.serialize_entry("windows_config", value)?;
-        }
-        if let Some(value) = &self.linux_config {
-            map.serialize_entry("linux_config", value)?;
-        }
-        if let Some(value) = &self.cloud_config {
-            map.serialize_entry("cloud_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("windows_config", &self.windows_config);
+        __m.optional("linux_config", &self.linux_config);
+        __m.optional("cloud_config", &self.cloud_config);
+        __m.end()
     }
 }
 
@@ -696,18 +682,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<WindowsConfiguration> = None;
         let mut f_1: Option<LinuxConfiguration> = None;
         let mut f_2: Option<CloudConfiguration> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "windows_config" => f_0 = map.next_value()?,
-                "linux_config" => f_1 = map.next_value()?,
-                "cloud_config" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "windows_config" => __de::put(&mut map, &mut f_0),
+                "linux_config" => __de::put(&mut map, &mut f_1),
+                "cloud_config" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationSpec {
             windows_config: f_0,
@@ -753,12 +738,13 @@ impl serde::Serialize for CustomizationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configuration_spec", &self.configuration_spec)?;
-        map.serialize_entry("global_DNS_settings", &self.global_dns_settings)?;
-        map.serialize_entry("interfaces", &self.interfaces)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configuration_spec", &self.configuration_spec);
+        __m.entry("global_DNS_settings", &self.global_dns_settings);
+        __m.entry("interfaces", &self.interfaces);
+        __m.end()
     }
 }
 
@@ -782,13 +768,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomizationSpec {
         let mut f_2: Option<Vec<AdapterMapping>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configuration_spec" => f_0 = Some(map.next_value()?),
-                "global_DNS_settings" => f_1 = Some(map.next_value()?),
-                "interfaces" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configuration_spec" => __de::put_some(&mut map, &mut f_0),
+                "global_DNS_settings" => __de::put_some(&mut map, &mut f_1),
+                "interfaces" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CustomizationSpec {
             configuration_spec: __de::or_zero(f_0, Self::NAME, "configuration_spec"),
@@ -956,17 +940,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Domain {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "workgroup" => f_1 = map.next_value()?,
-                "domain" => f_2 = map.next_value()?,
-                "domain_username" => f_3 = map.next_value()?,
-                "domain_password" => f_4 = map.next_value()?,
-                "domain_OU" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "workgroup" => __de::put(&mut map, &mut f_1),
+                "domain" => __de::put(&mut map, &mut f_2),
+                "domain_username" => __de::put(&mut map, &mut f_3),
+                "domain_password" => __de::put(&mut map, &mut f_4),
+                "domain_OU" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1063,15 +1044,12 @@ impl serde::Serialize for GlobalDnsSettings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns_suffix_list {
-            map.serialize_entry("dns_suffix_list", value)?;
-        }
-        if let Some(value) = &self.dns_servers {
-            map.serialize_entry("dns_servers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns_suffix_list", &self.dns_suffix_list);
+        __m.optional("dns_servers", &self.dns_servers);
+        __m.end()
     }
 }
 
@@ -1089,16 +1067,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GlobalDnsSettings {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns_suffix_list" => f_0 = map.next_value()?,
-                "dns_servers" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns_suffix_list" => __de::put(&mut map, &mut f_0),
+                "dns_servers" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GlobalDnsSettings {
             dns_suffix_list: f_0,
@@ -1146,15 +1123,14 @@ impl serde::Serialize for GuiUnattended {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("auto_logon", &self.auto_logon)?;
-        map.serialize_entry("auto_logon_count", &self.auto_logon_count)?;
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        map.serialize_entry("time_zone", &self.time_zone)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("auto_logon", &self.auto_logon);
+        __m.entry("auto_logon_count", &self.auto_logon_count);
+        __m.optional("password", &self.password);
+        __m.entry("time_zone", &self.time_zone);
+        __m.end()
     }
 }
 
@@ -1179,14 +1155,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuiUnattended {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auto_logon" => f_0 = Some(map.next_value()?),
-                "auto_logon_count" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = map.next_value()?,
-                "time_zone" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "auto_logon" => __de::put_some(&mut map, &mut f_0),
+                "auto_logon_count" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put(&mut map, &mut f_2),
+                "time_zone" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuiUnattended {
             auto_logon: __de::or_zero(f_0, Self::NAME, "auto_logon"),
@@ -1348,14 +1322,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostnameGenerator {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "fixed_name" => f_1 = map.next_value()?,
-                "prefix" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "fixed_name" => __de::put(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1434,18 +1405,13 @@ impl serde::Serialize for IpSettings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        if let Some(value) = &self.windows {
-            map.serialize_entry("windows", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ipv4", &self.ipv4);
+        __m.optional("ipv6", &self.ipv6);
+        __m.optional("windows", &self.windows);
+        __m.end()
     }
 }
 
@@ -1463,18 +1429,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpSettings {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Ipv4> = None;
         let mut f_1: Option<Ipv6> = None;
         let mut f_2: Option<WindowsNetworkAdapterSettings> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ipv4" => f_0 = map.next_value()?,
-                "ipv6" => f_1 = map.next_value()?,
-                "windows" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ipv4" => __de::put(&mut map, &mut f_0),
+                "ipv6" => __de::put(&mut map, &mut f_1),
+                "windows" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpSettings {
             ipv4: f_0,
@@ -1637,15 +1602,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4 {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "ip_address" => f_1 = map.next_value()?,
-                "prefix" => f_2 = map.next_value()?,
-                "gateways" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "ip_address" => __de::put(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                "gateways" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1820,14 +1782,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6 {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "ipv6" => f_1 = map.next_value()?,
-                "gateways" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "ipv6" => __de::put(&mut map, &mut f_1),
+                "gateways" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1883,11 +1842,12 @@ impl serde::Serialize for Ipv6Address {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_address", &self.ip_address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_address", &self.ip_address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -1910,12 +1870,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6Address {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv6Address {
             ip_address: __de::or_zero(f_0, Self::NAME, "ip_address"),
@@ -1970,20 +1928,18 @@ impl serde::Serialize for LinuxConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("domain", &self.domain)?;
-        if let Some(value) = &self.time_zone {
-            map.serialize_entry("time_zone", value)?;
-        }
-        if let Some(value) = &self.script_text {
-            map.serialize_entry("script_text", value)?;
-        }
-        if let Some(value) = &self.compatible_customization_method {
-            map.serialize_entry("compatible_customization_method", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("domain", &self.domain);
+        __m.optional("time_zone", &self.time_zone);
+        __m.optional("script_text", &self.script_text);
+        __m.optional(
+            "compatible_customization_method",
+            &self.compatible_customization_method,
+        );
+        __m.end()
     }
 }
 
@@ -2009,15 +1965,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LinuxConfiguration {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "domain" => f_1 = Some(map.next_value()?),
-                "time_zone" => f_2 = map.next_value()?,
-                "script_text" => f_3 = map.next_value()?,
-                "compatible_customization_method" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "domain" => __de::put_some(&mut map, &mut f_1),
+                "time_zone" => __de::put(&mut map, &mut f_2),
+                "script_text" => __de::put(&mut map, &mut f_3),
+                "compatible_customization_method" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LinuxConfiguration {
             hostname: __de::required(f_0, "hostname")?,
@@ -2075,13 +2029,14 @@ impl serde::Serialize for UserData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("computer_name", &self.computer_name)?;
-        map.serialize_entry("full_name", &self.full_name)?;
-        map.serialize_entry("organization", &self.organization)?;
-        map.serialize_entry("product_key", &self.product_key)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("computer_name", &self.computer_name);
+        __m.entry("full_name", &self.full_name);
+        __m.entry("organization", &self.organization);
+        __m.entry("product_key", &self.product_key);
+        __m.end()
     }
 }
 
@@ -2106,14 +2061,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserData {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "computer_name" => f_0 = Some(map.next_value()?),
-                "full_name" => f_1 = Some(map.next_value()?),
-                "organization" => f_2 = Some(map.next_value()?),
-                "product_key" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "computer_name" => __de::put_some(&mut map, &mut f_0),
+                "full_name" => __de::put_some(&mut map, &mut f_1),
+                "organization" => __de::put_some(&mut map, &mut f_2),
+                "product_key" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UserData {
             computer_name: __de::required(f_0, "computer_name")?,
@@ -2150,18 +2103,13 @@ impl serde::Serialize for WindowsConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reboot {
-            map.serialize_entry("reboot", value)?;
-        }
-        if let Some(value) = &self.sysprep {
-            map.serialize_entry("sysprep", value)?;
-        }
-        if let Some(value) = &self.sysprep_xml {
-            map.serialize_entry("sysprep_xml", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("reboot", &self.reboot);
+        __m.optional("sysprep", &self.sysprep);
+        __m.optional("sysprep_xml", &self.sysprep_xml);
+        __m.end()
     }
 }
 
@@ -2179,18 +2127,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsConfiguration {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<windows_configuration::RebootOption> = None;
         let mut f_1: Option<WindowsSysprep> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reboot" => f_0 = map.next_value()?,
-                "sysprep" => f_1 = map.next_value()?,
-                "sysprep_xml" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reboot" => __de::put(&mut map, &mut f_0),
+                "sysprep" => __de::put(&mut map, &mut f_1),
+                "sysprep_xml" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WindowsConfiguration {
             reboot: f_0,
@@ -2232,21 +2179,14 @@ impl serde::Serialize for WindowsNetworkAdapterSettings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns_servers {
-            map.serialize_entry("dns_servers", value)?;
-        }
-        if let Some(value) = &self.dns_domain {
-            map.serialize_entry("dns_domain", value)?;
-        }
-        if let Some(value) = &self.wins_servers {
-            map.serialize_entry("wins_servers", value)?;
-        }
-        if let Some(value) = &self.net_bios_mode {
-            map.serialize_entry("net_BIOS_mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns_servers", &self.dns_servers);
+        __m.optional("dns_domain", &self.dns_domain);
+        __m.optional("wins_servers", &self.wins_servers);
+        __m.optional("net_BIOS_mode", &self.net_bios_mode);
+        __m.end()
     }
 }
 
@@ -2264,20 +2204,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsNetworkAdapterSet
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<String>> = None;
         let mut f_3: Option<windows_network_adapter_settings::NetBiosMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns_servers" => f_0 = map.next_value()?,
-                "dns_domain" => f_1 = map.next_value()?,
-                "wins_servers" => f_2 = map.next_value()?,
-                "net_BIOS_mode" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns_servers" => __de::put(&mut map, &mut f_0),
+                "dns_domain" => __de::put(&mut map, &mut f_1),
+                "wins_servers" => __de::put(&mut map, &mut f_2),
+                "net_BIOS_mode" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WindowsNetworkAdapterSettings {
             dns_servers: f_0,
@@ -2318,17 +2257,14 @@ impl serde::Serialize for WindowsSysprep {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gui_run_once_commands {
-            map.serialize_entry("gui_run_once_commands", value)?;
-        }
-        map.serialize_entry("user_data", &self.user_data)?;
-        if let Some(value) = &self.domain {
-            map.serialize_entry("domain", value)?;
-        }
-        map.serialize_entry("gui_unattended", &self.gui_unattended)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("gui_run_once_commands", &self.gui_run_once_commands);
+        __m.entry("user_data", &self.user_data);
+        __m.optional("domain", &self.domain);
+        __m.entry("gui_unattended", &self.gui_unattended);
+        __m.end()
     }
 }
 
@@ -2353,14 +2289,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsSysprep {
         let mut f_3: Option<GuiUnattended> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "gui_run_once_commands" => f_0 = map.next_value()?,
-                "user_data" => f_1 = Some(map.next_value()?),
-                "domain" => f_2 = map.next_value()?,
-                "gui_unattended" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "gui_run_once_commands" => __de::put(&mut map, &mut f_0),
+                "user_data" => __de::put_some(&mut map, &mut f_1),
+                "domain" => __de::put(&mut map, &mut f_2),
+                "gui_unattended" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WindowsSysprep {
             gui_run_once_commands: f_0,

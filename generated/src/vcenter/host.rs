@@ -191,20 +191,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                "user_name" => f_2 = Some(map.next_value()?),
-                "password" => f_3 = Some(map.next_value()?),
-                "folder" => f_4 = map.next_value()?,
-                "thumbprint_verification" => f_5 = Some(map.next_value()?),
-                "thumbprint" => f_6 = map.next_value()?,
-                "ssl_certificate" => f_7 = map.next_value()?,
-                "force_add" => f_8 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                "user_name" => __de::put_some(&mut map, &mut f_2),
+                "password" => __de::put_some(&mut map, &mut f_3),
+                "folder" => __de::put(&mut map, &mut f_4),
+                "thumbprint_verification" => __de::put_some(&mut map, &mut f_5),
+                "thumbprint" => __de::put(&mut map, &mut f_6),
+                "ssl_certificate" => __de::put(&mut map, &mut f_7),
+                "force_add" => __de::put(&mut map, &mut f_8),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_5 {
             None => None,
@@ -302,33 +299,18 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.folders {
-            map.serialize_entry("folders", value)?;
-        }
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        if let Some(value) = &self.standalone {
-            map.serialize_entry("standalone", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.connection_states {
-            map.serialize_entry("connection_states", value)?;
-        }
-        if let Some(value) = &self.host_uuids {
-            map.serialize_entry("host_uuids", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hosts", &self.hosts);
+        __m.optional("names", &self.names);
+        __m.optional("folders", &self.folders);
+        __m.optional("datacenters", &self.datacenters);
+        __m.optional("standalone", &self.standalone);
+        __m.optional("clusters", &self.clusters);
+        __m.optional("connection_states", &self.connection_states);
+        __m.optional("host_uuids", &self.host_uuids);
+        __m.end()
     }
 }
 
@@ -346,6 +328,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -356,18 +339,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_7: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hosts" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                "standalone" => f_4 = map.next_value()?,
-                "clusters" => f_5 = map.next_value()?,
-                "connection_states" => f_6 = map.next_value()?,
-                "host_uuids" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hosts" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                "standalone" => __de::put(&mut map, &mut f_4),
+                "clusters" => __de::put(&mut map, &mut f_5),
+                "connection_states" => __de::put(&mut map, &mut f_6),
+                "host_uuids" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             hosts: f_0,
@@ -563,16 +544,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "connection_state" => f_2 = Some(map.next_value()?),
-                "power_state" => f_3 = map.next_value()?,
-                "host_uuid" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "connection_state" => __de::put_some(&mut map, &mut f_2),
+                "power_state" => __de::put(&mut map, &mut f_3),
+                "host_uuid" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,

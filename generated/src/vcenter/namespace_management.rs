@@ -2588,10 +2588,11 @@ impl serde::Serialize for CnsFileConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vsan_clusters", &self.vsan_clusters)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vsan_clusters", &self.vsan_clusters);
+        __m.end()
     }
 }
 
@@ -2613,11 +2614,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CnsFileConfig {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vsan_clusters" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vsan_clusters" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CnsFileConfig {
             vsan_clusters: __de::or_zero(f_0, Self::NAME, "vsan_clusters"),
@@ -2647,11 +2646,12 @@ impl serde::Serialize for IpRange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -2674,12 +2674,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpRange {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -2710,11 +2708,12 @@ impl serde::Serialize for Ipv4Cidr {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -2737,12 +2736,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Cidr {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -2919,16 +2916,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "proxy_settings_source" => f_0 = Some(map.next_value()?),
-                "https_proxy_config" => f_1 = map.next_value()?,
-                "http_proxy_config" => f_2 = map.next_value()?,
-                "no_proxy_config" => f_3 = map.next_value()?,
-                "tls_root_ca_bundle" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "proxy_settings_source" => __de::put_some(&mut map, &mut f_0),
+                "https_proxy_config" => __de::put(&mut map, &mut f_1),
+                "http_proxy_config" => __de::put(&mut map, &mut f_2),
+                "no_proxy_config" => __de::put(&mut map, &mut f_3),
+                "tls_root_ca_bundle" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3069,18 +3063,13 @@ impl serde::Serialize for WorkloadsStorageConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cloud_native_file_volume {
-            map.serialize_entry("cloud_native_file_volume", value)?;
-        }
-        if let Some(value) = &self.ephemeral_storage_policy {
-            map.serialize_entry("ephemeral_storage_policy", value)?;
-        }
-        if let Some(value) = &self.image_storage_policy {
-            map.serialize_entry("image_storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cloud_native_file_volume", &self.cloud_native_file_volume);
+        __m.optional("ephemeral_storage_policy", &self.ephemeral_storage_policy);
+        __m.optional("image_storage_policy", &self.image_storage_policy);
+        __m.end()
     }
 }
 
@@ -3098,18 +3087,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadsStorageConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CnsFileConfig> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cloud_native_file_volume" => f_0 = map.next_value()?,
-                "ephemeral_storage_policy" => f_1 = map.next_value()?,
-                "image_storage_policy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cloud_native_file_volume" => __de::put(&mut map, &mut f_0),
+                "ephemeral_storage_policy" => __de::put(&mut map, &mut f_1),
+                "image_storage_policy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadsStorageConfig {
             cloud_native_file_volume: f_0,

@@ -1440,63 +1440,31 @@ impl serde::Serialize for ResourceQuotaOptionsV1 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.memory_limit {
-            map.serialize_entry("memory_limit", value)?;
-        }
-        if let Some(value) = &self.memory_limit_default {
-            map.serialize_entry("memory_limit_default", value)?;
-        }
-        if let Some(value) = &self.memory_request_default {
-            map.serialize_entry("memory_request_default", value)?;
-        }
-        if let Some(value) = &self.cpu_limit {
-            map.serialize_entry("cpu_limit", value)?;
-        }
-        if let Some(value) = &self.cpu_limit_default {
-            map.serialize_entry("cpu_limit_default", value)?;
-        }
-        if let Some(value) = &self.cpu_request_default {
-            map.serialize_entry("cpu_request_default", value)?;
-        }
-        if let Some(value) = &self.storage_request_limit {
-            map.serialize_entry("storage_request_limit", value)?;
-        }
-        if let Some(value) = &self.pod_count {
-            map.serialize_entry("pod_count", value)?;
-        }
-        if let Some(value) = &self.service_count {
-            map.serialize_entry("service_count", value)?;
-        }
-        if let Some(value) = &self.deployment_count {
-            map.serialize_entry("deployment_count", value)?;
-        }
-        if let Some(value) = &self.daemon_set_count {
-            map.serialize_entry("daemon_set_count", value)?;
-        }
-        if let Some(value) = &self.replica_set_count {
-            map.serialize_entry("replica_set_count", value)?;
-        }
-        if let Some(value) = &self.replication_controller_count {
-            map.serialize_entry("replication_controller_count", value)?;
-        }
-        if let Some(value) = &self.stateful_set_count {
-            map.serialize_entry("stateful_set_count", value)?;
-        }
-        if let Some(value) = &self.config_map_count {
-            map.serialize_entry("config_map_count", value)?;
-        }
-        if let Some(value) = &self.secret_count {
-            map.serialize_entry("secret_count", value)?;
-        }
-        if let Some(value) = &self.persistent_volume_claim_count {
-            map.serialize_entry("persistent_volume_claim_count", value)?;
-        }
-        if let Some(value) = &self.job_count {
-            map.serialize_entry("job_count", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("memory_limit", &self.memory_limit);
+        __m.optional("memory_limit_default", &self.memory_limit_default);
+        __m.optional("memory_request_default", &self.memory_request_default);
+        __m.optional("cpu_limit", &self.cpu_limit);
+        __m.optional("cpu_limit_default", &self.cpu_limit_default);
+        __m.optional("cpu_request_default", &self.cpu_request_default);
+        __m.optional("storage_request_limit", &self.storage_request_limit);
+        __m.optional("pod_count", &self.pod_count);
+        __m.optional("service_count", &self.service_count);
+        __m.optional("deployment_count", &self.deployment_count);
+        __m.optional("daemon_set_count", &self.daemon_set_count);
+        __m.optional("replica_set_count", &self.replica_set_count);
+        __m.optional("replication_controller_count", &self.replication_controller_count);
+        __m.optional("stateful_set_count", &self.stateful_set_count);
+        __m.optional("config_map_count", &self.config_map_count);
+        __m.optional("secret_count", &self.secret_count);
+        __m.optional(
+            "persistent_volume_claim_count",
+            &self.persistent_volume_claim_count,
+        );
+        __m.optional("job_count", &self.job_count);
+        __m.end()
     }
 }
 
@@ -1514,6 +1482,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceQuotaOptionsV1 {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
@@ -1534,28 +1503,26 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceQuotaOptionsV1 {
         let mut f_17: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "memory_limit" => f_0 = map.next_value()?,
-                "memory_limit_default" => f_1 = map.next_value()?,
-                "memory_request_default" => f_2 = map.next_value()?,
-                "cpu_limit" => f_3 = map.next_value()?,
-                "cpu_limit_default" => f_4 = map.next_value()?,
-                "cpu_request_default" => f_5 = map.next_value()?,
-                "storage_request_limit" => f_6 = map.next_value()?,
-                "pod_count" => f_7 = map.next_value()?,
-                "service_count" => f_8 = map.next_value()?,
-                "deployment_count" => f_9 = map.next_value()?,
-                "daemon_set_count" => f_10 = map.next_value()?,
-                "replica_set_count" => f_11 = map.next_value()?,
-                "replication_controller_count" => f_12 = map.next_value()?,
-                "stateful_set_count" => f_13 = map.next_value()?,
-                "config_map_count" => f_14 = map.next_value()?,
-                "secret_count" => f_15 = map.next_value()?,
-                "persistent_volume_claim_count" => f_16 = map.next_value()?,
-                "job_count" => f_17 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "memory_limit" => __de::put(&mut map, &mut f_0),
+                "memory_limit_default" => __de::put(&mut map, &mut f_1),
+                "memory_request_default" => __de::put(&mut map, &mut f_2),
+                "cpu_limit" => __de::put(&mut map, &mut f_3),
+                "cpu_limit_default" => __de::put(&mut map, &mut f_4),
+                "cpu_request_default" => __de::put(&mut map, &mut f_5),
+                "storage_request_limit" => __de::put(&mut map, &mut f_6),
+                "pod_count" => __de::put(&mut map, &mut f_7),
+                "service_count" => __de::put(&mut map, &mut f_8),
+                "deployment_count" => __de::put(&mut map, &mut f_9),
+                "daemon_set_count" => __de::put(&mut map, &mut f_10),
+                "replica_set_count" => __de::put(&mut map, &mut f_11),
+                "replication_controller_count" => __de::put(&mut map, &mut f_12),
+                "stateful_set_count" => __de::put(&mut map, &mut f_13),
+                "config_map_count" => __de::put(&mut map, &mut f_14),
+                "secret_count" => __de::put(&mut map, &mut f_15),
+                "persistent_volume_claim_count" => __de::put(&mut map, &mut f_16),
+                "job_count" => __de::put(&mut map, &mut f_17),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceQuotaOptionsV1 {
             memory_limit: f_0,
@@ -1738,117 +1705,55 @@ impl serde::Serialize for ResourceQuotaOptionsV1Update {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.memory_limit {
-            map.serialize_entry("memory_limit", value)?;
-        }
-        if let Some(value) = &self.memory_limit_unset {
-            map.serialize_entry("memory_limit_unset", value)?;
-        }
-        if let Some(value) = &self.memory_limit_default {
-            map.serialize_entry("memory_limit_default", value)?;
-        }
-        if let Some(value) = &self.memory_limit_default_unset {
-            map.serialize_entry("memory_limit_default_unset", value)?;
-        }
-        if let Some(value) = &self.memory_request_default {
-            map.serialize_entry("memory_request_default", value)?;
-        }
-        if let Some(value) = &self.memory_request_default_unset {
-            map.serialize_entry("memory_request_default_unset", value)?;
-        }
-        if let Some(value) = &self.cpu_limit {
-            map.serialize_entry("cpu_limit", value)?;
-        }
-        if let Some(value) = &self.cpu_limit_unset {
-            map.serialize_entry("cpu_limit_unset", value)?;
-        }
-        if let Some(value) = &self.cpu_limit_default {
-            map.serialize_entry("cpu_limit_default", value)?;
-        }
-        if let Some(value) = &self.cpu_limit_default_unset {
-            map.serialize_entry("cpu_limit_default_unset", value)?;
-        }
-        if let Some(value) = &self.cpu_request_default {
-            map.serialize_entry("cpu_request_default", value)?;
-        }
-        if let Some(value) = &self.cpu_request_default_unset {
-            map.serialize_entry("cpu_request_default_unset", value)?;
-        }
-        if let Some(value) = &self.storage_request_limit {
-            map.serialize_entry("storage_request_limit", value)?;
-        }
-        if let Some(value) = &self.storage_request_limit_unset {
-            map.serialize_entry("storage_request_limit_unset", value)?;
-        }
-        if let Some(value) = &self.pod_count {
-            map.serialize_entry("pod_count", value)?;
-        }
-        if let Some(value) = &self.pod_count_unset {
-            map.serialize_entry("pod_count_unset", value)?;
-        }
-        if let Some(value) = &self.service_count {
-            map.serialize_entry("service_count", value)?;
-        }
-        if let Some(value) = &self.service_count_unset {
-            map.serialize_entry("service_count_unset", value)?;
-        }
-        if let Some(value) = &self.deployment_count {
-            map.serialize_entry("deployment_count", value)?;
-        }
-        if let Some(value) = &self.deployment_count_unset {
-            map.serialize_entry("deployment_count_unset", value)?;
-        }
-        if let Some(value) = &self.daemon_set_count {
-            map.serialize_entry("daemon_set_count", value)?;
-        }
-        if let Some(value) = &self.daemon_set_count_unset {
-            map.serialize_entry("daemon_set_count_unset", value)?;
-        }
-        if let Some(value) = &self.replica_set_count {
-            map.serialize_entry("replica_set_count", value)?;
-        }
-        if let Some(value) = &self.replica_set_count_unset {
-            map.serialize_entry("replica_set_count_unset", value)?;
-        }
-        if let Some(value) = &self.replication_controller_count {
-            map.serialize_entry("replication_controller_count", value)?;
-        }
-        if let Some(value) = &self.replication_controller_count_unset {
-            map.serialize_entry("replication_controller_count_unset", value)?;
-        }
-        if let Some(value) = &self.stateful_set_count {
-            map.serialize_entry("stateful_set_count", value)?;
-        }
-        if let Some(value) = &self.stateful_set_count_unset {
-            map.serialize_entry("stateful_set_count_unset", value)?;
-        }
-        if let Some(value) = &self.config_map_count {
-            map.serialize_entry("config_map_count", value)?;
-        }
-        if let Some(value) = &self.config_map_count_unset {
-            map.serialize_entry("config_map_count_unset", value)?;
-        }
-        if let Some(value) = &self.secret_count {
-            map.serialize_entry("secret_count", value)?;
-        }
-        if let Some(value) = &self.secret_count_unset {
-            map.serialize_entry("secret_count_unset", value)?;
-        }
-        if let Some(value) = &self.persistent_volume_claim_count {
-            map.serialize_entry("persistent_volume_claim_count", value)?;
-        }
-        if let Some(value) = &self.persistent_volume_claim_count_unset {
-            map.serialize_entry("persistent_volume_claim_count_unset", value)?;
-        }
-        if let Some(value) = &self.job_count {
-            map.serialize_entry("job_count", value)?;
-        }
-        if let Some(value) = &self.job_count_unset {
-            map.serialize_entry("job_count_unset", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("memory_limit", &self.memory_limit);
+        __m.optional("memory_limit_unset", &self.memory_limit_unset);
+        __m.optional("memory_limit_default", &self.memory_limit_default);
+        __m.optional("memory_limit_default_unset", &self.memory_limit_default_unset);
+        __m.optional("memory_request_default", &self.memory_request_default);
+        __m.optional("memory_request_default_unset", &self.memory_request_default_unset);
+        __m.optional("cpu_limit", &self.cpu_limit);
+        __m.optional("cpu_limit_unset", &self.cpu_limit_unset);
+        __m.optional("cpu_limit_default", &self.cpu_limit_default);
+        __m.optional("cpu_limit_default_unset", &self.cpu_limit_default_unset);
+        __m.optional("cpu_request_default", &self.cpu_request_default);
+        __m.optional("cpu_request_default_unset", &self.cpu_request_default_unset);
+        __m.optional("storage_request_limit", &self.storage_request_limit);
+        __m.optional("storage_request_limit_unset", &self.storage_request_limit_unset);
+        __m.optional("pod_count", &self.pod_count);
+        __m.optional("pod_count_unset", &self.pod_count_unset);
+        __m.optional("service_count", &self.service_count);
+        __m.optional("service_count_unset", &self.service_count_unset);
+        __m.optional("deployment_count", &self.deployment_count);
+        __m.optional("deployment_count_unset", &self.deployment_count_unset);
+        __m.optional("daemon_set_count", &self.daemon_set_count);
+        __m.optional("daemon_set_count_unset", &self.daemon_set_count_unset);
+        __m.optional("replica_set_count", &self.replica_set_count);
+        __m.optional("replica_set_count_unset", &self.replica_set_count_unset);
+        __m.optional("replication_controller_count", &self.replication_controller_count);
+        __m.optional(
+            "replication_controller_count_unset",
+            &self.replication_controller_count_unset,
+        );
+        __m.optional("stateful_set_count", &self.stateful_set_count);
+        __m.optional("stateful_set_count_unset", &self.stateful_set_count_unset);
+        __m.optional("config_map_count", &self.config_map_count);
+        __m.optional("config_map_count_unset", &self.config_map_count_unset);
+        __m.optional("secret_count", &self.secret_count);
+        __m.optional("secret_count_unset", &self.secret_count_unset);
+        __m.optional(
+            "persistent_volume_claim_count",
+            &self.persistent_volume_claim_count,
+        );
+        __m.optional(
+            "persistent_volume_claim_count_unset",
+            &self.persistent_volume_claim_count_unset,
+        );
+        __m.optional("job_count", &self.job_count);
+        __m.optional("job_count_unset", &self.job_count_unset);
+        __m.end()
     }
 }
 
@@ -1866,6 +1771,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceQuotaOptionsV1Up
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<i64> = None;
@@ -1904,46 +1810,44 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceQuotaOptionsV1Up
         let mut f_35: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "memory_limit" => f_0 = map.next_value()?,
-                "memory_limit_unset" => f_1 = map.next_value()?,
-                "memory_limit_default" => f_2 = map.next_value()?,
-                "memory_limit_default_unset" => f_3 = map.next_value()?,
-                "memory_request_default" => f_4 = map.next_value()?,
-                "memory_request_default_unset" => f_5 = map.next_value()?,
-                "cpu_limit" => f_6 = map.next_value()?,
-                "cpu_limit_unset" => f_7 = map.next_value()?,
-                "cpu_limit_default" => f_8 = map.next_value()?,
-                "cpu_limit_default_unset" => f_9 = map.next_value()?,
-                "cpu_request_default" => f_10 = map.next_value()?,
-                "cpu_request_default_unset" => f_11 = map.next_value()?,
-                "storage_request_limit" => f_12 = map.next_value()?,
-                "storage_request_limit_unset" => f_13 = map.next_value()?,
-                "pod_count" => f_14 = map.next_value()?,
-                "pod_count_unset" => f_15 = map.next_value()?,
-                "service_count" => f_16 = map.next_value()?,
-                "service_count_unset" => f_17 = map.next_value()?,
-                "deployment_count" => f_18 = map.next_value()?,
-                "deployment_count_unset" => f_19 = map.next_value()?,
-                "daemon_set_count" => f_20 = map.next_value()?,
-                "daemon_set_count_unset" => f_21 = map.next_value()?,
-                "replica_set_count" => f_22 = map.next_value()?,
-                "replica_set_count_unset" => f_23 = map.next_value()?,
-                "replication_controller_count" => f_24 = map.next_value()?,
-                "replication_controller_count_unset" => f_25 = map.next_value()?,
-                "stateful_set_count" => f_26 = map.next_value()?,
-                "stateful_set_count_unset" => f_27 = map.next_value()?,
-                "config_map_count" => f_28 = map.next_value()?,
-                "config_map_count_unset" => f_29 = map.next_value()?,
-                "secret_count" => f_30 = map.next_value()?,
-                "secret_count_unset" => f_31 = map.next_value()?,
-                "persistent_volume_claim_count" => f_32 = map.next_value()?,
-                "persistent_volume_claim_count_unset" => f_33 = map.next_value()?,
-                "job_count" => f_34 = map.next_value()?,
-                "job_count_unset" => f_35 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "memory_limit" => __de::put(&mut map, &mut f_0),
+                "memory_limit_unset" => __de::put(&mut map, &mut f_1),
+                "memory_limit_default" => __de::put(&mut map, &mut f_2),
+                "memory_limit_default_unset" => __de::put(&mut map, &mut f_3),
+                "memory_request_default" => __de::put(&mut map, &mut f_4),
+                "memory_request_default_unset" => __de::put(&mut map, &mut f_5),
+                "cpu_limit" => __de::put(&mut map, &mut f_6),
+                "cpu_limit_unset" => __de::put(&mut map, &mut f_7),
+                "cpu_limit_default" => __de::put(&mut map, &mut f_8),
+                "cpu_limit_default_unset" => __de::put(&mut map, &mut f_9),
+                "cpu_request_default" => __de::put(&mut map, &mut f_10),
+                "cpu_request_default_unset" => __de::put(&mut map, &mut f_11),
+                "storage_request_limit" => __de::put(&mut map, &mut f_12),
+                "storage_request_limit_unset" => __de::put(&mut map, &mut f_13),
+                "pod_count" => __de::put(&mut map, &mut f_14),
+                "pod_count_unset" => __de::put(&mut map, &mut f_15),
+                "service_count" => __de::put(&mut map, &mut f_16),
+                "service_count_unset" => __de::put(&mut map, &mut f_17),
+                "deployment_count" => __de::put(&mut map, &mut f_18),
+                "deployment_count_unset" => __de::put(&mut map, &mut f_19),
+                "daemon_set_count" => __de::put(&mut map, &mut f_20),
+                "daemon_set_count_unset" => __de::put(&mut map, &mut f_21),
+                "replica_set_count" => __de::put(&mut map, &mut f_22),
+                "replica_set_count_unset" => __de::put(&mut map, &mut f_23),
+                "replication_controller_count" => __de::put(&mut map, &mut f_24),
+                "replication_controller_count_unset" => __de::put(&mut map, &mut f_25),
+                "stateful_set_count" => __de::put(&mut map, &mut f_26),
+                "stateful_set_count_unset" => __de::put(&mut map, &mut f_27),
+                "config_map_count" => __de::put(&mut map, &mut f_28),
+                "config_map_count_unset" => __de::put(&mut map, &mut f_29),
+                "secret_count" => __de::put(&mut map, &mut f_30),
+                "secret_count_unset" => __de::put(&mut map, &mut f_31),
+                "persistent_volume_claim_count" => __de::put(&mut map, &mut f_32),
+                "persistent_volume_claim_count_unset" => __de::put(&mut map, &mut f_33),
+                "job_count" => __de::put(&mut map, &mut f_34),
+                "job_count_unset" => __de::put(&mut map, &mut f_35),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceQuotaOptionsV1Update {
             memory_limit: f_0,

@@ -142,24 +142,15 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        if let Some(value) = &self.folders {
-            map.serialize_entry("folders", value)?;
-        }
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("networks", &self.networks);
+        __m.optional("names", &self.names);
+        __m.optional("types", &self.types);
+        __m.optional("folders", &self.folders);
+        __m.optional("datacenters", &self.datacenters);
+        __m.end()
     }
 }
 
@@ -177,6 +168,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<Type>> = None;
@@ -184,15 +176,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "networks" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "types" => f_2 = map.next_value()?,
-                "folders" => f_3 = map.next_value()?,
-                "datacenters" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "networks" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "types" => __de::put(&mut map, &mut f_2),
+                "folders" => __de::put(&mut map, &mut f_3),
+                "datacenters" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             networks: f_0,
@@ -254,12 +244,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network", &self.network)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("network", &self.network);
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -283,13 +274,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             network: __de::required(f_0, "network")?,

@@ -402,30 +402,17 @@ impl serde::Serialize for CertificateParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.issuer {
-            map.serialize_entry("issuer", value)?;
-        }
-        if let Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
-        }
-        if let Some(value) = &self.is_valid {
-            map.serialize_entry("is_valid", value)?;
-        }
-        if let Some(value) = &self.is_self_signed {
-            map.serialize_entry("is_self_signed", value)?;
-        }
-        if let Some(value) = &self.x509 {
-            map.serialize_entry("x509", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("issuer", &self.issuer);
+        __m.optional("subject", &self.subject);
+        __m.optional("is_valid", &self.is_valid);
+        __m.optional("is_self_signed", &self.is_self_signed);
+        __m.optional("x509", &self.x509);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -443,6 +430,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<bool> = None;
@@ -452,17 +440,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateParams {
         let mut f_6: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "issuer" => f_0 = map.next_value()?,
-                "subject" => f_1 = map.next_value()?,
-                "is_valid" => f_2 = map.next_value()?,
-                "is_self_signed" => f_3 = map.next_value()?,
-                "x509" => f_4 = map.next_value()?,
-                "warnings" => f_5 = map.next_value()?,
-                "type" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "issuer" => __de::put(&mut map, &mut f_0),
+                "subject" => __de::put(&mut map, &mut f_1),
+                "is_valid" => __de::put(&mut map, &mut f_2),
+                "is_self_signed" => __de::put(&mut map, &mut f_3),
+                "x509" => __de::put(&mut map, &mut f_4),
+                "warnings" => __de::put(&mut map, &mut f_5),
+                "type" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CertificateParams {
             issuer: f_0,
@@ -500,21 +486,14 @@ impl serde::Serialize for DeploymentOption {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let Some(value) = &self.label {
-            map.serialize_entry("label", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.default_choice {
-            map.serialize_entry("default_choice", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key", &self.key);
+        __m.optional("label", &self.label);
+        __m.optional("description", &self.description);
+        __m.optional("default_choice", &self.default_choice);
+        __m.end()
     }
 }
 
@@ -532,20 +511,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentOption {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = map.next_value()?,
-                "label" => f_1 = map.next_value()?,
-                "description" => f_2 = map.next_value()?,
-                "default_choice" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put(&mut map, &mut f_0),
+                "label" => __de::put(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "default_choice" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploymentOption {
             key: f_0,
@@ -578,18 +556,13 @@ impl serde::Serialize for DeploymentOptionParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.deployment_options {
-            map.serialize_entry("deployment_options", value)?;
-        }
-        if let Some(value) = &self.selected_key {
-            map.serialize_entry("selected_key", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("deployment_options", &self.deployment_options);
+        __m.optional("selected_key", &self.selected_key);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -607,18 +580,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentOptionParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<DeploymentOption>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deployment_options" => f_0 = map.next_value()?,
-                "selected_key" => f_1 = map.next_value()?,
-                "type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "deployment_options" => __de::put(&mut map, &mut f_0),
+                "selected_key" => __de::put(&mut map, &mut f_1),
+                "type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploymentOptionParams {
             deployment_options: f_0,
@@ -669,18 +641,13 @@ impl serde::Serialize for ExtraConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        if let Some(value) = &self.virtual_system_id {
-            map.serialize_entry("virtual_system_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key", &self.key);
+        __m.optional("value", &self.value);
+        __m.optional("virtual_system_id", &self.virtual_system_id);
+        __m.end()
     }
 }
 
@@ -698,18 +665,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtraConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = map.next_value()?,
-                "value" => f_1 = map.next_value()?,
-                "virtual_system_id" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put(&mut map, &mut f_0),
+                "value" => __de::put(&mut map, &mut f_1),
+                "virtual_system_id" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExtraConfig {
             key: f_0,
@@ -749,21 +715,14 @@ impl serde::Serialize for ExtraConfigParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.extra_configs {
-            map.serialize_entry("extra_configs", value)?;
-        }
-        if let Some(value) = &self.exclude_keys {
-            map.serialize_entry("exclude_keys", value)?;
-        }
-        if let Some(value) = &self.include_keys {
-            map.serialize_entry("include_keys", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("extra_configs", &self.extra_configs);
+        __m.optional("exclude_keys", &self.exclude_keys);
+        __m.optional("include_keys", &self.include_keys);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -781,20 +740,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtraConfigParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<ExtraConfig>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "extra_configs" => f_0 = map.next_value()?,
-                "exclude_keys" => f_1 = map.next_value()?,
-                "include_keys" => f_2 = map.next_value()?,
-                "type" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "extra_configs" => __de::put(&mut map, &mut f_0),
+                "exclude_keys" => __de::put(&mut map, &mut f_1),
+                "include_keys" => __de::put(&mut map, &mut f_2),
+                "type" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExtraConfigParams {
             extra_configs: f_0,
@@ -841,27 +799,19 @@ impl serde::Serialize for IpAllocationParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.supported_allocation_scheme {
-            map.serialize_entry("supported_allocation_scheme", value)?;
-        }
-        if let Some(value) = &self.supported_ip_allocation_policy {
-            map.serialize_entry("supported_ip_allocation_policy", value)?;
-        }
-        if let Some(value) = &self.ip_allocation_policy {
-            map.serialize_entry("ip_allocation_policy", value)?;
-        }
-        if let Some(value) = &self.supported_ip_protocol {
-            map.serialize_entry("supported_ip_protocol", value)?;
-        }
-        if let Some(value) = &self.ip_protocol {
-            map.serialize_entry("ip_protocol", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("supported_allocation_scheme", &self.supported_allocation_scheme);
+        __m.optional(
+            "supported_ip_allocation_policy",
+            &self.supported_ip_allocation_policy,
+        );
+        __m.optional("ip_allocation_policy", &self.ip_allocation_policy);
+        __m.optional("supported_ip_protocol", &self.supported_ip_protocol);
+        __m.optional("ip_protocol", &self.ip_protocol);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -879,6 +829,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAllocationParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<ip_allocation_params::IpAllocationScheme>> = None;
         let mut f_1: Option<Vec<ip_allocation_params::IpAllocationPolicy>> = None;
         let mut f_2: Option<ip_allocation_params::IpAllocationPolicy> = None;
@@ -887,16 +838,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAllocationParams {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supported_allocation_scheme" => f_0 = map.next_value()?,
-                "supported_ip_allocation_policy" => f_1 = map.next_value()?,
-                "ip_allocation_policy" => f_2 = map.next_value()?,
-                "supported_ip_protocol" => f_3 = map.next_value()?,
-                "ip_protocol" => f_4 = map.next_value()?,
-                "type" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supported_allocation_scheme" => __de::put(&mut map, &mut f_0),
+                "supported_ip_allocation_policy" => __de::put(&mut map, &mut f_1),
+                "ip_allocation_policy" => __de::put(&mut map, &mut f_2),
+                "supported_ip_protocol" => __de::put(&mut map, &mut f_3),
+                "ip_protocol" => __de::put(&mut map, &mut f_4),
+                "type" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpAllocationParams {
             supported_allocation_scheme: f_0,
@@ -1050,17 +999,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfError {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category" => f_0 = Some(map.next_value()?),
-                "issues" => f_1 = map.next_value()?,
-                "name" => f_2 = map.next_value()?,
-                "value" => f_3 = map.next_value()?,
-                "message" => f_4 = map.next_value()?,
-                "error" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "category" => __de::put_some(&mut map, &mut f_0),
+                "issues" => __de::put(&mut map, &mut f_1),
+                "name" => __de::put(&mut map, &mut f_2),
+                "value" => __de::put(&mut map, &mut f_3),
+                "message" => __de::put(&mut map, &mut f_4),
+                "error" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1156,10 +1102,11 @@ impl serde::Serialize for OvfInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -1181,11 +1128,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfInfo {
         let mut f_0: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OvfInfo {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1336,17 +1281,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfMessage {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category" => f_0 = Some(map.next_value()?),
-                "issues" => f_1 = map.next_value()?,
-                "name" => f_2 = map.next_value()?,
-                "value" => f_3 = map.next_value()?,
-                "message" => f_4 = map.next_value()?,
-                "error" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "category" => __de::put_some(&mut map, &mut f_0),
+                "issues" => __de::put(&mut map, &mut f_1),
+                "name" => __de::put(&mut map, &mut f_2),
+                "value" => __de::put(&mut map, &mut f_3),
+                "message" => __de::put(&mut map, &mut f_4),
+                "error" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1453,12 +1395,11 @@ impl serde::Serialize for OvfParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -1476,14 +1417,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OvfParams { r#type: f_0 })
     }
@@ -1630,17 +1570,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfWarning {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category" => f_0 = Some(map.next_value()?),
-                "issues" => f_1 = map.next_value()?,
-                "name" => f_2 = map.next_value()?,
-                "value" => f_3 = map.next_value()?,
-                "message" => f_4 = map.next_value()?,
-                "error" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "category" => __de::put_some(&mut map, &mut f_0),
+                "issues" => __de::put(&mut map, &mut f_1),
+                "name" => __de::put(&mut map, &mut f_2),
+                "value" => __de::put(&mut map, &mut f_3),
+                "message" => __de::put(&mut map, &mut f_4),
+                "error" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1748,14 +1685,15 @@ impl serde::Serialize for ParseIssue {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("file", &self.file)?;
-        map.serialize_entry("line_number", &self.line_number)?;
-        map.serialize_entry("column_number", &self.column_number)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("category", &self.category);
+        __m.entry("file", &self.file);
+        __m.entry("line_number", &self.line_number);
+        __m.entry("column_number", &self.column_number);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -1781,15 +1719,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ParseIssue {
         let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category" => f_0 = Some(map.next_value()?),
-                "file" => f_1 = Some(map.next_value()?),
-                "line_number" => f_2 = Some(map.next_value()?),
-                "column_number" => f_3 = Some(map.next_value()?),
-                "message" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "category" => __de::put_some(&mut map, &mut f_0),
+                "file" => __de::put_some(&mut map, &mut f_1),
+                "line_number" => __de::put_some(&mut map, &mut f_2),
+                "column_number" => __de::put_some(&mut map, &mut f_3),
+                "message" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ParseIssue {
             category: __de::required(f_0, "category")?,
@@ -1837,36 +1773,19 @@ impl serde::Serialize for Property {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.class_id {
-            map.serialize_entry("class_id", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.instance_id {
-            map.serialize_entry("instance_id", value)?;
-        }
-        if let Some(value) = &self.category {
-            map.serialize_entry("category", value)?;
-        }
-        if let Some(value) = &self.ui_optional {
-            map.serialize_entry("ui_optional", value)?;
-        }
-        if let Some(value) = &self.label {
-            map.serialize_entry("label", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("class_id", &self.class_id);
+        __m.optional("id", &self.id);
+        __m.optional("instance_id", &self.instance_id);
+        __m.optional("category", &self.category);
+        __m.optional("ui_optional", &self.ui_optional);
+        __m.optional("label", &self.label);
+        __m.optional("description", &self.description);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
     }
 }
 
@@ -1884,6 +1803,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Property {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1895,19 +1815,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Property {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "class_id" => f_0 = map.next_value()?,
-                "id" => f_1 = map.next_value()?,
-                "instance_id" => f_2 = map.next_value()?,
-                "category" => f_3 = map.next_value()?,
-                "ui_optional" => f_4 = map.next_value()?,
-                "label" => f_5 = map.next_value()?,
-                "description" => f_6 = map.next_value()?,
-                "type" => f_7 = map.next_value()?,
-                "value" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "class_id" => __de::put(&mut map, &mut f_0),
+                "id" => __de::put(&mut map, &mut f_1),
+                "instance_id" => __de::put(&mut map, &mut f_2),
+                "category" => __de::put(&mut map, &mut f_3),
+                "ui_optional" => __de::put(&mut map, &mut f_4),
+                "label" => __de::put(&mut map, &mut f_5),
+                "description" => __de::put(&mut map, &mut f_6),
+                "type" => __de::put(&mut map, &mut f_7),
+                "value" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Property {
             class_id: f_0,
@@ -1943,15 +1861,12 @@ impl serde::Serialize for PropertyParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("properties", &self.properties);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -1969,16 +1884,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PropertyParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Property>> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "properties" => f_0 = map.next_value()?,
-                "type" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "properties" => __de::put(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PropertyParams {
             properties: f_0,
@@ -2015,24 +1929,15 @@ impl serde::Serialize for ScaleOutGroup {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.instance_count {
-            map.serialize_entry("instance_count", value)?;
-        }
-        if let Some(value) = &self.minimum_instance_count {
-            map.serialize_entry("minimum_instance_count", value)?;
-        }
-        if let Some(value) = &self.maximum_instance_count {
-            map.serialize_entry("maximum_instance_count", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("id", &self.id);
+        __m.optional("description", &self.description);
+        __m.optional("instance_count", &self.instance_count);
+        __m.optional("minimum_instance_count", &self.minimum_instance_count);
+        __m.optional("maximum_instance_count", &self.maximum_instance_count);
+        __m.end()
     }
 }
 
@@ -2050,6 +1955,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScaleOutGroup {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<i64> = None;
@@ -2057,15 +1963,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScaleOutGroup {
         let mut f_4: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                "instance_count" => f_2 = map.next_value()?,
-                "minimum_instance_count" => f_3 = map.next_value()?,
-                "maximum_instance_count" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "instance_count" => __de::put(&mut map, &mut f_2),
+                "minimum_instance_count" => __de::put(&mut map, &mut f_3),
+                "maximum_instance_count" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScaleOutGroup {
             id: f_0,
@@ -2099,15 +2003,12 @@ impl serde::Serialize for ScaleOutParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("groups", &self.groups);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -2125,16 +2026,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScaleOutParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<ScaleOutGroup>> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "groups" => f_0 = map.next_value()?,
-                "type" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "groups" => __de::put(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScaleOutParams {
             groups: f_0,
@@ -2171,24 +2071,21 @@ impl serde::Serialize for SizeParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.approximate_download_size {
-            map.serialize_entry("approximate_download_size", value)?;
-        }
-        if let Some(value) = &self.approximate_flat_deployment_size {
-            map.serialize_entry("approximate_flat_deployment_size", value)?;
-        }
-        if let Some(value) = &self.approximate_sparse_deployment_size {
-            map.serialize_entry("approximate_sparse_deployment_size", value)?;
-        }
-        if let Some(value) = &self.variable_disk_size {
-            map.serialize_entry("variable_disk_size", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("approximate_download_size", &self.approximate_download_size);
+        __m.optional(
+            "approximate_flat_deployment_size",
+            &self.approximate_flat_deployment_size,
+        );
+        __m.optional(
+            "approximate_sparse_deployment_size",
+            &self.approximate_sparse_deployment_size,
+        );
+        __m.optional("variable_disk_size", &self.variable_disk_size);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -2206,6 +2103,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
@@ -2213,15 +2111,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeParams {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "approximate_download_size" => f_0 = map.next_value()?,
-                "approximate_flat_deployment_size" => f_1 = map.next_value()?,
-                "approximate_sparse_deployment_size" => f_2 = map.next_value()?,
-                "variable_disk_size" => f_3 = map.next_value()?,
-                "type" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "approximate_download_size" => __de::put(&mut map, &mut f_0),
+                "approximate_flat_deployment_size" => __de::put(&mut map, &mut f_1),
+                "approximate_sparse_deployment_size" => __de::put(&mut map, &mut f_2),
+                "variable_disk_size" => __de::put(&mut map, &mut f_3),
+                "type" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SizeParams {
             approximate_download_size: f_0,
@@ -2257,11 +2153,12 @@ impl serde::Serialize for TagNameSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tag_name", &self.tag_name)?;
-        map.serialize_entry("category_name", &self.category_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tag_name", &self.tag_name);
+        __m.entry("category_name", &self.category_name);
+        __m.end()
     }
 }
 
@@ -2284,12 +2181,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagNameSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_name" => f_0 = Some(map.next_value()?),
-                "category_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_name" => __de::put_some(&mut map, &mut f_0),
+                "category_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagNameSpec {
             tag_name: __de::or_zero(f_0, Self::NAME, "tag_name"),
@@ -2320,15 +2215,12 @@ impl serde::Serialize for TagParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tags", &self.tags);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -2346,16 +2238,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<TagSpec>> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tags" => f_0 = map.next_value()?,
-                "type" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tags" => __de::put(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagParams {
             tags: f_0,
@@ -2390,15 +2281,12 @@ impl serde::Serialize for TagSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag_id {
-            map.serialize_entry("tag_id", value)?;
-        }
-        if let Some(value) = &self.tag_name_spec {
-            map.serialize_entry("tag_name_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tag_id", &self.tag_id);
+        __m.optional("tag_name_spec", &self.tag_name_spec);
+        __m.end()
     }
 }
 
@@ -2416,16 +2304,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<TagNameSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_id" => f_0 = map.next_value()?,
-                "tag_name_spec" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_id" => __de::put(&mut map, &mut f_0),
+                "tag_name_spec" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagSpec {
             tag_id: f_0,
@@ -2450,11 +2337,12 @@ impl serde::Serialize for UnknownSection {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tag", &self.tag)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tag", &self.tag);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -2477,12 +2365,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnknownSection {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnknownSection {
             tag: __de::or_zero(f_0, Self::NAME, "tag"),
@@ -2509,15 +2395,12 @@ impl serde::Serialize for UnknownSectionParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.unknown_sections {
-            map.serialize_entry("unknown_sections", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("unknown_sections", &self.unknown_sections);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -2535,16 +2418,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnknownSectionParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<UnknownSection>> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "unknown_sections" => f_0 = map.next_value()?,
-                "type" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "unknown_sections" => __de::put(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnknownSectionParams {
             unknown_sections: f_0,
@@ -2573,18 +2455,13 @@ impl serde::Serialize for VcenterExtensionParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.required {
-            map.serialize_entry("required", value)?;
-        }
-        if let Some(value) = &self.registration_accepted {
-            map.serialize_entry("registration_accepted", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("required", &self.required);
+        __m.optional("registration_accepted", &self.registration_accepted);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -2602,18 +2479,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcenterExtensionParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "required" => f_0 = map.next_value()?,
-                "registration_accepted" => f_1 = map.next_value()?,
-                "type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "required" => __de::put(&mut map, &mut f_0),
+                "registration_accepted" => __de::put(&mut map, &mut f_1),
+                "type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcenterExtensionParams {
             required: f_0,
@@ -2651,12 +2527,13 @@ impl serde::Serialize for WarningInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("message", &self.message)?;
-        map.serialize_entry("ignored", &self.ignored)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("message", &self.message);
+        __m.entry("ignored", &self.ignored);
+        __m.end()
     }
 }
 
@@ -2680,13 +2557,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WarningInfo {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "message" => f_1 = Some(map.next_value()?),
-                "ignored" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "message" => __de::put_some(&mut map, &mut f_1),
+                "ignored" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WarningInfo {
             r#type: __de::required(f_0, "type")?,

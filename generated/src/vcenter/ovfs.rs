@@ -27,10 +27,11 @@ impl serde::Serialize for DatastoreInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datastore", &self.datastore)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -52,11 +53,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DatastoreInfo {
         let mut f_0: Option<crate::ids::DatastoreId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DatastoreInfo {
             datastore: __de::required(f_0, "datastore")?,
@@ -90,11 +89,12 @@ impl serde::Serialize for DeployResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("result_type", &self.result_type)?;
-        map.serialize_entry("created_entity", &self.created_entity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("result_type", &self.result_type);
+        __m.entry("created_entity", &self.created_entity);
+        __m.end()
     }
 }
 
@@ -117,12 +117,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeployResult {
         let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "result_type" => f_0 = Some(map.next_value()?),
-                "created_entity" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "result_type" => __de::put_some(&mut map, &mut f_0),
+                "created_entity" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeployResult {
             result_type: __de::or_zero(f_0, Self::NAME, "result_type"),
@@ -226,51 +224,26 @@ impl serde::Serialize for DeploySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.host_system {
-            map.serialize_entry("host_system", value)?;
-        }
-        if let Some(value) = &self.network_mapping {
-            map.serialize_entry("network_mapping", value)?;
-        }
-        map.serialize_entry("vm_home_datastore", &self.vm_home_datastore)?;
-        if let Some(value) = &self.disk_provisioning {
-            map.serialize_entry("disk_provisioning", value)?;
-        }
-        if let Some(value) = &self.pull_from_esx {
-            map.serialize_entry("pull_from_esx", value)?;
-        }
-        if let Some(value) = &self.signature_required {
-            map.serialize_entry("signature_required", value)?;
-        }
-        if let Some(value) = &self.skip_manifest_check {
-            map.serialize_entry("skip_manifest_check", value)?;
-        }
-        if let Some(value) = &self.power_on {
-            map.serialize_entry("power_on", value)?;
-        }
-        if let Some(value) = &self.custom_http_headers {
-            map.serialize_entry("custom_http_headers", value)?;
-        }
-        if let Some(value) = &self.custom_properties {
-            map.serialize_entry("custom_properties", value)?;
-        }
-        if let Some(value) = &self.source_certificate {
-            map.serialize_entry("source_certificate", value)?;
-        }
-        if let Some(value) = &self.deployment_option {
-            map.serialize_entry("deployment_option", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("folder", &self.folder);
+        __m.entry("name", &self.name);
+        __m.optional("host_system", &self.host_system);
+        __m.optional("network_mapping", &self.network_mapping);
+        __m.entry("vm_home_datastore", &self.vm_home_datastore);
+        __m.optional("disk_provisioning", &self.disk_provisioning);
+        __m.optional("pull_from_esx", &self.pull_from_esx);
+        __m.optional("signature_required", &self.signature_required);
+        __m.optional("skip_manifest_check", &self.skip_manifest_check);
+        __m.optional("power_on", &self.power_on);
+        __m.optional("custom_http_headers", &self.custom_http_headers);
+        __m.optional("custom_properties", &self.custom_properties);
+        __m.optional("source_certificate", &self.source_certificate);
+        __m.optional("deployment_option", &self.deployment_option);
+        __m.end()
     }
 }
 
@@ -307,26 +280,24 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpec {
         let mut f_15: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "resource_pool" => f_1 = map.next_value()?,
-                "folder" => f_2 = map.next_value()?,
-                "name" => f_3 = Some(map.next_value()?),
-                "host_system" => f_4 = map.next_value()?,
-                "network_mapping" => f_5 = map.next_value()?,
-                "vm_home_datastore" => f_6 = Some(map.next_value()?),
-                "disk_provisioning" => f_7 = map.next_value()?,
-                "pull_from_esx" => f_8 = map.next_value()?,
-                "signature_required" => f_9 = map.next_value()?,
-                "skip_manifest_check" => f_10 = map.next_value()?,
-                "power_on" => f_11 = map.next_value()?,
-                "custom_http_headers" => f_12 = map.next_value()?,
-                "custom_properties" => f_13 = map.next_value()?,
-                "source_certificate" => f_14 = map.next_value()?,
-                "deployment_option" => f_15 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "folder" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put_some(&mut map, &mut f_3),
+                "host_system" => __de::put(&mut map, &mut f_4),
+                "network_mapping" => __de::put(&mut map, &mut f_5),
+                "vm_home_datastore" => __de::put_some(&mut map, &mut f_6),
+                "disk_provisioning" => __de::put(&mut map, &mut f_7),
+                "pull_from_esx" => __de::put(&mut map, &mut f_8),
+                "signature_required" => __de::put(&mut map, &mut f_9),
+                "skip_manifest_check" => __de::put(&mut map, &mut f_10),
+                "power_on" => __de::put(&mut map, &mut f_11),
+                "custom_http_headers" => __de::put(&mut map, &mut f_12),
+                "custom_properties" => __de::put(&mut map, &mut f_13),
+                "source_certificate" => __de::put(&mut map, &mut f_14),
+                "deployment_option" => __de::put(&mut map, &mut f_15),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploySpec {
             url: __de::required(f_0, "url")?,
@@ -438,11 +409,12 @@ impl serde::Serialize for NetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("net_type", &self.net_type)?;
-        map.serialize_entry("network", &self.network)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("net_type", &self.net_type);
+        __m.entry("network", &self.network);
+        __m.end()
     }
 }
 
@@ -465,12 +437,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInfo {
         let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "net_type" => f_0 = Some(map.next_value()?),
-                "network" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "net_type" => __de::put_some(&mut map, &mut f_0),
+                "network" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkInfo {
             net_type: __de::or_zero(f_0, Self::NAME, "net_type"),

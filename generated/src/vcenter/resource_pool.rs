@@ -40,17 +40,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("parent", &self.parent)?;
-        if let Some(value) = &self.cpu_allocation {
-            map.serialize_entry("cpu_allocation", value)?;
-        }
-        if let Some(value) = &self.memory_allocation {
-            map.serialize_entry("memory_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("parent", &self.parent);
+        __m.optional("cpu_allocation", &self.cpu_allocation);
+        __m.optional("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -75,14 +72,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<ResourceAllocationCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent" => f_1 = Some(map.next_value()?),
-                "cpu_allocation" => f_2 = map.next_value()?,
-                "memory_allocation" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent" => __de::put_some(&mut map, &mut f_1),
+                "cpu_allocation" => __de::put(&mut map, &mut f_2),
+                "memory_allocation" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -142,27 +137,16 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_pools {
-            map.serialize_entry("resource_pools", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.parent_resource_pools {
-            map.serialize_entry("parent_resource_pools", value)?;
-        }
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("resource_pools", &self.resource_pools);
+        __m.optional("names", &self.names);
+        __m.optional("parent_resource_pools", &self.parent_resource_pools);
+        __m.optional("datacenters", &self.datacenters);
+        __m.optional("hosts", &self.hosts);
+        __m.optional("clusters", &self.clusters);
+        __m.end()
     }
 }
 
@@ -180,6 +164,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -188,16 +173,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_5: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_pools" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "parent_resource_pools" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                "hosts" => f_4 = map.next_value()?,
-                "clusters" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_pools" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "parent_resource_pools" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                "hosts" => __de::put(&mut map, &mut f_4),
+                "clusters" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             resource_pools: f_0,
@@ -234,17 +217,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("resource_pools", &self.resource_pools)?;
-        if let Some(value) = &self.cpu_allocation {
-            map.serialize_entry("cpu_allocation", value)?;
-        }
-        if let Some(value) = &self.memory_allocation {
-            map.serialize_entry("memory_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("resource_pools", &self.resource_pools);
+        __m.optional("cpu_allocation", &self.cpu_allocation);
+        __m.optional("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -269,14 +249,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<ResourceAllocationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "resource_pools" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cpu_allocation" => f_2 = map.next_value()?,
-                "memory_allocation" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "resource_pools" => __de::put_or_empty(&mut map, &mut f_1),
+                "cpu_allocation" => __de::put(&mut map, &mut f_2),
+                "memory_allocation" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -363,21 +341,14 @@ impl serde::Serialize for ResourceAllocationCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reservation {
-            map.serialize_entry("reservation", value)?;
-        }
-        if let Some(value) = &self.expandable_reservation {
-            map.serialize_entry("expandable_reservation", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.shares {
-            map.serialize_entry("shares", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("reservation", &self.reservation);
+        __m.optional("expandable_reservation", &self.expandable_reservation);
+        __m.optional("limit", &self.limit);
+        __m.optional("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -395,20 +366,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationCreate
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<i64> = None;
         let mut f_3: Option<SharesInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = map.next_value()?,
-                "expandable_reservation" => f_1 = map.next_value()?,
-                "limit" => f_2 = map.next_value()?,
-                "shares" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put(&mut map, &mut f_0),
+                "expandable_reservation" => __de::put(&mut map, &mut f_1),
+                "limit" => __de::put(&mut map, &mut f_2),
+                "shares" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationCreateSpec {
             reservation: f_0,
@@ -449,13 +419,14 @@ impl serde::Serialize for ResourceAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reservation", &self.reservation)?;
-        map.serialize_entry("expandable_reservation", &self.expandable_reservation)?;
-        map.serialize_entry("limit", &self.limit)?;
-        map.serialize_entry("shares", &self.shares)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reservation", &self.reservation);
+        __m.entry("expandable_reservation", &self.expandable_reservation);
+        __m.entry("limit", &self.limit);
+        __m.entry("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -480,14 +451,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
         let mut f_3: Option<SharesInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = Some(map.next_value()?),
-                "expandable_reservation" => f_1 = Some(map.next_value()?),
-                "limit" => f_2 = Some(map.next_value()?),
-                "shares" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put_some(&mut map, &mut f_0),
+                "expandable_reservation" => __de::put_some(&mut map, &mut f_1),
+                "limit" => __de::put_some(&mut map, &mut f_2),
+                "shares" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationInfo {
             reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
@@ -533,21 +502,14 @@ impl serde::Serialize for ResourceAllocationUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reservation {
-            map.serialize_entry("reservation", value)?;
-        }
-        if let Some(value) = &self.expandable_reservation {
-            map.serialize_entry("expandable_reservation", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.shares {
-            map.serialize_entry("shares", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("reservation", &self.reservation);
+        __m.optional("expandable_reservation", &self.expandable_reservation);
+        __m.optional("limit", &self.limit);
+        __m.optional("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -565,20 +527,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationUpdate
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<i64> = None;
         let mut f_3: Option<SharesInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = map.next_value()?,
-                "expandable_reservation" => f_1 = map.next_value()?,
-                "limit" => f_2 = map.next_value()?,
-                "shares" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put(&mut map, &mut f_0),
+                "expandable_reservation" => __de::put(&mut map, &mut f_1),
+                "limit" => __de::put(&mut map, &mut f_2),
+                "shares" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationUpdateSpec {
             reservation: f_0,
@@ -714,13 +675,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SharesInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "level" => f_0 = Some(map.next_value()?),
-                "shares" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "level" => __de::put_some(&mut map, &mut f_0),
+                "shares" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -779,11 +737,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("resource_pool", &self.resource_pool)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("resource_pool", &self.resource_pool);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -806,12 +765,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_pool" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_pool" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             resource_pool: __de::required(f_0, "resource_pool")?,
@@ -846,18 +803,13 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.cpu_allocation {
-            map.serialize_entry("cpu_allocation", value)?;
-        }
-        if let Some(value) = &self.memory_allocation {
-            map.serialize_entry("memory_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("cpu_allocation", &self.cpu_allocation);
+        __m.optional("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -875,18 +827,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<ResourceAllocationUpdateSpec> = None;
         let mut f_2: Option<ResourceAllocationUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "cpu_allocation" => f_1 = map.next_value()?,
-                "memory_allocation" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "cpu_allocation" => __de::put(&mut map, &mut f_1),
+                "memory_allocation" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             name: f_0,

@@ -26,10 +26,11 @@ impl serde::Serialize for HelloResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("api_release", &self.api_release)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("api_release", &self.api_release);
+        __m.end()
     }
 }
 
@@ -51,11 +52,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HelloResult {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "api_release" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "api_release" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HelloResult {
             api_release: __de::or_zero(f_0, Self::NAME, "api_release"),
@@ -81,10 +80,11 @@ impl serde::Serialize for HelloSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("api_releases", &self.api_releases)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("api_releases", &self.api_releases);
+        __m.end()
     }
 }
 
@@ -106,11 +106,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HelloSpec {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "api_releases" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "api_releases" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HelloSpec {
             api_releases: __de::or_zero(f_0, Self::NAME, "api_releases"),

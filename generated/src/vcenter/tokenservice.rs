@@ -123,13 +123,12 @@ impl serde::Serialize for InvalidGrant {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.end()
     }
 }
 
@@ -152,12 +151,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidGrant {
         let mut f_1: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidGrant {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -191,13 +188,12 @@ impl serde::Serialize for InvalidRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.end()
     }
 }
 
@@ -220,12 +216,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidRequest {
         let mut f_1: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidRequest {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -259,13 +253,12 @@ impl serde::Serialize for InvalidScope {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.end()
     }
 }
 
@@ -288,12 +281,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidScope {
         let mut f_1: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidScope {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -341,13 +332,12 @@ impl serde::Serialize for TokenserviceError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.end()
     }
 }
 
@@ -370,12 +360,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenserviceError {
         let mut f_1: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TokenserviceError {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),

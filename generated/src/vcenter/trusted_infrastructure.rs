@@ -274,13 +274,12 @@ impl serde::Serialize for NetworkAddress {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.end()
     }
 }
 
@@ -303,12 +302,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkAddress {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkAddress {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -348,11 +345,12 @@ impl serde::Serialize for StsPrincipal {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -375,12 +373,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StsPrincipal {
         let mut f_1: Option<StsPrincipalType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StsPrincipal {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -411,11 +407,12 @@ impl serde::Serialize for StsPrincipalId {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("domain", &self.domain);
+        __m.end()
     }
 }
 
@@ -438,12 +435,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StsPrincipalId {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "domain" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "domain" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StsPrincipalId {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -496,10 +491,11 @@ impl serde::Serialize for X509CertChain {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cert_chain", &self.cert_chain)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cert_chain", &self.cert_chain);
+        __m.end()
     }
 }
 
@@ -521,11 +517,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for X509CertChain {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cert_chain" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cert_chain" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(X509CertChain {
             cert_chain: __de::or_zero(f_0, Self::NAME, "cert_chain"),

@@ -349,13 +349,12 @@ impl serde::Serialize for CertificateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -378,12 +377,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ssl_thumbprint" => f_0 = Some(map.next_value()?),
-                "ssl_certificate" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ssl_thumbprint" => __de::put_some(&mut map, &mut f_0),
+                "ssl_certificate" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CertificateInfo {
             ssl_thumbprint: __de::or_zero(f_0, Self::NAME, "ssl_thumbprint"),
@@ -433,25 +430,16 @@ impl serde::Serialize for ConnectionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.end()
     }
 }
 
@@ -478,16 +466,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
         let mut f_5: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                "ssl_thumbprint" => f_2 = map.next_value()?,
-                "ssl_certificate" => f_3 = map.next_value()?,
-                "username" => f_4 = map.next_value()?,
-                "password" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_2),
+                "ssl_certificate" => __de::put(&mut map, &mut f_3),
+                "username" => __de::put(&mut map, &mut f_4),
+                "password" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConnectionSpec {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -545,10 +531,11 @@ impl serde::Serialize for CredentialsSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("active_location", &self.active_location)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("active_location", &self.active_location);
+        __m.end()
     }
 }
 
@@ -570,11 +557,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CredentialsSpec {
         let mut f_0: Option<ConnectionSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "active_location" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "active_location" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CredentialsSpec {
             active_location: __de::or_zero(f_0, Self::NAME, "active_location"),
@@ -606,11 +591,12 @@ impl serde::Serialize for DiskInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datastore", &self.datastore)?;
-        map.serialize_entry("datastore_name", &self.datastore_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datastore", &self.datastore);
+        __m.entry("datastore_name", &self.datastore_name);
+        __m.end()
     }
 }
 
@@ -633,12 +619,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = Some(map.next_value()?),
-                "datastore_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put_some(&mut map, &mut f_0),
+                "datastore_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskInfo {
             datastore: __de::required(f_0, "datastore")?,
@@ -667,12 +651,11 @@ impl serde::Serialize for DiskSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -690,14 +673,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskSpec { datastore: f_0 })
     }
@@ -859,16 +841,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_family" => f_0 = Some(map.next_value()?),
-                "ipv4" => f_1 = map.next_value()?,
-                "ipv6" => f_2 = map.next_value()?,
-                "default_gateway" => f_3 = map.next_value()?,
-                "dns_servers" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "ip_family" => __de::put_some(&mut map, &mut f_0),
+                "ipv4" => __de::put(&mut map, &mut f_1),
+                "ipv6" => __de::put(&mut map, &mut f_2),
+                "default_gateway" => __de::put(&mut map, &mut f_3),
+                "dns_servers" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -939,16 +918,13 @@ impl serde::Serialize for Ipv4Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.subnet_mask {
-            map.serialize_entry("subnet_mask", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.optional("subnet_mask", &self.subnet_mask);
+        __m.optional("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -972,13 +948,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Spec {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "subnet_mask" => f_1 = map.next_value()?,
-                "prefix" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "subnet_mask" => __de::put(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Spec {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -1021,11 +995,12 @@ impl serde::Serialize for Ipv6Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -1048,12 +1023,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6Spec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv6Spec {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -1170,40 +1143,30 @@ impl serde::Serialize for PlacementInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management_vcenter_name", &self.management_vcenter_name)?;
-        if let Some(value) = &self.management_vcenter_server_guid {
-            map.serialize_entry("management_vcenter_server_guid", value)?;
-        }
-        map.serialize_entry("vm_name", &self.vm_name)?;
-        map.serialize_entry("datacenter", &self.datacenter)?;
-        map.serialize_entry("datacenter_name", &self.datacenter_name)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("host_name", &self.host_name)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.cluster_name {
-            map.serialize_entry("cluster_name", value)?;
-        }
-        if let Some(value) = &self.ha_network {
-            map.serialize_entry("ha_network", value)?;
-        }
-        if let Some(value) = &self.ha_network_name {
-            map.serialize_entry("ha_network_name", value)?;
-        }
-        if let Some(value) = &self.ha_network_type {
-            map.serialize_entry("ha_network_type", value)?;
-        }
-        map.serialize_entry("management_network", &self.management_network)?;
-        map.serialize_entry("management_network_name", &self.management_network_name)?;
-        map.serialize_entry("management_network_type", &self.management_network_type)?;
-        map.serialize_entry("storage", &self.storage)?;
-        if let Some(value) = &self.bios_uuid {
-            map.serialize_entry("bios_uuid", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management_vcenter_name", &self.management_vcenter_name);
+        __m.optional(
+            "management_vcenter_server_guid",
+            &self.management_vcenter_server_guid,
+        );
+        __m.entry("vm_name", &self.vm_name);
+        __m.entry("datacenter", &self.datacenter);
+        __m.entry("datacenter_name", &self.datacenter_name);
+        __m.entry("host", &self.host);
+        __m.entry("host_name", &self.host_name);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("cluster_name", &self.cluster_name);
+        __m.optional("ha_network", &self.ha_network);
+        __m.optional("ha_network_name", &self.ha_network_name);
+        __m.optional("ha_network_type", &self.ha_network_type);
+        __m.entry("management_network", &self.management_network);
+        __m.entry("management_network_name", &self.management_network_name);
+        __m.entry("management_network_type", &self.management_network_type);
+        __m.entry("storage", &self.storage);
+        __m.optional("bios_uuid", &self.bios_uuid);
+        __m.end()
     }
 }
 
@@ -1241,27 +1204,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementInfo {
         let mut f_16: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management_vcenter_name" => f_0 = Some(map.next_value()?),
-                "management_vcenter_server_guid" => f_1 = map.next_value()?,
-                "vm_name" => f_2 = Some(map.next_value()?),
-                "datacenter" => f_3 = Some(map.next_value()?),
-                "datacenter_name" => f_4 = Some(map.next_value()?),
-                "host" => f_5 = Some(map.next_value()?),
-                "host_name" => f_6 = Some(map.next_value()?),
-                "cluster" => f_7 = map.next_value()?,
-                "cluster_name" => f_8 = map.next_value()?,
-                "ha_network" => f_9 = map.next_value()?,
-                "ha_network_name" => f_10 = map.next_value()?,
-                "ha_network_type" => f_11 = map.next_value()?,
-                "management_network" => f_12 = Some(map.next_value()?),
-                "management_network_name" => f_13 = Some(map.next_value()?),
-                "management_network_type" => f_14 = Some(map.next_value()?),
-                "storage" => f_15 = Some(map.next_value()?),
-                "bios_uuid" => f_16 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management_vcenter_name" => __de::put_some(&mut map, &mut f_0),
+                "management_vcenter_server_guid" => __de::put(&mut map, &mut f_1),
+                "vm_name" => __de::put_some(&mut map, &mut f_2),
+                "datacenter" => __de::put_some(&mut map, &mut f_3),
+                "datacenter_name" => __de::put_some(&mut map, &mut f_4),
+                "host" => __de::put_some(&mut map, &mut f_5),
+                "host_name" => __de::put_some(&mut map, &mut f_6),
+                "cluster" => __de::put(&mut map, &mut f_7),
+                "cluster_name" => __de::put(&mut map, &mut f_8),
+                "ha_network" => __de::put(&mut map, &mut f_9),
+                "ha_network_name" => __de::put(&mut map, &mut f_10),
+                "ha_network_type" => __de::put(&mut map, &mut f_11),
+                "management_network" => __de::put_some(&mut map, &mut f_12),
+                "management_network_name" => __de::put_some(&mut map, &mut f_13),
+                "management_network_type" => __de::put_some(&mut map, &mut f_14),
+                "storage" => __de::put_some(&mut map, &mut f_15),
+                "bios_uuid" => __de::put(&mut map, &mut f_16),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PlacementInfo {
             management_vcenter_name: __de::or_zero(
@@ -1353,32 +1314,19 @@ impl serde::Serialize for PlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("folder", &self.folder)?;
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.ha_network_type {
-            map.serialize_entry("ha_network_type", value)?;
-        }
-        if let Some(value) = &self.ha_network {
-            map.serialize_entry("ha_network", value)?;
-        }
-        if let Some(value) = &self.management_network_type {
-            map.serialize_entry("management_network_type", value)?;
-        }
-        if let Some(value) = &self.management_network {
-            map.serialize_entry("management_network", value)?;
-        }
-        if let Some(value) = &self.storage {
-            map.serialize_entry("storage", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("folder", &self.folder);
+        __m.optional("host", &self.host);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("ha_network_type", &self.ha_network_type);
+        __m.optional("ha_network", &self.ha_network);
+        __m.optional("management_network_type", &self.management_network_type);
+        __m.optional("management_network", &self.management_network);
+        __m.optional("storage", &self.storage);
+        __m.end()
     }
 }
 
@@ -1408,19 +1356,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
         let mut f_8: Option<DiskSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "folder" => f_1 = Some(map.next_value()?),
-                "host" => f_2 = map.next_value()?,
-                "resource_pool" => f_3 = map.next_value()?,
-                "ha_network_type" => f_4 = map.next_value()?,
-                "ha_network" => f_5 = map.next_value()?,
-                "management_network_type" => f_6 = map.next_value()?,
-                "management_network" => f_7 = map.next_value()?,
-                "storage" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "folder" => __de::put_some(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "resource_pool" => __de::put(&mut map, &mut f_3),
+                "ha_network_type" => __de::put(&mut map, &mut f_4),
+                "ha_network" => __de::put(&mut map, &mut f_5),
+                "management_network_type" => __de::put(&mut map, &mut f_6),
+                "management_network" => __de::put(&mut map, &mut f_7),
+                "storage" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PlacementSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),

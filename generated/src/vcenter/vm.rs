@@ -1098,24 +1098,15 @@ impl serde::Serialize for ClonePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -1133,6 +1124,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClonePlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1140,15 +1132,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClonePlacementSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                "datastore" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                "datastore" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClonePlacementSpec {
             folder: f_0,
@@ -1210,26 +1200,17 @@ impl serde::Serialize for CloneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        if let Some(value) = &self.disks_to_remove {
-            map.serialize_entry("disks_to_remove", value)?;
-        }
-        if let Some(value) = &self.disks_to_update {
-            map.serialize_entry("disks_to_update", value)?;
-        }
-        if let Some(value) = &self.power_on {
-            map.serialize_entry("power_on", value)?;
-        }
-        if let Some(value) = &self.guest_customization_spec {
-            map.serialize_entry("guest_customization_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source", &self.source);
+        __m.entry("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.optional("disks_to_remove", &self.disks_to_remove);
+        __m.optional("disks_to_update", &self.disks_to_update);
+        __m.optional("power_on", &self.power_on);
+        __m.optional("guest_customization_spec", &self.guest_customization_spec);
+        __m.end()
     }
 }
 
@@ -1259,17 +1240,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloneSpec {
         let mut f_6: Option<GuestCustomizationSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "placement" => f_2 = map.next_value()?,
-                "disks_to_remove" => f_3 = map.next_value()?,
-                "disks_to_update" => f_4 = map.next_value()?,
-                "power_on" => f_5 = map.next_value()?,
-                "guest_customization_spec" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                "disks_to_remove" => __de::put(&mut map, &mut f_3),
+                "disks_to_update" => __de::put(&mut map, &mut f_4),
+                "power_on" => __de::put(&mut map, &mut f_5),
+                "guest_customization_spec" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CloneSpec {
             source: __de::required(f_0, "source")?,
@@ -1329,18 +1308,13 @@ impl serde::Serialize for ComputePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.end()
     }
 }
 
@@ -1358,18 +1332,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComputePlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_pool" => f_0 = map.next_value()?,
-                "host" => f_1 = map.next_value()?,
-                "cluster" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_pool" => __de::put(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "cluster" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComputePlacementSpec {
             resource_pool: f_0,
@@ -1431,61 +1404,28 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("guest_OS", &self.guest_os)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        if let Some(value) = &self.hardware_version {
-            map.serialize_entry("hardware_version", value)?;
-        }
-        if let Some(value) = &self.boot {
-            map.serialize_entry("boot", value)?;
-        }
-        if let Some(value) = &self.boot_devices {
-            map.serialize_entry("boot_devices", value)?;
-        }
-        if let Some(value) = &self.cpu {
-            map.serialize_entry("cpu", value)?;
-        }
-        if let Some(value) = &self.memory {
-            map.serialize_entry("memory", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
-        if let Some(value) = &self.cdroms {
-            map.serialize_entry("cdroms", value)?;
-        }
-        if let Some(value) = &self.floppies {
-            map.serialize_entry("floppies", value)?;
-        }
-        if let Some(value) = &self.parallel_ports {
-            map.serialize_entry("parallel_ports", value)?;
-        }
-        if let Some(value) = &self.serial_ports {
-            map.serialize_entry("serial_ports", value)?;
-        }
-        if let Some(value) = &self.sata_adapters {
-            map.serialize_entry("sata_adapters", value)?;
-        }
-        if let Some(value) = &self.scsi_adapters {
-            map.serialize_entry("scsi_adapters", value)?;
-        }
-        if let Some(value) = &self.nvme_adapters {
-            map.serialize_entry("nvme_adapters", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("guest_OS", &self.guest_os);
+        __m.optional("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.optional("hardware_version", &self.hardware_version);
+        __m.optional("boot", &self.boot);
+        __m.optional("boot_devices", &self.boot_devices);
+        __m.optional("cpu", &self.cpu);
+        __m.optional("memory", &self.memory);
+        __m.optional("disks", &self.disks);
+        __m.optional("nics", &self.nics);
+        __m.optional("cdroms", &self.cdroms);
+        __m.optional("floppies", &self.floppies);
+        __m.optional("parallel_ports", &self.parallel_ports);
+        __m.optional("serial_ports", &self.serial_ports);
+        __m.optional("sata_adapters", &self.sata_adapters);
+        __m.optional("scsi_adapters", &self.scsi_adapters);
+        __m.optional("nvme_adapters", &self.nvme_adapters);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -1524,28 +1464,26 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_17: Option<StoragePolicySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "guest_OS" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = map.next_value()?,
-                "placement" => f_2 = map.next_value()?,
-                "hardware_version" => f_3 = map.next_value()?,
-                "boot" => f_4 = map.next_value()?,
-                "boot_devices" => f_5 = map.next_value()?,
-                "cpu" => f_6 = map.next_value()?,
-                "memory" => f_7 = map.next_value()?,
-                "disks" => f_8 = map.next_value()?,
-                "nics" => f_9 = map.next_value()?,
-                "cdroms" => f_10 = map.next_value()?,
-                "floppies" => f_11 = map.next_value()?,
-                "parallel_ports" => f_12 = map.next_value()?,
-                "serial_ports" => f_13 = map.next_value()?,
-                "sata_adapters" => f_14 = map.next_value()?,
-                "scsi_adapters" => f_15 = map.next_value()?,
-                "nvme_adapters" => f_16 = map.next_value()?,
-                "storage_policy" => f_17 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "guest_OS" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                "hardware_version" => __de::put(&mut map, &mut f_3),
+                "boot" => __de::put(&mut map, &mut f_4),
+                "boot_devices" => __de::put(&mut map, &mut f_5),
+                "cpu" => __de::put(&mut map, &mut f_6),
+                "memory" => __de::put(&mut map, &mut f_7),
+                "disks" => __de::put(&mut map, &mut f_8),
+                "nics" => __de::put(&mut map, &mut f_9),
+                "cdroms" => __de::put(&mut map, &mut f_10),
+                "floppies" => __de::put(&mut map, &mut f_11),
+                "parallel_ports" => __de::put(&mut map, &mut f_12),
+                "serial_ports" => __de::put(&mut map, &mut f_13),
+                "sata_adapters" => __de::put(&mut map, &mut f_14),
+                "scsi_adapters" => __de::put(&mut map, &mut f_15),
+                "nvme_adapters" => __de::put(&mut map, &mut f_16),
+                "storage_policy" => __de::put(&mut map, &mut f_17),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             guest_os: __de::required(f_0, "guest_OS")?,
@@ -1616,12 +1554,11 @@ impl serde::Serialize for DiskCloneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -1639,14 +1576,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskCloneSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskCloneSpec { datastore: f_0 })
     }
@@ -1672,12 +1608,11 @@ impl serde::Serialize for DiskRelocateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -1695,14 +1630,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskRelocateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskRelocateSpec { datastore: f_0 })
     }
@@ -1748,33 +1682,18 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.folders {
-            map.serialize_entry("folders", value)?;
-        }
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.resource_pools {
-            map.serialize_entry("resource_pools", value)?;
-        }
-        if let Some(value) = &self.power_states {
-            map.serialize_entry("power_states", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vms", &self.vms);
+        __m.optional("names", &self.names);
+        __m.optional("folders", &self.folders);
+        __m.optional("datacenters", &self.datacenters);
+        __m.optional("hosts", &self.hosts);
+        __m.optional("clusters", &self.clusters);
+        __m.optional("resource_pools", &self.resource_pools);
+        __m.optional("power_states", &self.power_states);
+        __m.end()
     }
 }
 
@@ -1792,6 +1711,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -1802,18 +1722,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_7: Option<Vec<power::State>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vms" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                "hosts" => f_4 = map.next_value()?,
-                "clusters" => f_5 = map.next_value()?,
-                "resource_pools" => f_6 = map.next_value()?,
-                "power_states" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vms" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                "hosts" => __de::put(&mut map, &mut f_4),
+                "clusters" => __de::put(&mut map, &mut f_5),
+                "resource_pools" => __de::put(&mut map, &mut f_6),
+                "power_states" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             vms: f_0,
@@ -1846,12 +1764,11 @@ impl serde::Serialize for GuestCustomizationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.end()
     }
 }
 
@@ -1869,14 +1786,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestCustomizationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuestCustomizationSpec {
             name: f_0,
@@ -2562,34 +2478,29 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("guest_OS", &self.guest_os)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.identity {
-            map.serialize_entry("identity", value)?;
-        }
-        map.serialize_entry("power_state", &self.power_state)?;
-        if let Some(value) = &self.instant_clone_frozen {
-            map.serialize_entry("instant_clone_frozen", value)?;
-        }
-        map.serialize_entry("hardware", &self.hardware)?;
-        map.serialize_entry("boot", &self.boot)?;
-        map.serialize_entry("boot_devices", &self.boot_devices)?;
-        map.serialize_entry("cpu", &self.cpu)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.serialize_entry("disks", &self.disks)?;
-        map.serialize_entry("nics", &self.nics)?;
-        map.serialize_entry("cdroms", &self.cdroms)?;
-        map.serialize_entry("floppies", &self.floppies)?;
-        map.serialize_entry("parallel_ports", &self.parallel_ports)?;
-        map.serialize_entry("serial_ports", &self.serial_ports)?;
-        map.serialize_entry("sata_adapters", &self.sata_adapters)?;
-        map.serialize_entry("scsi_adapters", &self.scsi_adapters)?;
-        if let Some(value) = &self.nvme_adapters {
-            map.serialize_entry("nvme_adapters", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("guest_OS", &self.guest_os);
+        __m.entry("name", &self.name);
+        __m.optional("identity", &self.identity);
+        __m.entry("power_state", &self.power_state);
+        __m.optional("instant_clone_frozen", &self.instant_clone_frozen);
+        __m.entry("hardware", &self.hardware);
+        __m.entry("boot", &self.boot);
+        __m.entry("boot_devices", &self.boot_devices);
+        __m.entry("cpu", &self.cpu);
+        __m.entry("memory", &self.memory);
+        __m.entry("disks", &self.disks);
+        __m.entry("nics", &self.nics);
+        __m.entry("cdroms", &self.cdroms);
+        __m.entry("floppies", &self.floppies);
+        __m.entry("parallel_ports", &self.parallel_ports);
+        __m.entry("serial_ports", &self.serial_ports);
+        __m.entry("sata_adapters", &self.sata_adapters);
+        __m.entry("scsi_adapters", &self.scsi_adapters);
+        __m.optional("nvme_adapters", &self.nvme_adapters);
+        __m.end()
     }
 }
 
@@ -2647,29 +2558,27 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "guest_OS" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "identity" => f_2 = map.next_value()?,
-                "power_state" => f_3 = Some(map.next_value()?),
-                "instant_clone_frozen" => f_4 = map.next_value()?,
-                "hardware" => f_5 = Some(map.next_value()?),
-                "boot" => f_6 = Some(map.next_value()?),
-                "boot_devices" => f_7 = __de::null_as_empty(map.next_value()?),
-                "cpu" => f_8 = Some(map.next_value()?),
-                "memory" => f_9 = Some(map.next_value()?),
-                "disks" => f_10 = __de::null_as_empty(map.next_value()?),
-                "nics" => f_11 = __de::null_as_empty(map.next_value()?),
-                "cdroms" => f_12 = __de::null_as_empty(map.next_value()?),
-                "floppies" => f_13 = __de::null_as_empty(map.next_value()?),
-                "parallel_ports" => f_14 = __de::null_as_empty(map.next_value()?),
-                "serial_ports" => f_15 = __de::null_as_empty(map.next_value()?),
-                "sata_adapters" => f_16 = __de::null_as_empty(map.next_value()?),
-                "scsi_adapters" => f_17 = __de::null_as_empty(map.next_value()?),
-                "nvme_adapters" => f_18 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "guest_OS" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "identity" => __de::put(&mut map, &mut f_2),
+                "power_state" => __de::put_some(&mut map, &mut f_3),
+                "instant_clone_frozen" => __de::put(&mut map, &mut f_4),
+                "hardware" => __de::put_some(&mut map, &mut f_5),
+                "boot" => __de::put_some(&mut map, &mut f_6),
+                "boot_devices" => __de::put_or_empty(&mut map, &mut f_7),
+                "cpu" => __de::put_some(&mut map, &mut f_8),
+                "memory" => __de::put_some(&mut map, &mut f_9),
+                "disks" => __de::put_or_empty(&mut map, &mut f_10),
+                "nics" => __de::put_or_empty(&mut map, &mut f_11),
+                "cdroms" => __de::put_or_empty(&mut map, &mut f_12),
+                "floppies" => __de::put_or_empty(&mut map, &mut f_13),
+                "parallel_ports" => __de::put_or_empty(&mut map, &mut f_14),
+                "serial_ports" => __de::put_or_empty(&mut map, &mut f_15),
+                "sata_adapters" => __de::put_or_empty(&mut map, &mut f_16),
+                "scsi_adapters" => __de::put_or_empty(&mut map, &mut f_17),
+                "nvme_adapters" => __de::put(&mut map, &mut f_18),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             guest_os: __de::required(f_0, "guest_OS")?,
@@ -2727,18 +2636,13 @@ impl serde::Serialize for InstantClonePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -2756,18 +2660,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstantClonePlacementSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "datastore" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "datastore" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstantClonePlacementSpec {
             folder: f_0,
@@ -2837,29 +2740,18 @@ impl serde::Serialize for InstantCloneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        if let Some(value) = &self.nics_to_update {
-            map.serialize_entry("nics_to_update", value)?;
-        }
-        if let Some(value) = &self.disconnect_all_nics {
-            map.serialize_entry("disconnect_all_nics", value)?;
-        }
-        if let Some(value) = &self.parallel_ports_to_update {
-            map.serialize_entry("parallel_ports_to_update", value)?;
-        }
-        if let Some(value) = &self.serial_ports_to_update {
-            map.serialize_entry("serial_ports_to_update", value)?;
-        }
-        if let Some(value) = &self.bios_uuid {
-            map.serialize_entry("bios_uuid", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source", &self.source);
+        __m.entry("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.optional("nics_to_update", &self.nics_to_update);
+        __m.optional("disconnect_all_nics", &self.disconnect_all_nics);
+        __m.optional("parallel_ports_to_update", &self.parallel_ports_to_update);
+        __m.optional("serial_ports_to_update", &self.serial_ports_to_update);
+        __m.optional("bios_uuid", &self.bios_uuid);
+        __m.end()
     }
 }
 
@@ -2894,18 +2786,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstantCloneSpec {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "placement" => f_2 = map.next_value()?,
-                "nics_to_update" => f_3 = map.next_value()?,
-                "disconnect_all_nics" => f_4 = map.next_value()?,
-                "parallel_ports_to_update" => f_5 = map.next_value()?,
-                "serial_ports_to_update" => f_6 = map.next_value()?,
-                "bios_uuid" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                "nics_to_update" => __de::put(&mut map, &mut f_3),
+                "disconnect_all_nics" => __de::put(&mut map, &mut f_4),
+                "parallel_ports_to_update" => __de::put(&mut map, &mut f_5),
+                "serial_ports_to_update" => __de::put(&mut map, &mut f_6),
+                "bios_uuid" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstantCloneSpec {
             source: __de::required(f_0, "source")?,
@@ -2955,12 +2845,11 @@ impl serde::Serialize for InventoryPlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.end()
     }
 }
 
@@ -2978,14 +2867,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryPlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InventoryPlacementSpec {
             folder: f_0,
@@ -3059,24 +2947,15 @@ impl serde::Serialize for PlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -3094,6 +2973,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -3101,15 +2981,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                "datastore" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                "datastore" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PlacementSpec {
             folder: f_0,
@@ -3155,21 +3033,14 @@ impl serde::Serialize for RegisterPlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.end()
     }
 }
 
@@ -3187,20 +3058,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterPlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RegisterPlacementSpec {
             folder: f_0,
@@ -3249,24 +3119,15 @@ impl serde::Serialize for RegisterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        if let Some(value) = &self.path {
-            map.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.datastore_path {
-            map.serialize_entry("datastore_path", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.optional("path", &self.path);
+        __m.optional("datastore_path", &self.datastore_path);
+        __m.optional("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -3284,6 +3145,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -3291,15 +3153,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterSpec {
         let mut f_4: Option<RegisterPlacementSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                "path" => f_1 = map.next_value()?,
-                "datastore_path" => f_2 = map.next_value()?,
-                "name" => f_3 = map.next_value()?,
-                "placement" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                "path" => __de::put(&mut map, &mut f_1),
+                "datastore_path" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put(&mut map, &mut f_3),
+                "placement" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RegisterSpec {
             datastore: f_0,
@@ -3359,24 +3219,15 @@ impl serde::Serialize for RelocatePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -3394,6 +3245,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RelocatePlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -3401,15 +3253,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RelocatePlacementSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                "datastore" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                "datastore" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RelocatePlacementSpec {
             folder: f_0,
@@ -3445,15 +3295,12 @@ impl serde::Serialize for RelocateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("placement", &self.placement);
+        __m.optional("disks", &self.disks);
+        __m.end()
     }
 }
 
@@ -3471,18 +3318,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RelocateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<RelocatePlacementSpec> = None;
         let mut f_1: Option<
             vsphere_vapi_runtime::types::VapiMap<String, DiskRelocateSpec>,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "placement" => f_0 = map.next_value()?,
-                "disks" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "placement" => __de::put(&mut map, &mut f_0),
+                "disks" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RelocateSpec {
             placement: f_0,
@@ -3507,12 +3353,11 @@ impl serde::Serialize for StoragePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.end()
     }
 }
 
@@ -3530,14 +3375,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StoragePlacementSpec {
             datastore: f_0,
@@ -3565,10 +3409,11 @@ impl serde::Serialize for StoragePolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.end()
     }
 }
 
@@ -3590,11 +3435,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicySpec {
         let mut f_0: Option<crate::ids::StoragePolicyId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StoragePolicySpec {
             policy: __de::required(f_0, "policy")?,
@@ -3626,18 +3469,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("power_state", &self.power_state)?;
-        if let Some(value) = &self.cpu_count {
-            map.serialize_entry("cpu_count", value)?;
-        }
-        if let Some(value) = &self.memory_size_mib {
-            map.serialize_entry("memory_size_MiB", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.entry("name", &self.name);
+        __m.entry("power_state", &self.power_state);
+        __m.optional("cpu_count", &self.cpu_count);
+        __m.optional("memory_size_MiB", &self.memory_size_mib);
+        __m.end()
     }
 }
 
@@ -3663,15 +3503,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "power_state" => f_2 = Some(map.next_value()?),
-                "cpu_count" => f_3 = map.next_value()?,
-                "memory_size_MiB" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "power_state" => __de::put_some(&mut map, &mut f_2),
+                "cpu_count" => __de::put(&mut map, &mut f_3),
+                "memory_size_MiB" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             vm: __de::required(f_0, "vm")?,

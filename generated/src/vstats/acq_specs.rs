@@ -26,15 +26,12 @@ impl serde::Serialize for CounterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cid_mid {
-            map.serialize_entry("cid_mid", value)?;
-        }
-        if let Some(value) = &self.set_id {
-            map.serialize_entry("set_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cid_mid", &self.cid_mid);
+        __m.optional("set_id", &self.set_id);
+        __m.end()
     }
 }
 
@@ -52,16 +49,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CounterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vstats::CidMid> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cid_mid" => f_0 = map.next_value()?,
-                "set_id" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cid_mid" => __de::put(&mut map, &mut f_0),
+                "set_id" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CounterSpec {
             cid_mid: f_0,
@@ -103,20 +99,15 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("counters", &self.counters)?;
-        map.serialize_entry("resources", &self.resources)?;
-        if let Some(value) = &self.interval {
-            map.serialize_entry("interval", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("expiration", value)?;
-        }
-        if let Some(value) = &self.memo {
-            map.serialize_entry("memo_", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("counters", &self.counters);
+        __m.entry("resources", &self.resources);
+        __m.optional("interval", &self.interval);
+        __m.optional("expiration", &self.expiration);
+        __m.optional("memo_", &self.memo);
+        __m.end()
     }
 }
 
@@ -142,15 +133,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "counters" => f_0 = Some(map.next_value()?),
-                "resources" => f_1 = __de::null_as_empty(map.next_value()?),
-                "interval" => f_2 = map.next_value()?,
-                "expiration" => f_3 = map.next_value()?,
-                "memo_" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "counters" => __de::put_some(&mut map, &mut f_0),
+                "resources" => __de::put_or_empty(&mut map, &mut f_1),
+                "interval" => __de::put(&mut map, &mut f_2),
+                "expiration" => __de::put(&mut map, &mut f_3),
+                "memo_" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             counters: __de::or_zero(f_0, Self::NAME, "counters"),
@@ -194,12 +183,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.page {
-            map.serialize_entry("page", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("page", &self.page);
+        __m.end()
     }
 }
 
@@ -217,14 +205,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "page" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "page" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { page: f_0 })
     }
@@ -260,20 +247,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("counters", &self.counters)?;
-        map.serialize_entry("resources", &self.resources)?;
-        if let Some(value) = &self.interval {
-            map.serialize_entry("interval", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("expiration", value)?;
-        }
-        map.serialize_entry("memo_", &self.memo)?;
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("counters", &self.counters);
+        __m.entry("resources", &self.resources);
+        __m.optional("interval", &self.interval);
+        __m.optional("expiration", &self.expiration);
+        __m.entry("memo_", &self.memo);
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -301,17 +285,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<Status> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "counters" => f_1 = Some(map.next_value()?),
-                "resources" => f_2 = __de::null_as_empty(map.next_value()?),
-                "interval" => f_3 = map.next_value()?,
-                "expiration" => f_4 = map.next_value()?,
-                "memo_" => f_5 = Some(map.next_value()?),
-                "status" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "counters" => __de::put_some(&mut map, &mut f_1),
+                "resources" => __de::put_or_empty(&mut map, &mut f_2),
+                "interval" => __de::put(&mut map, &mut f_3),
+                "expiration" => __de::put(&mut map, &mut f_4),
+                "memo_" => __de::put_some(&mut map, &mut f_5),
+                "status" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             id: __de::required(f_0, "id")?,
@@ -371,13 +353,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("acq_specs", &self.acq_specs)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("acq_specs", &self.acq_specs);
+        __m.optional("next", &self.next);
+        __m.end()
     }
 }
 
@@ -400,12 +381,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "acq_specs" => f_0 = __de::null_as_empty(map.next_value()?),
-                "next" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "acq_specs" => __de::put_or_empty(&mut map, &mut f_0),
+                "next" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             acq_specs: __de::or_zero(f_0, Self::NAME, "acq_specs"),
@@ -456,24 +435,15 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.counters {
-            map.serialize_entry("counters", value)?;
-        }
-        if let Some(value) = &self.resources {
-            map.serialize_entry("resources", value)?;
-        }
-        if let Some(value) = &self.interval {
-            map.serialize_entry("interval", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("expiration", value)?;
-        }
-        if let Some(value) = &self.memo {
-            map.serialize_entry("memo_", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("counters", &self.counters);
+        __m.optional("resources", &self.resources);
+        __m.optional("interval", &self.interval);
+        __m.optional("expiration", &self.expiration);
+        __m.optional("memo_", &self.memo);
+        __m.end()
     }
 }
 
@@ -491,6 +461,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CounterSpec> = None;
         let mut f_1: Option<Vec<crate::vstats::RsrcId>> = None;
         let mut f_2: Option<i64> = None;
@@ -498,15 +469,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "counters" => f_0 = map.next_value()?,
-                "resources" => f_1 = map.next_value()?,
-                "interval" => f_2 = map.next_value()?,
-                "expiration" => f_3 = map.next_value()?,
-                "memo_" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "counters" => __de::put(&mut map, &mut f_0),
+                "resources" => __de::put(&mut map, &mut f_1),
+                "interval" => __de::put(&mut map, &mut f_2),
+                "expiration" => __de::put(&mut map, &mut f_3),
+                "memo_" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             counters: f_0,

@@ -45,12 +45,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.end()
     }
 }
 
@@ -68,14 +67,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CounterEditionStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { status: f_0 })
     }
@@ -117,23 +115,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("mid", &self.mid)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("units", &self.units)?;
-        if let Some(value) = &self.scale {
-            map.serialize_entry("scale", value)?;
-        }
-        if let Some(value) = &self.user_info {
-            map.serialize_entry("user_info", value)?;
-        }
-        if let Some(value) = &self.pid {
-            map.serialize_entry("pid", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cid", &self.cid);
+        __m.entry("mid", &self.mid);
+        __m.entry("status", &self.status);
+        __m.entry("type", &self.r#type);
+        __m.entry("units", &self.units);
+        __m.optional("scale", &self.scale);
+        __m.optional("user_info", &self.user_info);
+        __m.optional("pid", &self.pid);
+        __m.end()
     }
 }
 
@@ -162,18 +155,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cid" => f_0 = Some(map.next_value()?),
-                "mid" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "type" => f_3 = Some(map.next_value()?),
-                "units" => f_4 = Some(map.next_value()?),
-                "scale" => f_5 = map.next_value()?,
-                "user_info" => f_6 = map.next_value()?,
-                "pid" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cid" => __de::put_some(&mut map, &mut f_0),
+                "mid" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "type" => __de::put_some(&mut map, &mut f_3),
+                "units" => __de::put_some(&mut map, &mut f_4),
+                "scale" => __de::put(&mut map, &mut f_5),
+                "user_info" => __de::put(&mut map, &mut f_6),
+                "pid" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cid: __de::required(f_0, "cid")?,

@@ -26,14 +26,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("counters", &self.counters)?;
-        if let Some(value) = &self.user_info {
-            map.serialize_entry("user_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("counters", &self.counters);
+        __m.optional("user_info", &self.user_info);
+        __m.end()
     }
 }
 
@@ -57,13 +56,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<crate::vstats::UserInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "counters" => f_1 = __de::null_as_empty(map.next_value()?),
-                "user_info" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "counters" => __de::put_or_empty(&mut map, &mut f_1),
+                "user_info" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             id: __de::or_zero(f_0, Self::NAME, "id"),

@@ -32,18 +32,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cid {
-            map.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        if let Some(value) = &self.metric {
-            map.serialize_entry("metric", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cid", &self.cid);
+        __m.optional("types", &self.types);
+        __m.optional("metric", &self.metric);
+        __m.end()
     }
 }
 
@@ -61,18 +56,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cid" => f_0 = map.next_value()?,
-                "types" => f_1 = map.next_value()?,
-                "metric" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cid" => __de::put(&mut map, &mut f_0),
+                "types" => __de::put(&mut map, &mut f_1),
+                "metric" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             cid: f_0,
@@ -108,12 +102,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("metric", &self.metric)?;
-        map.serialize_entry("resource_address_schema", &self.resource_address_schema)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cid", &self.cid);
+        __m.entry("metric", &self.metric);
+        __m.entry("resource_address_schema", &self.resource_address_schema);
+        __m.end()
     }
 }
 
@@ -137,13 +132,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<crate::ids::RsrcAddrSchemaId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cid" => f_0 = Some(map.next_value()?),
-                "metric" => f_1 = Some(map.next_value()?),
-                "resource_address_schema" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cid" => __de::put_some(&mut map, &mut f_0),
+                "metric" => __de::put_some(&mut map, &mut f_1),
+                "resource_address_schema" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cid: __de::required(f_0, "cid")?,

@@ -33,14 +33,15 @@ impl serde::Serialize for DataPoint {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cid", &self.cid)?;
-        map.serialize_entry("mid", &self.mid)?;
-        map.serialize_entry("rid", &self.rid)?;
-        map.serialize_entry("ts", &self.ts)?;
-        map.serialize_entry("val", &self.val)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cid", &self.cid);
+        __m.entry("mid", &self.mid);
+        __m.entry("rid", &self.rid);
+        __m.entry("ts", &self.ts);
+        __m.entry("val", &self.val);
+        __m.end()
     }
 }
 
@@ -66,15 +67,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataPoint {
         let mut f_4: Option<f64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cid" => f_0 = Some(map.next_value()?),
-                "mid" => f_1 = Some(map.next_value()?),
-                "rid" => f_2 = Some(map.next_value()?),
-                "ts" => f_3 = Some(map.next_value()?),
-                "val" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cid" => __de::put_some(&mut map, &mut f_0),
+                "mid" => __de::put_some(&mut map, &mut f_1),
+                "rid" => __de::put_some(&mut map, &mut f_2),
+                "ts" => __de::put_some(&mut map, &mut f_3),
+                "val" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataPoint {
             cid: __de::required(f_0, "cid")?,
@@ -104,13 +103,12 @@ impl serde::Serialize for DataPointsResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data_points", &self.data_points)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("data_points", &self.data_points);
+        __m.optional("next", &self.next);
+        __m.end()
     }
 }
 
@@ -133,12 +131,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataPointsResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data_points" => f_0 = __de::null_as_empty(map.next_value()?),
-                "next" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "data_points" => __de::put_or_empty(&mut map, &mut f_0),
+                "next" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DataPointsResult {
             data_points: __de::or_zero(f_0, Self::NAME, "data_points"),
@@ -193,33 +189,18 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start {
-            map.serialize_entry("start", value)?;
-        }
-        if let Some(value) = &self.end {
-            map.serialize_entry("end", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.metric {
-            map.serialize_entry("metric", value)?;
-        }
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        if let Some(value) = &self.resources {
-            map.serialize_entry("resources", value)?;
-        }
-        if let Some(value) = &self.order {
-            map.serialize_entry("order", value)?;
-        }
-        if let Some(value) = &self.page {
-            map.serialize_entry("page", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("start", &self.start);
+        __m.optional("end", &self.end);
+        __m.optional("cid", &self.cid);
+        __m.optional("metric", &self.metric);
+        __m.optional("types", &self.types);
+        __m.optional("resources", &self.resources);
+        __m.optional("order", &self.order);
+        __m.optional("page", &self.page);
+        __m.end()
     }
 }
 
@@ -237,6 +218,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<String> = None;
@@ -247,18 +229,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "start" => f_0 = map.next_value()?,
-                "end" => f_1 = map.next_value()?,
-                "cid" => f_2 = map.next_value()?,
-                "metric" => f_3 = map.next_value()?,
-                "types" => f_4 = map.next_value()?,
-                "resources" => f_5 = map.next_value()?,
-                "order" => f_6 = map.next_value()?,
-                "page" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "start" => __de::put(&mut map, &mut f_0),
+                "end" => __de::put(&mut map, &mut f_1),
+                "cid" => __de::put(&mut map, &mut f_2),
+                "metric" => __de::put(&mut map, &mut f_3),
+                "types" => __de::put(&mut map, &mut f_4),
+                "resources" => __de::put(&mut map, &mut f_5),
+                "order" => __de::put(&mut map, &mut f_6),
+                "page" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             start: f_0,

@@ -34,21 +34,16 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("id_value", &self.id_value)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.scheme {
-            map.serialize_entry("scheme", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.tracking_sn {
-            map.serialize_entry("tracking_sn", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("id_value", &self.id_value);
+        __m.entry("type", &self.r#type);
+        __m.optional("scheme", &self.scheme);
+        __m.optional("metadata", &self.metadata);
+        __m.optional("tracking_sn", &self.tracking_sn);
+        __m.end()
     }
 }
 
@@ -75,16 +70,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "id_value" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "scheme" => f_3 = map.next_value()?,
-                "metadata" => f_4 = map.next_value()?,
-                "tracking_sn" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "id_value" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "scheme" => __de::put(&mut map, &mut f_3),
+                "metadata" => __de::put(&mut map, &mut f_4),
+                "tracking_sn" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             id: __de::required(f_0, "id")?,

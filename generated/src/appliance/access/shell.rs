@@ -22,11 +22,12 @@ impl serde::Serialize for ShellConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("timeout", &self.timeout)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.entry("timeout", &self.timeout);
+        __m.end()
     }
 }
 
@@ -49,12 +50,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ShellConfig {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "timeout" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "timeout" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ShellConfig {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),

@@ -57,13 +57,12 @@ impl serde::Serialize for ImportProfileSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config_spec", &self.config_spec)?;
-        if let Some(value) = &self.profile_spec {
-            map.serialize_entry("profile_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config_spec", &self.config_spec);
+        __m.optional("profile_spec", &self.profile_spec);
+        __m.end()
     }
 }
 
@@ -86,12 +85,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportProfileSpec {
         let mut f_1: Option<ProfilesSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_spec" => f_0 = Some(map.next_value()?),
-                "profile_spec" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_spec" => __de::put_some(&mut map, &mut f_0),
+                "profile_spec" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImportProfileSpec {
             config_spec: __de::or_zero(f_0, Self::NAME, "config_spec"),
@@ -125,11 +122,12 @@ impl serde::Serialize for ProfileInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -152,12 +150,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProfileInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProfileInfo {
             name: __de::required(f_0, "name")?,
@@ -195,18 +191,13 @@ impl serde::Serialize for ProfilesSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.encryption_key {
-            map.serialize_entry("encryption_key", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.profiles {
-            map.serialize_entry("profiles", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("encryption_key", &self.encryption_key);
+        __m.optional("description", &self.description);
+        __m.optional("profiles", &self.profiles);
+        __m.end()
     }
 }
 
@@ -224,18 +215,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProfilesSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "encryption_key" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                "profiles" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "encryption_key" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "profiles" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProfilesSpec {
             encryption_key: f_0,
@@ -268,13 +258,12 @@ impl serde::Serialize for ValidationResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -297,12 +286,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
         let mut f_1: Option<crate::appliance::infraprofile::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationResult {
             status: __de::required(f_0, "status")?,

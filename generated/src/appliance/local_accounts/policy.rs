@@ -92,48 +92,35 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_days {
-            map.serialize_entry("max_days", value)?;
-        }
-        if let Some(value) = &self.min_days {
-            map.serialize_entry("min_days", value)?;
-        }
-        if let Some(value) = &self.warn_days {
-            map.serialize_entry("warn_days", value)?;
-        }
-        if let Some(value) = &self.prior_password_remember_count {
-            map.serialize_entry("prior_password_remember_count", value)?;
-        }
-        if let Some(value) = &self.failed_attempt_count_before_account_lockout {
-            map.serialize_entry("failed_attempt_count_before_account_lockout", value)?;
-        }
-        if let Some(value) = &self.length_of_lockout_period_in_seconds {
-            map.serialize_entry("length_of_lockout_period_in_seconds", value)?;
-        }
-        if let Some(value) = &self.fail_interval_between_attempts {
-            map.serialize_entry("fail_interval_between_attempts", value)?;
-        }
-        if let Some(value) = &self.minimum_length {
-            map.serialize_entry("minimum_length", value)?;
-        }
-        if let Some(value) = &self.minimum_uppercase_char_count {
-            map.serialize_entry("minimum_uppercase_char_count", value)?;
-        }
-        if let Some(value) = &self.minimum_lowercase_char_count {
-            map.serialize_entry("minimum_lowercase_char_count", value)?;
-        }
-        if let Some(value) = &self.minimum_numerics_char_count {
-            map.serialize_entry("minimum_numerics_char_count", value)?;
-        }
-        if let Some(value) = &self.minimum_special_char_count {
-            map.serialize_entry("minimum_special_char_count", value)?;
-        }
-        if let Some(value) = &self.managed_at_fleet {
-            map.serialize_entry("managed_at_fleet", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("max_days", &self.max_days);
+        __m.optional("min_days", &self.min_days);
+        __m.optional("warn_days", &self.warn_days);
+        __m.optional(
+            "prior_password_remember_count",
+            &self.prior_password_remember_count,
+        );
+        __m.optional(
+            "failed_attempt_count_before_account_lockout",
+            &self.failed_attempt_count_before_account_lockout,
+        );
+        __m.optional(
+            "length_of_lockout_period_in_seconds",
+            &self.length_of_lockout_period_in_seconds,
+        );
+        __m.optional(
+            "fail_interval_between_attempts",
+            &self.fail_interval_between_attempts,
+        );
+        __m.optional("minimum_length", &self.minimum_length);
+        __m.optional("minimum_uppercase_char_count", &self.minimum_uppercase_char_count);
+        __m.optional("minimum_lowercase_char_count", &self.minimum_lowercase_char_count);
+        __m.optional("minimum_numerics_char_count", &self.minimum_numerics_char_count);
+        __m.optional("minimum_special_char_count", &self.minimum_special_char_count);
+        __m.optional("managed_at_fleet", &self.managed_at_fleet);
+        __m.end()
     }
 }
 
@@ -151,6 +138,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
@@ -166,23 +154,23 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_12: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "max_days" => f_0 = map.next_value()?,
-                "min_days" => f_1 = map.next_value()?,
-                "warn_days" => f_2 = map.next_value()?,
-                "prior_password_remember_count" => f_3 = map.next_value()?,
-                "failed_attempt_count_before_account_lockout" => f_4 = map.next_value()?,
-                "length_of_lockout_period_in_seconds" => f_5 = map.next_value()?,
-                "fail_interval_between_attempts" => f_6 = map.next_value()?,
-                "minimum_length" => f_7 = map.next_value()?,
-                "minimum_uppercase_char_count" => f_8 = map.next_value()?,
-                "minimum_lowercase_char_count" => f_9 = map.next_value()?,
-                "minimum_numerics_char_count" => f_10 = map.next_value()?,
-                "minimum_special_char_count" => f_11 = map.next_value()?,
-                "managed_at_fleet" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "max_days" => __de::put(&mut map, &mut f_0),
+                "min_days" => __de::put(&mut map, &mut f_1),
+                "warn_days" => __de::put(&mut map, &mut f_2),
+                "prior_password_remember_count" => __de::put(&mut map, &mut f_3),
+                "failed_attempt_count_before_account_lockout" => {
+                    __de::put(&mut map, &mut f_4)
                 }
-            }
+                "length_of_lockout_period_in_seconds" => __de::put(&mut map, &mut f_5),
+                "fail_interval_between_attempts" => __de::put(&mut map, &mut f_6),
+                "minimum_length" => __de::put(&mut map, &mut f_7),
+                "minimum_uppercase_char_count" => __de::put(&mut map, &mut f_8),
+                "minimum_lowercase_char_count" => __de::put(&mut map, &mut f_9),
+                "minimum_numerics_char_count" => __de::put(&mut map, &mut f_10),
+                "minimum_special_char_count" => __de::put(&mut map, &mut f_11),
+                "managed_at_fleet" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             max_days: f_0,

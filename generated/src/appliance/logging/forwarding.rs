@@ -34,12 +34,13 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("port", &self.port)?;
-        map.serialize_entry("protocol", &self.protocol)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("port", &self.port);
+        __m.entry("protocol", &self.protocol);
+        __m.end()
     }
 }
 
@@ -63,13 +64,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_2: Option<Protocol> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                "protocol" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                "protocol" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -200,14 +199,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionStatus {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,

@@ -245,18 +245,15 @@ impl serde::Serialize for InterfaceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("mac", &self.mac)?;
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("status", &self.status);
+        __m.entry("mac", &self.mac);
+        __m.optional("ipv4", &self.ipv4);
+        __m.optional("ipv6", &self.ipv6);
+        __m.end()
     }
 }
 
@@ -282,15 +279,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InterfaceInfo {
         let mut f_4: Option<ipv6::Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "mac" => f_2 = Some(map.next_value()?),
-                "ipv4" => f_3 = map.next_value()?,
-                "ipv6" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "mac" => __de::put_some(&mut map, &mut f_2),
+                "ipv4" => __de::put(&mut map, &mut f_3),
+                "ipv6" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InterfaceInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -40,18 +40,15 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("port", &self.port)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("port", &self.port);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.entry("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -77,15 +74,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                "username" => f_2 = map.next_value()?,
-                "password" => f_3 = map.next_value()?,
-                "enabled" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                "username" => __de::put(&mut map, &mut f_2),
+                "password" => __de::put(&mut map, &mut f_3),
+                "enabled" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -172,11 +167,12 @@ impl serde::Serialize for TestResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -199,12 +195,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TestResult {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "message" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "message" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TestResult {
             status: __de::required(f_0, "status")?,

@@ -151,12 +151,13 @@ impl serde::Serialize for LocalizableMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("default_message", &self.default_message)?;
-        map.serialize_entry("args", &self.args)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("default_message", &self.default_message);
+        __m.entry("args", &self.args);
+        __m.end()
     }
 }
 
@@ -180,13 +181,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "default_message" => f_1 = Some(map.next_value()?),
-                "args" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "default_message" => __de::put_some(&mut map, &mut f_1),
+                "args" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalizableMessage {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -257,19 +256,18 @@ impl serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("timestamp", &self.timestamp)?;
-        map.serialize_entry("parts", &self.parts)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("boxname", &self.boxname)?;
-        if let Some(value) = &self.sso_login_required {
-            map.serialize_entry("sso_login_required", value)?;
-        }
-        map.serialize_entry("comment", &self.comment)?;
-        map.serialize_entry("applicable", &self.applicable)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("timestamp", &self.timestamp);
+        __m.entry("parts", &self.parts);
+        __m.entry("version", &self.version);
+        __m.entry("boxname", &self.boxname);
+        __m.optional("sso_login_required", &self.sso_login_required);
+        __m.entry("comment", &self.comment);
+        __m.entry("applicable", &self.applicable);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -298,18 +296,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
         let mut f_7: Option<Vec<LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "timestamp" => f_0 = Some(map.next_value()?),
-                "parts" => f_1 = __de::null_as_empty(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "boxname" => f_3 = Some(map.next_value()?),
-                "sso_login_required" => f_4 = map.next_value()?,
-                "comment" => f_5 = Some(map.next_value()?),
-                "applicable" => f_6 = Some(map.next_value()?),
-                "messages" => f_7 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "timestamp" => __de::put_some(&mut map, &mut f_0),
+                "parts" => __de::put_or_empty(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "boxname" => __de::put_some(&mut map, &mut f_3),
+                "sso_login_required" => __de::put(&mut map, &mut f_4),
+                "comment" => __de::put_some(&mut map, &mut f_5),
+                "applicable" => __de::put_some(&mut map, &mut f_6),
+                "messages" => __de::put_or_empty(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Metadata {
             timestamp: __de::required(f_0, "timestamp")?,
@@ -358,29 +354,18 @@ impl serde::Serialize for RestoreRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.parts {
-            map.serialize_entry("parts", value)?;
-        }
-        if let Some(value) = &self.backup_password {
-            map.serialize_entry("backup_password", value)?;
-        }
-        map.serialize_entry("location_type", &self.location_type)?;
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        if let Some(value) = &self.location_password {
-            map.serialize_entry("location_password", value)?;
-        }
-        if let Some(value) = &self.sso_admin_user_name {
-            map.serialize_entry("sso_admin_user_name", value)?;
-        }
-        if let Some(value) = &self.sso_admin_user_password {
-            map.serialize_entry("sso_admin_user_password", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("parts", &self.parts);
+        __m.optional("backup_password", &self.backup_password);
+        __m.entry("location_type", &self.location_type);
+        __m.entry("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.optional("location_password", &self.location_password);
+        __m.optional("sso_admin_user_name", &self.sso_admin_user_name);
+        __m.optional("sso_admin_user_password", &self.sso_admin_user_password);
+        __m.end()
     }
 }
 
@@ -409,18 +394,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreRequest {
         let mut f_7: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = map.next_value()?,
-                "backup_password" => f_1 = map.next_value()?,
-                "location_type" => f_2 = Some(map.next_value()?),
-                "location" => f_3 = Some(map.next_value()?),
-                "location_user" => f_4 = map.next_value()?,
-                "location_password" => f_5 = map.next_value()?,
-                "sso_admin_user_name" => f_6 = map.next_value()?,
-                "sso_admin_user_password" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put(&mut map, &mut f_0),
+                "backup_password" => __de::put(&mut map, &mut f_1),
+                "location_type" => __de::put_some(&mut map, &mut f_2),
+                "location" => __de::put_some(&mut map, &mut f_3),
+                "location_user" => __de::put(&mut map, &mut f_4),
+                "location_password" => __de::put(&mut map, &mut f_5),
+                "sso_admin_user_name" => __de::put(&mut map, &mut f_6),
+                "sso_admin_user_password" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RestoreRequest {
             parts: f_0,

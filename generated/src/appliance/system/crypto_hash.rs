@@ -152,14 +152,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hash_mode", &self.hash_mode)?;
-        map.serialize_entry("algorithm_status", &self.algorithm_status)?;
-        map.serialize_entry("hash_algorithms", &self.hash_algorithms)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("common_hash", &self.common_hash)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hash_mode", &self.hash_mode);
+        __m.entry("algorithm_status", &self.algorithm_status);
+        __m.entry("hash_algorithms", &self.hash_algorithms);
+        __m.entry("status", &self.status);
+        __m.entry("common_hash", &self.common_hash);
+        __m.end()
     }
 }
 
@@ -185,15 +186,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hash_mode" => f_0 = Some(map.next_value()?),
-                "algorithm_status" => f_1 = Some(map.next_value()?),
-                "hash_algorithms" => f_2 = __de::null_as_empty(map.next_value()?),
-                "status" => f_3 = Some(map.next_value()?),
-                "common_hash" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hash_mode" => __de::put_some(&mut map, &mut f_0),
+                "algorithm_status" => __de::put_some(&mut map, &mut f_1),
+                "hash_algorithms" => __de::put_or_empty(&mut map, &mut f_2),
+                "status" => __de::put_some(&mut map, &mut f_3),
+                "common_hash" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             hash_mode: __de::required(f_0, "hash_mode")?,

@@ -28,11 +28,12 @@ impl serde::Serialize for StorageChange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("old_size", &self.old_size)?;
-        map.serialize_entry("new_size", &self.new_size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("old_size", &self.old_size);
+        __m.entry("new_size", &self.new_size);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageChange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "old_size" => f_0 = Some(map.next_value()?),
-                "new_size" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "old_size" => __de::put_some(&mut map, &mut f_0),
+                "new_size" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageChange {
             old_size: __de::or_zero(f_0, Self::NAME, "old_size"),
@@ -91,14 +90,13 @@ impl serde::Serialize for StorageMapping {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("disk", &self.disk)?;
-        map.serialize_entry("partition", &self.partition)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("disk", &self.disk);
+        __m.entry("partition", &self.partition);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -122,13 +120,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageMapping {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "disk" => f_0 = Some(map.next_value()?),
-                "partition" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "disk" => __de::put_some(&mut map, &mut f_0),
+                "partition" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageMapping {
             disk: __de::required(f_0, "disk")?,

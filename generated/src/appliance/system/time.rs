@@ -120,13 +120,14 @@ impl serde::Serialize for SystemTimeStruct {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("seconds_since_epoch", &self.seconds_since_epoch)?;
-        map.serialize_entry("date", &self.date)?;
-        map.serialize_entry("time", &self.time)?;
-        map.serialize_entry("timezone", &self.timezone)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("seconds_since_epoch", &self.seconds_since_epoch);
+        __m.entry("date", &self.date);
+        __m.entry("time", &self.time);
+        __m.entry("timezone", &self.timezone);
+        __m.end()
     }
 }
 
@@ -151,14 +152,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SystemTimeStruct {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "seconds_since_epoch" => f_0 = Some(map.next_value()?),
-                "date" => f_1 = Some(map.next_value()?),
-                "time" => f_2 = Some(map.next_value()?),
-                "timezone" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "seconds_since_epoch" => __de::put_some(&mut map, &mut f_0),
+                "date" => __de::put_some(&mut map, &mut f_1),
+                "time" => __de::put_some(&mut map, &mut f_2),
+                "timezone" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SystemTimeStruct {
             seconds_since_epoch: __de::or_zero(f_0, Self::NAME, "seconds_since_epoch"),

@@ -34,19 +34,18 @@ impl serde::Serialize for VersionStruct {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("product", &self.product)?;
-        map.serialize_entry("build", &self.build)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("releasedate", &self.releasedate)?;
-        map.serialize_entry("install_time", &self.install_time)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("product", &self.product);
+        __m.entry("build", &self.build);
+        __m.entry("type", &self.r#type);
+        __m.entry("summary", &self.summary);
+        __m.entry("releasedate", &self.releasedate);
+        __m.entry("install_time", &self.install_time);
+        __m.optional("name", &self.name);
+        __m.end()
     }
 }
 
@@ -75,18 +74,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VersionStruct {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "product" => f_1 = Some(map.next_value()?),
-                "build" => f_2 = Some(map.next_value()?),
-                "type" => f_3 = Some(map.next_value()?),
-                "summary" => f_4 = Some(map.next_value()?),
-                "releasedate" => f_5 = Some(map.next_value()?),
-                "install_time" => f_6 = Some(map.next_value()?),
-                "name" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "product" => __de::put_some(&mut map, &mut f_1),
+                "build" => __de::put_some(&mut map, &mut f_2),
+                "type" => __de::put_some(&mut map, &mut f_3),
+                "summary" => __de::put_some(&mut map, &mut f_4),
+                "releasedate" => __de::put_some(&mut map, &mut f_5),
+                "install_time" => __de::put_some(&mut map, &mut f_6),
+                "name" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VersionStruct {
             version: __de::or_zero(f_0, Self::NAME, "version"),

@@ -157,12 +157,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
-        map.serialize_entry("curves", &self.curves)?;
-        map.serialize_entry("fips_enforced", &self.fips_enforced)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("protocol_versions", &self.protocol_versions);
+        __m.entry("curves", &self.curves);
+        __m.entry("fips_enforced", &self.fips_enforced);
+        __m.end()
     }
 }
 
@@ -186,13 +187,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
-                "fips_enforced" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "protocol_versions" => __de::put_or_empty(&mut map, &mut f_0),
+                "curves" => __de::put_or_empty(&mut map, &mut f_1),
+                "fips_enforced" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
@@ -236,11 +235,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile", &self.profile);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -263,12 +263,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             profile: __de::required(f_0, "profile")?,
@@ -295,10 +293,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profiles", &self.profiles)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profiles", &self.profiles);
+        __m.end()
     }
 }
 
@@ -320,11 +319,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profiles" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profiles" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             profiles: __de::or_zero(f_0, Self::NAME, "profiles"),
@@ -354,11 +351,12 @@ impl serde::Serialize for ProtocolVersionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("ciphers", &self.ciphers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("ciphers", &self.ciphers);
+        __m.end()
     }
 }
 
@@ -381,12 +379,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtocolVersionInfo {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "ciphers" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "ciphers" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProtocolVersionInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),

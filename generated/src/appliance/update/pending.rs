@@ -122,31 +122,26 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("contents", &self.contents)?;
-        map.serialize_entry("services_will_be_stopped", &self.services_will_be_stopped)?;
-        if let Some(value) = &self.estimated_time_to_install {
-            map.serialize_entry("estimated_time_to_install", value)?;
-        }
-        if let Some(value) = &self.workload_management_impact {
-            map.serialize_entry("workload_management_impact", value)?;
-        }
-        map.serialize_entry("eulas", &self.eulas)?;
-        map.serialize_entry("staged", &self.staged)?;
-        map.serialize_entry("knowledge_base", &self.knowledge_base)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("priority", &self.priority)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("contents", &self.contents);
+        __m.entry("services_will_be_stopped", &self.services_will_be_stopped);
+        __m.optional("estimated_time_to_install", &self.estimated_time_to_install);
+        __m.optional("workload_management_impact", &self.workload_management_impact);
+        __m.entry("eulas", &self.eulas);
+        __m.entry("staged", &self.staged);
+        __m.entry("knowledge_base", &self.knowledge_base);
+        __m.entry("description", &self.description);
+        __m.entry("priority", &self.priority);
+        __m.entry("severity", &self.severity);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("release_date", &self.release_date);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -183,28 +178,24 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_15: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "contents" => f_1 = __de::null_as_empty(map.next_value()?),
-                "services_will_be_stopped" => {
-                    f_2 = __de::null_as_empty(map.next_value()?);
-                }
-                "estimated_time_to_install" => f_3 = map.next_value()?,
-                "workload_management_impact" => f_4 = map.next_value()?,
-                "eulas" => f_5 = __de::null_as_empty(map.next_value()?),
-                "staged" => f_6 = Some(map.next_value()?),
-                "knowledge_base" => f_7 = Some(map.next_value()?),
-                "description" => f_8 = Some(map.next_value()?),
-                "priority" => f_9 = Some(map.next_value()?),
-                "severity" => f_10 = Some(map.next_value()?),
-                "update_type" => f_11 = Some(map.next_value()?),
-                "release_date" => f_12 = Some(map.next_value()?),
-                "quick_patch" => f_13 = map.next_value()?,
-                "reboot_required" => f_14 = Some(map.next_value()?),
-                "size" => f_15 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "contents" => __de::put_or_empty(&mut map, &mut f_1),
+                "services_will_be_stopped" => __de::put_or_empty(&mut map, &mut f_2),
+                "estimated_time_to_install" => __de::put(&mut map, &mut f_3),
+                "workload_management_impact" => __de::put(&mut map, &mut f_4),
+                "eulas" => __de::put_or_empty(&mut map, &mut f_5),
+                "staged" => __de::put_some(&mut map, &mut f_6),
+                "knowledge_base" => __de::put_some(&mut map, &mut f_7),
+                "description" => __de::put_some(&mut map, &mut f_8),
+                "priority" => __de::put_some(&mut map, &mut f_9),
+                "severity" => __de::put_some(&mut map, &mut f_10),
+                "update_type" => __de::put_some(&mut map, &mut f_11),
+                "release_date" => __de::put_some(&mut map, &mut f_12),
+                "quick_patch" => __de::put(&mut map, &mut f_13),
+                "reboot_required" => __de::put_some(&mut map, &mut f_14),
+                "size" => __de::put_some(&mut map, &mut f_15),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -376,21 +367,16 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check_time", &self.check_time)?;
-        if let Some(value) = &self.estimated_time_to_install {
-            map.serialize_entry("estimated_time_to_install", value)?;
-        }
-        if let Some(value) = &self.estimated_time_to_rollback {
-            map.serialize_entry("estimated_time_to_rollback", value)?;
-        }
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        if let Some(value) = &self.issues {
-            map.serialize_entry("issues", value)?;
-        }
-        map.serialize_entry("questions", &self.questions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check_time", &self.check_time);
+        __m.optional("estimated_time_to_install", &self.estimated_time_to_install);
+        __m.optional("estimated_time_to_rollback", &self.estimated_time_to_rollback);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.optional("issues", &self.issues);
+        __m.entry("questions", &self.questions);
+        __m.end()
     }
 }
 
@@ -417,16 +403,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
         let mut f_5: Option<Vec<Question>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check_time" => f_0 = Some(map.next_value()?),
-                "estimated_time_to_install" => f_1 = map.next_value()?,
-                "estimated_time_to_rollback" => f_2 = map.next_value()?,
-                "reboot_required" => f_3 = Some(map.next_value()?),
-                "issues" => f_4 = map.next_value()?,
-                "questions" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check_time" => __de::put_some(&mut map, &mut f_0),
+                "estimated_time_to_install" => __de::put(&mut map, &mut f_1),
+                "estimated_time_to_rollback" => __de::put(&mut map, &mut f_2),
+                "reboot_required" => __de::put_some(&mut map, &mut f_3),
+                "issues" => __de::put(&mut map, &mut f_4),
+                "questions" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             check_time: __de::required(f_0, "check_time")?,
@@ -610,18 +594,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Question {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data_item" => f_0 = Some(map.next_value()?),
-                "text" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "type" => f_3 = Some(map.next_value()?),
-                "allowed_values" => f_4 = map.next_value()?,
-                "regexp" => f_5 = map.next_value()?,
-                "default_answer" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "data_item" => __de::put_some(&mut map, &mut f_0),
+                "text" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "type" => __de::put_some(&mut map, &mut f_3),
+                "allowed_values" => __de::put(&mut map, &mut f_4),
+                "regexp" => __de::put(&mut map, &mut f_5),
+                "default_answer" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -828,23 +809,22 @@ impl serde::Serialize for UpgradeableComponent {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("component", &self.component)?;
-        map.serialize_entry("affected_services", &self.affected_services)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("priority", &self.priority)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("component", &self.component);
+        __m.entry("affected_services", &self.affected_services);
+        __m.entry("version", &self.version);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("priority", &self.priority);
+        __m.entry("severity", &self.severity);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("release_date", &self.release_date);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -877,22 +857,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeableComponent {
         let mut f_11: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "component" => f_0 = Some(map.next_value()?),
-                "affected_services" => f_1 = __de::null_as_empty(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "name" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = Some(map.next_value()?),
-                "priority" => f_5 = Some(map.next_value()?),
-                "severity" => f_6 = Some(map.next_value()?),
-                "update_type" => f_7 = Some(map.next_value()?),
-                "release_date" => f_8 = Some(map.next_value()?),
-                "quick_patch" => f_9 = map.next_value()?,
-                "reboot_required" => f_10 = Some(map.next_value()?),
-                "size" => f_11 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "component" => __de::put_some(&mut map, &mut f_0),
+                "affected_services" => __de::put_or_empty(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "name" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "priority" => __de::put_some(&mut map, &mut f_5),
+                "severity" => __de::put_some(&mut map, &mut f_6),
+                "update_type" => __de::put_some(&mut map, &mut f_7),
+                "release_date" => __de::put_some(&mut map, &mut f_8),
+                "quick_patch" => __de::put(&mut map, &mut f_9),
+                "reboot_required" => __de::put_some(&mut map, &mut f_10),
+                "size" => __de::put_some(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpgradeableComponent {
             component: __de::or_zero(f_0, Self::NAME, "component"),

@@ -44,23 +44,16 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.custom_url {
-            map.serialize_entry("custom_URL", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        map.serialize_entry("check_schedule", &self.check_schedule)?;
-        map.serialize_entry("auto_stage", &self.auto_stage)?;
-        if let Some(value) = &self.certificate_check {
-            map.serialize_entry("certificate_check", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("custom_URL", &self.custom_url);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.entry("check_schedule", &self.check_schedule);
+        __m.entry("auto_stage", &self.auto_stage);
+        __m.optional("certificate_check", &self.certificate_check);
+        __m.end()
     }
 }
 
@@ -87,16 +80,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "custom_URL" => f_0 = map.next_value()?,
-                "username" => f_1 = map.next_value()?,
-                "password" => f_2 = map.next_value()?,
-                "check_schedule" => f_3 = __de::null_as_empty(map.next_value()?),
-                "auto_stage" => f_4 = Some(map.next_value()?),
-                "certificate_check" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "custom_URL" => __de::put(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                "password" => __de::put(&mut map, &mut f_2),
+                "check_schedule" => __de::put_or_empty(&mut map, &mut f_3),
+                "auto_stage" => __de::put_some(&mut map, &mut f_4),
+                "certificate_check" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             custom_url: f_0,
@@ -199,21 +190,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.custom_url {
-            map.serialize_entry("custom_URL", value)?;
-        }
-        map.serialize_entry("default_URL", &self.default_url)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        map.serialize_entry("check_schedule", &self.check_schedule)?;
-        map.serialize_entry("auto_stage", &self.auto_stage)?;
-        map.serialize_entry("auto_update", &self.auto_update)?;
-        map.serialize_entry("manual_control", &self.manual_control)?;
-        map.serialize_entry("certificate_check", &self.certificate_check)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("custom_URL", &self.custom_url);
+        __m.entry("default_URL", &self.default_url);
+        __m.optional("username", &self.username);
+        __m.entry("check_schedule", &self.check_schedule);
+        __m.entry("auto_stage", &self.auto_stage);
+        __m.entry("auto_update", &self.auto_update);
+        __m.entry("manual_control", &self.manual_control);
+        __m.entry("certificate_check", &self.certificate_check);
+        __m.end()
     }
 }
 
@@ -242,18 +230,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_7: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "custom_URL" => f_0 = map.next_value()?,
-                "default_URL" => f_1 = Some(map.next_value()?),
-                "username" => f_2 = map.next_value()?,
-                "check_schedule" => f_3 = __de::null_as_empty(map.next_value()?),
-                "auto_stage" => f_4 = Some(map.next_value()?),
-                "auto_update" => f_5 = Some(map.next_value()?),
-                "manual_control" => f_6 = Some(map.next_value()?),
-                "certificate_check" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "custom_URL" => __de::put(&mut map, &mut f_0),
+                "default_URL" => __de::put_some(&mut map, &mut f_1),
+                "username" => __de::put(&mut map, &mut f_2),
+                "check_schedule" => __de::put_or_empty(&mut map, &mut f_3),
+                "auto_stage" => __de::put_some(&mut map, &mut f_4),
+                "auto_update" => __de::put_some(&mut map, &mut f_5),
+                "manual_control" => __de::put_some(&mut map, &mut f_6),
+                "certificate_check" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             custom_url: f_0,
@@ -294,12 +280,13 @@ impl serde::Serialize for Time {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("day", &self.day)?;
-        map.serialize_entry("hour", &self.hour)?;
-        map.serialize_entry("minute", &self.minute)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("day", &self.day);
+        __m.entry("hour", &self.hour);
+        __m.entry("minute", &self.minute);
+        __m.end()
     }
 }
 
@@ -323,13 +310,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Time {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "day" => f_0 = Some(map.next_value()?),
-                "hour" => f_1 = Some(map.next_value()?),
-                "minute" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "day" => __de::put_some(&mut map, &mut f_0),
+                "hour" => __de::put_some(&mut map, &mut f_1),
+                "minute" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Time {
             day: __de::required(f_0, "day")?,

@@ -72,25 +72,22 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("staging_complete", &self.staging_complete)?;
-        if let Some(value) = &self.component {
-            map.serialize_entry("component", value)?;
-        }
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("priority", &self.priority)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("staging_complete", &self.staging_complete);
+        __m.optional("component", &self.component);
+        __m.entry("version", &self.version);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("priority", &self.priority);
+        __m.entry("severity", &self.severity);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("release_date", &self.release_date);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -123,22 +120,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_11: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "staging_complete" => f_0 = Some(map.next_value()?),
-                "component" => f_1 = map.next_value()?,
-                "version" => f_2 = Some(map.next_value()?),
-                "name" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = Some(map.next_value()?),
-                "priority" => f_5 = Some(map.next_value()?),
-                "severity" => f_6 = Some(map.next_value()?),
-                "update_type" => f_7 = Some(map.next_value()?),
-                "release_date" => f_8 = Some(map.next_value()?),
-                "quick_patch" => f_9 = map.next_value()?,
-                "reboot_required" => f_10 = Some(map.next_value()?),
-                "size" => f_11 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "staging_complete" => __de::put_some(&mut map, &mut f_0),
+                "component" => __de::put(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "name" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "priority" => __de::put_some(&mut map, &mut f_5),
+                "severity" => __de::put_some(&mut map, &mut f_6),
+                "update_type" => __de::put_some(&mut map, &mut f_7),
+                "release_date" => __de::put_some(&mut map, &mut f_8),
+                "quick_patch" => __de::put(&mut map, &mut f_9),
+                "reboot_required" => __de::put_some(&mut map, &mut f_10),
+                "size" => __de::put_some(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             staging_complete: __de::or_zero(f_0, Self::NAME, "staging_complete"),

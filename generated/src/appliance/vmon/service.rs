@@ -159,17 +159,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name_key" => f_0 = Some(map.next_value()?),
-                "description_key" => f_1 = Some(map.next_value()?),
-                "startup_type" => f_2 = Some(map.next_value()?),
-                "state" => f_3 = Some(map.next_value()?),
-                "health" => f_4 = map.next_value()?,
-                "health_messages" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name_key" => __de::put_some(&mut map, &mut f_0),
+                "description_key" => __de::put_some(&mut map, &mut f_1),
+                "startup_type" => __de::put_some(&mut map, &mut f_2),
+                "state" => __de::put_some(&mut map, &mut f_3),
+                "health" => __de::put(&mut map, &mut f_4),
+                "health_messages" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -274,12 +271,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.startup_type {
-            map.serialize_entry("startup_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("startup_type", &self.startup_type);
+        __m.end()
     }
 }
 
@@ -297,14 +293,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<StartupType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "startup_type" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "startup_type" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec { startup_type: f_0 })
     }

@@ -28,11 +28,12 @@ impl serde::Serialize for BatchResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("success", &self.success)?;
-        map.serialize_entry("error_messages", &self.error_messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("success", &self.success);
+        __m.entry("error_messages", &self.error_messages);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BatchResult {
         let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "success" => f_0 = Some(map.next_value()?),
-                "error_messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "success" => __de::put_some(&mut map, &mut f_0),
+                "error_messages" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BatchResult {
             success: __de::or_zero(f_0, Self::NAME, "success"),
@@ -91,11 +90,12 @@ impl serde::Serialize for ObjectToTags {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("object_id", &self.object_id)?;
-        map.serialize_entry("tag_ids", &self.tag_ids)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("object_id", &self.object_id);
+        __m.entry("tag_ids", &self.tag_ids);
+        __m.end()
     }
 }
 
@@ -118,12 +118,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ObjectToTags {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "object_id" => f_0 = Some(map.next_value()?),
-                "tag_ids" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "object_id" => __de::put_some(&mut map, &mut f_0),
+                "tag_ids" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ObjectToTags {
             object_id: __de::required(f_0, "object_id")?,
@@ -156,11 +154,12 @@ impl serde::Serialize for TagToObjects {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tag_id", &self.tag_id)?;
-        map.serialize_entry("object_ids", &self.object_ids)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tag_id", &self.tag_id);
+        __m.entry("object_ids", &self.object_ids);
+        __m.end()
     }
 }
 
@@ -183,12 +182,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagToObjects {
         let mut f_1: Option<Vec<crate::vapi::standard::DynamicId>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_id" => f_0 = Some(map.next_value()?),
-                "object_ids" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_id" => __de::put_some(&mut map, &mut f_0),
+                "object_ids" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagToObjects {
             tag_id: __de::required(f_0, "tag_id")?,

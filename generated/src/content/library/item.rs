@@ -1047,13 +1047,12 @@ impl serde::Serialize for CertificateVerificationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.cert_chain {
-            map.serialize_entry("cert_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("cert_chain", &self.cert_chain);
+        __m.end()
     }
 }
 
@@ -1076,12 +1075,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateVerificationI
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "cert_chain" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "cert_chain" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CertificateVerificationInfo {
             status: __de::required(f_0, "status")?,
@@ -1170,10 +1167,11 @@ impl serde::Serialize for DestinationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subscription", &self.subscription)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subscription", &self.subscription);
+        __m.end()
     }
 }
 
@@ -1195,11 +1193,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DestinationSpec {
         let mut f_0: Option<crate::ids::SubscriptionsId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subscription" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subscription" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DestinationSpec {
             subscription: __de::required(f_0, "subscription")?,
@@ -1237,30 +1233,17 @@ impl serde::Serialize for DownloadSessionModel {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.library_item_id {
-            map.serialize_entry("library_item_id", value)?;
-        }
-        if let Some(value) = &self.library_item_content_version {
-            map.serialize_entry("library_item_content_version", value)?;
-        }
-        if let Some(value) = &self.error_message {
-            map.serialize_entry("error_message", value)?;
-        }
-        if let Some(value) = &self.client_progress {
-            map.serialize_entry("client_progress", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.expiration_time {
-            map.serialize_entry("expiration_time", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("id", &self.id);
+        __m.optional("library_item_id", &self.library_item_id);
+        __m.optional("library_item_content_version", &self.library_item_content_version);
+        __m.optional("error_message", &self.error_message);
+        __m.optional("client_progress", &self.client_progress);
+        __m.optional("state", &self.state);
+        __m.optional("expiration_time", &self.expiration_time);
+        __m.end()
     }
 }
 
@@ -1278,6 +1261,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DownloadSessionModel {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1287,17 +1271,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DownloadSessionModel {
         let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "library_item_id" => f_1 = map.next_value()?,
-                "library_item_content_version" => f_2 = map.next_value()?,
-                "error_message" => f_3 = map.next_value()?,
-                "client_progress" => f_4 = map.next_value()?,
-                "state" => f_5 = map.next_value()?,
-                "expiration_time" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "library_item_id" => __de::put(&mut map, &mut f_1),
+                "library_item_content_version" => __de::put(&mut map, &mut f_2),
+                "error_message" => __de::put(&mut map, &mut f_3),
+                "client_progress" => __de::put(&mut map, &mut f_4),
+                "state" => __de::put(&mut map, &mut f_5),
+                "expiration_time" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DownloadSessionModel {
             id: f_0,
@@ -1337,24 +1319,15 @@ impl serde::Serialize for FindSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.library_id {
-            map.serialize_entry("library_id", value)?;
-        }
-        if let Some(value) = &self.source_id {
-            map.serialize_entry("source_id", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.cached {
-            map.serialize_entry("cached", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("library_id", &self.library_id);
+        __m.optional("source_id", &self.source_id);
+        __m.optional("type", &self.r#type);
+        __m.optional("cached", &self.cached);
+        __m.end()
     }
 }
 
@@ -1372,6 +1345,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FindSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1379,15 +1353,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FindSpec {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "library_id" => f_1 = map.next_value()?,
-                "source_id" => f_2 = map.next_value()?,
-                "type" => f_3 = map.next_value()?,
-                "cached" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "library_id" => __de::put(&mut map, &mut f_1),
+                "source_id" => __de::put(&mut map, &mut f_2),
+                "type" => __de::put(&mut map, &mut f_3),
+                "cached" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FindSpec {
             name: f_0,
@@ -1455,16 +1427,13 @@ impl serde::Serialize for TransferEndpoint {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("uri", &self.uri)?;
-        if let Some(value) = &self.ssl_certificate_thumbprint {
-            map.serialize_entry("ssl_certificate_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("uri", &self.uri);
+        __m.optional("ssl_certificate_thumbprint", &self.ssl_certificate_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -1488,13 +1457,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransferEndpoint {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "uri" => f_0 = Some(map.next_value()?),
-                "ssl_certificate_thumbprint" => f_1 = map.next_value()?,
-                "ssl_certificate" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "uri" => __de::put_some(&mut map, &mut f_0),
+                "ssl_certificate_thumbprint" => __de::put(&mut map, &mut f_1),
+                "ssl_certificate" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransferEndpoint {
             uri: __de::required(f_0, "uri")?,
@@ -1692,6 +1659,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSessionModel {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1704,20 +1672,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSessionModel {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "library_item_id" => f_1 = map.next_value()?,
-                "library_item_content_version" => f_2 = map.next_value()?,
-                "error_message" => f_3 = map.next_value()?,
-                "client_progress" => f_4 = map.next_value()?,
-                "state" => f_5 = map.next_value()?,
-                "expiration_time" => f_6 = map.next_value()?,
-                "preview_info" => f_7 = map.next_value()?,
-                "warning_behavior" => f_8 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "library_item_id" => __de::put(&mut map, &mut f_1),
+                "library_item_content_version" => __de::put(&mut map, &mut f_2),
+                "error_message" => __de::put(&mut map, &mut f_3),
+                "client_progress" => __de::put(&mut map, &mut f_4),
+                "state" => __de::put(&mut map, &mut f_5),
+                "expiration_time" => __de::put(&mut map, &mut f_6),
+                "preview_info" => __de::put(&mut map, &mut f_7),
+                "warning_behavior" => __de::put(&mut map, &mut f_8),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_5 {
             None => None,

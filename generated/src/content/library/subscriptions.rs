@@ -57,10 +57,11 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subscribed_library", &self.subscribed_library)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subscribed_library", &self.subscribed_library);
+        __m.end()
     }
 }
 
@@ -82,11 +83,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_0: Option<CreateSpecSubscribedLibrary> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subscribed_library" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subscribed_library" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             subscribed_library: __de::required(f_0, "subscribed_library")?,
@@ -129,16 +128,15 @@ impl serde::Serialize for CreateSpecNewSubscribedLibrary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("storage_backings", &self.storage_backings)?;
-        map.serialize_entry("automatic_sync_enabled", &self.automatic_sync_enabled)?;
-        map.serialize_entry("on_demand", &self.on_demand)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.entry("storage_backings", &self.storage_backings);
+        __m.entry("automatic_sync_enabled", &self.automatic_sync_enabled);
+        __m.entry("on_demand", &self.on_demand);
+        __m.end()
     }
 }
 
@@ -164,15 +162,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecNewSubscribedL
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "storage_backings" => f_2 = __de::null_as_empty(map.next_value()?),
-                "automatic_sync_enabled" => f_3 = Some(map.next_value()?),
-                "on_demand" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "storage_backings" => __de::put_or_empty(&mut map, &mut f_2),
+                "automatic_sync_enabled" => __de::put_some(&mut map, &mut f_3),
+                "on_demand" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpecNewSubscribedLibrary {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -232,24 +228,15 @@ impl serde::Serialize for CreateSpecPlacement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("network", &self.network);
+        __m.end()
     }
 }
 
@@ -267,6 +254,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecPlacement {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -274,15 +262,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecPlacement {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "cluster" => f_1 = map.next_value()?,
-                "resource_pool" => f_2 = map.next_value()?,
-                "host" => f_3 = map.next_value()?,
-                "network" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "cluster" => __de::put(&mut map, &mut f_1),
+                "resource_pool" => __de::put(&mut map, &mut f_2),
+                "host" => __de::put(&mut map, &mut f_3),
+                "network" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpecPlacement {
             folder: f_0,
@@ -504,17 +490,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecSubscribedLibr
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target" => f_0 = Some(map.next_value()?),
-                "new_subscribed_library" => f_1 = map.next_value()?,
-                "subscribed_library" => f_2 = map.next_value()?,
-                "location" => f_3 = Some(map.next_value()?),
-                "vcenter" => f_4 = map.next_value()?,
-                "placement" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "target" => __de::put_some(&mut map, &mut f_0),
+                "new_subscribed_library" => __de::put(&mut map, &mut f_1),
+                "subscribed_library" => __de::put(&mut map, &mut f_2),
+                "location" => __de::put_some(&mut map, &mut f_3),
+                "vcenter" => __de::put(&mut map, &mut f_4),
+                "placement" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -620,13 +603,12 @@ impl serde::Serialize for CreateSpecVcenter {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.end()
     }
 }
 
@@ -649,12 +631,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVcenter {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpecVcenter {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -800,16 +780,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subscribed_library" => f_0 = Some(map.next_value()?),
-                "subscribed_library_name" => f_1 = Some(map.next_value()?),
-                "subscribed_library_location" => f_2 = Some(map.next_value()?),
-                "subscribed_library_vcenter" => f_3 = map.next_value()?,
-                "subscribed_library_placement" => f_4 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "subscribed_library" => __de::put_some(&mut map, &mut f_0),
+                "subscribed_library_name" => __de::put_some(&mut map, &mut f_1),
+                "subscribed_library_location" => __de::put_some(&mut map, &mut f_2),
+                "subscribed_library_vcenter" => __de::put(&mut map, &mut f_3),
+                "subscribed_library_placement" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -923,24 +900,15 @@ impl serde::Serialize for PlacementInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("network", &self.network);
+        __m.end()
     }
 }
 
@@ -958,6 +926,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -965,15 +934,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementInfo {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "cluster" => f_1 = map.next_value()?,
-                "resource_pool" => f_2 = map.next_value()?,
-                "host" => f_3 = map.next_value()?,
-                "network" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "cluster" => __de::put(&mut map, &mut f_1),
+                "resource_pool" => __de::put(&mut map, &mut f_2),
+                "host" => __de::put(&mut map, &mut f_3),
+                "network" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PlacementInfo {
             folder: f_0,
@@ -1031,15 +998,17 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subscription", &self.subscription)?;
-        map.serialize_entry("subscribed_library", &self.subscribed_library)?;
-        map.serialize_entry("subscribed_library_name", &self.subscribed_library_name)?;
-        if let Some(value) = &self.subscribed_library_vcenter_hostname {
-            map.serialize_entry("subscribed_library_vcenter_hostname", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subscription", &self.subscription);
+        __m.entry("subscribed_library", &self.subscribed_library);
+        __m.entry("subscribed_library_name", &self.subscribed_library_name);
+        __m.optional(
+            "subscribed_library_vcenter_hostname",
+            &self.subscribed_library_vcenter_hostname,
+        );
+        __m.end()
     }
 }
 
@@ -1064,14 +1033,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subscription" => f_0 = Some(map.next_value()?),
-                "subscribed_library" => f_1 = Some(map.next_value()?),
-                "subscribed_library_name" => f_2 = Some(map.next_value()?),
-                "subscribed_library_vcenter_hostname" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subscription" => __de::put_some(&mut map, &mut f_0),
+                "subscribed_library" => __de::put_some(&mut map, &mut f_1),
+                "subscribed_library_name" => __de::put_some(&mut map, &mut f_2),
+                "subscribed_library_vcenter_hostname" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             subscription: __de::required(f_0, "subscription")?,
@@ -1108,15 +1075,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.subscribed_library_vcenter {
-            map.serialize_entry("subscribed_library_vcenter", value)?;
-        }
-        if let Some(value) = &self.subscribed_library_placement {
-            map.serialize_entry("subscribed_library_placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("subscribed_library_vcenter", &self.subscribed_library_vcenter);
+        __m.optional("subscribed_library_placement", &self.subscribed_library_placement);
+        __m.end()
     }
 }
 
@@ -1134,16 +1098,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<UpdateSpecVcenter> = None;
         let mut f_1: Option<UpdateSpecPlacement> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subscribed_library_vcenter" => f_0 = map.next_value()?,
-                "subscribed_library_placement" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subscribed_library_vcenter" => __de::put(&mut map, &mut f_0),
+                "subscribed_library_placement" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             subscribed_library_vcenter: f_0,
@@ -1196,24 +1159,15 @@ impl serde::Serialize for UpdateSpecPlacement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("cluster", &self.cluster);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("network", &self.network);
+        __m.end()
     }
 }
 
@@ -1231,6 +1185,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpecPlacement {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1238,15 +1193,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpecPlacement {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "cluster" => f_1 = map.next_value()?,
-                "resource_pool" => f_2 = map.next_value()?,
-                "host" => f_3 = map.next_value()?,
-                "network" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "cluster" => __de::put(&mut map, &mut f_1),
+                "resource_pool" => __de::put(&mut map, &mut f_2),
+                "host" => __de::put(&mut map, &mut f_3),
+                "network" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpecPlacement {
             folder: f_0,
@@ -1280,15 +1233,12 @@ impl serde::Serialize for UpdateSpecVcenter {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("hostname", value)?;
-        }
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hostname", &self.hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.end()
     }
 }
 
@@ -1306,16 +1256,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpecVcenter {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = map.next_value()?,
-                "https_port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpecVcenter {
             hostname: f_0,
@@ -1350,14 +1299,13 @@ impl serde::Serialize for VcenterInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.serialize_entry("server_guid", &self.server_guid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.entry("server_guid", &self.server_guid);
+        __m.end()
     }
 }
 
@@ -1381,13 +1329,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcenterInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                "server_guid" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                "server_guid" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcenterInfo {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),

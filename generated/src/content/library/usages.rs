@@ -41,10 +41,11 @@ impl serde::Serialize for AddSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("resource_urn", &self.resource_urn)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("resource_urn", &self.resource_urn);
+        __m.end()
     }
 }
 
@@ -66,11 +67,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_urn" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_urn" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddSpec {
             resource_urn: __de::required(f_0, "resource_urn")?,
@@ -108,12 +107,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("usage", &self.usage)?;
-        map.serialize_entry("resource_urn", &self.resource_urn)?;
-        map.serialize_entry("addition_time", &self.addition_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("usage", &self.usage);
+        __m.entry("resource_urn", &self.resource_urn);
+        __m.entry("addition_time", &self.addition_time);
+        __m.end()
     }
 }
 
@@ -137,13 +137,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "usage" => f_0 = Some(map.next_value()?),
-                "resource_urn" => f_1 = Some(map.next_value()?),
-                "addition_time" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "usage" => __de::put_some(&mut map, &mut f_0),
+                "resource_urn" => __de::put_some(&mut map, &mut f_1),
+                "addition_time" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             usage: __de::required(f_0, "usage")?,
@@ -173,10 +171,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("library_usage_list", &self.library_usage_list)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("library_usage_list", &self.library_usage_list);
+        __m.end()
     }
 }
 
@@ -198,11 +197,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "library_usage_list" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "library_usage_list" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             library_usage_list: __de::or_zero(f_0, Self::NAME, "library_usage_list"),
@@ -236,11 +233,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("usage", &self.usage)?;
-        map.serialize_entry("resource_urn", &self.resource_urn)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("usage", &self.usage);
+        __m.entry("resource_urn", &self.resource_urn);
+        __m.end()
     }
 }
 
@@ -263,12 +261,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "usage" => f_0 = Some(map.next_value()?),
-                "resource_urn" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "usage" => __de::put_some(&mut map, &mut f_0),
+                "resource_urn" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             usage: __de::required(f_0, "usage")?,

@@ -28,19 +28,14 @@ impl serde::Serialize for Cpu {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("num_cpus", &self.num_cpus)?;
-        if let Some(value) = &self.reservation {
-            map.serialize_entry("reservation", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.shares {
-            map.serialize_entry("shares", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("num_cpus", &self.num_cpus);
+        __m.optional("reservation", &self.reservation);
+        __m.optional("limit", &self.limit);
+        __m.optional("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -65,14 +60,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Cpu {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "num_cpus" => f_0 = Some(map.next_value()?),
-                "reservation" => f_1 = map.next_value()?,
-                "limit" => f_2 = map.next_value()?,
-                "shares" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "num_cpus" => __de::put_some(&mut map, &mut f_0),
+                "reservation" => __de::put(&mut map, &mut f_1),
+                "limit" => __de::put(&mut map, &mut f_2),
+                "shares" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Cpu {
             num_cpus: __de::or_zero(f_0, Self::NAME, "num_cpus"),
@@ -113,14 +106,13 @@ impl serde::Serialize for Disk {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("disk_capacity", &self.disk_capacity)?;
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("disk_capacity", &self.disk_capacity);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -144,13 +136,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Disk {
         let mut f_2: Option<policy::StoragePolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "disk_capacity" => f_1 = Some(map.next_value()?),
-                "storage_policy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "disk_capacity" => __de::put_some(&mut map, &mut f_1),
+                "storage_policy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Disk {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -178,16 +168,13 @@ impl serde::Serialize for DiskController {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.sub_type {
-            map.serialize_entry("sub_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("type", &self.r#type);
+        __m.optional("sub_type", &self.sub_type);
+        __m.end()
     }
 }
 
@@ -211,13 +198,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskController {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = map.next_value()?,
-                "sub_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                "sub_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskController {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -256,16 +241,13 @@ impl serde::Serialize for Drive {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.sub_type {
-            map.serialize_entry("sub_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("type", &self.r#type);
+        __m.optional("sub_type", &self.sub_type);
+        __m.end()
     }
 }
 
@@ -289,13 +271,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Drive {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = map.next_value()?,
-                "sub_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                "sub_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Drive {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -334,16 +314,13 @@ impl serde::Serialize for Floppy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.connected {
-            map.serialize_entry("connected", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("connected", &self.connected);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -367,13 +344,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Floppy {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "connected" => f_1 = map.next_value()?,
-                "type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "connected" => __de::put(&mut map, &mut f_1),
+                "type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Floppy {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -414,19 +389,14 @@ impl serde::Serialize for Memory {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size", &self.size)?;
-        if let Some(value) = &self.reservation {
-            map.serialize_entry("reservation", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.shares {
-            map.serialize_entry("shares", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size", &self.size);
+        __m.optional("reservation", &self.reservation);
+        __m.optional("limit", &self.limit);
+        __m.optional("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -451,14 +421,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Memory {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = Some(map.next_value()?),
-                "reservation" => f_1 = map.next_value()?,
-                "limit" => f_2 = map.next_value()?,
-                "shares" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put_some(&mut map, &mut f_0),
+                "reservation" => __de::put(&mut map, &mut f_1),
+                "limit" => __de::put(&mut map, &mut f_2),
+                "shares" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Memory {
             size: __de::or_zero(f_0, Self::NAME, "size"),
@@ -497,13 +465,12 @@ impl serde::Serialize for Network {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -526,12 +493,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Network {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -560,19 +525,14 @@ impl serde::Serialize for Nic {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.network_name {
-            map.serialize_entry("network_name", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("mac_address", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("network_name", &self.network_name);
+        __m.optional("mac_address", &self.mac_address);
+        __m.optional("start_connected", &self.start_connected);
+        __m.end()
     }
 }
 
@@ -597,14 +557,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Nic {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "network_name" => f_1 = map.next_value()?,
-                "mac_address" => f_2 = map.next_value()?,
-                "start_connected" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "network_name" => __de::put(&mut map, &mut f_1),
+                "mac_address" => __de::put(&mut map, &mut f_2),
+                "start_connected" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Nic {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -663,24 +621,19 @@ impl serde::Serialize for OvfTemplate {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("vm_count", &self.vm_count)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("library_id_parent", &self.library_id_parent)?;
-        map.serialize_entry("is_vapp_template", &self.is_vapp_template)?;
-        if let Some(value) = &self.vm_template {
-            map.serialize_entry("vm_template", value)?;
-        }
-        if let Some(value) = &self.vapp_template {
-            map.serialize_entry("vapp_template", value)?;
-        }
-        map.serialize_entry("networks", &self.networks)?;
-        if let Some(value) = &self.storage_policy_groups {
-            map.serialize_entry("storage_policy_groups", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("vm_count", &self.vm_count);
+        __m.entry("version", &self.version);
+        __m.entry("library_id_parent", &self.library_id_parent);
+        __m.entry("is_vapp_template", &self.is_vapp_template);
+        __m.optional("vm_template", &self.vm_template);
+        __m.optional("vapp_template", &self.vapp_template);
+        __m.entry("networks", &self.networks);
+        __m.optional("storage_policy_groups", &self.storage_policy_groups);
+        __m.end()
     }
 }
 
@@ -710,19 +663,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfTemplate {
         let mut f_8: Option<Vec<policy::StoragePolicyGroup>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "vm_count" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "library_id_parent" => f_3 = Some(map.next_value()?),
-                "is_vapp_template" => f_4 = Some(map.next_value()?),
-                "vm_template" => f_5 = map.next_value()?,
-                "vapp_template" => f_6 = map.next_value()?,
-                "networks" => f_7 = __de::null_as_empty(map.next_value()?),
-                "storage_policy_groups" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "vm_count" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "library_id_parent" => __de::put_some(&mut map, &mut f_3),
+                "is_vapp_template" => __de::put_some(&mut map, &mut f_4),
+                "vm_template" => __de::put(&mut map, &mut f_5),
+                "vapp_template" => __de::put(&mut map, &mut f_6),
+                "networks" => __de::put_or_empty(&mut map, &mut f_7),
+                "storage_policy_groups" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OvfTemplate {
             id: __de::required(f_0, "id")?,
@@ -758,21 +709,14 @@ impl serde::Serialize for UsbController {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.auto_connect {
-            map.serialize_entry("auto_connect", value)?;
-        }
-        if let Some(value) = &self.ehci_pci_slot_number {
-            map.serialize_entry("ehci_pci_slot_number", value)?;
-        }
-        if let Some(value) = &self.pci_slot_number {
-            map.serialize_entry("pci_slot_number", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("type", &self.r#type);
+        __m.optional("auto_connect", &self.auto_connect);
+        __m.optional("ehci_pci_slot_number", &self.ehci_pci_slot_number);
+        __m.optional("pci_slot_number", &self.pci_slot_number);
+        __m.end()
     }
 }
 
@@ -790,20 +734,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UsbController {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<i64> = None;
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "auto_connect" => f_1 = map.next_value()?,
-                "ehci_pci_slot_number" => f_2 = map.next_value()?,
-                "pci_slot_number" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "auto_connect" => __de::put(&mut map, &mut f_1),
+                "ehci_pci_slot_number" => __de::put(&mut map, &mut f_2),
+                "pci_slot_number" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UsbController {
             r#type: f_0,
@@ -832,18 +775,13 @@ impl serde::Serialize for VAppTemplate {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vapp_name {
-            map.serialize_entry("vapp_name", value)?;
-        }
-        if let Some(value) = &self.vm_templates {
-            map.serialize_entry("vm_templates", value)?;
-        }
-        if let Some(value) = &self.storage_policies {
-            map.serialize_entry("storage_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vapp_name", &self.vapp_name);
+        __m.optional("vm_templates", &self.vm_templates);
+        __m.optional("storage_policies", &self.storage_policies);
+        __m.end()
     }
 }
 
@@ -861,18 +799,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VAppTemplate {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<VmTemplate>> = None;
         let mut f_2: Option<Vec<policy::StoragePolicy>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vapp_name" => f_0 = map.next_value()?,
-                "vm_templates" => f_1 = map.next_value()?,
-                "storage_policies" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vapp_name" => __de::put(&mut map, &mut f_0),
+                "vm_templates" => __de::put(&mut map, &mut f_1),
+                "storage_policies" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VAppTemplate {
             vapp_name: f_0,
@@ -906,27 +843,16 @@ impl serde::Serialize for VideoCard {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.render_type {
-            map.serialize_entry("render_type", value)?;
-        }
-        if let Some(value) = &self.video_ram_size {
-            map.serialize_entry("video_ram_size", value)?;
-        }
-        if let Some(value) = &self.graphics_memory_size {
-            map.serialize_entry("graphics_memory_size", value)?;
-        }
-        if let Some(value) = &self.enable3d {
-            map.serialize_entry("enable3d", value)?;
-        }
-        if let Some(value) = &self.num_displays {
-            map.serialize_entry("num_displays", value)?;
-        }
-        if let Some(value) = &self.use_auto_detect {
-            map.serialize_entry("use_auto_detect", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("render_type", &self.render_type);
+        __m.optional("video_ram_size", &self.video_ram_size);
+        __m.optional("graphics_memory_size", &self.graphics_memory_size);
+        __m.optional("enable3d", &self.enable3d);
+        __m.optional("num_displays", &self.num_displays);
+        __m.optional("use_auto_detect", &self.use_auto_detect);
+        __m.end()
     }
 }
 
@@ -944,6 +870,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VideoCard {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
@@ -952,16 +879,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VideoCard {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "render_type" => f_0 = map.next_value()?,
-                "video_ram_size" => f_1 = map.next_value()?,
-                "graphics_memory_size" => f_2 = map.next_value()?,
-                "enable3d" => f_3 = map.next_value()?,
-                "num_displays" => f_4 = map.next_value()?,
-                "use_auto_detect" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "render_type" => __de::put(&mut map, &mut f_0),
+                "video_ram_size" => __de::put(&mut map, &mut f_1),
+                "graphics_memory_size" => __de::put(&mut map, &mut f_2),
+                "enable3d" => __de::put(&mut map, &mut f_3),
+                "num_displays" => __de::put(&mut map, &mut f_4),
+                "use_auto_detect" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VideoCard {
             render_type: f_0,
@@ -1012,46 +937,23 @@ impl serde::Serialize for VmTemplate {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_name", &self.vm_name)?;
-        if let Some(value) = &self.os_type {
-            map.serialize_entry("os_type", value)?;
-        }
-        if let Some(value) = &self.os_description {
-            map.serialize_entry("os_description", value)?;
-        }
-        if let Some(value) = &self.cpu {
-            map.serialize_entry("cpu", value)?;
-        }
-        if let Some(value) = &self.memory {
-            map.serialize_entry("memory", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
-        if let Some(value) = &self.video_cards {
-            map.serialize_entry("video_cards", value)?;
-        }
-        if let Some(value) = &self.drives {
-            map.serialize_entry("drives", value)?;
-        }
-        if let Some(value) = &self.floppies {
-            map.serialize_entry("floppies", value)?;
-        }
-        if let Some(value) = &self.disk_controllers {
-            map.serialize_entry("disk_controllers", value)?;
-        }
-        if let Some(value) = &self.usb_controllers {
-            map.serialize_entry("usb_controllers", value)?;
-        }
-        if let Some(value) = &self.storage_policies {
-            map.serialize_entry("storage_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_name", &self.vm_name);
+        __m.optional("os_type", &self.os_type);
+        __m.optional("os_description", &self.os_description);
+        __m.optional("cpu", &self.cpu);
+        __m.optional("memory", &self.memory);
+        __m.optional("disks", &self.disks);
+        __m.optional("nics", &self.nics);
+        __m.optional("video_cards", &self.video_cards);
+        __m.optional("drives", &self.drives);
+        __m.optional("floppies", &self.floppies);
+        __m.optional("disk_controllers", &self.disk_controllers);
+        __m.optional("usb_controllers", &self.usb_controllers);
+        __m.optional("storage_policies", &self.storage_policies);
+        __m.end()
     }
 }
 
@@ -1085,23 +987,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmTemplate {
         let mut f_12: Option<Vec<policy::StoragePolicy>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_name" => f_0 = Some(map.next_value()?),
-                "os_type" => f_1 = map.next_value()?,
-                "os_description" => f_2 = map.next_value()?,
-                "cpu" => f_3 = map.next_value()?,
-                "memory" => f_4 = map.next_value()?,
-                "disks" => f_5 = map.next_value()?,
-                "nics" => f_6 = map.next_value()?,
-                "video_cards" => f_7 = map.next_value()?,
-                "drives" => f_8 = map.next_value()?,
-                "floppies" => f_9 = map.next_value()?,
-                "disk_controllers" => f_10 = map.next_value()?,
-                "usb_controllers" => f_11 = map.next_value()?,
-                "storage_policies" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_name" => __de::put_some(&mut map, &mut f_0),
+                "os_type" => __de::put(&mut map, &mut f_1),
+                "os_description" => __de::put(&mut map, &mut f_2),
+                "cpu" => __de::put(&mut map, &mut f_3),
+                "memory" => __de::put(&mut map, &mut f_4),
+                "disks" => __de::put(&mut map, &mut f_5),
+                "nics" => __de::put(&mut map, &mut f_6),
+                "video_cards" => __de::put(&mut map, &mut f_7),
+                "drives" => __de::put(&mut map, &mut f_8),
+                "floppies" => __de::put(&mut map, &mut f_9),
+                "disk_controllers" => __de::put(&mut map, &mut f_10),
+                "usb_controllers" => __de::put(&mut map, &mut f_11),
+                "storage_policies" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmTemplate {
             vm_name: __de::or_zero(f_0, Self::NAME, "vm_name"),

@@ -22,11 +22,12 @@ impl serde::Serialize for Status {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("updated_at", &self.updated_at)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("updated_at", &self.updated_at);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -49,12 +50,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
         let mut f_1: Option<crate::esx::hcl::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "updated_at" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "updated_at" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Status {
             updated_at: __de::required(f_0, "updated_at")?,

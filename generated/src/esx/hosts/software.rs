@@ -216,14 +216,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auth_type" => f_0 = Some(map.next_value()?),
-                "host_credential" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "auth_type" => __de::put_some(&mut map, &mut f_0),
+                "host_credential" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -317,21 +314,16 @@ impl serde::Serialize for HostCredentials {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_name", &self.host_name)?;
-        map.serialize_entry("user_name", &self.user_name)?;
-        map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.ssl_thumb_print {
-            map.serialize_entry("ssl_thumb_print", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_name", &self.host_name);
+        __m.entry("user_name", &self.user_name);
+        __m.entry("password", &self.password);
+        __m.optional("port", &self.port);
+        __m.optional("ssl_thumb_print", &self.ssl_thumb_print);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -358,16 +350,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCredentials {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_name" => f_0 = Some(map.next_value()?),
-                "user_name" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "port" => f_3 = map.next_value()?,
-                "ssl_thumb_print" => f_4 = map.next_value()?,
-                "ssl_certificate" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_name" => __de::put_some(&mut map, &mut f_0),
+                "user_name" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "port" => __de::put(&mut map, &mut f_3),
+                "ssl_thumb_print" => __de::put(&mut map, &mut f_4),
+                "ssl_certificate" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostCredentials {
             host_name: __de::or_zero(f_0, Self::NAME, "host_name"),
@@ -420,11 +410,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("software_info", &self.software_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.entry("software_info", &self.software_info);
+        __m.end()
     }
 }
 
@@ -447,12 +438,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<crate::esx::hosts::SoftwareInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = Some(map.next_value()?),
-                "software_info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_some(&mut map, &mut f_0),
+                "software_info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),

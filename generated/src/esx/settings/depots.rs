@@ -910,12 +910,13 @@ impl serde::Serialize for AddonSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("versions", &self.versions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("versions", &self.versions);
+        __m.end()
     }
 }
 
@@ -939,13 +940,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddonSummary {
         let mut f_2: Option<Vec<AddonVersion>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "versions" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "versions" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddonSummary {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -977,11 +976,12 @@ impl serde::Serialize for AddonVersion {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -1004,12 +1004,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddonVersion {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddonVersion {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -1044,12 +1042,13 @@ impl serde::Serialize for AffectedBaselineInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("baseline", &self.baseline)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("affected_updates", &self.affected_updates)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("baseline", &self.baseline);
+        __m.entry("id", &self.id);
+        __m.entry("affected_updates", &self.affected_updates);
+        __m.end()
     }
 }
 
@@ -1075,13 +1074,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffectedBaselineInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "baseline" => f_0 = Some(map.next_value()?),
-                "id" => f_1 = Some(map.next_value()?),
-                "affected_updates" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "baseline" => __de::put_some(&mut map, &mut f_0),
+                "id" => __de::put_some(&mut map, &mut f_1),
+                "affected_updates" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AffectedBaselineInfo {
             baseline: __de::or_zero(f_0, Self::NAME, "baseline"),
@@ -1203,44 +1200,26 @@ impl serde::Serialize for AffectedDesiredStateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster_name", &self.cluster_name)?;
-        map.serialize_entry("cluster_id", &self.cluster_id)?;
-        if let Some(value) = &self.entity_name {
-            map.serialize_entry("entity_name", value)?;
-        }
-        if let Some(value) = &self.entity_id {
-            map.serialize_entry("entity_id", value)?;
-        }
-        if let Some(value) = &self.software_spec_name {
-            map.serialize_entry("software_spec_name", value)?;
-        }
-        if let Some(value) = &self.software_spec {
-            map.serialize_entry("software_spec", value)?;
-        }
-        if let Some(value) = &self.entity_names {
-            map.serialize_entry("entity_names", value)?;
-        }
-        if let Some(value) = &self.entities {
-            map.serialize_entry("entities", value)?;
-        }
-        if let Some(value) = &self.affected_base_image {
-            map.serialize_entry("affected_base_image", value)?;
-        }
-        if let Some(value) = &self.affected_addon {
-            map.serialize_entry("affected_addon", value)?;
-        }
-        if let Some(value) = &self.affected_solutions {
-            map.serialize_entry("affected_solutions", value)?;
-        }
-        if let Some(value) = &self.affected_hardware_support {
-            map.serialize_entry("affected_hardware_support", value)?;
-        }
-        if let Some(value) = &self.affected_independent_components {
-            map.serialize_entry("affected_independent_components", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster_name", &self.cluster_name);
+        __m.entry("cluster_id", &self.cluster_id);
+        __m.optional("entity_name", &self.entity_name);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("software_spec_name", &self.software_spec_name);
+        __m.optional("software_spec", &self.software_spec);
+        __m.optional("entity_names", &self.entity_names);
+        __m.optional("entities", &self.entities);
+        __m.optional("affected_base_image", &self.affected_base_image);
+        __m.optional("affected_addon", &self.affected_addon);
+        __m.optional("affected_solutions", &self.affected_solutions);
+        __m.optional("affected_hardware_support", &self.affected_hardware_support);
+        __m.optional(
+            "affected_independent_components",
+            &self.affected_independent_components,
+        );
+        __m.end()
     }
 }
 
@@ -1282,23 +1261,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffectedDesiredStateInfo
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_name" => f_0 = Some(map.next_value()?),
-                "cluster_id" => f_1 = Some(map.next_value()?),
-                "entity_name" => f_2 = map.next_value()?,
-                "entity_id" => f_3 = map.next_value()?,
-                "software_spec_name" => f_4 = map.next_value()?,
-                "software_spec" => f_5 = map.next_value()?,
-                "entity_names" => f_6 = map.next_value()?,
-                "entities" => f_7 = map.next_value()?,
-                "affected_base_image" => f_8 = map.next_value()?,
-                "affected_addon" => f_9 = map.next_value()?,
-                "affected_solutions" => f_10 = map.next_value()?,
-                "affected_hardware_support" => f_11 = map.next_value()?,
-                "affected_independent_components" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_name" => __de::put_some(&mut map, &mut f_0),
+                "cluster_id" => __de::put_some(&mut map, &mut f_1),
+                "entity_name" => __de::put(&mut map, &mut f_2),
+                "entity_id" => __de::put(&mut map, &mut f_3),
+                "software_spec_name" => __de::put(&mut map, &mut f_4),
+                "software_spec" => __de::put(&mut map, &mut f_5),
+                "entity_names" => __de::put(&mut map, &mut f_6),
+                "entities" => __de::put(&mut map, &mut f_7),
+                "affected_base_image" => __de::put(&mut map, &mut f_8),
+                "affected_addon" => __de::put(&mut map, &mut f_9),
+                "affected_solutions" => __de::put(&mut map, &mut f_10),
+                "affected_hardware_support" => __de::put(&mut map, &mut f_11),
+                "affected_independent_components" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AffectedDesiredStateInfo {
             cluster_name: __de::or_zero(f_0, Self::NAME, "cluster_name"),
@@ -1368,12 +1345,13 @@ impl serde::Serialize for BaseImageVersion {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -1397,13 +1375,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BaseImageVersion {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BaseImageVersion {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -1435,11 +1411,12 @@ impl serde::Serialize for ComponentSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("versions", &self.versions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("versions", &self.versions);
+        __m.end()
     }
 }
 
@@ -1462,12 +1439,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentSummary {
         let mut f_1: Option<Vec<ComponentVersion>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "versions" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "versions" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentSummary {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -1498,11 +1473,12 @@ impl serde::Serialize for ComponentVersion {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -1525,12 +1501,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentVersion {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentVersion {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -1574,11 +1548,12 @@ impl serde::Serialize for HardwareSupportManagerSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -1603,12 +1578,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportManagerSu
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "packages" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "packages" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportManagerSummary {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -1636,10 +1609,11 @@ impl serde::Serialize for HardwareSupportPackageSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("versions", &self.versions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("versions", &self.versions);
+        __m.end()
     }
 }
 
@@ -1661,11 +1635,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageSu
         let mut f_0: Option<Vec<HardwareSupportPackageVersion>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "versions" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageSummary {
             versions: __de::or_zero(f_0, Self::NAME, "versions"),
@@ -1692,10 +1664,11 @@ impl serde::Serialize for HardwareSupportPackageVersion {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -1717,11 +1690,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportPackageVe
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportPackageVersion {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -1785,28 +1756,17 @@ impl serde::Serialize for MetadataInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("file_name", &self.file_name)?;
-        if let Some(value) = &self.base_images {
-            map.serialize_entry("base_images", value)?;
-        }
-        if let Some(value) = &self.addons {
-            map.serialize_entry("addons", value)?;
-        }
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hardware_support {
-            map.serialize_entry("hardware_support", value)?;
-        }
-        if let Some(value) = &self.independent_components {
-            map.serialize_entry("independent_components", value)?;
-        }
-        if let Some(value) = &self.updates {
-            map.serialize_entry("updates", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("file_name", &self.file_name);
+        __m.optional("base_images", &self.base_images);
+        __m.optional("addons", &self.addons);
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hardware_support", &self.hardware_support);
+        __m.optional("independent_components", &self.independent_components);
+        __m.optional("updates", &self.updates);
+        __m.end()
     }
 }
 
@@ -1844,17 +1804,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MetadataInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "file_name" => f_0 = Some(map.next_value()?),
-                "base_images" => f_1 = map.next_value()?,
-                "addons" => f_2 = map.next_value()?,
-                "solutions" => f_3 = map.next_value()?,
-                "hardware_support" => f_4 = map.next_value()?,
-                "independent_components" => f_5 = map.next_value()?,
-                "updates" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file_name" => __de::put_some(&mut map, &mut f_0),
+                "base_images" => __de::put(&mut map, &mut f_1),
+                "addons" => __de::put(&mut map, &mut f_2),
+                "solutions" => __de::put(&mut map, &mut f_3),
+                "hardware_support" => __de::put(&mut map, &mut f_4),
+                "independent_components" => __de::put(&mut map, &mut f_5),
+                "updates" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MetadataInfo {
             file_name: __de::or_zero(f_0, Self::NAME, "file_name"),
@@ -1913,14 +1871,13 @@ impl serde::Serialize for SolutionComponentSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.vib_informations {
-            map.serialize_entry("vib_informations", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("release_date", &self.release_date);
+        __m.entry("version", &self.version);
+        __m.optional("vib_informations", &self.vib_informations);
+        __m.end()
     }
 }
 
@@ -1944,13 +1901,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComponentSummary
         let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, VibInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "release_date" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "vib_informations" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "release_date" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "vib_informations" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionComponentSummary {
             release_date: __de::required(f_0, "release_date")?,
@@ -1992,14 +1947,13 @@ impl serde::Serialize for SolutionSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("versions", &self.versions)?;
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("versions", &self.versions);
+        __m.optional("components", &self.components);
+        __m.end()
     }
 }
 
@@ -2025,13 +1979,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSummary {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "versions" => f_1 = __de::null_as_empty(map.next_value()?),
-                "components" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "versions" => __de::put_or_empty(&mut map, &mut f_1),
+                "components" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionSummary {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -2063,11 +2015,12 @@ impl serde::Serialize for SolutionVersion {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -2090,12 +2043,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionVersion {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionVersion {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -2128,12 +2079,11 @@ impl serde::Serialize for SyncSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cleanup {
-            map.serialize_entry("cleanup", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cleanup", &self.cleanup);
+        __m.end()
     }
 }
 
@@ -2151,14 +2101,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SyncSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cleanup" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cleanup" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SyncSpec { cleanup: f_0 })
     }
@@ -2222,10 +2171,11 @@ impl serde::Serialize for UpdateSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("summary", &self.summary);
+        __m.end()
     }
 }
 
@@ -2247,11 +2197,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSummary {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "summary" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "summary" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSummary {
             summary: __de::or_zero(f_0, Self::NAME, "summary"),
@@ -2279,10 +2227,11 @@ impl serde::Serialize for VibInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("software_tags", &self.software_tags)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("software_tags", &self.software_tags);
+        __m.end()
     }
 }
 
@@ -2304,11 +2253,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VibInfo {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_tags" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_tags" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VibInfo {
             software_tags: __de::or_zero(f_0, Self::NAME, "software_tags"),

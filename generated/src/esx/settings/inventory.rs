@@ -49,13 +49,14 @@ impl serde::Serialize for ApplyEntitiesResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -88,14 +89,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyEntitiesResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyEntitiesResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -130,13 +129,12 @@ impl serde::Serialize for ApplyEntityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -159,12 +157,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyEntityResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyEntityResult {
             status: __de::required(f_0, "status")?,
@@ -199,13 +195,12 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.accept_eula {
-            map.serialize_entry("accept_eula", value)?;
-        }
-        map.serialize_entry("entities", &self.entities)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("accept_eula", &self.accept_eula);
+        __m.entry("entities", &self.entities);
+        __m.end()
     }
 }
 
@@ -228,12 +223,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
         let mut f_1: Option<EntitySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "accept_eula" => f_0 = map.next_value()?,
-                "entities" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "accept_eula" => __de::put(&mut map, &mut f_0),
+                "entities" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             accept_eula: f_0,
@@ -301,13 +294,14 @@ impl serde::Serialize for AssignEntitiesResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -340,14 +334,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignEntitiesResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AssignEntitiesResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -398,14 +390,13 @@ impl serde::Serialize for AssignEntitiesSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("software_spec_id", &self.software_spec_id)?;
-        map.serialize_entry("entities", &self.entities)?;
-        if let Some(value) = &self.orchestrator {
-            map.serialize_entry("orchestrator", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("software_spec_id", &self.software_spec_id);
+        __m.entry("entities", &self.entities);
+        __m.optional("orchestrator", &self.orchestrator);
+        __m.end()
     }
 }
 
@@ -429,13 +420,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignEntitiesSpec {
         let mut f_2: Option<crate::esx::settings::OrchestratorSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_spec_id" => f_0 = Some(map.next_value()?),
-                "entities" => f_1 = Some(map.next_value()?),
-                "orchestrator" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_spec_id" => __de::put_some(&mut map, &mut f_0),
+                "entities" => __de::put_some(&mut map, &mut f_1),
+                "orchestrator" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AssignEntitiesSpec {
             software_spec_id: __de::required(f_0, "software_spec_id")?,
@@ -490,11 +479,12 @@ impl serde::Serialize for AssignEntityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -517,12 +507,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignEntityResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AssignEntityResult {
             status: __de::required(f_0, "status")?,
@@ -566,13 +554,14 @@ impl serde::Serialize for CheckEntitiesResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -605,14 +594,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckEntitiesResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckEntitiesResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -647,13 +634,12 @@ impl serde::Serialize for CheckEntityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -676,12 +662,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckEntityResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckEntityResult {
             status: __de::required(f_0, "status")?,
@@ -722,16 +706,13 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.software_spec {
-            map.serialize_entry("software_spec", value)?;
-        }
-        map.serialize_entry("entities", &self.entities)?;
-        if let Some(value) = &self.perspective {
-            map.serialize_entry("perspective", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("software_spec", &self.software_spec);
+        __m.entry("entities", &self.entities);
+        __m.optional("perspective", &self.perspective);
+        __m.end()
     }
 }
 
@@ -755,13 +736,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
         let mut f_2: Option<check_spec::Perspective> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_spec" => f_0 = map.next_value()?,
-                "entities" => f_1 = Some(map.next_value()?),
-                "perspective" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_spec" => __de::put(&mut map, &mut f_0),
+                "entities" => __de::put_some(&mut map, &mut f_1),
+                "perspective" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             software_spec: f_0,
@@ -959,16 +938,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntitySpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "hosts" => f_1 = map.next_value()?,
-                "clusters" => f_2 = map.next_value()?,
-                "folders" => f_3 = map.next_value()?,
-                "datacenters" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                "clusters" => __de::put(&mut map, &mut f_2),
+                "folders" => __de::put(&mut map, &mut f_3),
+                "datacenters" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1065,11 +1041,12 @@ impl serde::Serialize for EntityTransitionResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1092,12 +1069,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityTransitionResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EntityTransitionResult {
             status: __de::required(f_0, "status")?,
@@ -1126,10 +1101,11 @@ impl serde::Serialize for ExtractInstalledImageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entities", &self.entities)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("entities", &self.entities);
+        __m.end()
     }
 }
 
@@ -1151,11 +1127,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtractInstalledImageSpe
         let mut f_0: Option<EntitySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "entities" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "entities" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExtractInstalledImageSpec {
             entities: __de::required(f_0, "entities")?,
@@ -1207,13 +1181,14 @@ impl serde::Serialize for ExtractResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -1246,14 +1221,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtractResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExtractResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -1313,12 +1286,13 @@ impl serde::Serialize for ImageExtractionResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("uniform_image", &self.uniform_image)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("uniform_image", &self.uniform_image);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1342,13 +1316,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageExtractionResult {
         let mut f_2: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "uniform_image" => f_1 = Some(map.next_value()?),
-                "notifications" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "uniform_image" => __de::put_some(&mut map, &mut f_1),
+                "notifications" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageExtractionResult {
             status: __de::required(f_0, "status")?,
@@ -1393,13 +1365,14 @@ impl serde::Serialize for ScanEntitiesResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -1432,14 +1405,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanEntitiesResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScanEntitiesResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -1474,13 +1445,12 @@ impl serde::Serialize for ScanEntityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1503,12 +1473,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanEntityResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScanEntityResult {
             status: __de::required(f_0, "status")?,
@@ -1543,13 +1511,12 @@ impl serde::Serialize for ScanSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.software_spec {
-            map.serialize_entry("software_spec", value)?;
-        }
-        map.serialize_entry("entities", &self.entities)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("software_spec", &self.software_spec);
+        __m.entry("entities", &self.entities);
+        __m.end()
     }
 }
 
@@ -1572,12 +1539,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanSpec {
         let mut f_1: Option<EntitySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_spec" => f_0 = map.next_value()?,
-                "entities" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_spec" => __de::put(&mut map, &mut f_0),
+                "entities" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScanSpec {
             software_spec: f_0,
@@ -1642,13 +1607,14 @@ impl serde::Serialize for StageEntitiesResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -1681,14 +1647,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageEntitiesResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageEntitiesResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -1723,13 +1687,12 @@ impl serde::Serialize for StageEntityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1752,12 +1715,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageEntityResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageEntityResult {
             status: __de::required(f_0, "status")?,
@@ -1786,10 +1747,11 @@ impl serde::Serialize for StageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entities", &self.entities)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("entities", &self.entities);
+        __m.end()
     }
 }
 
@@ -1811,11 +1773,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageSpec {
         let mut f_0: Option<EntitySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "entities" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "entities" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageSpec {
             entities: __de::required(f_0, "entities")?,
@@ -1888,13 +1848,14 @@ impl serde::Serialize for TransitionResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datacenter_results", &self.datacenter_results)?;
-        map.serialize_entry("folder_results", &self.folder_results)?;
-        map.serialize_entry("cluster_results", &self.cluster_results)?;
-        map.serialize_entry("host_results", &self.host_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datacenter_results", &self.datacenter_results);
+        __m.entry("folder_results", &self.folder_results);
+        __m.entry("cluster_results", &self.cluster_results);
+        __m.entry("host_results", &self.host_results);
+        __m.end()
     }
 }
 
@@ -1927,14 +1888,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitionResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datacenter_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "folder_results" => f_1 = __de::null_as_empty(map.next_value()?),
-                "cluster_results" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_results" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datacenter_results" => __de::put_or_empty(&mut map, &mut f_0),
+                "folder_results" => __de::put_or_empty(&mut map, &mut f_1),
+                "cluster_results" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_results" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransitionResult {
             datacenter_results: __de::or_zero(f_0, Self::NAME, "datacenter_results"),
@@ -1965,10 +1924,11 @@ impl serde::Serialize for TransitionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entities", &self.entities)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("entities", &self.entities);
+        __m.end()
     }
 }
 
@@ -1990,11 +1950,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitionSpec {
         let mut f_0: Option<EntitySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "entities" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "entities" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransitionSpec {
             entities: __de::required(f_0, "entities")?,
@@ -2047,11 +2005,12 @@ impl serde::Serialize for UpdateVumCapabilityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vum_operations_enabled", &self.vum_operations_enabled)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vum_operations_enabled", &self.vum_operations_enabled);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -2074,12 +2033,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateVumCapabilityResul
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vum_operations_enabled" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vum_operations_enabled" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateVumCapabilityResult {
             vum_operations_enabled: __de::or_zero(
@@ -2108,8 +2065,7 @@ impl serde::Serialize for UpdateVumCapabilitySpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 

@@ -261,12 +261,11 @@ impl serde::Serialize for DeleteSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.force {
-            map.serialize_entry("force", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("force", &self.force);
+        __m.end()
     }
 }
 
@@ -284,14 +283,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "force" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "force" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteSpec { force: f_0 })
     }
@@ -360,21 +358,14 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pgs {
-            map.serialize_entry("pgs", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.states {
-            map.serialize_entry("states", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("pgs", &self.pgs);
+        __m.optional("names", &self.names);
+        __m.optional("states", &self.states);
+        __m.optional("vms", &self.vms);
+        __m.end()
     }
 }
 
@@ -392,20 +383,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<crate::snapservice::ProtectionGroupStatus>> = None;
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pgs" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "states" => f_2 = map.next_value()?,
-                "vms" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pgs" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "states" => __de::put(&mut map, &mut f_2),
+                "vms" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             pgs: f_0,
@@ -436,11 +426,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pg", &self.pg)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pg", &self.pg);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -463,12 +454,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<crate::snapservice::ProtectionGroupInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pg" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pg" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             pg: __de::required(f_0, "pg")?,
@@ -522,10 +511,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -547,11 +537,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),

@@ -159,18 +159,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        if let Some(value) = &self.name_patterns {
-            map.serialize_entry("name_patterns", value)?;
-        }
-        if let Some(value) = &self.local_protection_enabled {
-            map.serialize_entry("local_protection_enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vms", &self.vms);
+        __m.optional("name_patterns", &self.name_patterns);
+        __m.optional("local_protection_enabled", &self.local_protection_enabled);
+        __m.end()
     }
 }
 
@@ -188,18 +183,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vms" => f_0 = map.next_value()?,
-                "name_patterns" => f_1 = map.next_value()?,
-                "local_protection_enabled" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vms" => __de::put(&mut map, &mut f_0),
+                "name_patterns" => __de::put(&mut map, &mut f_1),
+                "local_protection_enabled" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             vms: f_0,
@@ -237,20 +231,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("local_protection_enabled", &self.local_protection_enabled)?;
-        map.serialize_entry("protection_groups", &self.protection_groups)?;
-        if let Some(value) = &self.last_snapshot_time {
-            map.serialize_entry("last_snapshot_time", value)?;
-        }
-        if let Some(value) = &self.oldest_snapshot_time {
-            map.serialize_entry("oldest_snapshot_time", value)?;
-        }
-        map.serialize_entry("snapshot_count", &self.snapshot_count)?;
-        map.serialize_entry("in_cluster", &self.in_cluster)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("local_protection_enabled", &self.local_protection_enabled);
+        __m.entry("protection_groups", &self.protection_groups);
+        __m.optional("last_snapshot_time", &self.last_snapshot_time);
+        __m.optional("oldest_snapshot_time", &self.oldest_snapshot_time);
+        __m.entry("snapshot_count", &self.snapshot_count);
+        __m.entry("in_cluster", &self.in_cluster);
+        __m.end()
     }
 }
 
@@ -278,17 +269,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "local_protection_enabled" => f_1 = Some(map.next_value()?),
-                "protection_groups" => f_2 = __de::null_as_empty(map.next_value()?),
-                "last_snapshot_time" => f_3 = map.next_value()?,
-                "oldest_snapshot_time" => f_4 = map.next_value()?,
-                "snapshot_count" => f_5 = Some(map.next_value()?),
-                "in_cluster" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "local_protection_enabled" => __de::put_some(&mut map, &mut f_1),
+                "protection_groups" => __de::put_or_empty(&mut map, &mut f_2),
+                "last_snapshot_time" => __de::put(&mut map, &mut f_3),
+                "oldest_snapshot_time" => __de::put(&mut map, &mut f_4),
+                "snapshot_count" => __de::put_some(&mut map, &mut f_5),
+                "in_cluster" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -349,18 +338,13 @@ impl serde::Serialize for LinkedClonePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.end()
     }
 }
 
@@ -378,18 +362,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LinkedClonePlacementSpec
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LinkedClonePlacementSpec {
             folder: f_0,
@@ -422,14 +405,13 @@ impl serde::Serialize for LinkedCloneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshot", &self.snapshot)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshot", &self.snapshot);
+        __m.entry("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -453,13 +435,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LinkedCloneSpec {
         let mut f_2: Option<LinkedClonePlacementSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "placement" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshot" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LinkedCloneSpec {
             snapshot: __de::required(f_0, "snapshot")?,
@@ -489,11 +469,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -516,12 +497,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             vm: __de::required(f_0, "vm")?,
@@ -575,10 +554,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -600,11 +580,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -641,18 +619,13 @@ impl serde::Serialize for RestorePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.end()
     }
 }
 
@@ -670,18 +643,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestorePlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RestorePlacementSpec {
             folder: f_0,
@@ -713,16 +685,13 @@ impl serde::Serialize for RestoreSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshot", &self.snapshot)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshot", &self.snapshot);
+        __m.optional("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -746,13 +715,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreSpec {
         let mut f_2: Option<RestorePlacementSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = map.next_value()?,
-                "placement" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshot" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RestoreSpec {
             snapshot: __de::required(f_0, "snapshot")?,
@@ -791,10 +758,11 @@ impl serde::Serialize for RevertSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshot", &self.snapshot)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshot", &self.snapshot);
+        __m.end()
     }
 }
 
@@ -816,11 +784,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RevertSpec {
         let mut f_0: Option<crate::ids::VmSnapshotId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshot" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RevertSpec {
             snapshot: __de::required(f_0, "snapshot")?,

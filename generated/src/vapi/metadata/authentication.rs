@@ -637,14 +637,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "scheme_type" => f_0 = Some(map.next_value()?),
-                "session_manager" => f_1 = map.next_value()?,
-                "scheme" => f_2 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "scheme_type" => __de::put_some(&mut map, &mut f_0),
+                "session_manager" => __de::put(&mut map, &mut f_1),
+                "scheme" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -702,11 +699,12 @@ impl serde::Serialize for ComponentData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("info", &self.info)?;
-        map.serialize_entry("fingerprint", &self.fingerprint)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("info", &self.info);
+        __m.entry("fingerprint", &self.fingerprint);
+        __m.end()
     }
 }
 
@@ -729,12 +727,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = Some(map.next_value()?),
-                "fingerprint" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put_some(&mut map, &mut f_0),
+                "fingerprint" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentData {
             info: __de::or_zero(f_0, Self::NAME, "info"),
@@ -761,10 +757,11 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -786,11 +783,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -820,10 +815,11 @@ impl serde::Serialize for OperationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("schemes", &self.schemes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("schemes", &self.schemes);
+        __m.end()
     }
 }
 
@@ -845,11 +841,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
         let mut f_0: Option<Vec<AuthenticationInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "schemes" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "schemes" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationInfo {
             schemes: __de::or_zero(f_0, Self::NAME, "schemes"),
@@ -877,11 +871,12 @@ impl serde::Serialize for PackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("schemes", &self.schemes)?;
-        map.serialize_entry("services", &self.services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("schemes", &self.schemes);
+        __m.entry("services", &self.services);
+        __m.end()
     }
 }
 
@@ -904,12 +899,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "schemes" => f_0 = __de::null_as_empty(map.next_value()?),
-                "services" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "schemes" => __de::put_or_empty(&mut map, &mut f_0),
+                "services" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PackageInfo {
             schemes: __de::or_zero(f_0, Self::NAME, "schemes"),
@@ -938,11 +931,12 @@ impl serde::Serialize for ServiceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("schemes", &self.schemes)?;
-        map.serialize_entry("operations", &self.operations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("schemes", &self.schemes);
+        __m.entry("operations", &self.operations);
+        __m.end()
     }
 }
 
@@ -967,12 +961,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "schemes" => f_0 = __de::null_as_empty(map.next_value()?),
-                "operations" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "schemes" => __de::put_or_empty(&mut map, &mut f_0),
+                "operations" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceInfo {
             schemes: __de::or_zero(f_0, Self::NAME, "schemes"),

@@ -447,11 +447,12 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("namespaces", &self.namespaces)?;
-        map.serialize_entry("commands", &self.commands)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("namespaces", &self.namespaces);
+        __m.entry("commands", &self.commands);
+        __m.end()
     }
 }
 
@@ -474,12 +475,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_1: Option<Vec<command::Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespaces" => f_0 = __de::null_as_empty(map.next_value()?),
-                "commands" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespaces" => __de::put_or_empty(&mut map, &mut f_0),
+                "commands" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             namespaces: __de::or_zero(f_0, Self::NAME, "namespaces"),

@@ -848,11 +848,12 @@ impl serde::Serialize for ComponentData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("info", &self.info)?;
-        map.serialize_entry("fingerprint", &self.fingerprint)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("info", &self.info);
+        __m.entry("fingerprint", &self.fingerprint);
+        __m.end()
     }
 }
 
@@ -875,12 +876,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = Some(map.next_value()?),
-                "fingerprint" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put_some(&mut map, &mut f_0),
+                "fingerprint" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentData {
             info: __de::or_zero(f_0, Self::NAME, "info"),
@@ -911,13 +910,14 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("packages", &self.packages);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.end()
     }
 }
 
@@ -942,14 +942,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "packages" => f_1 = __de::null_as_empty(map.next_value()?),
-                "metadata" => f_2 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "packages" => __de::put_or_empty(&mut map, &mut f_1),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_2),
+                "documentation" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -991,15 +989,14 @@ impl serde::Serialize for ConstantInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("value", &self.value);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -1024,14 +1021,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstantInfo {
         let mut f_3: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "value" => f_1 = Some(map.next_value()?),
-                "documentation" => f_2 = Some(map.next_value()?),
-                "lifecycle" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "value" => __de::put_some(&mut map, &mut f_1),
+                "documentation" => __de::put_some(&mut map, &mut f_2),
+                "lifecycle" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConstantInfo {
             r#type: __de::required(f_0, "type")?,
@@ -1158,14 +1153,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstantValue {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category" => f_0 = Some(map.next_value()?),
-                "primitive_value" => f_1 = map.next_value()?,
-                "list_value" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "category" => __de::put_some(&mut map, &mut f_0),
+                "primitive_value" => __de::put(&mut map, &mut f_1),
+                "list_value" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1234,10 +1226,11 @@ impl serde::Serialize for ElementMap {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("elements", &self.elements)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("elements", &self.elements);
+        __m.end()
     }
 }
 
@@ -1261,11 +1254,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ElementMap {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "elements" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "elements" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ElementMap {
             elements: __de::or_zero(f_0, Self::NAME, "elements"),
@@ -1428,17 +1419,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ElementValue {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "long_value" => f_1 = map.next_value()?,
-                "string_value" => f_2 = map.next_value()?,
-                "list_value" => f_3 = map.next_value()?,
-                "structure_id" => f_4 = map.next_value()?,
-                "structure_ids" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "long_value" => __de::put(&mut map, &mut f_1),
+                "string_value" => __de::put(&mut map, &mut f_2),
+                "list_value" => __de::put(&mut map, &mut f_3),
+                "structure_id" => __de::put(&mut map, &mut f_4),
+                "structure_ids" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1554,16 +1542,15 @@ impl serde::Serialize for EnumerationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("values", &self.values)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("values", &self.values);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -1589,15 +1576,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnumerationInfo {
         let mut f_4: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "values" => f_1 = __de::null_as_empty(map.next_value()?),
-                "metadata" => f_2 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_3 = Some(map.next_value()?),
-                "lifecycle" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "values" => __de::put_or_empty(&mut map, &mut f_1),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_2),
+                "documentation" => __de::put_some(&mut map, &mut f_3),
+                "lifecycle" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnumerationInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1631,15 +1616,14 @@ impl serde::Serialize for EnumerationValueInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("value", &self.value);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -1664,14 +1648,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnumerationValueInfo {
         let mut f_3: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "value" => f_0 = Some(map.next_value()?),
-                "metadata" => f_1 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_2 = Some(map.next_value()?),
-                "lifecycle" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "value" => __de::put_some(&mut map, &mut f_0),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_1),
+                "documentation" => __de::put_some(&mut map, &mut f_2),
+                "lifecycle" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnumerationValueInfo {
             value: __de::or_zero(f_0, Self::NAME, "value"),
@@ -1702,14 +1684,13 @@ impl serde::Serialize for ErrorInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("structure_id", &self.structure_id)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("structure_id", &self.structure_id);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -1733,13 +1714,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ErrorInfo {
         let mut f_2: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "structure_id" => f_0 = Some(map.next_value()?),
-                "documentation" => f_1 = Some(map.next_value()?),
-                "lifecycle" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "structure_id" => __de::put_some(&mut map, &mut f_0),
+                "documentation" => __de::put_some(&mut map, &mut f_1),
+                "lifecycle" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ErrorInfo {
             structure_id: __de::required(f_0, "structure_id")?,
@@ -1773,16 +1752,15 @@ impl serde::Serialize for FieldInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -1808,15 +1786,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FieldInfo {
         let mut f_4: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "metadata" => f_2 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_3 = Some(map.next_value()?),
-                "lifecycle" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_2),
+                "documentation" => __de::put_some(&mut map, &mut f_3),
+                "lifecycle" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FieldInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1975,15 +1951,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GenericInstantiation {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "generic_type" => f_0 = Some(map.next_value()?),
-                "element_type" => f_1 = map.next_value()?,
-                "map_key_type" => f_2 = map.next_value()?,
-                "map_value_type" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "generic_type" => __de::put_some(&mut map, &mut f_0),
+                "element_type" => __de::put(&mut map, &mut f_1),
+                "map_key_type" => __de::put(&mut map, &mut f_2),
+                "map_value_type" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2081,18 +2054,17 @@ impl serde::Serialize for OperationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("params", &self.params)?;
-        map.serialize_entry("output", &self.output)?;
-        map.serialize_entry("errors", &self.errors)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("params", &self.params);
+        __m.entry("output", &self.output);
+        __m.entry("errors", &self.errors);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -2120,17 +2092,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
         let mut f_6: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "params" => f_1 = __de::null_as_empty(map.next_value()?),
-                "output" => f_2 = Some(map.next_value()?),
-                "errors" => f_3 = __de::null_as_empty(map.next_value()?),
-                "metadata" => f_4 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_5 = Some(map.next_value()?),
-                "lifecycle" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "params" => __de::put_or_empty(&mut map, &mut f_1),
+                "output" => __de::put_some(&mut map, &mut f_2),
+                "errors" => __de::put_or_empty(&mut map, &mut f_3),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_4),
+                "documentation" => __de::put_some(&mut map, &mut f_5),
+                "lifecycle" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -2166,12 +2136,13 @@ impl serde::Serialize for OperationResultInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.end()
     }
 }
 
@@ -2195,13 +2166,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationResultInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "metadata" => f_1 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_1),
+                "documentation" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationResultInfo {
             r#type: __de::required(f_0, "type")?,
@@ -2243,15 +2212,16 @@ impl serde::Serialize for PackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("structures", &self.structures)?;
-        map.serialize_entry("enumerations", &self.enumerations)?;
-        map.serialize_entry("services", &self.services)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("structures", &self.structures);
+        __m.entry("enumerations", &self.enumerations);
+        __m.entry("services", &self.services);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.end()
     }
 }
 
@@ -2282,16 +2252,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "structures" => f_1 = __de::null_as_empty(map.next_value()?),
-                "enumerations" => f_2 = __de::null_as_empty(map.next_value()?),
-                "services" => f_3 = __de::null_as_empty(map.next_value()?),
-                "metadata" => f_4 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "structures" => __de::put_or_empty(&mut map, &mut f_1),
+                "enumerations" => __de::put_or_empty(&mut map, &mut f_2),
+                "services" => __de::put_or_empty(&mut map, &mut f_3),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_4),
+                "documentation" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PackageInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -2446,16 +2414,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrimitiveValue {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "boolean_value" => f_1 = map.next_value()?,
-                "double_value" => f_2 = map.next_value()?,
-                "long_value" => f_3 = map.next_value()?,
-                "string_value" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "boolean_value" => __de::put(&mut map, &mut f_1),
+                "double_value" => __de::put(&mut map, &mut f_2),
+                "long_value" => __de::put(&mut map, &mut f_3),
+                "string_value" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2562,19 +2527,18 @@ impl serde::Serialize for ServiceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("operations", &self.operations)?;
-        map.serialize_entry("structures", &self.structures)?;
-        map.serialize_entry("enumerations", &self.enumerations)?;
-        map.serialize_entry("constants", &self.constants)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("operations", &self.operations);
+        __m.entry("structures", &self.structures);
+        __m.entry("enumerations", &self.enumerations);
+        __m.entry("constants", &self.constants);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -2611,18 +2575,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
         let mut f_7: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "operations" => f_1 = __de::null_as_empty(map.next_value()?),
-                "structures" => f_2 = __de::null_as_empty(map.next_value()?),
-                "enumerations" => f_3 = __de::null_as_empty(map.next_value()?),
-                "constants" => f_4 = __de::null_as_empty(map.next_value()?),
-                "metadata" => f_5 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_6 = Some(map.next_value()?),
-                "lifecycle" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "operations" => __de::put_or_empty(&mut map, &mut f_1),
+                "structures" => __de::put_or_empty(&mut map, &mut f_2),
+                "enumerations" => __de::put_or_empty(&mut map, &mut f_3),
+                "constants" => __de::put_or_empty(&mut map, &mut f_4),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_5),
+                "documentation" => __de::put_some(&mut map, &mut f_6),
+                "lifecycle" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -2669,19 +2631,18 @@ impl serde::Serialize for StructureInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("enumerations", &self.enumerations)?;
-        map.serialize_entry("constants", &self.constants)?;
-        map.serialize_entry("fields", &self.fields)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("documentation", &self.documentation)?;
-        if let Some(value) = &self.lifecycle {
-            map.serialize_entry("lifecycle", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.entry("enumerations", &self.enumerations);
+        __m.entry("constants", &self.constants);
+        __m.entry("fields", &self.fields);
+        __m.entry("metadata", &self.metadata);
+        __m.entry("documentation", &self.documentation);
+        __m.optional("lifecycle", &self.lifecycle);
+        __m.end()
     }
 }
 
@@ -2714,18 +2675,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StructureInfo {
         let mut f_7: Option<crate::vapi::metadata::LifecycleInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "enumerations" => f_2 = __de::null_as_empty(map.next_value()?),
-                "constants" => f_3 = __de::null_as_empty(map.next_value()?),
-                "fields" => f_4 = __de::null_as_empty(map.next_value()?),
-                "metadata" => f_5 = __de::null_as_empty(map.next_value()?),
-                "documentation" => f_6 = Some(map.next_value()?),
-                "lifecycle" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "enumerations" => __de::put_or_empty(&mut map, &mut f_2),
+                "constants" => __de::put_or_empty(&mut map, &mut f_3),
+                "fields" => __de::put_or_empty(&mut map, &mut f_4),
+                "metadata" => __de::put_or_empty(&mut map, &mut f_5),
+                "documentation" => __de::put_some(&mut map, &mut f_6),
+                "lifecycle" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StructureInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -2879,15 +2838,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Type {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category" => f_0 = Some(map.next_value()?),
-                "builtin_type" => f_1 = map.next_value()?,
-                "user_defined_type" => f_2 = map.next_value()?,
-                "generic_instantiation" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "category" => __de::put_some(&mut map, &mut f_0),
+                "builtin_type" => __de::put(&mut map, &mut f_1),
+                "user_defined_type" => __de::put(&mut map, &mut f_2),
+                "generic_instantiation" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2969,11 +2925,12 @@ impl serde::Serialize for UserDefinedType {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("resource_type", &self.resource_type)?;
-        map.serialize_entry("resource_id", &self.resource_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("resource_type", &self.resource_type);
+        __m.entry("resource_id", &self.resource_id);
+        __m.end()
     }
 }
 
@@ -2996,12 +2953,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserDefinedType {
         let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_type" => f_0 = Some(map.next_value()?),
-                "resource_id" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_type" => __de::put_some(&mut map, &mut f_0),
+                "resource_id" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UserDefinedType {
             resource_type: __de::or_zero(f_0, Self::NAME, "resource_type"),

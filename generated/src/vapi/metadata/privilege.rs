@@ -537,11 +537,12 @@ impl serde::Serialize for ComponentData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("info", &self.info)?;
-        map.serialize_entry("fingerprint", &self.fingerprint)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("info", &self.info);
+        __m.entry("fingerprint", &self.fingerprint);
+        __m.end()
     }
 }
 
@@ -564,12 +565,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = Some(map.next_value()?),
-                "fingerprint" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put_some(&mut map, &mut f_0),
+                "fingerprint" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentData {
             info: __de::or_zero(f_0, Self::NAME, "info"),
@@ -596,10 +595,11 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -621,11 +621,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -661,11 +659,12 @@ impl serde::Serialize for OperationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("privileges", &self.privileges)?;
-        map.serialize_entry("privilege_info", &self.privilege_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("privileges", &self.privileges);
+        __m.entry("privilege_info", &self.privilege_info);
+        __m.end()
     }
 }
 
@@ -688,12 +687,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
         let mut f_1: Option<Vec<PrivilegeInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "privileges" => f_0 = __de::null_as_empty(map.next_value()?),
-                "privilege_info" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "privileges" => __de::put_or_empty(&mut map, &mut f_0),
+                "privilege_info" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationInfo {
             privileges: __de::or_zero(f_0, Self::NAME, "privileges"),
@@ -722,11 +719,12 @@ impl serde::Serialize for PackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("privileges", &self.privileges)?;
-        map.serialize_entry("services", &self.services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("privileges", &self.privileges);
+        __m.entry("services", &self.services);
+        __m.end()
     }
 }
 
@@ -749,12 +747,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "privileges" => f_0 = __de::null_as_empty(map.next_value()?),
-                "services" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "privileges" => __de::put_or_empty(&mut map, &mut f_0),
+                "services" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PackageInfo {
             privileges: __de::or_zero(f_0, Self::NAME, "privileges"),
@@ -781,11 +777,12 @@ impl serde::Serialize for PrivilegeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("property_path", &self.property_path)?;
-        map.serialize_entry("privileges", &self.privileges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("property_path", &self.property_path);
+        __m.entry("privileges", &self.privileges);
+        __m.end()
     }
 }
 
@@ -808,12 +805,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrivilegeInfo {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "property_path" => f_0 = Some(map.next_value()?),
-                "privileges" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "property_path" => __de::put_some(&mut map, &mut f_0),
+                "privileges" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrivilegeInfo {
             property_path: __de::or_zero(f_0, Self::NAME, "property_path"),
@@ -840,10 +835,11 @@ impl serde::Serialize for ServiceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("operations", &self.operations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("operations", &self.operations);
+        __m.end()
     }
 }
 
@@ -867,11 +863,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "operations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceInfo {
             operations: __de::or_zero(f_0, Self::NAME, "operations"),

@@ -525,11 +525,12 @@ impl serde::Serialize for ComponentData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("info", &self.info)?;
-        map.serialize_entry("fingerprint", &self.fingerprint)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("info", &self.info);
+        __m.entry("fingerprint", &self.fingerprint);
+        __m.end()
     }
 }
 
@@ -552,12 +553,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentData {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = Some(map.next_value()?),
-                "fingerprint" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put_some(&mut map, &mut f_0),
+                "fingerprint" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentData {
             info: __de::or_zero(f_0, Self::NAME, "info"),
@@ -582,10 +581,11 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("packages", &self.packages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("packages", &self.packages);
+        __m.end()
     }
 }
 
@@ -607,11 +607,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "packages" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "packages" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             packages: __de::or_zero(f_0, Self::NAME, "packages"),
@@ -645,10 +643,11 @@ impl serde::Serialize for OperationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("routing_info", &self.routing_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("routing_info", &self.routing_info);
+        __m.end()
     }
 }
 
@@ -670,11 +669,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationInfo {
         let mut f_0: Option<RoutingInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "routing_info" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "routing_info" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationInfo {
             routing_info: __de::or_zero(f_0, Self::NAME, "routing_info"),
@@ -702,11 +699,12 @@ impl serde::Serialize for PackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("routing_info", &self.routing_info)?;
-        map.serialize_entry("services", &self.services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("routing_info", &self.routing_info);
+        __m.entry("services", &self.services);
+        __m.end()
     }
 }
 
@@ -729,12 +727,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "routing_info" => f_0 = Some(map.next_value()?),
-                "services" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "routing_info" => __de::put_some(&mut map, &mut f_0),
+                "services" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PackageInfo {
             routing_info: __de::or_zero(f_0, Self::NAME, "routing_info"),
@@ -771,13 +767,14 @@ impl serde::Serialize for RoutingInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("routing_path", &self.routing_path)?;
-        map.serialize_entry("routing_strategy", &self.routing_strategy)?;
-        map.serialize_entry("operation_hints", &self.operation_hints)?;
-        map.serialize_entry("id_types", &self.id_types)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("routing_path", &self.routing_path);
+        __m.entry("routing_strategy", &self.routing_strategy);
+        __m.entry("operation_hints", &self.operation_hints);
+        __m.entry("id_types", &self.id_types);
+        __m.end()
     }
 }
 
@@ -802,14 +799,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RoutingInfo {
         let mut f_3: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "routing_path" => f_0 = Some(map.next_value()?),
-                "routing_strategy" => f_1 = Some(map.next_value()?),
-                "operation_hints" => f_2 = __de::null_as_empty(map.next_value()?),
-                "id_types" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "routing_path" => __de::put_some(&mut map, &mut f_0),
+                "routing_strategy" => __de::put_some(&mut map, &mut f_1),
+                "operation_hints" => __de::put_or_empty(&mut map, &mut f_2),
+                "id_types" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RoutingInfo {
             routing_path: __de::or_zero(f_0, Self::NAME, "routing_path"),
@@ -851,11 +846,12 @@ impl serde::Serialize for ServiceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("routing_info", &self.routing_info)?;
-        map.serialize_entry("operations", &self.operations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("routing_info", &self.routing_info);
+        __m.entry("operations", &self.operations);
+        __m.end()
     }
 }
 
@@ -880,12 +876,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "routing_info" => f_0 = Some(map.next_value()?),
-                "operations" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "routing_info" => __de::put_some(&mut map, &mut f_0),
+                "operations" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceInfo {
             routing_info: __de::or_zero(f_0, Self::NAME, "routing_info"),

@@ -46,16 +46,13 @@ impl serde::Serialize for AlreadyExists {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -79,13 +76,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlreadyExists {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlreadyExists {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -128,16 +123,13 @@ impl serde::Serialize for AlreadyInDesiredState {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -161,13 +153,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlreadyInDesiredState {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlreadyInDesiredState {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -197,11 +187,12 @@ impl serde::Serialize for ArgumentLocations {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("primary", &self.primary)?;
-        map.serialize_entry("secondary", &self.secondary)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("primary", &self.primary);
+        __m.entry("secondary", &self.secondary);
+        __m.end()
     }
 }
 
@@ -224,12 +215,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ArgumentLocations {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "primary" => f_0 = Some(map.next_value()?),
-                "secondary" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "primary" => __de::put_some(&mut map, &mut f_0),
+                "secondary" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ArgumentLocations {
             primary: __de::or_zero(f_0, Self::NAME, "primary"),
@@ -277,16 +266,13 @@ impl serde::Serialize for Canceled {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -310,13 +296,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Canceled {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Canceled {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -355,16 +339,13 @@ impl serde::Serialize for ConcurrentChange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -388,13 +369,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConcurrentChange {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConcurrentChange {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -438,16 +417,13 @@ impl serde::Serialize for FeatureInUse {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -471,13 +447,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FeatureInUse {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FeatureInUse {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -505,11 +479,12 @@ impl serde::Serialize for FileLocations {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("primary", &self.primary)?;
-        map.serialize_entry("secondary", &self.secondary)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("primary", &self.primary);
+        __m.entry("secondary", &self.secondary);
+        __m.end()
     }
 }
 
@@ -532,12 +507,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileLocations {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "primary" => f_0 = Some(map.next_value()?),
-                "secondary" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "primary" => __de::put_some(&mut map, &mut f_0),
+                "secondary" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FileLocations {
             primary: __de::or_zero(f_0, Self::NAME, "primary"),
@@ -582,16 +555,13 @@ impl serde::Serialize for InternalServerError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -615,13 +585,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InternalServerError {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InternalServerError {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -676,16 +644,13 @@ impl serde::Serialize for InvalidArgument {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -709,13 +674,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidArgument {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidArgument {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -761,16 +724,13 @@ impl serde::Serialize for InvalidElementConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -794,13 +754,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidElementConfigurat
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidElementConfiguration {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -850,16 +808,13 @@ impl serde::Serialize for InvalidElementType {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -883,13 +838,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidElementType {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidElementType {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -943,16 +896,13 @@ impl serde::Serialize for InvalidRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -976,13 +926,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvalidRequest {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvalidRequest {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1031,16 +979,13 @@ impl serde::Serialize for NotAllowedInCurrentState {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1064,13 +1009,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NotAllowedInCurrentState
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NotAllowedInCurrentState {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1115,16 +1058,13 @@ impl serde::Serialize for NotFound {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1148,13 +1088,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NotFound {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NotFound {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1206,16 +1144,13 @@ impl serde::Serialize for OperationNotFound {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1239,13 +1174,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationNotFound {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationNotFound {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1292,16 +1225,13 @@ impl serde::Serialize for ResourceBusy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1325,13 +1255,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceBusy {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceBusy {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1379,16 +1307,13 @@ impl serde::Serialize for ResourceInUse {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1412,13 +1337,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceInUse {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceInUse {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1467,16 +1390,13 @@ impl serde::Serialize for ResourceInaccessible {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1500,13 +1420,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceInaccessible {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceInaccessible {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1556,16 +1474,13 @@ impl serde::Serialize for ServiceUnavailable {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1589,13 +1504,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceUnavailable {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceUnavailable {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1650,16 +1563,13 @@ impl serde::Serialize for StandardError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1683,13 +1593,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StandardError {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StandardError {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1753,16 +1661,13 @@ impl serde::Serialize for TimedOut {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1786,13 +1691,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TimedOut {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TimedOut {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1818,10 +1721,11 @@ impl serde::Serialize for TransientIndication {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("is_transient", &self.is_transient)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("is_transient", &self.is_transient);
+        __m.end()
     }
 }
 
@@ -1843,11 +1747,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransientIndication {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "is_transient" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "is_transient" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransientIndication {
             is_transient: __de::or_zero(f_0, Self::NAME, "is_transient"),
@@ -1896,16 +1798,13 @@ impl serde::Serialize for UnableToAllocateResource {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -1929,13 +1828,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnableToAllocateResource
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnableToAllocateResource {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -1992,19 +1889,14 @@ impl serde::Serialize for Unauthenticated {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        if let Some(value) = &self.challenge {
-            map.serialize_entry("challenge", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.optional("challenge", &self.challenge);
+        __m.end()
     }
 }
 
@@ -2029,14 +1921,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Unauthenticated {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                "challenge" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                "challenge" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Unauthenticated {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -2097,19 +1987,14 @@ impl serde::Serialize for Unauthorized {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        if let Some(value) = &self.challenge {
-            map.serialize_entry("challenge", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.optional("challenge", &self.challenge);
+        __m.end()
     }
 }
 
@@ -2134,14 +2019,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Unauthorized {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                "challenge" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                "challenge" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Unauthorized {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -2190,16 +2073,13 @@ impl serde::Serialize for UnexpectedInput {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -2223,13 +2103,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnexpectedInput {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnexpectedInput {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -2273,16 +2151,13 @@ impl serde::Serialize for Unsupported {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -2306,13 +2181,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Unsupported {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Unsupported {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),
@@ -2358,16 +2231,13 @@ impl serde::Serialize for UnverifiedPeer {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.error_type {
-            map.serialize_entry("error_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("messages", &self.messages);
+        __m.optional("data", &self.data);
+        __m.optional("error_type", &self.error_type);
+        __m.end()
     }
 }
 
@@ -2391,13 +2261,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnverifiedPeer {
         let mut f_2: Option<error::Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "messages" => f_0 = __de::null_as_empty(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "error_type" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "messages" => __de::put_or_empty(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "error_type" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnverifiedPeer {
             messages: __de::or_zero(f_0, Self::NAME, "messages"),

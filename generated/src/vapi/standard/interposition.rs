@@ -32,16 +32,15 @@ impl serde::Serialize for InvocationRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service_id", &self.service_id)?;
-        map.serialize_entry("operation_id", &self.operation_id)?;
-        map.serialize_entry("operation_input", &self.operation_input)?;
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        map.serialize_entry("groups", &self.groups)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service_id", &self.service_id);
+        __m.entry("operation_id", &self.operation_id);
+        __m.entry("operation_input", &self.operation_input);
+        __m.optional("user", &self.user);
+        __m.entry("groups", &self.groups);
+        __m.end()
     }
 }
 
@@ -67,15 +66,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvocationRequest {
         let mut f_4: Option<Vec<SecurityPrincipal>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service_id" => f_0 = Some(map.next_value()?),
-                "operation_id" => f_1 = Some(map.next_value()?),
-                "operation_input" => f_2 = Some(map.next_value()?),
-                "user" => f_3 = map.next_value()?,
-                "groups" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service_id" => __de::put_some(&mut map, &mut f_0),
+                "operation_id" => __de::put_some(&mut map, &mut f_1),
+                "operation_input" => __de::put_some(&mut map, &mut f_2),
+                "user" => __de::put(&mut map, &mut f_3),
+                "groups" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InvocationRequest {
             service_id: __de::or_zero(f_0, Self::NAME, "service_id"),
@@ -205,14 +202,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvocationResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "result_type" => f_0 = Some(map.next_value()?),
-                "output" => f_1 = map.next_value()?,
-                "error" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "result_type" => __de::put_some(&mut map, &mut f_0),
+                "output" => __de::put(&mut map, &mut f_1),
+                "error" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -281,13 +275,12 @@ impl serde::Serialize for SecurityPrincipal {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.domain {
-            map.serialize_entry("domain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("domain", &self.domain);
+        __m.end()
     }
 }
 
@@ -310,12 +303,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SecurityPrincipal {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "domain" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "domain" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SecurityPrincipal {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -60,34 +60,19 @@ impl serde::Serialize for IssueSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("grant_type", &self.grant_type)?;
-        if let Some(value) = &self.resource {
-            map.serialize_entry("resource", value)?;
-        }
-        if let Some(value) = &self.audience {
-            map.serialize_entry("audience", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let Some(value) = &self.requested_token_type {
-            map.serialize_entry("requested_token_type", value)?;
-        }
-        if let Some(value) = &self.subject_token {
-            map.serialize_entry("subject_token", value)?;
-        }
-        if let Some(value) = &self.subject_token_type {
-            map.serialize_entry("subject_token_type", value)?;
-        }
-        if let Some(value) = &self.actor_token {
-            map.serialize_entry("actor_token", value)?;
-        }
-        if let Some(value) = &self.actor_token_type {
-            map.serialize_entry("actor_token_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("grant_type", &self.grant_type);
+        __m.optional("resource", &self.resource);
+        __m.optional("audience", &self.audience);
+        __m.optional("scope", &self.scope);
+        __m.optional("requested_token_type", &self.requested_token_type);
+        __m.optional("subject_token", &self.subject_token);
+        __m.optional("subject_token_type", &self.subject_token_type);
+        __m.optional("actor_token", &self.actor_token);
+        __m.optional("actor_token_type", &self.actor_token_type);
+        __m.end()
     }
 }
 
@@ -117,19 +102,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IssueSpec {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "grant_type" => f_0 = Some(map.next_value()?),
-                "resource" => f_1 = map.next_value()?,
-                "audience" => f_2 = map.next_value()?,
-                "scope" => f_3 = map.next_value()?,
-                "requested_token_type" => f_4 = map.next_value()?,
-                "subject_token" => f_5 = map.next_value()?,
-                "subject_token_type" => f_6 = map.next_value()?,
-                "actor_token" => f_7 = map.next_value()?,
-                "actor_token_type" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "grant_type" => __de::put_some(&mut map, &mut f_0),
+                "resource" => __de::put(&mut map, &mut f_1),
+                "audience" => __de::put(&mut map, &mut f_2),
+                "scope" => __de::put(&mut map, &mut f_3),
+                "requested_token_type" => __de::put(&mut map, &mut f_4),
+                "subject_token" => __de::put(&mut map, &mut f_5),
+                "subject_token_type" => __de::put(&mut map, &mut f_6),
+                "actor_token" => __de::put(&mut map, &mut f_7),
+                "actor_token_type" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IssueSpec {
             grant_type: __de::or_zero(f_0, Self::NAME, "grant_type"),

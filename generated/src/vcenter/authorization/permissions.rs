@@ -42,13 +42,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("object", &self.object)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("role", &self.role)?;
-        map.serialize_entry("propagating", &self.propagating)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("object", &self.object);
+        __m.entry("principal", &self.principal);
+        __m.entry("role", &self.role);
+        __m.entry("propagating", &self.propagating);
+        __m.end()
     }
 }
 
@@ -73,14 +74,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "object" => f_0 = Some(map.next_value()?),
-                "principal" => f_1 = Some(map.next_value()?),
-                "role" => f_2 = Some(map.next_value()?),
-                "propagating" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "object" => __de::put_some(&mut map, &mut f_0),
+                "principal" => __de::put_some(&mut map, &mut f_1),
+                "role" => __de::put_some(&mut map, &mut f_2),
+                "propagating" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             object: __de::required(f_0, "object")?,
@@ -125,21 +124,14 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.objects {
-            map.serialize_entry("objects", value)?;
-        }
-        if let Some(value) = &self.principals {
-            map.serialize_entry("principals", value)?;
-        }
-        if let Some(value) = &self.roles {
-            map.serialize_entry("roles", value)?;
-        }
-        if let Some(value) = &self.is_propagating {
-            map.serialize_entry("is_propagating", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("objects", &self.objects);
+        __m.optional("principals", &self.principals);
+        __m.optional("roles", &self.roles);
+        __m.optional("is_propagating", &self.is_propagating);
+        __m.end()
     }
 }
 
@@ -157,20 +149,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vapi::standard::DynamicId>> = None;
         let mut f_1: Option<Vec<Principal>> = None;
         let mut f_2: Option<Vec<String>> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "objects" => f_0 = map.next_value()?,
-                "principals" => f_1 = map.next_value()?,
-                "roles" => f_2 = map.next_value()?,
-                "is_propagating" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "objects" => __de::put(&mut map, &mut f_0),
+                "principals" => __de::put(&mut map, &mut f_1),
+                "roles" => __de::put(&mut map, &mut f_2),
+                "is_propagating" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             objects: f_0,
@@ -215,13 +206,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("object", &self.object)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("role", &self.role)?;
-        map.serialize_entry("propagating", &self.propagating)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("object", &self.object);
+        __m.entry("principal", &self.principal);
+        __m.entry("role", &self.role);
+        __m.entry("propagating", &self.propagating);
+        __m.end()
     }
 }
 
@@ -246,14 +238,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "object" => f_0 = Some(map.next_value()?),
-                "principal" => f_1 = Some(map.next_value()?),
-                "role" => f_2 = Some(map.next_value()?),
-                "propagating" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "object" => __de::put_some(&mut map, &mut f_0),
+                "principal" => __de::put_some(&mut map, &mut f_1),
+                "role" => __de::put_some(&mut map, &mut f_2),
+                "propagating" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             object: __de::required(f_0, "object")?,
@@ -292,15 +282,12 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.page_size {
-            map.serialize_entry("page_size", value)?;
-        }
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("page_size", &self.page_size);
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -318,16 +305,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "page_size" => f_0 = map.next_value()?,
-                "marker" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "page_size" => __de::put(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec {
             page_size: f_0,
@@ -362,11 +348,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("permission", &self.permission)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("permission", &self.permission);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -389,12 +376,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "permission" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "permission" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             permission: __de::required(f_0, "permission")?,
@@ -463,13 +448,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -492,12 +476,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                "marker" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -534,14 +516,13 @@ impl serde::Serialize for Principal {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.domain {
-            map.serialize_entry("domain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("name", &self.name);
+        __m.optional("domain", &self.domain);
+        __m.end()
     }
 }
 
@@ -565,13 +546,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Principal {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "domain" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "domain" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Principal {
             r#type: __de::required(f_0, "type")?,
@@ -607,15 +586,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
-        }
-        if let Some(value) = &self.is_propagating {
-            map.serialize_entry("is_propagating", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("role", &self.role);
+        __m.optional("is_propagating", &self.is_propagating);
+        __m.end()
     }
 }
 
@@ -633,16 +609,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "role" => f_0 = map.next_value()?,
-                "is_propagating" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "role" => __de::put(&mut map, &mut f_0),
+                "is_propagating" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             role: f_0,

@@ -108,24 +108,15 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.objects {
-            map.serialize_entry("objects", value)?;
-        }
-        if let Some(value) = &self.sessions {
-            map.serialize_entry("sessions", value)?;
-        }
-        if let Some(value) = &self.principals {
-            map.serialize_entry("principals", value)?;
-        }
-        if let Some(value) = &self.privileges {
-            map.serialize_entry("privileges", value)?;
-        }
-        if let Some(value) = &self.op_ids {
-            map.serialize_entry("op_ids", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("objects", &self.objects);
+        __m.optional("sessions", &self.sessions);
+        __m.optional("principals", &self.principals);
+        __m.optional("privileges", &self.privileges);
+        __m.optional("op_ids", &self.op_ids);
+        __m.end()
     }
 }
 
@@ -143,6 +134,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vapi::standard::DynamicId>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<Option<Principal>>> = None;
@@ -150,15 +142,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "objects" => f_0 = map.next_value()?,
-                "sessions" => f_1 = map.next_value()?,
-                "principals" => f_2 = map.next_value()?,
-                "privileges" => f_3 = map.next_value()?,
-                "op_ids" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "objects" => __de::put(&mut map, &mut f_0),
+                "sessions" => __de::put(&mut map, &mut f_1),
+                "principals" => __de::put(&mut map, &mut f_2),
+                "privileges" => __de::put(&mut map, &mut f_3),
+                "op_ids" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             objects: f_0,
@@ -198,14 +188,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("object", &self.object)?;
-        if let Some(value) = &self.principal {
-            map.serialize_entry("principal", value)?;
-        }
-        map.serialize_entry("privilege", &self.privilege)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("object", &self.object);
+        __m.optional("principal", &self.principal);
+        __m.entry("privilege", &self.privilege);
+        __m.end()
     }
 }
 
@@ -229,13 +218,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<crate::ids::AuthzPrivilegeId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "object" => f_0 = Some(map.next_value()?),
-                "principal" => f_1 = map.next_value()?,
-                "privilege" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "object" => __de::put_some(&mut map, &mut f_0),
+                "principal" => __de::put(&mut map, &mut f_1),
+                "privilege" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             object: __de::required(f_0, "object")?,
@@ -276,21 +263,14 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        if let Some(value) = &self.end_marker {
-            map.serialize_entry("end_marker", value)?;
-        }
-        if let Some(value) = &self.timeout_ms {
-            map.serialize_entry("timeout_ms", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("size", &self.size);
+        __m.optional("marker", &self.marker);
+        __m.optional("end_marker", &self.end_marker);
+        __m.optional("timeout_ms", &self.timeout_ms);
+        __m.end()
     }
 }
 
@@ -308,20 +288,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = map.next_value()?,
-                "marker" => f_1 = map.next_value()?,
-                "end_marker" => f_2 = map.next_value()?,
-                "timeout_ms" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                "end_marker" => __de::put(&mut map, &mut f_2),
+                "timeout_ms" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec {
             size: f_0,
@@ -398,12 +377,13 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.serialize_entry("marker", &self.marker)?;
-        map.serialize_entry("truncated", &self.truncated)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.entry("marker", &self.marker);
+        __m.entry("truncated", &self.truncated);
+        __m.end()
     }
 }
 
@@ -427,13 +407,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                "marker" => f_1 = Some(map.next_value()?),
-                "truncated" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                "marker" => __de::put_some(&mut map, &mut f_1),
+                "truncated" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -465,11 +443,12 @@ impl serde::Serialize for Principal {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("domain", &self.domain);
+        __m.end()
     }
 }
 
@@ -492,12 +471,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Principal {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "domain" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "domain" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Principal {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -34,18 +34,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.is_on_parent {
-            map.serialize_entry("is_on_parent", value)?;
-        }
-        if let Some(value) = &self.versions {
-            map.serialize_entry("versions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("names", &self.names);
+        __m.optional("is_on_parent", &self.is_on_parent);
+        __m.optional("versions", &self.versions);
+        __m.end()
     }
 }
 
@@ -63,18 +58,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<Vec<i64>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "names" => f_0 = map.next_value()?,
-                "is_on_parent" => f_1 = map.next_value()?,
-                "versions" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "names" => __de::put(&mut map, &mut f_0),
+                "is_on_parent" => __de::put(&mut map, &mut f_1),
+                "versions" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             names: f_0,
@@ -116,13 +110,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("on_parent", &self.on_parent)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("on_parent", &self.on_parent);
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -147,14 +142,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "on_parent" => f_2 = Some(map.next_value()?),
-                "version" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "on_parent" => __de::put_some(&mut map, &mut f_2),
+                "version" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -204,15 +197,12 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.page_size {
-            map.serialize_entry("page_size", value)?;
-        }
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("page_size", &self.page_size);
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -230,16 +220,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "page_size" => f_0 = map.next_value()?,
-                "marker" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "page_size" => __de::put(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec {
             page_size: f_0,
@@ -274,11 +263,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("privilege", &self.privilege)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("privilege", &self.privilege);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -301,12 +291,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "privilege" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "privilege" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             privilege: __de::required(f_0, "privilege")?,
@@ -374,13 +362,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -403,12 +390,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                "marker" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),

@@ -60,28 +60,19 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("threshold_percentage", &self.threshold_percentage)?;
-        map.serialize_entry("max_recommended_value", &self.max_recommended_value)?;
-        if let Some(value) = &self.current_usage_value {
-            map.serialize_entry("current_usage_value", value)?;
-        }
-        if let Some(value) = &self.current_usage_percentage {
-            map.serialize_entry("current_usage_percentage", value)?;
-        }
-        if let Some(value) = &self.capacity_unit {
-            map.serialize_entry("capacity_unit", value)?;
-        }
-        if let Some(value) = &self.severity {
-            map.serialize_entry("severity", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.entry("threshold_percentage", &self.threshold_percentage);
+        __m.entry("max_recommended_value", &self.max_recommended_value);
+        __m.optional("current_usage_value", &self.current_usage_value);
+        __m.optional("current_usage_percentage", &self.current_usage_percentage);
+        __m.optional("capacity_unit", &self.capacity_unit);
+        __m.optional("severity", &self.severity);
+        __m.optional("error", &self.error);
+        __m.end()
     }
 }
 
@@ -111,19 +102,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_8: Option<crate::vapi::standard::errors::StandardError> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "threshold_percentage" => f_2 = Some(map.next_value()?),
-                "max_recommended_value" => f_3 = Some(map.next_value()?),
-                "current_usage_value" => f_4 = map.next_value()?,
-                "current_usage_percentage" => f_5 = map.next_value()?,
-                "capacity_unit" => f_6 = map.next_value()?,
-                "severity" => f_7 = map.next_value()?,
-                "error" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "threshold_percentage" => __de::put_some(&mut map, &mut f_2),
+                "max_recommended_value" => __de::put_some(&mut map, &mut f_3),
+                "current_usage_value" => __de::put(&mut map, &mut f_4),
+                "current_usage_percentage" => __de::put(&mut map, &mut f_5),
+                "capacity_unit" => __de::put(&mut map, &mut f_6),
+                "severity" => __de::put(&mut map, &mut f_7),
+                "error" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             id: __de::required(f_0, "id")?,
@@ -167,11 +156,12 @@ impl serde::Serialize for CsvReportLocation {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("auth_token", &self.auth_token)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("uri", &self.uri);
+        __m.entry("auth_token", &self.auth_token);
+        __m.end()
     }
 }
 
@@ -194,12 +184,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CsvReportLocation {
         let mut f_1: Option<Token> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "uri" => f_0 = Some(map.next_value()?),
-                "auth_token" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "uri" => __de::put_some(&mut map, &mut f_0),
+                "auth_token" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CsvReportLocation {
             uri: __de::required(f_0, "uri")?,
@@ -252,20 +240,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("deployment_size", &self.deployment_size)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("created_by", &self.created_by)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        if let Some(value) = &self.csv_report_location {
-            map.serialize_entry("csv_report_location", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("created_at", &self.created_at);
+        __m.entry("deployment_size", &self.deployment_size);
+        __m.entry("version", &self.version);
+        __m.entry("created_by", &self.created_by);
+        __m.entry("configurations", &self.configurations);
+        __m.optional("csv_report_location", &self.csv_report_location);
+        __m.optional("error", &self.error);
+        __m.end()
     }
 }
 
@@ -293,17 +278,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<crate::vapi::standard::errors::StandardError> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "created_at" => f_0 = Some(map.next_value()?),
-                "deployment_size" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "created_by" => f_3 = Some(map.next_value()?),
-                "configurations" => f_4 = __de::null_as_empty(map.next_value()?),
-                "csv_report_location" => f_5 = map.next_value()?,
-                "error" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "created_at" => __de::put_some(&mut map, &mut f_0),
+                "deployment_size" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "created_by" => __de::put_some(&mut map, &mut f_3),
+                "configurations" => __de::put_or_empty(&mut map, &mut f_4),
+                "csv_report_location" => __de::put(&mut map, &mut f_5),
+                "error" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             created_at: __de::required(f_0, "created_at")?,
@@ -361,11 +344,12 @@ impl serde::Serialize for Token {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("uuid", &self.uuid)?;
-        map.serialize_entry("expiry", &self.expiry)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("uuid", &self.uuid);
+        __m.entry("expiry", &self.expiry);
+        __m.end()
     }
 }
 
@@ -388,12 +372,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "uuid" => f_0 = Some(map.next_value()?),
-                "expiry" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "uuid" => __de::put_some(&mut map, &mut f_0),
+                "expiry" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Token {
             uuid: __de::or_zero(f_0, Self::NAME, "uuid"),

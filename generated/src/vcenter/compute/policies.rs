@@ -204,10 +204,11 @@ impl serde::Serialize for CreateItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("spec", &self.spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("spec", &self.spec);
+        __m.end()
     }
 }
 
@@ -229,11 +230,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateItem {
         let mut f_0: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "spec" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "spec" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateItem {
             spec: __de::required(f_0, "spec")?,
@@ -270,15 +269,12 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.policies {
-            map.serialize_entry("policies", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("policies", &self.policies);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -296,6 +292,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             vsphere_vapi_runtime::types::VapiMap<String, CreateResultInfo>,
         > = None;
@@ -307,12 +304,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policies" => f_0 = map.next_value()?,
-                "errors" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policies" => __de::put(&mut map, &mut f_0),
+                "errors" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             policies: f_0,
@@ -347,11 +342,12 @@ impl serde::Serialize for CreateResultInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -374,12 +370,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResultInfo {
         let mut f_1: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResultInfo {
             policy: __de::required(f_0, "policy")?,
@@ -422,15 +416,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("capability", &self.capability)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("capability", &self.capability);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.end()
     }
 }
 
@@ -455,14 +448,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<ManagedBy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "capability" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "managed_by" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "capability" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "managed_by" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             capability: __de::required(f_0, "capability")?,
@@ -494,10 +485,11 @@ impl serde::Serialize for CreateTagsAndPoliciesSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policies", &self.policies)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policies", &self.policies);
+        __m.end()
     }
 }
 
@@ -519,11 +511,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateTagsAndPoliciesSpe
         let mut f_0: Option<Vec<CreateItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policies" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policies" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateTagsAndPoliciesSpec {
             policies: __de::or_zero(f_0, Self::NAME, "policies"),
@@ -558,12 +548,11 @@ impl serde::Serialize for DeleteResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -581,6 +570,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             vsphere_vapi_runtime::types::VapiMap<
                 String,
@@ -589,11 +579,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "errors" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "errors" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteResult { errors: f_0 })
     }
@@ -620,10 +608,11 @@ impl serde::Serialize for DeleteTagsAndPoliciesSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policies", &self.policies)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policies", &self.policies);
+        __m.end()
     }
 }
 
@@ -645,11 +634,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteTagsAndPoliciesSpe
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policies" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policies" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteTagsAndPoliciesSpec {
             policies: __de::or_zero(f_0, Self::NAME, "policies"),
@@ -691,15 +678,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("capability", &self.capability)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("capability", &self.capability);
+        __m.optional("managed_by", &self.managed_by);
+        __m.end()
     }
 }
 
@@ -724,14 +710,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<ManagedBy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "capability" => f_2 = Some(map.next_value()?),
-                "managed_by" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "capability" => __de::put_some(&mut map, &mut f_2),
+                "managed_by" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -762,10 +746,11 @@ impl serde::Serialize for ManagedBy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entity", &self.entity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("entity", &self.entity);
+        __m.end()
     }
 }
 
@@ -787,11 +772,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagedBy {
         let mut f_0: Option<managed_by::Entity> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "entity" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "entity" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ManagedBy {
             entity: __de::required(f_0, "entity")?,
@@ -842,12 +825,11 @@ impl serde::Serialize for ObjectSelectorSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag {
-            map.serialize_entry("tag", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tag", &self.tag);
+        __m.end()
     }
 }
 
@@ -865,14 +847,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ObjectSelectorSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<TagSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ObjectSelectorSpec { tag: f_0 })
     }
@@ -933,10 +914,11 @@ impl serde::Serialize for Status {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -958,11 +940,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
         let mut f_0: Option<ObjectCompliance> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Status {
             status: __de::required(f_0, "status")?,
@@ -1004,13 +984,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("capability", &self.capability)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("capability", &self.capability);
+        __m.end()
     }
 }
 
@@ -1035,14 +1016,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<crate::ids::PoliciesCapabilityId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "capability" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "capability" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             policy: __de::required(f_0, "policy")?,
@@ -1077,11 +1056,12 @@ impl serde::Serialize for TagNameSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("category_name", &self.category_name)?;
-        map.serialize_entry("tag_name", &self.tag_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("category_name", &self.category_name);
+        __m.entry("tag_name", &self.tag_name);
+        __m.end()
     }
 }
 
@@ -1104,12 +1084,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagNameSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "category_name" => f_0 = Some(map.next_value()?),
-                "tag_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "category_name" => __de::put_some(&mut map, &mut f_0),
+                "tag_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagNameSpec {
             category_name: __de::or_zero(f_0, Self::NAME, "category_name"),
@@ -1144,15 +1122,12 @@ impl serde::Serialize for TagSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag_id {
-            map.serialize_entry("tag_id", value)?;
-        }
-        if let Some(value) = &self.tag_name_spec {
-            map.serialize_entry("tag_name_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tag_id", &self.tag_id);
+        __m.optional("tag_name_spec", &self.tag_name_spec);
+        __m.end()
     }
 }
 
@@ -1170,16 +1145,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<TagNameSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_id" => f_0 = map.next_value()?,
-                "tag_name_spec" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_id" => __de::put(&mut map, &mut f_0),
+                "tag_name_spec" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagSpec {
             tag_id: f_0,
@@ -1212,15 +1186,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("managed_by", &self.managed_by);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -1238,16 +1209,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ManagedBy> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "managed_by" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "managed_by" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             managed_by: f_0,

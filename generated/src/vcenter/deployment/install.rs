@@ -105,13 +105,12 @@ impl serde::Serialize for InstallSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vcsa_embedded", &self.vcsa_embedded)?;
-        if let Some(value) = &self.auto_answer {
-            map.serialize_entry("auto_answer", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vcsa_embedded", &self.vcsa_embedded);
+        __m.optional("auto_answer", &self.auto_answer);
+        __m.end()
     }
 }
 
@@ -134,12 +133,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstallSpec {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vcsa_embedded" => f_0 = Some(map.next_value()?),
-                "auto_answer" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vcsa_embedded" => __de::put_some(&mut map, &mut f_0),
+                "auto_answer" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstallSpec {
             vcsa_embedded: __de::or_zero(f_0, Self::NAME, "vcsa_embedded"),
@@ -174,16 +171,13 @@ impl serde::Serialize for VcsaEmbeddedSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.standalone {
-            map.serialize_entry("standalone", value)?;
-        }
-        if let Some(value) = &self.replicated {
-            map.serialize_entry("replicated", value)?;
-        }
-        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("standalone", &self.standalone);
+        __m.optional("replicated", &self.replicated);
+        __m.entry("ceip_enabled", &self.ceip_enabled);
+        __m.end()
     }
 }
 
@@ -207,13 +201,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcsaEmbeddedSpec {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "standalone" => f_0 = map.next_value()?,
-                "replicated" => f_1 = map.next_value()?,
-                "ceip_enabled" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "standalone" => __de::put(&mut map, &mut f_0),
+                "replicated" => __de::put(&mut map, &mut f_1),
+                "ceip_enabled" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcsaEmbeddedSpec {
             standalone: f_0,

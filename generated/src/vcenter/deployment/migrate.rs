@@ -113,12 +113,13 @@ impl serde::Serialize for ActiveDirectorySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("domain", &self.domain);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -142,13 +143,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActiveDirectorySpec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "domain" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "domain" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ActiveDirectorySpec {
             domain: __de::or_zero(f_0, Self::NAME, "domain"),
@@ -221,35 +220,19 @@ impl serde::Serialize for MigrateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source_vc_windows", &self.source_vc_windows)?;
-        map.serialize_entry(
-            "existing_migration_assistant",
-            &self.existing_migration_assistant,
-        )?;
-        if let Some(value) = &self.history {
-            map.serialize_entry("history", value)?;
-        }
-        if let Some(value) = &self.vcsa_embedded {
-            map.serialize_entry("vcsa_embedded", value)?;
-        }
-        if let Some(value) = &self.psc {
-            map.serialize_entry("psc", value)?;
-        }
-        if let Some(value) = &self.active_directory {
-            map.serialize_entry("active_directory", value)?;
-        }
-        if let Some(value) = &self.auto_answer {
-            map.serialize_entry("auto_answer", value)?;
-        }
-        if let Some(value) = &self.replicated_partner_hostname {
-            map.serialize_entry("replicated_partner_hostname", value)?;
-        }
-        if let Some(value) = &self.export_directory {
-            map.serialize_entry("export_directory", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source_vc_windows", &self.source_vc_windows);
+        __m.entry("existing_migration_assistant", &self.existing_migration_assistant);
+        __m.optional("history", &self.history);
+        __m.optional("vcsa_embedded", &self.vcsa_embedded);
+        __m.optional("psc", &self.psc);
+        __m.optional("active_directory", &self.active_directory);
+        __m.optional("auto_answer", &self.auto_answer);
+        __m.optional("replicated_partner_hostname", &self.replicated_partner_hostname);
+        __m.optional("export_directory", &self.export_directory);
+        __m.end()
     }
 }
 
@@ -279,19 +262,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MigrateSpec {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_vc_windows" => f_0 = Some(map.next_value()?),
-                "existing_migration_assistant" => f_1 = Some(map.next_value()?),
-                "history" => f_2 = map.next_value()?,
-                "vcsa_embedded" => f_3 = map.next_value()?,
-                "psc" => f_4 = map.next_value()?,
-                "active_directory" => f_5 = map.next_value()?,
-                "auto_answer" => f_6 = map.next_value()?,
-                "replicated_partner_hostname" => f_7 = map.next_value()?,
-                "export_directory" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_vc_windows" => __de::put_some(&mut map, &mut f_0),
+                "existing_migration_assistant" => __de::put_some(&mut map, &mut f_1),
+                "history" => __de::put(&mut map, &mut f_2),
+                "vcsa_embedded" => __de::put(&mut map, &mut f_3),
+                "psc" => __de::put(&mut map, &mut f_4),
+                "active_directory" => __de::put(&mut map, &mut f_5),
+                "auto_answer" => __de::put(&mut map, &mut f_6),
+                "replicated_partner_hostname" => __de::put(&mut map, &mut f_7),
+                "export_directory" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MigrateSpec {
             source_vc_windows: __de::required(f_0, "source_vc_windows")?,
@@ -362,16 +343,13 @@ impl serde::Serialize for MigrationAssistantSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("https_port", &self.https_port);
+        __m.entry("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -395,13 +373,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MigrationAssistantSpec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "https_port" => f_0 = map.next_value()?,
-                "ssl_thumbprint" => f_1 = Some(map.next_value()?),
-                "ssl_certificate" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "https_port" => __de::put(&mut map, &mut f_0),
+                "ssl_thumbprint" => __de::put_some(&mut map, &mut f_1),
+                "ssl_certificate" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MigrationAssistantSpec {
             https_port: f_0,
@@ -453,10 +429,11 @@ impl serde::Serialize for PscSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ceip_enabled", &self.ceip_enabled);
+        __m.end()
     }
 }
 
@@ -478,11 +455,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PscSpec {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ceip_enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ceip_enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PscSpec {
             ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),
@@ -519,12 +494,13 @@ impl serde::Serialize for SourceVcWindows {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -548,13 +524,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceVcWindows {
         let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SourceVcWindows {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -585,10 +559,11 @@ impl serde::Serialize for VcsaEmbeddedSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ceip_enabled", &self.ceip_enabled);
+        __m.end()
     }
 }
 
@@ -610,11 +585,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcsaEmbeddedSpec {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ceip_enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ceip_enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcsaEmbeddedSpec {
             ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),

@@ -28,11 +28,12 @@ impl serde::Serialize for AnswerSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("question_id", &self.question_id)?;
-        map.serialize_entry("answer_val", &self.answer_val)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("question_id", &self.question_id);
+        __m.entry("answer_val", &self.answer_val);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AnswerSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "question_id" => f_0 = Some(map.next_value()?),
-                "answer_val" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "question_id" => __de::put_some(&mut map, &mut f_0),
+                "answer_val" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AnswerSpec {
             question_id: __de::or_zero(f_0, Self::NAME, "question_id"),
@@ -87,10 +86,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("questions", &self.questions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("questions", &self.questions);
+        __m.end()
     }
 }
 
@@ -112,11 +112,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<Question>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "questions" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "questions" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             questions: __de::or_zero(f_0, Self::NAME, "questions"),
@@ -158,14 +156,15 @@ impl serde::Serialize for Question {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("question", &self.question)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("default_answer", &self.default_answer)?;
-        map.serialize_entry("possible_answers", &self.possible_answers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("question", &self.question);
+        __m.entry("type", &self.r#type);
+        __m.entry("default_answer", &self.default_answer);
+        __m.entry("possible_answers", &self.possible_answers);
+        __m.end()
     }
 }
 
@@ -191,15 +190,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Question {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "question" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "default_answer" => f_3 = Some(map.next_value()?),
-                "possible_answers" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "question" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "default_answer" => __de::put_some(&mut map, &mut f_3),
+                "possible_answers" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Question {
             id: __de::or_zero(f_0, Self::NAME, "id"),

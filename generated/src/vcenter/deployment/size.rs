@@ -112,18 +112,15 @@ impl serde::Serialize for Connection {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.optional("https_port", &self.https_port);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.end()
     }
 }
 
@@ -149,15 +146,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Connection {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "https_port" => f_3 = map.next_value()?,
-                "ssl_verify" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "https_port" => __de::put(&mut map, &mut f_3),
+                "ssl_verify" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Connection {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -218,16 +213,14 @@ impl serde::Serialize for RequirementsInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("extra_cpu_count_needed", &self.extra_cpu_count_needed)?;
-        map.serialize_entry("extra_memory_needed", &self.extra_memory_needed)?;
-        map.serialize_entry(
-            "extra_total_disk_space_needed",
-            &self.extra_total_disk_space_needed,
-        )?;
-        map.serialize_entry("restart_required", &self.restart_required)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("extra_cpu_count_needed", &self.extra_cpu_count_needed);
+        __m.entry("extra_memory_needed", &self.extra_memory_needed);
+        __m.entry("extra_total_disk_space_needed", &self.extra_total_disk_space_needed);
+        __m.entry("restart_required", &self.restart_required);
+        __m.end()
     }
 }
 
@@ -252,14 +245,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RequirementsInfo {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "extra_cpu_count_needed" => f_0 = Some(map.next_value()?),
-                "extra_memory_needed" => f_1 = Some(map.next_value()?),
-                "extra_total_disk_space_needed" => f_2 = Some(map.next_value()?),
-                "restart_required" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "extra_cpu_count_needed" => __de::put_some(&mut map, &mut f_0),
+                "extra_memory_needed" => __de::put_some(&mut map, &mut f_1),
+                "extra_total_disk_space_needed" => __de::put_some(&mut map, &mut f_2),
+                "restart_required" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RequirementsInfo {
             extra_cpu_count_needed: __de::or_zero(
@@ -305,18 +296,13 @@ impl serde::Serialize for ResizeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "source_deployment_size_name",
-            &self.source_deployment_size_name,
-        )?;
-        map.serialize_entry(
-            "desired_deployment_size_name",
-            &self.desired_deployment_size_name,
-        )?;
-        map.serialize_entry("requirements_info", &self.requirements_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source_deployment_size_name", &self.source_deployment_size_name);
+        __m.entry("desired_deployment_size_name", &self.desired_deployment_size_name);
+        __m.entry("requirements_info", &self.requirements_info);
+        __m.end()
     }
 }
 
@@ -340,13 +326,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResizeInfo {
         let mut f_2: Option<RequirementsInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_deployment_size_name" => f_0 = Some(map.next_value()?),
-                "desired_deployment_size_name" => f_1 = Some(map.next_value()?),
-                "requirements_info" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_deployment_size_name" => __de::put_some(&mut map, &mut f_0),
+                "desired_deployment_size_name" => __de::put_some(&mut map, &mut f_1),
+                "requirements_info" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResizeInfo {
             source_deployment_size_name: __de::required(
@@ -415,14 +399,13 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("deployment_size", &self.deployment_size)?;
-        map.serialize_entry("connection", &self.connection)?;
-        if let Some(value) = &self.defer_service_restart {
-            map.serialize_entry("defer_service_restart", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("deployment_size", &self.deployment_size);
+        __m.entry("connection", &self.connection);
+        __m.optional("defer_service_restart", &self.defer_service_restart);
+        __m.end()
     }
 }
 
@@ -446,13 +429,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deployment_size" => f_0 = Some(map.next_value()?),
-                "connection" => f_1 = Some(map.next_value()?),
-                "defer_service_restart" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "deployment_size" => __de::put_some(&mut map, &mut f_0),
+                "connection" => __de::put_some(&mut map, &mut f_1),
+                "defer_service_restart" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             deployment_size: __de::required(f_0, "deployment_size")?,
@@ -710,24 +691,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Task {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                "description" => f_2 = Some(map.next_value()?),
-                "service" => f_3 = Some(map.next_value()?),
-                "operation" => f_4 = Some(map.next_value()?),
-                "parent" => f_5 = map.next_value()?,
-                "target" => f_6 = map.next_value()?,
-                "status" => f_7 = Some(map.next_value()?),
-                "cancelable" => f_8 = Some(map.next_value()?),
-                "error" => f_9 = map.next_value()?,
-                "start_time" => f_10 = map.next_value()?,
-                "end_time" => f_11 = map.next_value()?,
-                "user" => f_12 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "service" => __de::put_some(&mut map, &mut f_3),
+                "operation" => __de::put_some(&mut map, &mut f_4),
+                "parent" => __de::put(&mut map, &mut f_5),
+                "target" => __de::put(&mut map, &mut f_6),
+                "status" => __de::put_some(&mut map, &mut f_7),
+                "cancelable" => __de::put_some(&mut map, &mut f_8),
+                "error" => __de::put(&mut map, &mut f_9),
+                "start_time" => __de::put(&mut map, &mut f_10),
+                "end_time" => __de::put(&mut map, &mut f_11),
+                "user" => __de::put(&mut map, &mut f_12),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_7 {
             None => None,

@@ -25,10 +25,11 @@ impl serde::Serialize for PscSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ceip_enabled", &self.ceip_enabled);
+        __m.end()
     }
 }
 
@@ -50,11 +51,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PscSpec {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ceip_enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ceip_enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PscSpec {
             ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),
@@ -119,31 +118,20 @@ impl serde::Serialize for SourceApplianceSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        map.serialize_entry("sso_admin_username", &self.sso_admin_username)?;
-        map.serialize_entry("sso_admin_password", &self.sso_admin_password)?;
-        map.serialize_entry("root_password", &self.root_password)?;
-        if let Some(value) = &self.ssh_verify {
-            map.serialize_entry("ssh_verify", value)?;
-        }
-        if let Some(value) = &self.ssh_thumbprint {
-            map.serialize_entry("ssh_thumbprint", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("https_port", &self.https_port);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.entry("sso_admin_username", &self.sso_admin_username);
+        __m.entry("sso_admin_password", &self.sso_admin_password);
+        __m.entry("root_password", &self.root_password);
+        __m.optional("ssh_verify", &self.ssh_verify);
+        __m.optional("ssh_thumbprint", &self.ssh_thumbprint);
+        __m.end()
     }
 }
 
@@ -174,20 +162,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceApplianceSpec {
         let mut f_9: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                "ssl_thumbprint" => f_2 = map.next_value()?,
-                "ssl_certificate" => f_3 = map.next_value()?,
-                "ssl_verify" => f_4 = map.next_value()?,
-                "sso_admin_username" => f_5 = Some(map.next_value()?),
-                "sso_admin_password" => f_6 = Some(map.next_value()?),
-                "root_password" => f_7 = Some(map.next_value()?),
-                "ssh_verify" => f_8 = map.next_value()?,
-                "ssh_thumbprint" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_2),
+                "ssl_certificate" => __de::put(&mut map, &mut f_3),
+                "ssl_verify" => __de::put(&mut map, &mut f_4),
+                "sso_admin_username" => __de::put_some(&mut map, &mut f_5),
+                "sso_admin_password" => __de::put_some(&mut map, &mut f_6),
+                "root_password" => __de::put_some(&mut map, &mut f_7),
+                "ssh_verify" => __de::put(&mut map, &mut f_8),
+                "ssh_thumbprint" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SourceApplianceSpec {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -267,32 +253,19 @@ impl serde::Serialize for UpgradeSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source_appliance", &self.source_appliance)?;
-        map.serialize_entry("source_location", &self.source_location)?;
-        if let Some(value) = &self.history {
-            map.serialize_entry("history", value)?;
-        }
-        if let Some(value) = &self.vcsa_embedded {
-            map.serialize_entry("vcsa_embedded", value)?;
-        }
-        if let Some(value) = &self.psc {
-            map.serialize_entry("psc", value)?;
-        }
-        if let Some(value) = &self.replicated_partner_hostname {
-            map.serialize_entry("replicated_partner_hostname", value)?;
-        }
-        if let Some(value) = &self.export_directory {
-            map.serialize_entry("export_directory", value)?;
-        }
-        if let Some(value) = &self.auto_answer {
-            map.serialize_entry("auto_answer", value)?;
-        }
-        if let Some(value) = &self.skip_products_prechecks {
-            map.serialize_entry("skip_products_prechecks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source_appliance", &self.source_appliance);
+        __m.entry("source_location", &self.source_location);
+        __m.optional("history", &self.history);
+        __m.optional("vcsa_embedded", &self.vcsa_embedded);
+        __m.optional("psc", &self.psc);
+        __m.optional("replicated_partner_hostname", &self.replicated_partner_hostname);
+        __m.optional("export_directory", &self.export_directory);
+        __m.optional("auto_answer", &self.auto_answer);
+        __m.optional("skip_products_prechecks", &self.skip_products_prechecks);
+        __m.end()
     }
 }
 
@@ -322,19 +295,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeSpec {
         let mut f_8: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_appliance" => f_0 = Some(map.next_value()?),
-                "source_location" => f_1 = Some(map.next_value()?),
-                "history" => f_2 = map.next_value()?,
-                "vcsa_embedded" => f_3 = map.next_value()?,
-                "psc" => f_4 = map.next_value()?,
-                "replicated_partner_hostname" => f_5 = map.next_value()?,
-                "export_directory" => f_6 = map.next_value()?,
-                "auto_answer" => f_7 = map.next_value()?,
-                "skip_products_prechecks" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_appliance" => __de::put_some(&mut map, &mut f_0),
+                "source_location" => __de::put_some(&mut map, &mut f_1),
+                "history" => __de::put(&mut map, &mut f_2),
+                "vcsa_embedded" => __de::put(&mut map, &mut f_3),
+                "psc" => __de::put(&mut map, &mut f_4),
+                "replicated_partner_hostname" => __de::put(&mut map, &mut f_5),
+                "export_directory" => __de::put(&mut map, &mut f_6),
+                "auto_answer" => __de::put(&mut map, &mut f_7),
+                "skip_products_prechecks" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpgradeSpec {
             source_appliance: __de::required(f_0, "source_appliance")?,
@@ -391,10 +362,11 @@ impl serde::Serialize for VcsaEmbeddedSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ceip_enabled", &self.ceip_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ceip_enabled", &self.ceip_enabled);
+        __m.end()
     }
 }
 
@@ -416,11 +388,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcsaEmbeddedSpec {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ceip_enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ceip_enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcsaEmbeddedSpec {
             ceip_enabled: __de::or_zero(f_0, Self::NAME, "ceip_enabled"),

@@ -28,12 +28,11 @@ impl serde::Serialize for ListParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("clusters", &self.clusters);
+        __m.end()
     }
 }
 
@@ -51,14 +50,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clusters" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clusters" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListParams { clusters: f_0 })
     }
@@ -83,13 +81,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "config_options_descriptors",
-            &self.config_options_descriptors,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config_options_descriptors", &self.config_options_descriptors);
+        __m.end()
     }
 }
 
@@ -111,13 +107,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_options_descriptors" => {
-                    f_0 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_options_descriptors" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             config_options_descriptors: __de::or_zero(
@@ -178,20 +170,17 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config_option", &self.config_option)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        map.serialize_entry("create_supported", &self.create_supported)?;
-        map.serialize_entry("default_config_option", &self.default_config_option)?;
-        map.serialize_entry("run_supported", &self.run_supported)?;
-        map.serialize_entry("upgrade_supported", &self.upgrade_supported)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config_option", &self.config_option);
+        __m.optional("description", &self.description);
+        __m.optional("hosts", &self.hosts);
+        __m.entry("create_supported", &self.create_supported);
+        __m.entry("default_config_option", &self.default_config_option);
+        __m.entry("run_supported", &self.run_supported);
+        __m.entry("upgrade_supported", &self.upgrade_supported);
+        __m.end()
     }
 }
 
@@ -219,17 +208,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_option" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "hosts" => f_2 = map.next_value()?,
-                "create_supported" => f_3 = Some(map.next_value()?),
-                "default_config_option" => f_4 = Some(map.next_value()?),
-                "run_supported" => f_5 = Some(map.next_value()?),
-                "upgrade_supported" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_option" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "hosts" => __de::put(&mut map, &mut f_2),
+                "create_supported" => __de::put_some(&mut map, &mut f_3),
+                "default_config_option" => __de::put_some(&mut map, &mut f_4),
+                "run_supported" => __de::put_some(&mut map, &mut f_5),
+                "upgrade_supported" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             config_option: __de::required(f_0, "config_option")?,

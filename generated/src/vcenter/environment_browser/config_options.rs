@@ -38,18 +38,13 @@ impl serde::Serialize for GetParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.config_option {
-            map.serialize_entry("config_option", value)?;
-        }
-        if let Some(value) = &self.guest_ids {
-            map.serialize_entry("guest_ids", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("clusters", &self.clusters);
+        __m.optional("config_option", &self.config_option);
+        __m.optional("guest_ids", &self.guest_ids);
+        __m.end()
     }
 }
 
@@ -67,18 +62,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clusters" => f_0 = map.next_value()?,
-                "config_option" => f_1 = map.next_value()?,
-                "guest_ids" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clusters" => __de::put(&mut map, &mut f_0),
+                "config_option" => __de::put(&mut map, &mut f_1),
+                "guest_ids" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GetParams {
             clusters: f_0,
@@ -106,12 +100,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config_option {
-            map.serialize_entry("config_option", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("config_option", &self.config_option);
+        __m.end()
     }
 }
 
@@ -129,14 +122,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_option" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_option" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info { config_option: f_0 })
     }

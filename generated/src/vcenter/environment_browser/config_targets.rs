@@ -64,15 +64,12 @@ impl serde::Serialize for GetParams {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map.serialize_entry("filter", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("clusters", &self.clusters);
+        __m.optional("filter", &self.filter);
+        __m.end()
     }
 }
 
@@ -90,16 +87,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<ConfigTargetSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clusters" => f_0 = map.next_value()?,
-                "filter" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clusters" => __de::put(&mut map, &mut f_0),
+                "filter" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GetParams {
             clusters: f_0,
@@ -126,10 +122,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config_target", &self.config_target)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config_target", &self.config_target);
+        __m.end()
     }
 }
 
@@ -151,11 +148,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_target" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_target" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             config_target: __de::required(f_0, "config_target")?,

@@ -32,12 +32,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("spec", &self.spec)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("spec", &self.spec);
+        __m.entry("description", &self.description);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -61,13 +62,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "spec" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "name" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "spec" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "name" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             spec: __de::or_zero(f_0, Self::NAME, "spec"),
@@ -101,15 +100,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.os_type {
-            map.serialize_entry("OS_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("names", &self.names);
+        __m.optional("OS_type", &self.os_type);
+        __m.end()
     }
 }
 
@@ -127,16 +123,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<OsType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "names" => f_0 = map.next_value()?,
-                "OS_type" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "names" => __de::put(&mut map, &mut f_0),
+                "OS_type" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             names: f_0,
@@ -184,11 +179,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("last_modified", &self.last_modified)?;
-        map.serialize_entry("spec", &self.spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("last_modified", &self.last_modified);
+        __m.entry("spec", &self.spec);
+        __m.end()
     }
 }
 
@@ -211,12 +207,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<Spec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "last_modified" => f_0 = Some(map.next_value()?),
-                "spec" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "last_modified" => __de::put_some(&mut map, &mut f_0),
+                "spec" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             last_modified: __de::required(f_0, "last_modified")?,
@@ -278,11 +272,12 @@ impl serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -305,12 +300,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Metadata {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -366,13 +359,14 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("fingerprint", &self.fingerprint)?;
-        map.serialize_entry("spec", &self.spec)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("fingerprint", &self.fingerprint);
+        __m.entry("spec", &self.spec);
+        __m.entry("description", &self.description);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -397,14 +391,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "fingerprint" => f_0 = Some(map.next_value()?),
-                "spec" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "name" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "fingerprint" => __de::put_some(&mut map, &mut f_0),
+                "spec" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "name" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             fingerprint: __de::or_zero(f_0, Self::NAME, "fingerprint"),
@@ -458,13 +450,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("OS_type", &self.os_type)?;
-        map.serialize_entry("last_modified", &self.last_modified)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("OS_type", &self.os_type);
+        __m.entry("last_modified", &self.last_modified);
+        __m.end()
     }
 }
 
@@ -489,14 +482,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "OS_type" => f_2 = Some(map.next_value()?),
-                "last_modified" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "OS_type" => __de::put_some(&mut map, &mut f_2),
+                "last_modified" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             name: __de::required(f_0, "name")?,

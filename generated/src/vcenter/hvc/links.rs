@@ -30,13 +30,12 @@ impl serde::Serialize for CertificateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ssl_thumbprint", &self.ssl_thumbprint)?;
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -59,12 +58,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ssl_thumbprint" => f_0 = Some(map.next_value()?),
-                "ssl_certificate" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ssl_thumbprint" => __de::put_some(&mut map, &mut f_0),
+                "ssl_certificate" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CertificateInfo {
             ssl_thumbprint: __de::or_zero(f_0, Self::NAME, "ssl_thumbprint"),
@@ -110,25 +107,18 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("psc_hostname", &self.psc_hostname)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        map.serialize_entry("domain_name", &self.domain_name)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.ssl_thumbprint {
-            map.serialize_entry("ssl_thumbprint", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        if let Some(value) = &self.admin_groups {
-            map.serialize_entry("admin_groups", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("psc_hostname", &self.psc_hostname);
+        __m.optional("port", &self.port);
+        __m.entry("domain_name", &self.domain_name);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.optional("ssl_thumbprint", &self.ssl_thumbprint);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.optional("admin_groups", &self.admin_groups);
+        __m.end()
     }
 }
 
@@ -157,18 +147,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_7: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "psc_hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                "domain_name" => f_2 = Some(map.next_value()?),
-                "username" => f_3 = Some(map.next_value()?),
-                "password" => f_4 = Some(map.next_value()?),
-                "ssl_thumbprint" => f_5 = map.next_value()?,
-                "ssl_certificate" => f_6 = map.next_value()?,
-                "admin_groups" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "psc_hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                "domain_name" => __de::put_some(&mut map, &mut f_2),
+                "username" => __de::put_some(&mut map, &mut f_3),
+                "password" => __de::put_some(&mut map, &mut f_4),
+                "ssl_thumbprint" => __de::put(&mut map, &mut f_5),
+                "ssl_certificate" => __de::put(&mut map, &mut f_6),
+                "admin_groups" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             psc_hostname: __de::or_zero(f_0, Self::NAME, "psc_hostname"),
@@ -201,11 +189,12 @@ impl serde::Serialize for Credentials {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user_name", &self.user_name)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("user_name", &self.user_name);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -228,12 +217,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credentials {
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "user_name" => f_0 = Some(map.next_value()?),
-                "password" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "user_name" => __de::put_some(&mut map, &mut f_0),
+                "password" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Credentials {
             user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
@@ -378,18 +365,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "connection_health_status" => f_0 = map.next_value()?,
-                "health_status_message" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "connection_health_status" => __de::put(&mut map, &mut f_0),
+                "health_status_message" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -448,11 +433,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("link", &self.link)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("link", &self.link);
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -475,12 +461,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "link" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "link" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             link: __de::required(f_0, "link")?,

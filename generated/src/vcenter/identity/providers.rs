@@ -45,17 +45,16 @@ impl serde::Serialize for ActiveDirectoryOverLdap {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user_name", &self.user_name)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry("users_base_dn", &self.users_base_dn)?;
-        map.serialize_entry("groups_base_dn", &self.groups_base_dn)?;
-        map.serialize_entry("server_endpoints", &self.server_endpoints)?;
-        if let Some(value) = &self.cert_chain {
-            map.serialize_entry("cert_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("user_name", &self.user_name);
+        __m.entry("password", &self.password);
+        __m.entry("users_base_dn", &self.users_base_dn);
+        __m.entry("groups_base_dn", &self.groups_base_dn);
+        __m.entry("server_endpoints", &self.server_endpoints);
+        __m.optional("cert_chain", &self.cert_chain);
+        __m.end()
     }
 }
 
@@ -82,16 +81,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActiveDirectoryOverLdap 
         let mut f_5: Option<crate::vcenter::certificate_management::X509CertChain> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "user_name" => f_0 = Some(map.next_value()?),
-                "password" => f_1 = Some(map.next_value()?),
-                "users_base_dn" => f_2 = Some(map.next_value()?),
-                "groups_base_dn" => f_3 = Some(map.next_value()?),
-                "server_endpoints" => f_4 = __de::null_as_empty(map.next_value()?),
-                "cert_chain" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "user_name" => __de::put_some(&mut map, &mut f_0),
+                "password" => __de::put_some(&mut map, &mut f_1),
+                "users_base_dn" => __de::put_some(&mut map, &mut f_2),
+                "groups_base_dn" => __de::put_some(&mut map, &mut f_3),
+                "server_endpoints" => __de::put_or_empty(&mut map, &mut f_4),
+                "cert_chain" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ActiveDirectoryOverLdap {
             user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
@@ -435,25 +432,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_tag" => f_0 = Some(map.next_value()?),
-                "oauth2" => f_1 = map.next_value()?,
-                "oidc" => f_2 = map.next_value()?,
-                "org_ids" => f_3 = map.next_value()?,
-                "is_default" => f_4 = map.next_value()?,
-                "name" => f_5 = map.next_value()?,
-                "domain_names" => f_6 = map.next_value()?,
-                "auth_query_params" => f_7 = map.next_value()?,
-                "idm_protocol" => f_8 = map.next_value()?,
-                "idm_endpoints" => f_9 = map.next_value()?,
-                "active_directory_over_ldap" => f_10 = map.next_value()?,
-                "upn_claim" => f_11 = map.next_value()?,
-                "groups_claim" => f_12 = map.next_value()?,
-                "federation_type" => f_13 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "config_tag" => __de::put_some(&mut map, &mut f_0),
+                "oauth2" => __de::put(&mut map, &mut f_1),
+                "oidc" => __de::put(&mut map, &mut f_2),
+                "org_ids" => __de::put(&mut map, &mut f_3),
+                "is_default" => __de::put(&mut map, &mut f_4),
+                "name" => __de::put(&mut map, &mut f_5),
+                "domain_names" => __de::put(&mut map, &mut f_6),
+                "auth_query_params" => __de::put(&mut map, &mut f_7),
+                "idm_protocol" => __de::put(&mut map, &mut f_8),
+                "idm_endpoints" => __de::put(&mut map, &mut f_9),
+                "active_directory_over_ldap" => __de::put(&mut map, &mut f_10),
+                "upn_claim" => __de::put(&mut map, &mut f_11),
+                "groups_claim" => __de::put(&mut map, &mut f_12),
+                "federation_type" => __de::put(&mut map, &mut f_13),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -897,25 +891,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "org_ids" => f_1 = __de::null_as_empty(map.next_value()?),
-                "config_tag" => f_2 = Some(map.next_value()?),
-                "oauth2" => f_3 = map.next_value()?,
-                "oidc" => f_4 = map.next_value()?,
-                "is_default" => f_5 = Some(map.next_value()?),
-                "domain_names" => f_6 = map.next_value()?,
-                "auth_query_params" => f_7 = map.next_value()?,
-                "idm_protocol" => f_8 = map.next_value()?,
-                "idm_endpoints" => f_9 = map.next_value()?,
-                "active_directory_over_ldap" => f_10 = map.next_value()?,
-                "upn_claim" => f_11 = map.next_value()?,
-                "groups_claim" => f_12 = map.next_value()?,
-                "federation_type" => f_13 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "org_ids" => __de::put_or_empty(&mut map, &mut f_1),
+                "config_tag" => __de::put_some(&mut map, &mut f_2),
+                "oauth2" => __de::put(&mut map, &mut f_3),
+                "oidc" => __de::put(&mut map, &mut f_4),
+                "is_default" => __de::put_some(&mut map, &mut f_5),
+                "domain_names" => __de::put(&mut map, &mut f_6),
+                "auth_query_params" => __de::put(&mut map, &mut f_7),
+                "idm_protocol" => __de::put(&mut map, &mut f_8),
+                "idm_endpoints" => __de::put(&mut map, &mut f_9),
+                "active_directory_over_ldap" => __de::put(&mut map, &mut f_10),
+                "upn_claim" => __de::put(&mut map, &mut f_11),
+                "groups_claim" => __de::put(&mut map, &mut f_12),
+                "federation_type" => __de::put(&mut map, &mut f_13),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -1109,20 +1100,19 @@ impl serde::Serialize for Oauth2CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
-        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
-        map.serialize_entry("public_key_uri", &self.public_key_uri)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        map.serialize_entry("client_secret", &self.client_secret)?;
-        map.serialize_entry("claim_map", &self.claim_map)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("authentication_method", &self.authentication_method)?;
-        if let Some(value) = &self.auth_query_params {
-            map.serialize_entry("auth_query_params", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("auth_endpoint", &self.auth_endpoint);
+        __m.entry("token_endpoint", &self.token_endpoint);
+        __m.entry("public_key_uri", &self.public_key_uri);
+        __m.entry("client_id", &self.client_id);
+        __m.entry("client_secret", &self.client_secret);
+        __m.entry("claim_map", &self.claim_map);
+        __m.entry("issuer", &self.issuer);
+        __m.entry("authentication_method", &self.authentication_method);
+        __m.optional("auth_query_params", &self.auth_query_params);
+        __m.end()
     }
 }
 
@@ -1157,19 +1147,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2CreateSpec {
         let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auth_endpoint" => f_0 = Some(map.next_value()?),
-                "token_endpoint" => f_1 = Some(map.next_value()?),
-                "public_key_uri" => f_2 = Some(map.next_value()?),
-                "client_id" => f_3 = Some(map.next_value()?),
-                "client_secret" => f_4 = Some(map.next_value()?),
-                "claim_map" => f_5 = __de::null_as_empty(map.next_value()?),
-                "issuer" => f_6 = Some(map.next_value()?),
-                "authentication_method" => f_7 = Some(map.next_value()?),
-                "auth_query_params" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "auth_endpoint" => __de::put_some(&mut map, &mut f_0),
+                "token_endpoint" => __de::put_some(&mut map, &mut f_1),
+                "public_key_uri" => __de::put_some(&mut map, &mut f_2),
+                "client_id" => __de::put_some(&mut map, &mut f_3),
+                "client_secret" => __de::put_some(&mut map, &mut f_4),
+                "claim_map" => __de::put_or_empty(&mut map, &mut f_5),
+                "issuer" => __de::put_some(&mut map, &mut f_6),
+                "authentication_method" => __de::put_some(&mut map, &mut f_7),
+                "auth_query_params" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Oauth2CreateSpec {
             auth_endpoint: __de::required(f_0, "auth_endpoint")?,
@@ -1244,18 +1232,19 @@ impl serde::Serialize for Oauth2Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
-        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
-        map.serialize_entry("public_key_uri", &self.public_key_uri)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        map.serialize_entry("client_secret", &self.client_secret)?;
-        map.serialize_entry("claim_map", &self.claim_map)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("authentication_method", &self.authentication_method)?;
-        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("auth_endpoint", &self.auth_endpoint);
+        __m.entry("token_endpoint", &self.token_endpoint);
+        __m.entry("public_key_uri", &self.public_key_uri);
+        __m.entry("client_id", &self.client_id);
+        __m.entry("client_secret", &self.client_secret);
+        __m.entry("claim_map", &self.claim_map);
+        __m.entry("issuer", &self.issuer);
+        __m.entry("authentication_method", &self.authentication_method);
+        __m.entry("auth_query_params", &self.auth_query_params);
+        __m.end()
     }
 }
 
@@ -1290,19 +1279,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2Info {
         let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auth_endpoint" => f_0 = Some(map.next_value()?),
-                "token_endpoint" => f_1 = Some(map.next_value()?),
-                "public_key_uri" => f_2 = Some(map.next_value()?),
-                "client_id" => f_3 = Some(map.next_value()?),
-                "client_secret" => f_4 = Some(map.next_value()?),
-                "claim_map" => f_5 = __de::null_as_empty(map.next_value()?),
-                "issuer" => f_6 = Some(map.next_value()?),
-                "authentication_method" => f_7 = Some(map.next_value()?),
-                "auth_query_params" => f_8 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "auth_endpoint" => __de::put_some(&mut map, &mut f_0),
+                "token_endpoint" => __de::put_some(&mut map, &mut f_1),
+                "public_key_uri" => __de::put_some(&mut map, &mut f_2),
+                "client_id" => __de::put_some(&mut map, &mut f_3),
+                "client_secret" => __de::put_some(&mut map, &mut f_4),
+                "claim_map" => __de::put_or_empty(&mut map, &mut f_5),
+                "issuer" => __de::put_some(&mut map, &mut f_6),
+                "authentication_method" => __de::put_some(&mut map, &mut f_7),
+                "auth_query_params" => __de::put_or_empty(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Oauth2Info {
             auth_endpoint: __de::required(f_0, "auth_endpoint")?,
@@ -1358,14 +1345,15 @@ impl serde::Serialize for Oauth2Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
-        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        map.serialize_entry("authentication_header", &self.authentication_header)?;
-        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("auth_endpoint", &self.auth_endpoint);
+        __m.entry("token_endpoint", &self.token_endpoint);
+        __m.entry("client_id", &self.client_id);
+        __m.entry("authentication_header", &self.authentication_header);
+        __m.entry("auth_query_params", &self.auth_query_params);
+        __m.end()
     }
 }
 
@@ -1391,15 +1379,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2Summary {
         let mut f_4: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auth_endpoint" => f_0 = Some(map.next_value()?),
-                "token_endpoint" => f_1 = Some(map.next_value()?),
-                "client_id" => f_2 = Some(map.next_value()?),
-                "authentication_header" => f_3 = Some(map.next_value()?),
-                "auth_query_params" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "auth_endpoint" => __de::put_some(&mut map, &mut f_0),
+                "token_endpoint" => __de::put_some(&mut map, &mut f_1),
+                "client_id" => __de::put_some(&mut map, &mut f_2),
+                "authentication_header" => __de::put_some(&mut map, &mut f_3),
+                "auth_query_params" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Oauth2Summary {
             auth_endpoint: __de::required(f_0, "auth_endpoint")?,
@@ -1472,36 +1458,19 @@ impl serde::Serialize for Oauth2UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.auth_endpoint {
-            map.serialize_entry("auth_endpoint", value)?;
-        }
-        if let Some(value) = &self.token_endpoint {
-            map.serialize_entry("token_endpoint", value)?;
-        }
-        if let Some(value) = &self.public_key_uri {
-            map.serialize_entry("public_key_uri", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_secret {
-            map.serialize_entry("client_secret", value)?;
-        }
-        if let Some(value) = &self.claim_map {
-            map.serialize_entry("claim_map", value)?;
-        }
-        if let Some(value) = &self.issuer {
-            map.serialize_entry("issuer", value)?;
-        }
-        if let Some(value) = &self.authentication_method {
-            map.serialize_entry("authentication_method", value)?;
-        }
-        if let Some(value) = &self.auth_query_params {
-            map.serialize_entry("auth_query_params", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("auth_endpoint", &self.auth_endpoint);
+        __m.optional("token_endpoint", &self.token_endpoint);
+        __m.optional("public_key_uri", &self.public_key_uri);
+        __m.optional("client_id", &self.client_id);
+        __m.optional("client_secret", &self.client_secret);
+        __m.optional("claim_map", &self.claim_map);
+        __m.optional("issuer", &self.issuer);
+        __m.optional("authentication_method", &self.authentication_method);
+        __m.optional("auth_query_params", &self.auth_query_params);
+        __m.end()
     }
 }
 
@@ -1519,6 +1488,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1535,19 +1505,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Oauth2UpdateSpec {
         let mut f_8: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auth_endpoint" => f_0 = map.next_value()?,
-                "token_endpoint" => f_1 = map.next_value()?,
-                "public_key_uri" => f_2 = map.next_value()?,
-                "client_id" => f_3 = map.next_value()?,
-                "client_secret" => f_4 = map.next_value()?,
-                "claim_map" => f_5 = map.next_value()?,
-                "issuer" => f_6 = map.next_value()?,
-                "authentication_method" => f_7 = map.next_value()?,
-                "auth_query_params" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "auth_endpoint" => __de::put(&mut map, &mut f_0),
+                "token_endpoint" => __de::put(&mut map, &mut f_1),
+                "public_key_uri" => __de::put(&mut map, &mut f_2),
+                "client_id" => __de::put(&mut map, &mut f_3),
+                "client_secret" => __de::put(&mut map, &mut f_4),
+                "claim_map" => __de::put(&mut map, &mut f_5),
+                "issuer" => __de::put(&mut map, &mut f_6),
+                "authentication_method" => __de::put(&mut map, &mut f_7),
+                "auth_query_params" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Oauth2UpdateSpec {
             auth_endpoint: f_0,
@@ -1596,13 +1564,14 @@ impl serde::Serialize for OidcCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("discovery_endpoint", &self.discovery_endpoint)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        map.serialize_entry("client_secret", &self.client_secret)?;
-        map.serialize_entry("claim_map", &self.claim_map)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("discovery_endpoint", &self.discovery_endpoint);
+        __m.entry("client_id", &self.client_id);
+        __m.entry("client_secret", &self.client_secret);
+        __m.entry("claim_map", &self.claim_map);
+        __m.end()
     }
 }
 
@@ -1632,14 +1601,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcCreateSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "discovery_endpoint" => f_0 = Some(map.next_value()?),
-                "client_id" => f_1 = Some(map.next_value()?),
-                "client_secret" => f_2 = Some(map.next_value()?),
-                "claim_map" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "discovery_endpoint" => __de::put_some(&mut map, &mut f_0),
+                "client_id" => __de::put_some(&mut map, &mut f_1),
+                "client_secret" => __de::put_some(&mut map, &mut f_2),
+                "claim_map" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OidcCreateSpec {
             discovery_endpoint: __de::required(f_0, "discovery_endpoint")?,
@@ -1717,22 +1684,21 @@ impl serde::Serialize for OidcInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("discovery_endpoint", &self.discovery_endpoint)?;
-        if let Some(value) = &self.logout_endpoint {
-            map.serialize_entry("logout_endpoint", value)?;
-        }
-        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
-        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
-        map.serialize_entry("public_key_uri", &self.public_key_uri)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        map.serialize_entry("client_secret", &self.client_secret)?;
-        map.serialize_entry("claim_map", &self.claim_map)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("authentication_method", &self.authentication_method)?;
-        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("discovery_endpoint", &self.discovery_endpoint);
+        __m.optional("logout_endpoint", &self.logout_endpoint);
+        __m.entry("auth_endpoint", &self.auth_endpoint);
+        __m.entry("token_endpoint", &self.token_endpoint);
+        __m.entry("public_key_uri", &self.public_key_uri);
+        __m.entry("client_id", &self.client_id);
+        __m.entry("client_secret", &self.client_secret);
+        __m.entry("claim_map", &self.claim_map);
+        __m.entry("issuer", &self.issuer);
+        __m.entry("authentication_method", &self.authentication_method);
+        __m.entry("auth_query_params", &self.auth_query_params);
+        __m.end()
     }
 }
 
@@ -1771,21 +1737,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "discovery_endpoint" => f_0 = Some(map.next_value()?),
-                "logout_endpoint" => f_1 = map.next_value()?,
-                "auth_endpoint" => f_2 = Some(map.next_value()?),
-                "token_endpoint" => f_3 = Some(map.next_value()?),
-                "public_key_uri" => f_4 = Some(map.next_value()?),
-                "client_id" => f_5 = Some(map.next_value()?),
-                "client_secret" => f_6 = Some(map.next_value()?),
-                "claim_map" => f_7 = __de::null_as_empty(map.next_value()?),
-                "issuer" => f_8 = Some(map.next_value()?),
-                "authentication_method" => f_9 = Some(map.next_value()?),
-                "auth_query_params" => f_10 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "discovery_endpoint" => __de::put_some(&mut map, &mut f_0),
+                "logout_endpoint" => __de::put(&mut map, &mut f_1),
+                "auth_endpoint" => __de::put_some(&mut map, &mut f_2),
+                "token_endpoint" => __de::put_some(&mut map, &mut f_3),
+                "public_key_uri" => __de::put_some(&mut map, &mut f_4),
+                "client_id" => __de::put_some(&mut map, &mut f_5),
+                "client_secret" => __de::put_some(&mut map, &mut f_6),
+                "claim_map" => __de::put_or_empty(&mut map, &mut f_7),
+                "issuer" => __de::put_some(&mut map, &mut f_8),
+                "authentication_method" => __de::put_some(&mut map, &mut f_9),
+                "auth_query_params" => __de::put_or_empty(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OidcInfo {
             discovery_endpoint: __de::required(f_0, "discovery_endpoint")?,
@@ -1851,20 +1815,17 @@ impl serde::Serialize for OidcSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.discovery_endpoint {
-            map.serialize_entry("discovery_endpoint", value)?;
-        }
-        if let Some(value) = &self.logout_endpoint {
-            map.serialize_entry("logout_endpoint", value)?;
-        }
-        map.serialize_entry("auth_endpoint", &self.auth_endpoint)?;
-        map.serialize_entry("token_endpoint", &self.token_endpoint)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        map.serialize_entry("authentication_header", &self.authentication_header)?;
-        map.serialize_entry("auth_query_params", &self.auth_query_params)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("discovery_endpoint", &self.discovery_endpoint);
+        __m.optional("logout_endpoint", &self.logout_endpoint);
+        __m.entry("auth_endpoint", &self.auth_endpoint);
+        __m.entry("token_endpoint", &self.token_endpoint);
+        __m.entry("client_id", &self.client_id);
+        __m.entry("authentication_header", &self.authentication_header);
+        __m.entry("auth_query_params", &self.auth_query_params);
+        __m.end()
     }
 }
 
@@ -1892,17 +1853,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcSummary {
         let mut f_6: Option<vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "discovery_endpoint" => f_0 = map.next_value()?,
-                "logout_endpoint" => f_1 = map.next_value()?,
-                "auth_endpoint" => f_2 = Some(map.next_value()?),
-                "token_endpoint" => f_3 = Some(map.next_value()?),
-                "client_id" => f_4 = Some(map.next_value()?),
-                "authentication_header" => f_5 = Some(map.next_value()?),
-                "auth_query_params" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "discovery_endpoint" => __de::put(&mut map, &mut f_0),
+                "logout_endpoint" => __de::put(&mut map, &mut f_1),
+                "auth_endpoint" => __de::put_some(&mut map, &mut f_2),
+                "token_endpoint" => __de::put_some(&mut map, &mut f_3),
+                "client_id" => __de::put_some(&mut map, &mut f_4),
+                "authentication_header" => __de::put_some(&mut map, &mut f_5),
+                "auth_query_params" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OidcSummary {
             discovery_endpoint: f_0,
@@ -1955,21 +1914,14 @@ impl serde::Serialize for OidcUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.discovery_endpoint {
-            map.serialize_entry("discovery_endpoint", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.client_secret {
-            map.serialize_entry("client_secret", value)?;
-        }
-        if let Some(value) = &self.claim_map {
-            map.serialize_entry("claim_map", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("discovery_endpoint", &self.discovery_endpoint);
+        __m.optional("client_id", &self.client_id);
+        __m.optional("client_secret", &self.client_secret);
+        __m.optional("claim_map", &self.claim_map);
+        __m.end()
     }
 }
 
@@ -1987,6 +1939,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1998,14 +1951,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OidcUpdateSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "discovery_endpoint" => f_0 = map.next_value()?,
-                "client_id" => f_1 = map.next_value()?,
-                "client_secret" => f_2 = map.next_value()?,
-                "claim_map" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "discovery_endpoint" => __de::put(&mut map, &mut f_0),
+                "client_id" => __de::put(&mut map, &mut f_1),
+                "client_secret" => __de::put(&mut map, &mut f_2),
+                "claim_map" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OidcUpdateSpec {
             discovery_endpoint: f_0,
@@ -2196,20 +2147,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = map.next_value()?,
-                "config_tag" => f_2 = Some(map.next_value()?),
-                "oauth2" => f_3 = map.next_value()?,
-                "oidc" => f_4 = map.next_value()?,
-                "is_default" => f_5 = Some(map.next_value()?),
-                "domain_names" => f_6 = map.next_value()?,
-                "auth_query_params" => f_7 = map.next_value()?,
-                "federation_type" => f_8 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put(&mut map, &mut f_1),
+                "config_tag" => __de::put_some(&mut map, &mut f_2),
+                "oauth2" => __de::put(&mut map, &mut f_3),
+                "oidc" => __de::put(&mut map, &mut f_4),
+                "is_default" => __de::put_some(&mut map, &mut f_5),
+                "domain_names" => __de::put(&mut map, &mut f_6),
+                "auth_query_params" => __de::put(&mut map, &mut f_7),
+                "federation_type" => __de::put(&mut map, &mut f_8),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -2588,27 +2536,24 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_tag" => f_0 = Some(map.next_value()?),
-                "oauth2" => f_1 = map.next_value()?,
-                "oidc" => f_2 = map.next_value()?,
-                "org_ids" => f_3 = map.next_value()?,
-                "make_default" => f_4 = map.next_value()?,
-                "name" => f_5 = map.next_value()?,
-                "domain_names" => f_6 = map.next_value()?,
-                "auth_query_params" => f_7 = map.next_value()?,
-                "idm_protocol" => f_8 = map.next_value()?,
-                "idm_endpoints" => f_9 = map.next_value()?,
-                "active_directory_over_ldap" => f_10 = map.next_value()?,
-                "upn_claim" => f_11 = map.next_value()?,
-                "reset_upn_claim" => f_12 = map.next_value()?,
-                "groups_claim" => f_13 = map.next_value()?,
-                "reset_groups_claim" => f_14 = map.next_value()?,
-                "federation_type" => f_15 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "config_tag" => __de::put_some(&mut map, &mut f_0),
+                "oauth2" => __de::put(&mut map, &mut f_1),
+                "oidc" => __de::put(&mut map, &mut f_2),
+                "org_ids" => __de::put(&mut map, &mut f_3),
+                "make_default" => __de::put(&mut map, &mut f_4),
+                "name" => __de::put(&mut map, &mut f_5),
+                "domain_names" => __de::put(&mut map, &mut f_6),
+                "auth_query_params" => __de::put(&mut map, &mut f_7),
+                "idm_protocol" => __de::put(&mut map, &mut f_8),
+                "idm_endpoints" => __de::put(&mut map, &mut f_9),
+                "active_directory_over_ldap" => __de::put(&mut map, &mut f_10),
+                "upn_claim" => __de::put(&mut map, &mut f_11),
+                "reset_upn_claim" => __de::put(&mut map, &mut f_12),
+                "groups_claim" => __de::put(&mut map, &mut f_13),
+                "reset_groups_claim" => __de::put(&mut map, &mut f_14),
+                "federation_type" => __de::put(&mut map, &mut f_15),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -354,19 +354,16 @@ impl serde::Serialize for Product {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("installed_product", &self.installed_product)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.target_version {
-            map.serialize_entry("target_version", value)?;
-        }
-        if let Some(value) = &self.deployments {
-            map.serialize_entry("deployments", value)?;
-        }
-        map.serialize_entry("auto", &self.auto)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("installed_product", &self.installed_product);
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.optional("target_version", &self.target_version);
+        __m.optional("deployments", &self.deployments);
+        __m.entry("auto", &self.auto);
+        __m.end()
     }
 }
 
@@ -393,16 +390,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Product {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "installed_product" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "target_version" => f_3 = map.next_value()?,
-                "deployments" => f_4 = map.next_value()?,
-                "auto" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "installed_product" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "target_version" => __de::put(&mut map, &mut f_3),
+                "deployments" => __de::put(&mut map, &mut f_4),
+                "auto" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Product {
             installed_product: __de::required(f_0, "installed_product")?,

@@ -22,11 +22,12 @@ impl serde::Serialize for Location {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("uri", &self.uri)?;
-        map.serialize_entry("download_file_token", &self.download_file_token)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("uri", &self.uri);
+        __m.entry("download_file_token", &self.download_file_token);
+        __m.end()
     }
 }
 
@@ -49,12 +50,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
         let mut f_1: Option<Token> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "uri" => f_0 = Some(map.next_value()?),
-                "download_file_token" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "uri" => __de::put_some(&mut map, &mut f_0),
+                "download_file_token" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Location {
             uri: __de::required(f_0, "uri")?,
@@ -79,11 +78,12 @@ impl serde::Serialize for Token {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("expiry", &self.expiry)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("token", &self.token);
+        __m.entry("expiry", &self.expiry);
+        __m.end()
     }
 }
 
@@ -106,12 +106,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "token" => f_0 = Some(map.next_value()?),
-                "expiry" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "token" => __de::put_some(&mut map, &mut f_0),
+                "expiry" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Token {
             token: __de::or_zero(f_0, Self::NAME, "token"),

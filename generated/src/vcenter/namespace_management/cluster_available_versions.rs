@@ -42,14 +42,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.serialize_entry("release_notes", &self.release_notes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("release_date", &self.release_date);
+        __m.entry("release_notes", &self.release_notes);
+        __m.end()
     }
 }
 
@@ -75,15 +76,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "release_date" => f_3 = Some(map.next_value()?),
-                "release_notes" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "release_date" => __de::put_some(&mut map, &mut f_3),
+                "release_notes" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             version: __de::or_zero(f_0, Self::NAME, "version"),

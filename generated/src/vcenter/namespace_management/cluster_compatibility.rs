@@ -32,15 +32,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        if let Some(value) = &self.network_provider {
-            map.serialize_entry("network_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.optional("network_provider", &self.network_provider);
+        __m.end()
     }
 }
 
@@ -58,18 +55,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<
             crate::vcenter::namespace_management::clusters::NetworkProvider,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                "network_provider" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                "network_provider" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             compatible: f_0,
@@ -103,15 +99,12 @@ impl serde::Serialize for FilterSpecV2 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        if let Some(value) = &self.network_provider {
-            map.serialize_entry("network_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.optional("network_provider", &self.network_provider);
+        __m.end()
     }
 }
 
@@ -129,18 +122,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpecV2 {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<
             crate::vcenter::namespace_management::supervisors::networks::workload::NetworkType,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                "network_provider" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                "network_provider" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpecV2 {
             compatible: f_0,
@@ -247,12 +239,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -276,13 +269,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "compatible" => f_1 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "compatible" => __de::put_some(&mut map, &mut f_1),
+                "incompatibility_reasons" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: __de::required(f_0, "cluster")?,
@@ -323,12 +314,13 @@ impl serde::Serialize for ZoneCompatibilityInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("zone_summaries", &self.zone_summaries)?;
-        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("compatible", &self.compatible);
+        __m.entry("zone_summaries", &self.zone_summaries);
+        __m.entry("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -352,13 +344,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneCompatibilityInfo {
         let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = Some(map.next_value()?),
-                "zone_summaries" => f_1 = __de::null_as_empty(map.next_value()?),
-                "incompatibility_reasons" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put_some(&mut map, &mut f_0),
+                "zone_summaries" => __de::put_or_empty(&mut map, &mut f_1),
+                "incompatibility_reasons" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ZoneCompatibilityInfo {
             compatible: __de::or_zero(f_0, Self::NAME, "compatible"),
@@ -391,12 +381,11 @@ impl serde::Serialize for ZoneFilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("zones", &self.zones);
+        __m.end()
     }
 }
 
@@ -414,14 +403,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneFilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zones" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zones" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ZoneFilterSpec { zones: f_0 })
     }
@@ -456,12 +444,13 @@ impl serde::Serialize for ZoneSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("zone", &self.zone)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("cluster_summaries", &self.cluster_summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("zone", &self.zone);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("cluster_summaries", &self.cluster_summaries);
+        __m.end()
     }
 }
 
@@ -485,13 +474,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneSummary {
         let mut f_2: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = Some(map.next_value()?),
-                "compatible" => f_1 = Some(map.next_value()?),
-                "cluster_summaries" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zone" => __de::put_some(&mut map, &mut f_0),
+                "compatible" => __de::put_some(&mut map, &mut f_1),
+                "cluster_summaries" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ZoneSummary {
             zone: __de::required(f_0, "zone")?,

@@ -45,17 +45,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("num_supported_pods", &self.num_supported_pods)?;
-        map.serialize_entry("num_supported_services", &self.num_supported_services)?;
-        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
-        map.serialize_entry("default_pod_cidr", &self.default_pod_cidr)?;
-        map.serialize_entry("master_vm_info", &self.master_vm_info)?;
-        if let Some(value) = &self.worker_vm_info {
-            map.serialize_entry("worker_vm_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("num_supported_pods", &self.num_supported_pods);
+        __m.entry("num_supported_services", &self.num_supported_services);
+        __m.entry("default_service_cidr", &self.default_service_cidr);
+        __m.entry("default_pod_cidr", &self.default_pod_cidr);
+        __m.entry("master_vm_info", &self.master_vm_info);
+        __m.optional("worker_vm_info", &self.worker_vm_info);
+        __m.end()
     }
 }
 
@@ -82,16 +81,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<VmInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "num_supported_pods" => f_0 = Some(map.next_value()?),
-                "num_supported_services" => f_1 = Some(map.next_value()?),
-                "default_service_cidr" => f_2 = Some(map.next_value()?),
-                "default_pod_cidr" => f_3 = Some(map.next_value()?),
-                "master_vm_info" => f_4 = Some(map.next_value()?),
-                "worker_vm_info" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "num_supported_pods" => __de::put_some(&mut map, &mut f_0),
+                "num_supported_services" => __de::put_some(&mut map, &mut f_1),
+                "default_service_cidr" => __de::put_some(&mut map, &mut f_2),
+                "default_pod_cidr" => __de::put_some(&mut map, &mut f_3),
+                "master_vm_info" => __de::put_some(&mut map, &mut f_4),
+                "worker_vm_info" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             num_supported_pods: __de::or_zero(f_0, Self::NAME, "num_supported_pods"),
@@ -139,13 +136,14 @@ impl serde::Serialize for VmInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("count", &self.count)?;
-        map.serialize_entry("cores_per_socket", &self.cores_per_socket)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("count", &self.count);
+        __m.entry("cores_per_socket", &self.cores_per_socket);
+        __m.entry("memory", &self.memory);
+        __m.entry("capacity", &self.capacity);
+        __m.end()
     }
 }
 
@@ -170,14 +168,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmInfo {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "count" => f_0 = Some(map.next_value()?),
-                "cores_per_socket" => f_1 = Some(map.next_value()?),
-                "memory" => f_2 = Some(map.next_value()?),
-                "capacity" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "count" => __de::put_some(&mut map, &mut f_0),
+                "cores_per_socket" => __de::put_some(&mut map, &mut f_1),
+                "memory" => __de::put_some(&mut map, &mut f_2),
+                "capacity" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmInfo {
             count: __de::or_zero(f_0, Self::NAME, "count"),

@@ -134,18 +134,17 @@ impl serde::Serialize for Condition {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.last_transition_time {
-            map.serialize_entry("last_transition_time", value)?;
-        }
-        map.serialize_entry("reason", &self.reason)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("description", &self.description);
+        __m.entry("status", &self.status);
+        __m.optional("last_transition_time", &self.last_transition_time);
+        __m.entry("reason", &self.reason);
+        __m.entry("severity", &self.severity);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -173,17 +172,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
         let mut f_6: Option<Vec<Message>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "last_transition_time" => f_3 = map.next_value()?,
-                "reason" => f_4 = Some(map.next_value()?),
-                "severity" => f_5 = Some(map.next_value()?),
-                "messages" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "last_transition_time" => __de::put(&mut map, &mut f_3),
+                "reason" => __de::put_some(&mut map, &mut f_4),
+                "severity" => __de::put_some(&mut map, &mut f_5),
+                "messages" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Condition {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -281,16 +278,13 @@ impl serde::Serialize for ContentLibrarySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content_library", &self.content_library)?;
-        if let Some(value) = &self.supervisor_services {
-            map.serialize_entry("supervisor_services", value)?;
-        }
-        if let Some(value) = &self.resource_naming_strategy {
-            map.serialize_entry("resource_naming_strategy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("content_library", &self.content_library);
+        __m.optional("supervisor_services", &self.supervisor_services);
+        __m.optional("resource_naming_strategy", &self.resource_naming_strategy);
+        __m.end()
     }
 }
 
@@ -314,13 +308,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
         let mut f_2: Option<ResourceNamingStrategy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content_library" => f_0 = Some(map.next_value()?),
-                "supervisor_services" => f_1 = map.next_value()?,
-                "resource_naming_strategy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content_library" => __de::put_some(&mut map, &mut f_0),
+                "supervisor_services" => __de::put(&mut map, &mut f_1),
+                "resource_naming_strategy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ContentLibrarySpec {
             content_library: __de::required(f_0, "content_library")?,
@@ -670,36 +662,35 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size_hint" => f_0 = Some(map.next_value()?),
-                "service_cidr" => f_1 = Some(map.next_value()?),
-                "network_provider" => f_2 = Some(map.next_value()?),
-                "ncp_cluster_network_spec" => f_3 = map.next_value()?,
-                "workload_networks_spec" => f_4 = map.next_value()?,
-                "workload_ntp_servers" => f_5 = map.next_value()?,
-                "load_balancer_config_spec" => f_6 = map.next_value()?,
-                "master_management_network" => f_7 = Some(map.next_value()?),
-                "master_DNS" => f_8 = map.next_value()?,
-                "worker_DNS" => f_9 = map.next_value()?,
-                "master_DNS_search_domains" => f_10 = map.next_value()?,
-                "master_NTP_servers" => f_11 = map.next_value()?,
-                "master_storage_policy" => f_12 = Some(map.next_value()?),
-                "ephemeral_storage_policy" => f_13 = Some(map.next_value()?),
-                "cns_file_config" => f_14 = map.next_value()?,
-                "login_banner" => f_15 = map.next_value()?,
-                "Master_DNS_names" => f_16 = map.next_value()?,
-                "image_storage" => f_17 = Some(map.next_value()?),
-                "default_image_registry" => f_18 = map.next_value()?,
-                "default_image_repository" => f_19 = map.next_value()?,
-                "default_kubernetes_service_content_library" => f_20 = map.next_value()?,
-                "cluster_proxy_config" => f_21 = map.next_value()?,
-                "content_libraries" => f_22 = map.next_value()?,
-                "count" => f_23 = map.next_value()?,
-                "enable_namespace_api_fairness" => f_24 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
+                "size_hint" => __de::put_some(&mut map, &mut f_0),
+                "service_cidr" => __de::put_some(&mut map, &mut f_1),
+                "network_provider" => __de::put_some(&mut map, &mut f_2),
+                "ncp_cluster_network_spec" => __de::put(&mut map, &mut f_3),
+                "workload_networks_spec" => __de::put(&mut map, &mut f_4),
+                "workload_ntp_servers" => __de::put(&mut map, &mut f_5),
+                "load_balancer_config_spec" => __de::put(&mut map, &mut f_6),
+                "master_management_network" => __de::put_some(&mut map, &mut f_7),
+                "master_DNS" => __de::put(&mut map, &mut f_8),
+                "worker_DNS" => __de::put(&mut map, &mut f_9),
+                "master_DNS_search_domains" => __de::put(&mut map, &mut f_10),
+                "master_NTP_servers" => __de::put(&mut map, &mut f_11),
+                "master_storage_policy" => __de::put_some(&mut map, &mut f_12),
+                "ephemeral_storage_policy" => __de::put_some(&mut map, &mut f_13),
+                "cns_file_config" => __de::put(&mut map, &mut f_14),
+                "login_banner" => __de::put(&mut map, &mut f_15),
+                "Master_DNS_names" => __de::put(&mut map, &mut f_16),
+                "image_storage" => __de::put_some(&mut map, &mut f_17),
+                "default_image_registry" => __de::put(&mut map, &mut f_18),
+                "default_image_repository" => __de::put(&mut map, &mut f_19),
+                "default_kubernetes_service_content_library" => {
+                    __de::put(&mut map, &mut f_20)
                 }
-            }
+                "cluster_proxy_config" => __de::put(&mut map, &mut f_21),
+                "content_libraries" => __de::put(&mut map, &mut f_22),
+                "count" => __de::put(&mut map, &mut f_23),
+                "enable_namespace_api_fairness" => __de::put(&mut map, &mut f_24),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -804,13 +795,12 @@ impl serde::Serialize for ImageRegistry {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.end()
     }
 }
 
@@ -833,12 +823,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageRegistry {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageRegistry {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -868,10 +856,11 @@ impl serde::Serialize for ImageStorageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storage_policy", &self.storage_policy)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -893,11 +882,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageStorageSpec {
         let mut f_0: Option<crate::ids::SpsStorageProfileId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "storage_policy" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "storage_policy" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageStorageSpec {
             storage_policy: __de::required(f_0, "storage_policy")?,
@@ -1415,54 +1402,51 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size_hint" => f_0 = map.next_value()?,
-                "stat_summary" => f_1 = Some(map.next_value()?),
-                "config_status" => f_2 = Some(map.next_value()?),
-                "conditions" => f_3 = map.next_value()?,
-                "messages" => f_4 = __de::null_as_empty(map.next_value()?),
-                "kubernetes_status" => f_5 = Some(map.next_value()?),
-                "kubernetes_status_messages" => {
-                    f_6 = __de::null_as_empty(map.next_value()?);
+                "size_hint" => __de::put(&mut map, &mut f_0),
+                "stat_summary" => __de::put_some(&mut map, &mut f_1),
+                "config_status" => __de::put_some(&mut map, &mut f_2),
+                "conditions" => __de::put(&mut map, &mut f_3),
+                "messages" => __de::put_or_empty(&mut map, &mut f_4),
+                "kubernetes_status" => __de::put_some(&mut map, &mut f_5),
+                "kubernetes_status_messages" => __de::put_or_empty(&mut map, &mut f_6),
+                "api_server_management_endpoint" => __de::put_some(&mut map, &mut f_7),
+                "api_server_cluster_endpoint" => __de::put_some(&mut map, &mut f_8),
+                "api_servers" => __de::put_or_empty(&mut map, &mut f_9),
+                "tls_management_endpoint_certificate" => __de::put(&mut map, &mut f_10),
+                "tls_endpoint_certificate" => __de::put(&mut map, &mut f_11),
+                "network_provider" => __de::put_some(&mut map, &mut f_12),
+                "ncp_cluster_network_info" => __de::put(&mut map, &mut f_13),
+                "vpc_network" => __de::put(&mut map, &mut f_14),
+                "workload_networks" => __de::put(&mut map, &mut f_15),
+                "supervisor_primary_workload_network" => __de::put(&mut map, &mut f_16),
+                "workload_ntp_servers" => __de::put(&mut map, &mut f_17),
+                "load_balancers" => __de::put(&mut map, &mut f_18),
+                "service_cidr" => __de::put_some(&mut map, &mut f_19),
+                "master_management_network" => __de::put(&mut map, &mut f_20),
+                "master_DNS" => __de::put(&mut map, &mut f_21),
+                "worker_DNS" => __de::put(&mut map, &mut f_22),
+                "master_storage_policy" => __de::put(&mut map, &mut f_23),
+                "ephemeral_storage_policy" => __de::put(&mut map, &mut f_24),
+                "cns_file_config" => __de::put(&mut map, &mut f_25),
+                "login_banner" => __de::put(&mut map, &mut f_26),
+                "Master_DNS_names" => __de::put(&mut map, &mut f_27),
+                "image_storage" => __de::put(&mut map, &mut f_28),
+                "default_image_registry" => __de::put(&mut map, &mut f_29),
+                "default_image_repository" => __de::put(&mut map, &mut f_30),
+                "master_DNS_search_domains" => __de::put(&mut map, &mut f_31),
+                "master_NTP_servers" => __de::put(&mut map, &mut f_32),
+                "default_kubernetes_service_content_library" => {
+                    __de::put(&mut map, &mut f_33)
                 }
-                "api_server_management_endpoint" => f_7 = Some(map.next_value()?),
-                "api_server_cluster_endpoint" => f_8 = Some(map.next_value()?),
-                "api_servers" => f_9 = __de::null_as_empty(map.next_value()?),
-                "tls_management_endpoint_certificate" => f_10 = map.next_value()?,
-                "tls_endpoint_certificate" => f_11 = map.next_value()?,
-                "network_provider" => f_12 = Some(map.next_value()?),
-                "ncp_cluster_network_info" => f_13 = map.next_value()?,
-                "vpc_network" => f_14 = map.next_value()?,
-                "workload_networks" => f_15 = map.next_value()?,
-                "supervisor_primary_workload_network" => f_16 = map.next_value()?,
-                "workload_ntp_servers" => f_17 = map.next_value()?,
-                "load_balancers" => f_18 = map.next_value()?,
-                "service_cidr" => f_19 = Some(map.next_value()?),
-                "master_management_network" => f_20 = map.next_value()?,
-                "master_DNS" => f_21 = map.next_value()?,
-                "worker_DNS" => f_22 = map.next_value()?,
-                "master_storage_policy" => f_23 = map.next_value()?,
-                "ephemeral_storage_policy" => f_24 = map.next_value()?,
-                "cns_file_config" => f_25 = map.next_value()?,
-                "login_banner" => f_26 = map.next_value()?,
-                "Master_DNS_names" => f_27 = map.next_value()?,
-                "image_storage" => f_28 = map.next_value()?,
-                "default_image_registry" => f_29 = map.next_value()?,
-                "default_image_repository" => f_30 = map.next_value()?,
-                "master_DNS_search_domains" => f_31 = map.next_value()?,
-                "master_NTP_servers" => f_32 = map.next_value()?,
-                "default_kubernetes_service_content_library" => f_33 = map.next_value()?,
-                "cluster_proxy_config" => f_34 = map.next_value()?,
-                "content_libraries" => f_35 = map.next_value()?,
-                "count" => f_36 = map.next_value()?,
-                "supervisor_image_source" => f_37 = map.next_value()?,
-                "vsphere_pods_enabled" => f_38 = map.next_value()?,
-                "supervisor_services_enabled" => f_39 = map.next_value()?,
-                "max_concurrent_DNS_forwards" => f_40 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "cluster_proxy_config" => __de::put(&mut map, &mut f_34),
+                "content_libraries" => __de::put(&mut map, &mut f_35),
+                "count" => __de::put(&mut map, &mut f_36),
+                "supervisor_image_source" => __de::put(&mut map, &mut f_37),
+                "vsphere_pods_enabled" => __de::put(&mut map, &mut f_38),
+                "supervisor_services_enabled" => __de::put(&mut map, &mut f_39),
+                "max_concurrent_DNS_forwards" => __de::put(&mut map, &mut f_40),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_12 {
             None => None,
@@ -1613,13 +1597,14 @@ impl serde::Serialize for Ipv4Range {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("starting_address", &self.starting_address)?;
-        map.serialize_entry("address_count", &self.address_count)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("starting_address", &self.starting_address);
+        __m.entry("address_count", &self.address_count);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.entry("gateway", &self.gateway);
+        __m.end()
     }
 }
 
@@ -1644,14 +1629,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Range {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "starting_address" => f_0 = Some(map.next_value()?),
-                "address_count" => f_1 = Some(map.next_value()?),
-                "subnet_mask" => f_2 = Some(map.next_value()?),
-                "gateway" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "starting_address" => __de::put_some(&mut map, &mut f_0),
+                "address_count" => __de::put_some(&mut map, &mut f_1),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_2),
+                "gateway" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Range {
             starting_address: __de::or_zero(f_0, Self::NAME, "starting_address"),
@@ -1722,19 +1705,14 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.kb_article_link {
-            map.serialize_entry("kb_article_link", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("details", &self.details);
+        __m.optional("kb_article_link", &self.kb_article_link);
+        __m.optional("id", &self.id);
+        __m.end()
     }
 }
 
@@ -1759,14 +1737,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                "kb_article_link" => f_2 = map.next_value()?,
-                "id" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                "kb_article_link" => __de::put(&mut map, &mut f_2),
+                "id" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -1842,27 +1818,18 @@ impl serde::Serialize for NcpClusterNetworkEnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pod_cidrs", &self.pod_cidrs)?;
-        map.serialize_entry("ingress_cidrs", &self.ingress_cidrs)?;
-        map.serialize_entry("egress_cidrs", &self.egress_cidrs)?;
-        if let Some(value) = &self.cluster_distributed_switch {
-            map.serialize_entry("cluster_distributed_switch", value)?;
-        }
-        if let Some(value) = &self.nsx_edge_cluster {
-            map.serialize_entry("nsx_edge_cluster", value)?;
-        }
-        if let Some(value) = &self.nsx_tier0_gateway {
-            map.serialize_entry("nsx_tier0_gateway", value)?;
-        }
-        if let Some(value) = &self.namespace_subnet_prefix {
-            map.serialize_entry("namespace_subnet_prefix", value)?;
-        }
-        if let Some(value) = &self.routed_mode {
-            map.serialize_entry("routed_mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pod_cidrs", &self.pod_cidrs);
+        __m.entry("ingress_cidrs", &self.ingress_cidrs);
+        __m.entry("egress_cidrs", &self.egress_cidrs);
+        __m.optional("cluster_distributed_switch", &self.cluster_distributed_switch);
+        __m.optional("nsx_edge_cluster", &self.nsx_edge_cluster);
+        __m.optional("nsx_tier0_gateway", &self.nsx_tier0_gateway);
+        __m.optional("namespace_subnet_prefix", &self.namespace_subnet_prefix);
+        __m.optional("routed_mode", &self.routed_mode);
+        __m.end()
     }
 }
 
@@ -1891,18 +1858,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkEnableS
         let mut f_7: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pod_cidrs" => f_0 = __de::null_as_empty(map.next_value()?),
-                "ingress_cidrs" => f_1 = __de::null_as_empty(map.next_value()?),
-                "egress_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
-                "cluster_distributed_switch" => f_3 = map.next_value()?,
-                "nsx_edge_cluster" => f_4 = map.next_value()?,
-                "nsx_tier0_gateway" => f_5 = map.next_value()?,
-                "namespace_subnet_prefix" => f_6 = map.next_value()?,
-                "routed_mode" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pod_cidrs" => __de::put_or_empty(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put_or_empty(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put_or_empty(&mut map, &mut f_2),
+                "cluster_distributed_switch" => __de::put(&mut map, &mut f_3),
+                "nsx_edge_cluster" => __de::put(&mut map, &mut f_4),
+                "nsx_tier0_gateway" => __de::put(&mut map, &mut f_5),
+                "namespace_subnet_prefix" => __de::put(&mut map, &mut f_6),
+                "routed_mode" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NcpClusterNetworkEnableSpec {
             pod_cidrs: __de::or_zero(f_0, Self::NAME, "pod_cidrs"),
@@ -2000,30 +1965,22 @@ impl serde::Serialize for NcpClusterNetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pod_cidrs", &self.pod_cidrs)?;
-        map.serialize_entry("ingress_cidrs", &self.ingress_cidrs)?;
-        map.serialize_entry("egress_cidrs", &self.egress_cidrs)?;
-        map.serialize_entry(
-            "cluster_distributed_switch",
-            &self.cluster_distributed_switch,
-        )?;
-        map.serialize_entry("nsx_edge_cluster", &self.nsx_edge_cluster)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pod_cidrs", &self.pod_cidrs);
+        __m.entry("ingress_cidrs", &self.ingress_cidrs);
+        __m.entry("egress_cidrs", &self.egress_cidrs);
+        __m.entry("cluster_distributed_switch", &self.cluster_distributed_switch);
+        __m.entry("nsx_edge_cluster", &self.nsx_edge_cluster);
+        __m.entry(
             "default_ingress_tls_certificate",
             &self.default_ingress_tls_certificate,
-        )?;
-        if let Some(value) = &self.nsx_tier0_gateway {
-            map.serialize_entry("nsx_tier0_gateway", value)?;
-        }
-        if let Some(value) = &self.namespace_subnet_prefix {
-            map.serialize_entry("namespace_subnet_prefix", value)?;
-        }
-        if let Some(value) = &self.routed_mode {
-            map.serialize_entry("routed_mode", value)?;
-        }
-        map.end()
+        );
+        __m.optional("nsx_tier0_gateway", &self.nsx_tier0_gateway);
+        __m.optional("namespace_subnet_prefix", &self.namespace_subnet_prefix);
+        __m.optional("routed_mode", &self.routed_mode);
+        __m.end()
     }
 }
 
@@ -2053,19 +2010,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkInfo {
         let mut f_8: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pod_cidrs" => f_0 = __de::null_as_empty(map.next_value()?),
-                "ingress_cidrs" => f_1 = __de::null_as_empty(map.next_value()?),
-                "egress_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
-                "cluster_distributed_switch" => f_3 = Some(map.next_value()?),
-                "nsx_edge_cluster" => f_4 = Some(map.next_value()?),
-                "default_ingress_tls_certificate" => f_5 = Some(map.next_value()?),
-                "nsx_tier0_gateway" => f_6 = map.next_value()?,
-                "namespace_subnet_prefix" => f_7 = map.next_value()?,
-                "routed_mode" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pod_cidrs" => __de::put_or_empty(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put_or_empty(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put_or_empty(&mut map, &mut f_2),
+                "cluster_distributed_switch" => __de::put_some(&mut map, &mut f_3),
+                "nsx_edge_cluster" => __de::put_some(&mut map, &mut f_4),
+                "default_ingress_tls_certificate" => __de::put_some(&mut map, &mut f_5),
+                "nsx_tier0_gateway" => __de::put(&mut map, &mut f_6),
+                "namespace_subnet_prefix" => __de::put(&mut map, &mut f_7),
+                "routed_mode" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NcpClusterNetworkInfo {
             pod_cidrs: __de::or_zero(f_0, Self::NAME, "pod_cidrs"),
@@ -2119,16 +2074,17 @@ impl serde::Serialize for NcpClusterNetworkSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pod_cidrs", &self.pod_cidrs)?;
-        map.serialize_entry("ingress_cidrs", &self.ingress_cidrs)?;
-        map.serialize_entry("egress_cidrs", &self.egress_cidrs)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pod_cidrs", &self.pod_cidrs);
+        __m.entry("ingress_cidrs", &self.ingress_cidrs);
+        __m.entry("egress_cidrs", &self.egress_cidrs);
+        __m.entry(
             "default_ingress_tls_certificate",
             &self.default_ingress_tls_certificate,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -2153,14 +2109,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkSetSpec
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pod_cidrs" => f_0 = __de::null_as_empty(map.next_value()?),
-                "ingress_cidrs" => f_1 = __de::null_as_empty(map.next_value()?),
-                "egress_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
-                "default_ingress_tls_certificate" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pod_cidrs" => __de::put_or_empty(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put_or_empty(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put_or_empty(&mut map, &mut f_2),
+                "default_ingress_tls_certificate" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NcpClusterNetworkSetSpec {
             pod_cidrs: __de::or_zero(f_0, Self::NAME, "pod_cidrs"),
@@ -2226,24 +2180,21 @@ impl serde::Serialize for NcpClusterNetworkUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pod_cidrs {
-            map.serialize_entry("pod_cidrs", value)?;
-        }
-        if let Some(value) = &self.ingress_cidrs {
-            map.serialize_entry("ingress_cidrs", value)?;
-        }
-        if let Some(value) = &self.egress_cidrs {
-            map.serialize_entry("egress_cidrs", value)?;
-        }
-        if let Some(value) = &self.default_ingress_tls_certificate {
-            map.serialize_entry("default_ingress_tls_certificate", value)?;
-        }
-        if let Some(value) = &self.default_ingress_tls_private_key {
-            map.serialize_entry("default_ingress_tls_private_key", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("pod_cidrs", &self.pod_cidrs);
+        __m.optional("ingress_cidrs", &self.ingress_cidrs);
+        __m.optional("egress_cidrs", &self.egress_cidrs);
+        __m.optional(
+            "default_ingress_tls_certificate",
+            &self.default_ingress_tls_certificate,
+        );
+        __m.optional(
+            "default_ingress_tls_private_key",
+            &self.default_ingress_tls_private_key,
+        );
+        __m.end()
     }
 }
 
@@ -2261,6 +2212,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkUpdateS
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
@@ -2268,15 +2220,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NcpClusterNetworkUpdateS
         let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pod_cidrs" => f_0 = map.next_value()?,
-                "ingress_cidrs" => f_1 = map.next_value()?,
-                "egress_cidrs" => f_2 = map.next_value()?,
-                "default_ingress_tls_certificate" => f_3 = map.next_value()?,
-                "default_ingress_tls_private_key" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pod_cidrs" => __de::put(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put(&mut map, &mut f_2),
+                "default_ingress_tls_certificate" => __de::put(&mut map, &mut f_3),
+                "default_ingress_tls_private_key" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NcpClusterNetworkUpdateSpec {
             pod_cidrs: f_0,
@@ -2461,16 +2411,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "floating_IP" => f_0 = map.next_value()?,
-                "network" => f_1 = Some(map.next_value()?),
-                "network_segment" => f_2 = map.next_value()?,
-                "mode" => f_3 = Some(map.next_value()?),
-                "address_range" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "floating_IP" => __de::put(&mut map, &mut f_0),
+                "network" => __de::put_some(&mut map, &mut f_1),
+                "network_segment" => __de::put(&mut map, &mut f_2),
+                "mode" => __de::put_some(&mut map, &mut f_3),
+                "address_range" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -2553,12 +2500,13 @@ impl serde::Serialize for ProjectInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("project", &self.project)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("project", &self.project);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.end()
     }
 }
 
@@ -2582,13 +2530,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProjectInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "project" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "project" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProjectInfo {
             project: __de::required(f_0, "project")?,
@@ -2979,38 +2925,37 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size_hint" => f_0 = Some(map.next_value()?),
-                "floating_IP" => f_1 = map.next_value()?,
-                "network_provider" => f_2 = Some(map.next_value()?),
-                "ncp_cluster_network_spec" => f_3 = map.next_value()?,
-                "vpc_cluster_network_spec" => f_4 = map.next_value()?,
-                "supervisor_primary_workload_network" => f_5 = map.next_value()?,
-                "master_DNS" => f_6 = map.next_value()?,
-                "worker_DNS" => f_7 = map.next_value()?,
-                "master_DNS_search_domains" => f_8 = map.next_value()?,
-                "master_NTP_servers" => f_9 = map.next_value()?,
-                "master_storage_policy" => f_10 = Some(map.next_value()?),
-                "ephemeral_storage_policy" => f_11 = Some(map.next_value()?),
-                "cns_file_config" => f_12 = map.next_value()?,
-                "login_banner" => f_13 = map.next_value()?,
-                "Master_DNS_names" => f_14 = map.next_value()?,
-                "image_storage" => f_15 = Some(map.next_value()?),
-                "default_image_registry" => f_16 = map.next_value()?,
-                "default_image_repository" => f_17 = map.next_value()?,
-                "default_kubernetes_service_content_library" => f_18 = map.next_value()?,
-                "workload_ntp_servers" => f_19 = map.next_value()?,
-                "cluster_proxy_config" => f_20 = map.next_value()?,
-                "content_libraries" => f_21 = map.next_value()?,
-                "count" => f_22 = map.next_value()?,
-                "vsphere_pods_enabled" => f_23 = map.next_value()?,
-                "supervisor_services_enabled" => f_24 = map.next_value()?,
-                "enable_namespace_api_fairness" => f_25 = map.next_value()?,
-                "max_concurrent_DNS_forwards" => f_26 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
+                "size_hint" => __de::put_some(&mut map, &mut f_0),
+                "floating_IP" => __de::put(&mut map, &mut f_1),
+                "network_provider" => __de::put_some(&mut map, &mut f_2),
+                "ncp_cluster_network_spec" => __de::put(&mut map, &mut f_3),
+                "vpc_cluster_network_spec" => __de::put(&mut map, &mut f_4),
+                "supervisor_primary_workload_network" => __de::put(&mut map, &mut f_5),
+                "master_DNS" => __de::put(&mut map, &mut f_6),
+                "worker_DNS" => __de::put(&mut map, &mut f_7),
+                "master_DNS_search_domains" => __de::put(&mut map, &mut f_8),
+                "master_NTP_servers" => __de::put(&mut map, &mut f_9),
+                "master_storage_policy" => __de::put_some(&mut map, &mut f_10),
+                "ephemeral_storage_policy" => __de::put_some(&mut map, &mut f_11),
+                "cns_file_config" => __de::put(&mut map, &mut f_12),
+                "login_banner" => __de::put(&mut map, &mut f_13),
+                "Master_DNS_names" => __de::put(&mut map, &mut f_14),
+                "image_storage" => __de::put_some(&mut map, &mut f_15),
+                "default_image_registry" => __de::put(&mut map, &mut f_16),
+                "default_image_repository" => __de::put(&mut map, &mut f_17),
+                "default_kubernetes_service_content_library" => {
+                    __de::put(&mut map, &mut f_18)
                 }
-            }
+                "workload_ntp_servers" => __de::put(&mut map, &mut f_19),
+                "cluster_proxy_config" => __de::put(&mut map, &mut f_20),
+                "content_libraries" => __de::put(&mut map, &mut f_21),
+                "count" => __de::put(&mut map, &mut f_22),
+                "vsphere_pods_enabled" => __de::put(&mut map, &mut f_23),
+                "supervisor_services_enabled" => __de::put(&mut map, &mut f_24),
+                "enable_namespace_api_fairness" => __de::put(&mut map, &mut f_25),
+                "max_concurrent_DNS_forwards" => __de::put(&mut map, &mut f_26),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -3125,15 +3070,16 @@ impl serde::Serialize for Stats {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu_used", &self.cpu_used)?;
-        map.serialize_entry("cpu_capacity", &self.cpu_capacity)?;
-        map.serialize_entry("memory_used", &self.memory_used)?;
-        map.serialize_entry("memory_capacity", &self.memory_capacity)?;
-        map.serialize_entry("storage_used", &self.storage_used)?;
-        map.serialize_entry("storage_capacity", &self.storage_capacity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu_used", &self.cpu_used);
+        __m.entry("cpu_capacity", &self.cpu_capacity);
+        __m.entry("memory_used", &self.memory_used);
+        __m.entry("memory_capacity", &self.memory_capacity);
+        __m.entry("storage_used", &self.storage_used);
+        __m.entry("storage_capacity", &self.storage_capacity);
+        __m.end()
     }
 }
 
@@ -3160,16 +3106,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Stats {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_used" => f_0 = Some(map.next_value()?),
-                "cpu_capacity" => f_1 = Some(map.next_value()?),
-                "memory_used" => f_2 = Some(map.next_value()?),
-                "memory_capacity" => f_3 = Some(map.next_value()?),
-                "storage_used" => f_4 = Some(map.next_value()?),
-                "storage_capacity" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_used" => __de::put_some(&mut map, &mut f_0),
+                "cpu_capacity" => __de::put_some(&mut map, &mut f_1),
+                "memory_used" => __de::put_some(&mut map, &mut f_2),
+                "memory_capacity" => __de::put_some(&mut map, &mut f_3),
+                "storage_used" => __de::put_some(&mut map, &mut f_4),
+                "storage_capacity" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Stats {
             cpu_used: __de::or_zero(f_0, Self::NAME, "cpu_used"),
@@ -3238,14 +3182,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("cluster_name", &self.cluster_name)?;
-        map.serialize_entry("stats", &self.stats)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("kubernetes_status", &self.kubernetes_status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("cluster_name", &self.cluster_name);
+        __m.entry("stats", &self.stats);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("kubernetes_status", &self.kubernetes_status);
+        __m.end()
     }
 }
 
@@ -3271,15 +3216,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<KubernetesStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "cluster_name" => f_1 = Some(map.next_value()?),
-                "stats" => f_2 = Some(map.next_value()?),
-                "config_status" => f_3 = Some(map.next_value()?),
-                "kubernetes_status" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "cluster_name" => __de::put_some(&mut map, &mut f_1),
+                "stats" => __de::put_some(&mut map, &mut f_2),
+                "config_status" => __de::put_some(&mut map, &mut f_3),
+                "kubernetes_status" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: __de::required(f_0, "cluster")?,
@@ -3708,6 +3651,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<crate::vcenter::namespace_management::SizingHint> = None;
@@ -3740,40 +3684,39 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vsphere_pods_enabled" => f_0 = map.next_value()?,
-                "supervisor_services_enabled" => f_1 = map.next_value()?,
-                "size_hint" => f_2 = map.next_value()?,
-                "floating_IP" => f_3 = map.next_value()?,
-                "network_provider" => f_4 = map.next_value()?,
-                "ncp_cluster_network_spec" => f_5 = map.next_value()?,
-                "vpc_cluster_network_spec" => f_6 = map.next_value()?,
-                "supervisor_primary_workload_network" => f_7 = map.next_value()?,
-                "master_DNS" => f_8 = map.next_value()?,
-                "worker_DNS" => f_9 = map.next_value()?,
-                "master_DNS_search_domains" => f_10 = map.next_value()?,
-                "master_NTP_servers" => f_11 = map.next_value()?,
-                "master_storage_policy" => f_12 = map.next_value()?,
-                "ephemeral_storage_policy" => f_13 = map.next_value()?,
-                "cns_file_config" => f_14 = map.next_value()?,
-                "login_banner" => f_15 = map.next_value()?,
-                "Master_DNS_names" => f_16 = map.next_value()?,
-                "image_storage" => f_17 = map.next_value()?,
-                "default_image_registry" => f_18 = map.next_value()?,
-                "default_image_repository" => f_19 = map.next_value()?,
-                "tls_endpoint_certificate" => f_20 = map.next_value()?,
-                "tls_endpoint_private_key" => f_21 = map.next_value()?,
-                "default_kubernetes_service_content_library" => f_22 = map.next_value()?,
-                "workload_ntp_servers" => f_23 = map.next_value()?,
-                "cluster_proxy_config" => f_24 = map.next_value()?,
-                "content_libraries" => f_25 = map.next_value()?,
-                "count" => f_26 = map.next_value()?,
-                "enable_namespace_api_fairness" => f_27 = map.next_value()?,
-                "max_concurrent_DNS_forwards" => f_28 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
+                "vsphere_pods_enabled" => __de::put(&mut map, &mut f_0),
+                "supervisor_services_enabled" => __de::put(&mut map, &mut f_1),
+                "size_hint" => __de::put(&mut map, &mut f_2),
+                "floating_IP" => __de::put(&mut map, &mut f_3),
+                "network_provider" => __de::put(&mut map, &mut f_4),
+                "ncp_cluster_network_spec" => __de::put(&mut map, &mut f_5),
+                "vpc_cluster_network_spec" => __de::put(&mut map, &mut f_6),
+                "supervisor_primary_workload_network" => __de::put(&mut map, &mut f_7),
+                "master_DNS" => __de::put(&mut map, &mut f_8),
+                "worker_DNS" => __de::put(&mut map, &mut f_9),
+                "master_DNS_search_domains" => __de::put(&mut map, &mut f_10),
+                "master_NTP_servers" => __de::put(&mut map, &mut f_11),
+                "master_storage_policy" => __de::put(&mut map, &mut f_12),
+                "ephemeral_storage_policy" => __de::put(&mut map, &mut f_13),
+                "cns_file_config" => __de::put(&mut map, &mut f_14),
+                "login_banner" => __de::put(&mut map, &mut f_15),
+                "Master_DNS_names" => __de::put(&mut map, &mut f_16),
+                "image_storage" => __de::put(&mut map, &mut f_17),
+                "default_image_registry" => __de::put(&mut map, &mut f_18),
+                "default_image_repository" => __de::put(&mut map, &mut f_19),
+                "tls_endpoint_certificate" => __de::put(&mut map, &mut f_20),
+                "tls_endpoint_private_key" => __de::put(&mut map, &mut f_21),
+                "default_kubernetes_service_content_library" => {
+                    __de::put(&mut map, &mut f_22)
                 }
-            }
+                "workload_ntp_servers" => __de::put(&mut map, &mut f_23),
+                "cluster_proxy_config" => __de::put(&mut map, &mut f_24),
+                "content_libraries" => __de::put(&mut map, &mut f_25),
+                "count" => __de::put(&mut map, &mut f_26),
+                "enable_namespace_api_fairness" => __de::put(&mut map, &mut f_27),
+                "max_concurrent_DNS_forwards" => __de::put(&mut map, &mut f_28),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_4 {
             None => None,
@@ -3874,12 +3817,11 @@ impl serde::Serialize for VpcClusterNetworkSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_private_cidrs {
-            map.serialize_entry("default_private_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("default_private_cidrs", &self.default_private_cidrs);
+        __m.end()
     }
 }
 
@@ -3897,14 +3839,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcClusterNetworkSetSpec
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_private_cidrs" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_private_cidrs" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcClusterNetworkSetSpec {
             default_private_cidrs: f_0,
@@ -3937,12 +3878,11 @@ impl serde::Serialize for VpcClusterNetworkUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_private_cidrs {
-            map.serialize_entry("default_private_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("default_private_cidrs", &self.default_private_cidrs);
+        __m.end()
     }
 }
 
@@ -3960,14 +3900,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcClusterNetworkUpdateS
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_private_cidrs" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_private_cidrs" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcClusterNetworkUpdateSpec {
             default_private_cidrs: f_0,
@@ -4003,15 +3942,13 @@ impl serde::Serialize for VpcConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("nsx_project_info", &self.nsx_project_info)?;
-        map.serialize_entry(
-            "vpc_connectivity_profile_info",
-            &self.vpc_connectivity_profile_info,
-        )?;
-        map.serialize_entry("default_private_cidrs", &self.default_private_cidrs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("nsx_project_info", &self.nsx_project_info);
+        __m.entry("vpc_connectivity_profile_info", &self.vpc_connectivity_profile_info);
+        __m.entry("default_private_cidrs", &self.default_private_cidrs);
+        __m.end()
     }
 }
 
@@ -4037,13 +3974,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConfig {
         let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nsx_project_info" => f_0 = Some(map.next_value()?),
-                "vpc_connectivity_profile_info" => f_1 = Some(map.next_value()?),
-                "default_private_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nsx_project_info" => __de::put_some(&mut map, &mut f_0),
+                "vpc_connectivity_profile_info" => __de::put_some(&mut map, &mut f_1),
+                "default_private_cidrs" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcConfig {
             nsx_project_info: __de::required(f_0, "nsx_project_info")?,
@@ -4081,10 +4016,11 @@ impl serde::Serialize for VpcNetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vpc_config", &self.vpc_config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vpc_config", &self.vpc_config);
+        __m.end()
     }
 }
 
@@ -4106,11 +4042,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkInfo {
         let mut f_0: Option<VpcConfig> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpc_config" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpc_config" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetworkInfo {
             vpc_config: __de::required(f_0, "vpc_config")?,
@@ -4151,13 +4085,14 @@ impl serde::Serialize for VpcNetworkSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("nsx_project", &self.nsx_project)?;
-        map.serialize_entry("vpc_connectivity_profile", &self.vpc_connectivity_profile)?;
-        map.serialize_entry("default_private_cidrs", &self.default_private_cidrs)?;
-        map.serialize_entry("auto_created", &self.auto_created)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("nsx_project", &self.nsx_project);
+        __m.entry("vpc_connectivity_profile", &self.vpc_connectivity_profile);
+        __m.entry("default_private_cidrs", &self.default_private_cidrs);
+        __m.entry("auto_created", &self.auto_created);
+        __m.end()
     }
 }
 
@@ -4182,14 +4117,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkSummary {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nsx_project" => f_0 = Some(map.next_value()?),
-                "vpc_connectivity_profile" => f_1 = Some(map.next_value()?),
-                "default_private_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
-                "auto_created" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nsx_project" => __de::put_some(&mut map, &mut f_0),
+                "vpc_connectivity_profile" => __de::put_some(&mut map, &mut f_1),
+                "default_private_cidrs" => __de::put_or_empty(&mut map, &mut f_2),
+                "auto_created" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetworkSummary {
             nsx_project: __de::or_zero(f_0, Self::NAME, "nsx_project"),
@@ -4235,16 +4168,15 @@ impl serde::Serialize for WorkloadNetworksEnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "supervisor_primary_workload_network",
             &self.supervisor_primary_workload_network,
-        )?;
-        if let Some(value) = &self.network_list {
-            map.serialize_entry("network_list", value)?;
-        }
-        map.end()
+        );
+        __m.optional("network_list", &self.network_list);
+        __m.end()
     }
 }
 
@@ -4271,12 +4203,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadNetworksEnableSp
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_primary_workload_network" => f_0 = Some(map.next_value()?),
-                "network_list" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "supervisor_primary_workload_network" => {
+                    __de::put_some(&mut map, &mut f_0)
                 }
-            }
+                "network_list" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadNetworksEnableSpec {
             supervisor_primary_workload_network: __de::required(
@@ -4311,16 +4243,15 @@ impl serde::Serialize for WorkloadNetworksInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "supervisor_primary_workload_network",
             &self.supervisor_primary_workload_network,
-        )?;
-        if let Some(value) = &self.network_list {
-            map.serialize_entry("network_list", value)?;
-        }
-        map.end()
+        );
+        __m.optional("network_list", &self.network_list);
+        __m.end()
     }
 }
 
@@ -4343,12 +4274,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadNetworksInfo {
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::networks::Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_primary_workload_network" => f_0 = Some(map.next_value()?),
-                "network_list" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "supervisor_primary_workload_network" => {
+                    __de::put_some(&mut map, &mut f_0)
                 }
-            }
+                "network_list" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadNetworksInfo {
             supervisor_primary_workload_network: __de::required(

@@ -34,15 +34,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        if let Some(value) = &self.network_provider {
-            map.serialize_entry("network_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.optional("network_provider", &self.network_provider);
+        __m.end()
     }
 }
 
@@ -60,18 +57,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<
             crate::vcenter::namespace_management::clusters::NetworkProvider,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                "network_provider" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                "network_provider" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             compatible: f_0,
@@ -153,20 +149,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("distributed_switch", &self.distributed_switch)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        if let Some(value) = &self.incompatibility_reasons {
-            map.serialize_entry("incompatibility_reasons", value)?;
-        }
-        if let Some(value) = &self.network_provider {
-            map.serialize_entry("network_provider", value)?;
-        }
-        if let Some(value) = &self.compatible_networks {
-            map.serialize_entry("compatible_networks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("distributed_switch", &self.distributed_switch);
+        __m.entry("compatible", &self.compatible);
+        __m.optional("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.optional("network_provider", &self.network_provider);
+        __m.optional("compatible_networks", &self.compatible_networks);
+        __m.end()
     }
 }
 
@@ -194,15 +185,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "distributed_switch" => f_0 = Some(map.next_value()?),
-                "compatible" => f_1 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_2 = map.next_value()?,
-                "network_provider" => f_3 = map.next_value()?,
-                "compatible_networks" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "distributed_switch" => __de::put_some(&mut map, &mut f_0),
+                "compatible" => __de::put_some(&mut map, &mut f_1),
+                "incompatibility_reasons" => __de::put(&mut map, &mut f_2),
+                "network_provider" => __de::put(&mut map, &mut f_3),
+                "compatible_networks" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             distributed_switch: __de::required(f_0, "distributed_switch")?,

@@ -27,12 +27,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.end()
     }
 }
 
@@ -50,14 +49,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { compatible: f_0 })
     }
@@ -128,15 +126,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("edge_cluster", &self.edge_cluster)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        if let Some(value) = &self.incompatibility_reasons {
-            map.serialize_entry("incompatibility_reasons", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("edge_cluster", &self.edge_cluster);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("compatible", &self.compatible);
+        __m.optional("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -161,14 +158,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edge_cluster" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "compatible" => f_2 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "edge_cluster" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "compatible" => __de::put_some(&mut map, &mut f_2),
+                "incompatibility_reasons" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             edge_cluster: __de::required(f_0, "edge_cluster")?,

@@ -90,22 +90,15 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.compute_policy_id {
-            map.serialize_entry("compute_policy_id", value)?;
-        }
-        if let Some(value) = &self.enforcement_mode {
-            map.serialize_entry("enforcement_mode", value)?;
-        }
-        if let Some(value) = &self.r#match {
-            map.serialize_entry("match", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.optional("description", &self.description);
+        __m.optional("compute_policy_id", &self.compute_policy_id);
+        __m.optional("enforcement_mode", &self.enforcement_mode);
+        __m.optional("match", &self.r#match);
+        __m.end()
     }
 }
 
@@ -131,15 +124,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_4: Option<MatchSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "compute_policy_id" => f_2 = map.next_value()?,
-                "enforcement_mode" => f_3 = map.next_value()?,
-                "match" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "compute_policy_id" => __de::put(&mut map, &mut f_2),
+                "enforcement_mode" => __de::put(&mut map, &mut f_3),
+                "match" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             policy: __de::required(f_0, "policy")?,
@@ -211,15 +202,12 @@ impl serde::Serialize for GuestFamilyMatchSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.op {
-            map.serialize_entry("op", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("op", &self.op);
+        __m.optional("value", &self.value);
+        __m.end()
     }
 }
 
@@ -237,16 +225,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestFamilyMatchSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ValueSelectorOperator> = None;
         let mut f_1: Option<GuestFamilyType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "op" => f_0 = map.next_value()?,
-                "value" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "op" => __de::put(&mut map, &mut f_0),
+                "value" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuestFamilyMatchSpec {
             op: f_0,
@@ -308,15 +295,12 @@ impl serde::Serialize for GuestMatchSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.guest_id {
-            map.serialize_entry("guest_id", value)?;
-        }
-        if let Some(value) = &self.guest_family {
-            map.serialize_entry("guest_family", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("guest_id", &self.guest_id);
+        __m.optional("guest_family", &self.guest_family);
+        __m.end()
     }
 }
 
@@ -334,16 +318,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestMatchSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<StringMatchSpec> = None;
         let mut f_1: Option<GuestFamilyMatchSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "guest_id" => f_0 = map.next_value()?,
-                "guest_family" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "guest_id" => __de::put(&mut map, &mut f_0),
+                "guest_family" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuestMatchSpec {
             guest_id: f_0,
@@ -395,23 +378,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.compute_policy_id {
-            map.serialize_entry("compute_policy_id", value)?;
-        }
-        map.serialize_entry("enforcement_mode", &self.enforcement_mode)?;
-        if let Some(value) = &self.r#match {
-            map.serialize_entry("match", value)?;
-        }
-        if let Some(value) = &self.messages {
-            map.serialize_entry("messages", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config_status", &self.config_status);
+        __m.optional("description", &self.description);
+        __m.optional("compute_policy_id", &self.compute_policy_id);
+        __m.entry("enforcement_mode", &self.enforcement_mode);
+        __m.optional("match", &self.r#match);
+        __m.optional("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -438,16 +414,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_status" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "compute_policy_id" => f_2 = map.next_value()?,
-                "enforcement_mode" => f_3 = Some(map.next_value()?),
-                "match" => f_4 = map.next_value()?,
-                "messages" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_status" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "compute_policy_id" => __de::put(&mut map, &mut f_2),
+                "enforcement_mode" => __de::put_some(&mut map, &mut f_3),
+                "match" => __de::put(&mut map, &mut f_4),
+                "messages" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             config_status: __de::required(f_0, "config_status")?,
@@ -530,14 +504,13 @@ impl serde::Serialize for LabelSelectorRequirement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("operator", &self.operator)?;
-        if let Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.entry("operator", &self.operator);
+        __m.optional("values", &self.values);
+        __m.end()
     }
 }
 
@@ -561,13 +534,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LabelSelectorRequirement
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "operator" => f_1 = Some(map.next_value()?),
-                "values" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "operator" => __de::put_some(&mut map, &mut f_1),
+                "values" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LabelSelectorRequirement {
             key: __de::or_zero(f_0, Self::NAME, "key"),
@@ -598,10 +569,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -623,11 +595,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -664,18 +634,13 @@ impl serde::Serialize for MatchSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.op {
-            map.serialize_entry("op", value)?;
-        }
-        if let Some(value) = &self.r#match {
-            map.serialize_entry("match", value)?;
-        }
-        if let Some(value) = &self.workload {
-            map.serialize_entry("workload", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("op", &self.op);
+        __m.optional("match", &self.r#match);
+        __m.optional("workload", &self.workload);
+        __m.end()
     }
 }
 
@@ -693,18 +658,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MatchSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<BooleanOperation> = None;
         let mut f_1: Option<Vec<MatchSpec>> = None;
         let mut f_2: Option<WorkloadMatchSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "op" => f_0 = map.next_value()?,
-                "match" => f_1 = map.next_value()?,
-                "workload" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "op" => __de::put(&mut map, &mut f_0),
+                "match" => __de::put(&mut map, &mut f_1),
+                "workload" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MatchSpec {
             op: f_0,
@@ -749,21 +713,14 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.compute_policy_id {
-            map.serialize_entry("compute_policy_id", value)?;
-        }
-        if let Some(value) = &self.enforcement_mode {
-            map.serialize_entry("enforcement_mode", value)?;
-        }
-        if let Some(value) = &self.r#match {
-            map.serialize_entry("match", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("compute_policy_id", &self.compute_policy_id);
+        __m.optional("enforcement_mode", &self.enforcement_mode);
+        __m.optional("match", &self.r#match);
+        __m.end()
     }
 }
 
@@ -781,20 +738,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<EnforcementMode> = None;
         let mut f_3: Option<MatchSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "compute_policy_id" => f_1 = map.next_value()?,
-                "enforcement_mode" => f_2 = map.next_value()?,
-                "match" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "compute_policy_id" => __de::put(&mut map, &mut f_1),
+                "enforcement_mode" => __de::put(&mut map, &mut f_2),
+                "match" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             description: f_0,
@@ -830,15 +786,12 @@ impl serde::Serialize for StringMatchSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.op {
-            map.serialize_entry("op", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("op", &self.op);
+        __m.optional("value", &self.value);
+        __m.end()
     }
 }
 
@@ -856,16 +809,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StringMatchSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ValueSelectorOperator> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "op" => f_0 = map.next_value()?,
-                "value" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "op" => __de::put(&mut map, &mut f_0),
+                "value" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StringMatchSpec {
             op: f_0,
@@ -915,18 +867,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.compute_policy_id {
-            map.serialize_entry("compute_policy_id", value)?;
-        }
-        map.serialize_entry("enforcement_mode", &self.enforcement_mode)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.entry("config_status", &self.config_status);
+        __m.optional("description", &self.description);
+        __m.optional("compute_policy_id", &self.compute_policy_id);
+        __m.entry("enforcement_mode", &self.enforcement_mode);
+        __m.end()
     }
 }
 
@@ -952,15 +901,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<EnforcementMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "config_status" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "compute_policy_id" => f_3 = map.next_value()?,
-                "enforcement_mode" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "config_status" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "compute_policy_id" => __de::put(&mut map, &mut f_3),
+                "enforcement_mode" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             policy: __de::required(f_0, "policy")?,
@@ -1072,18 +1019,13 @@ impl serde::Serialize for WorkloadMatchSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.guest {
-            map.serialize_entry("guest", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("guest", &self.guest);
+        __m.optional("labels", &self.labels);
+        __m.optional("kind", &self.kind);
+        __m.end()
     }
 }
 
@@ -1101,18 +1043,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadMatchSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<GuestMatchSpec> = None;
         let mut f_1: Option<Vec<LabelSelectorRequirement>> = None;
         let mut f_2: Option<WorkloadKind> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "guest" => f_0 = map.next_value()?,
-                "labels" => f_1 = map.next_value()?,
-                "kind" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "guest" => __de::put(&mut map, &mut f_0),
+                "labels" => __de::put(&mut map, &mut f_1),
+                "kind" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadMatchSpec {
             guest: f_0,

@@ -42,19 +42,15 @@ impl serde::Serialize for AviConfigCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        if let Some(value) = &self.cloud_name {
-            map.serialize_entry("cloud_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("cloud_name", &self.cloud_name);
+        __m.end()
     }
 }
 
@@ -80,15 +76,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviConfigCreateSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                "cloud_name" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                "cloud_name" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviConfigCreateSpec {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -135,16 +129,14 @@ impl serde::Serialize for AviConfigSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -169,14 +161,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviConfigSetSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviConfigSetSpec {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -218,18 +208,13 @@ impl serde::Serialize for AviConfigUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -247,18 +232,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviConfigUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "username" => f_0 = map.next_value()?,
-                "password" => f_1 = map.next_value()?,
-                "certificate_authority_chain" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "username" => __de::put(&mut map, &mut f_0),
+                "password" => __de::put(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviConfigUpdateSpec {
             username: f_0,
@@ -299,18 +283,14 @@ impl serde::Serialize for AviInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        if let Some(value) = &self.cloud_name {
-            map.serialize_entry("cloud_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("username", &self.username);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("cloud_name", &self.cloud_name);
+        __m.end()
     }
 }
 
@@ -335,14 +315,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
-                "cloud_name" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_2),
+                "cloud_name" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviInfo {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -506,16 +484,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "address_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                "provider" => f_2 = Some(map.next_value()?),
-                "ha_proxy_config_create_spec" => f_3 = map.next_value()?,
-                "avi_config_create_spec" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                "provider" => __de::put_some(&mut map, &mut f_2),
+                "ha_proxy_config_create_spec" => __de::put(&mut map, &mut f_3),
+                "avi_config_create_spec" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -600,16 +575,14 @@ impl serde::Serialize for HaProxyConfigCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -634,14 +607,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfigCreateSpec 
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyConfigCreateSpec {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -688,16 +659,14 @@ impl serde::Serialize for HaProxyConfigSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -722,14 +691,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfigSetSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyConfigSetSpec {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -772,18 +739,13 @@ impl serde::Serialize for HaProxyConfigUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -801,18 +763,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfigUpdateSpec 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "username" => f_0 = map.next_value()?,
-                "password" => f_1 = map.next_value()?,
-                "certificate_authority_chain" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "username" => __de::put(&mut map, &mut f_0),
+                "password" => __de::put(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyConfigUpdateSpec {
             username: f_0,
@@ -850,15 +811,13 @@ impl serde::Serialize for HaProxyInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("username", &self.username);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -882,13 +841,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyInfo {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -1050,16 +1007,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "address_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                "provider" => f_2 = Some(map.next_value()?),
-                "ha_proxy_info" => f_3 = map.next_value()?,
-                "avi_info" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                "provider" => __de::put_some(&mut map, &mut f_2),
+                "ha_proxy_info" => __de::put(&mut map, &mut f_3),
+                "avi_info" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -1155,11 +1109,12 @@ impl serde::Serialize for Server {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("port", &self.port)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("port", &self.port);
+        __m.end()
     }
 }
 
@@ -1182,12 +1137,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Server {
             host: __de::or_zero(f_0, Self::NAME, "host"),
@@ -1344,15 +1297,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
-                "provider" => f_1 = Some(map.next_value()?),
-                "ha_proxy_config_set_spec" => f_2 = map.next_value()?,
-                "avi_config_set_spec" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_0),
+                "provider" => __de::put_some(&mut map, &mut f_1),
+                "ha_proxy_config_set_spec" => __de::put(&mut map, &mut f_2),
+                "avi_config_set_spec" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1428,11 +1378,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("provider", &self.provider);
+        __m.end()
     }
 }
 
@@ -1455,12 +1406,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<Provider> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "provider" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "provider" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             id: __de::required(f_0, "id")?,
@@ -1606,6 +1555,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<HaProxyConfigUpdateSpec> = None;
@@ -1613,15 +1563,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address_ranges" => f_0 = map.next_value()?,
-                "provider" => f_1 = map.next_value()?,
-                "ha_proxy_config_update_spec" => f_2 = map.next_value()?,
-                "avi_config_update_spec" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "address_ranges" => __de::put(&mut map, &mut f_0),
+                "provider" => __de::put(&mut map, &mut f_1),
+                "ha_proxy_config_update_spec" => __de::put(&mut map, &mut f_2),
+                "avi_config_update_spec" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,

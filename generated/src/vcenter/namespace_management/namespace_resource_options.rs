@@ -34,17 +34,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "create_resource_quota_type",
-            &self.create_resource_quota_type,
-        )?;
-        map.serialize_entry(
-            "update_resource_quota_type",
-            &self.update_resource_quota_type,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("create_resource_quota_type", &self.create_resource_quota_type);
+        __m.entry("update_resource_quota_type", &self.update_resource_quota_type);
+        __m.end()
     }
 }
 
@@ -67,12 +62,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<crate::ids::StructureId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "create_resource_quota_type" => f_0 = Some(map.next_value()?),
-                "update_resource_quota_type" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "create_resource_quota_type" => __de::put_some(&mut map, &mut f_0),
+                "update_resource_quota_type" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             create_resource_quota_type: __de::required(

@@ -162,15 +162,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "network_provider" => f_1 = Some(map.next_value()?),
-                "vsphere_network" => f_2 = map.next_value()?,
-                "nsx_network" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "network_provider" => __de::put_some(&mut map, &mut f_1),
+                "vsphere_network" => __de::put(&mut map, &mut f_2),
+                "nsx_network" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -379,16 +376,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "network_provider" => f_1 = Some(map.next_value()?),
-                "vsphere_network" => f_2 = map.next_value()?,
-                "nsx_network" => f_3 = map.next_value()?,
-                "namespaces" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "network_provider" => __de::put_some(&mut map, &mut f_1),
+                "vsphere_network" => __de::put(&mut map, &mut f_2),
+                "nsx_network" => __de::put(&mut map, &mut f_3),
+                "namespaces" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -464,13 +458,12 @@ impl serde::Serialize for IpAssignment {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.assignee {
-            map.serialize_entry("assignee", value)?;
-        }
-        map.serialize_entry("ranges", &self.ranges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("assignee", &self.assignee);
+        __m.entry("ranges", &self.ranges);
+        __m.end()
     }
 }
 
@@ -493,12 +486,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAssignment {
         let mut f_1: Option<Vec<IpRange>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "assignee" => f_0 = map.next_value()?,
-                "ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "assignee" => __de::put(&mut map, &mut f_0),
+                "ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpAssignment {
             assignee: f_0,
@@ -557,18 +548,13 @@ impl serde::Serialize for IpManagement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dhcp_enabled {
-            map.serialize_entry("dhcp_enabled", value)?;
-        }
-        if let Some(value) = &self.gateway_address {
-            map.serialize_entry("gateway_address", value)?;
-        }
-        if let Some(value) = &self.ip_assignments {
-            map.serialize_entry("ip_assignments", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dhcp_enabled", &self.dhcp_enabled);
+        __m.optional("gateway_address", &self.gateway_address);
+        __m.optional("ip_assignments", &self.ip_assignments);
+        __m.end()
     }
 }
 
@@ -586,18 +572,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpManagement {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<IpAssignment>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dhcp_enabled" => f_0 = map.next_value()?,
-                "gateway_address" => f_1 = map.next_value()?,
-                "ip_assignments" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dhcp_enabled" => __de::put(&mut map, &mut f_0),
+                "gateway_address" => __de::put(&mut map, &mut f_1),
+                "ip_assignments" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpManagement {
             dhcp_enabled: f_0,
@@ -637,11 +622,12 @@ impl serde::Serialize for IpRange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -664,12 +650,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpRange {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -702,11 +686,12 @@ impl serde::Serialize for Ipv4Cidr {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -729,12 +714,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Cidr {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -840,30 +823,17 @@ impl serde::Serialize for NsxNetworkCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.namespace_network_cidrs {
-            map.serialize_entry("namespace_network_cidrs", value)?;
-        }
-        if let Some(value) = &self.ingress_cidrs {
-            map.serialize_entry("ingress_cidrs", value)?;
-        }
-        if let Some(value) = &self.egress_cidrs {
-            map.serialize_entry("egress_cidrs", value)?;
-        }
-        if let Some(value) = &self.nsx_tier0_gateway {
-            map.serialize_entry("nsx_tier0_gateway", value)?;
-        }
-        if let Some(value) = &self.subnet_prefix_length {
-            map.serialize_entry("subnet_prefix_length", value)?;
-        }
-        if let Some(value) = &self.routed_mode {
-            map.serialize_entry("routed_mode", value)?;
-        }
-        if let Some(value) = &self.load_balancer_size {
-            map.serialize_entry("load_balancer_size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("namespace_network_cidrs", &self.namespace_network_cidrs);
+        __m.optional("ingress_cidrs", &self.ingress_cidrs);
+        __m.optional("egress_cidrs", &self.egress_cidrs);
+        __m.optional("nsx_tier0_gateway", &self.nsx_tier0_gateway);
+        __m.optional("subnet_prefix_length", &self.subnet_prefix_length);
+        __m.optional("routed_mode", &self.routed_mode);
+        __m.optional("load_balancer_size", &self.load_balancer_size);
+        __m.end()
     }
 }
 
@@ -881,6 +851,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkCreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
@@ -890,17 +861,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkCreateSpec {
         let mut f_6: Option<LoadBalancerSize> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespace_network_cidrs" => f_0 = map.next_value()?,
-                "ingress_cidrs" => f_1 = map.next_value()?,
-                "egress_cidrs" => f_2 = map.next_value()?,
-                "nsx_tier0_gateway" => f_3 = map.next_value()?,
-                "subnet_prefix_length" => f_4 = map.next_value()?,
-                "routed_mode" => f_5 = map.next_value()?,
-                "load_balancer_size" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespace_network_cidrs" => __de::put(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put(&mut map, &mut f_2),
+                "nsx_tier0_gateway" => __de::put(&mut map, &mut f_3),
+                "subnet_prefix_length" => __de::put(&mut map, &mut f_4),
+                "routed_mode" => __de::put(&mut map, &mut f_5),
+                "load_balancer_size" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxNetworkCreateSpec {
             namespace_network_cidrs: f_0,
@@ -961,30 +930,17 @@ impl serde::Serialize for NsxNetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.namespace_network_cidrs {
-            map.serialize_entry("namespace_network_cidrs", value)?;
-        }
-        if let Some(value) = &self.ingress_cidrs {
-            map.serialize_entry("ingress_cidrs", value)?;
-        }
-        if let Some(value) = &self.egress_cidrs {
-            map.serialize_entry("egress_cidrs", value)?;
-        }
-        if let Some(value) = &self.nsx_tier0_gateway {
-            map.serialize_entry("nsx_tier0_gateway", value)?;
-        }
-        if let Some(value) = &self.subnet_prefix_length {
-            map.serialize_entry("subnet_prefix_length", value)?;
-        }
-        if let Some(value) = &self.routed_mode {
-            map.serialize_entry("routed_mode", value)?;
-        }
-        if let Some(value) = &self.load_balancer_size {
-            map.serialize_entry("load_balancer_size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("namespace_network_cidrs", &self.namespace_network_cidrs);
+        __m.optional("ingress_cidrs", &self.ingress_cidrs);
+        __m.optional("egress_cidrs", &self.egress_cidrs);
+        __m.optional("nsx_tier0_gateway", &self.nsx_tier0_gateway);
+        __m.optional("subnet_prefix_length", &self.subnet_prefix_length);
+        __m.optional("routed_mode", &self.routed_mode);
+        __m.optional("load_balancer_size", &self.load_balancer_size);
+        __m.end()
     }
 }
 
@@ -1002,6 +958,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
@@ -1011,17 +968,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkInfo {
         let mut f_6: Option<LoadBalancerSize> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespace_network_cidrs" => f_0 = map.next_value()?,
-                "ingress_cidrs" => f_1 = map.next_value()?,
-                "egress_cidrs" => f_2 = map.next_value()?,
-                "nsx_tier0_gateway" => f_3 = map.next_value()?,
-                "subnet_prefix_length" => f_4 = map.next_value()?,
-                "routed_mode" => f_5 = map.next_value()?,
-                "load_balancer_size" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespace_network_cidrs" => __de::put(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put(&mut map, &mut f_2),
+                "nsx_tier0_gateway" => __de::put(&mut map, &mut f_3),
+                "subnet_prefix_length" => __de::put(&mut map, &mut f_4),
+                "routed_mode" => __de::put(&mut map, &mut f_5),
+                "load_balancer_size" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxNetworkInfo {
             namespace_network_cidrs: f_0,
@@ -1064,18 +1019,13 @@ impl serde::Serialize for NsxNetworkSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.namespace_network_cidrs {
-            map.serialize_entry("namespace_network_cidrs", value)?;
-        }
-        if let Some(value) = &self.ingress_cidrs {
-            map.serialize_entry("ingress_cidrs", value)?;
-        }
-        if let Some(value) = &self.egress_cidrs {
-            map.serialize_entry("egress_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("namespace_network_cidrs", &self.namespace_network_cidrs);
+        __m.optional("ingress_cidrs", &self.ingress_cidrs);
+        __m.optional("egress_cidrs", &self.egress_cidrs);
+        __m.end()
     }
 }
 
@@ -1093,18 +1043,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkSetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespace_network_cidrs" => f_0 = map.next_value()?,
-                "ingress_cidrs" => f_1 = map.next_value()?,
-                "egress_cidrs" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespace_network_cidrs" => __de::put(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxNetworkSetSpec {
             namespace_network_cidrs: f_0,
@@ -1143,18 +1092,13 @@ impl serde::Serialize for NsxNetworkUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.namespace_network_cidrs {
-            map.serialize_entry("namespace_network_cidrs", value)?;
-        }
-        if let Some(value) = &self.ingress_cidrs {
-            map.serialize_entry("ingress_cidrs", value)?;
-        }
-        if let Some(value) = &self.egress_cidrs {
-            map.serialize_entry("egress_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("namespace_network_cidrs", &self.namespace_network_cidrs);
+        __m.optional("ingress_cidrs", &self.ingress_cidrs);
+        __m.optional("egress_cidrs", &self.egress_cidrs);
+        __m.end()
     }
 }
 
@@ -1172,18 +1116,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         let mut f_2: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespace_network_cidrs" => f_0 = map.next_value()?,
-                "ingress_cidrs" => f_1 = map.next_value()?,
-                "egress_cidrs" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespace_network_cidrs" => __de::put(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxNetworkUpdateSpec {
             namespace_network_cidrs: f_0,
@@ -1215,15 +1158,12 @@ impl serde::Serialize for Services {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        if let Some(value) = &self.ntp {
-            map.serialize_entry("ntp", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns", &self.dns);
+        __m.optional("ntp", &self.ntp);
+        __m.end()
     }
 }
 
@@ -1241,16 +1181,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Services {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<service::Dns> = None;
         let mut f_1: Option<service::Ntp> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns" => f_0 = map.next_value()?,
-                "ntp" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns" => __de::put(&mut map, &mut f_0),
+                "ntp" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Services { dns: f_0, ntp: f_1 })
     }
@@ -1394,14 +1333,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vsphere_network" => f_1 = map.next_value()?,
-                "nsx_network" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vsphere_network" => __de::put(&mut map, &mut f_1),
+                "nsx_network" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1591,14 +1527,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vsphere_network" => f_1 = map.next_value()?,
-                "nsx_network" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vsphere_network" => __de::put(&mut map, &mut f_1),
+                "nsx_network" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1693,19 +1626,16 @@ impl serde::Serialize for VsphereDvpgNetworkCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("portgroup", &self.portgroup)?;
-        if let Some(value) = &self.ip_assignment_mode {
-            map.serialize_entry("ip_assignment_mode", value)?;
-        }
-        map.serialize_entry("address_ranges", &self.address_ranges)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("portgroup", &self.portgroup);
+        __m.optional("ip_assignment_mode", &self.ip_assignment_mode);
+        __m.entry("address_ranges", &self.address_ranges);
+        __m.entry("gateway", &self.gateway);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.optional("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -1732,16 +1662,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkCreate
         let mut f_5: Option<Mode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = Some(map.next_value()?),
-                "ip_assignment_mode" => f_1 = map.next_value()?,
-                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
-                "gateway" => f_3 = Some(map.next_value()?),
-                "subnet_mask" => f_4 = Some(map.next_value()?),
-                "mode" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put_some(&mut map, &mut f_0),
+                "ip_assignment_mode" => __de::put(&mut map, &mut f_1),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_2),
+                "gateway" => __de::put_some(&mut map, &mut f_3),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_4),
+                "mode" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkCreateSpec {
             portgroup: __de::required(f_0, "portgroup")?,
@@ -1797,19 +1725,16 @@ impl serde::Serialize for VsphereDvpgNetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("portgroup", &self.portgroup)?;
-        if let Some(value) = &self.ip_assignment_mode {
-            map.serialize_entry("ip_assignment_mode", value)?;
-        }
-        map.serialize_entry("address_ranges", &self.address_ranges)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("portgroup", &self.portgroup);
+        __m.optional("ip_assignment_mode", &self.ip_assignment_mode);
+        __m.entry("address_ranges", &self.address_ranges);
+        __m.entry("gateway", &self.gateway);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.optional("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -1836,16 +1761,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkInfo {
         let mut f_5: Option<Mode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = Some(map.next_value()?),
-                "ip_assignment_mode" => f_1 = map.next_value()?,
-                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
-                "gateway" => f_3 = Some(map.next_value()?),
-                "subnet_mask" => f_4 = Some(map.next_value()?),
-                "mode" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put_some(&mut map, &mut f_0),
+                "ip_assignment_mode" => __de::put(&mut map, &mut f_1),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_2),
+                "gateway" => __de::put_some(&mut map, &mut f_3),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_4),
+                "mode" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkInfo {
             portgroup: __de::required(f_0, "portgroup")?,
@@ -1897,13 +1820,14 @@ impl serde::Serialize for VsphereDvpgNetworkSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("portgroup", &self.portgroup)?;
-        map.serialize_entry("address_ranges", &self.address_ranges)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("portgroup", &self.portgroup);
+        __m.entry("address_ranges", &self.address_ranges);
+        __m.entry("gateway", &self.gateway);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.end()
     }
 }
 
@@ -1928,14 +1852,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkSetSpe
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = Some(map.next_value()?),
-                "address_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                "gateway" => f_2 = Some(map.next_value()?),
-                "subnet_mask" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put_some(&mut map, &mut f_0),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                "gateway" => __de::put_some(&mut map, &mut f_2),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkSetSpec {
             portgroup: __de::required(f_0, "portgroup")?,
@@ -1993,24 +1915,15 @@ impl serde::Serialize for VsphereDvpgNetworkUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.portgroup {
-            map.serialize_entry("portgroup", value)?;
-        }
-        if let Some(value) = &self.address_ranges {
-            map.serialize_entry("address_ranges", value)?;
-        }
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("gateway", value)?;
-        }
-        if let Some(value) = &self.subnet_mask {
-            map.serialize_entry("subnet_mask", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("portgroup", &self.portgroup);
+        __m.optional("address_ranges", &self.address_ranges);
+        __m.optional("gateway", &self.gateway);
+        __m.optional("subnet_mask", &self.subnet_mask);
+        __m.optional("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -2028,6 +1941,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkUpdate
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespace_management::IpRange>> = None;
         let mut f_2: Option<String> = None;
@@ -2035,15 +1949,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkUpdate
         let mut f_4: Option<Mode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = map.next_value()?,
-                "address_ranges" => f_1 = map.next_value()?,
-                "gateway" => f_2 = map.next_value()?,
-                "subnet_mask" => f_3 = map.next_value()?,
-                "mode" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put(&mut map, &mut f_0),
+                "address_ranges" => __de::put(&mut map, &mut f_1),
+                "gateway" => __de::put(&mut map, &mut f_2),
+                "subnet_mask" => __de::put(&mut map, &mut f_3),
+                "mode" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkUpdateSpec {
             portgroup: f_0,

@@ -28,12 +28,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.include_vrf {
-            map.serialize_entry("include_VRF", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("include_VRF", &self.include_vrf);
+        __m.end()
     }
 }
 
@@ -51,14 +50,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "include_VRF" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "include_VRF" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { include_vrf: f_0 })
     }
@@ -142,18 +140,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tier0_gateway", &self.tier0_gateway)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.parent_tier0_gateway {
-            map.serialize_entry("parent_tier0_gateway", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tier0_gateway", &self.tier0_gateway);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.entry("path", &self.path);
+        __m.optional("parent_tier0_gateway", &self.parent_tier0_gateway);
+        __m.end()
     }
 }
 
@@ -179,15 +174,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tier0_gateway" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "path" => f_3 = Some(map.next_value()?),
-                "parent_tier0_gateway" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tier0_gateway" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "path" => __de::put_some(&mut map, &mut f_3),
+                "parent_tier0_gateway" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             tier0_gateway: __de::required(f_0, "tier0_gateway")?,

@@ -642,15 +642,14 @@ impl serde::Serialize for CarvelAppsCheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -675,14 +674,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CarvelAppsCheckResult {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "display_name" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "display_name" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CarvelAppsCheckResult {
             supervisor_service: __de::required(f_0, "supervisor_service")?,
@@ -712,10 +709,11 @@ impl serde::Serialize for CarvelCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version_spec", &self.version_spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version_spec", &self.version_spec);
+        __m.end()
     }
 }
 
@@ -737,11 +735,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CarvelCreateSpec {
         let mut f_0: Option<versions::CarvelCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version_spec" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version_spec" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CarvelCreateSpec {
             version_spec: __de::or_zero(f_0, Self::NAME, "version_spec"),
@@ -972,17 +968,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "content_type" => f_1 = map.next_value()?,
-                "vsphere_apps_check_result" => f_2 = map.next_value()?,
-                "carvel_apps_check_result" => f_3 = map.next_value()?,
-                "warning_messages" => f_4 = map.next_value()?,
-                "error_messages" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "content_type" => __de::put(&mut map, &mut f_1),
+                "vsphere_apps_check_result" => __de::put(&mut map, &mut f_2),
+                "carvel_apps_check_result" => __de::put(&mut map, &mut f_3),
+                "warning_messages" => __de::put(&mut map, &mut f_4),
+                "error_messages" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1098,12 +1091,11 @@ impl serde::Serialize for ContentCheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("content", &self.content);
+        __m.end()
     }
 }
 
@@ -1121,14 +1113,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentCheckSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ContentCheckSpec { content: f_0 })
     }
@@ -1161,18 +1152,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.custom_spec {
-            map.serialize_entry("custom_spec", value)?;
-        }
-        if let Some(value) = &self.vsphere_spec {
-            map.serialize_entry("vsphere_spec", value)?;
-        }
-        if let Some(value) = &self.carvel_spec {
-            map.serialize_entry("carvel_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("custom_spec", &self.custom_spec);
+        __m.optional("vsphere_spec", &self.vsphere_spec);
+        __m.optional("carvel_spec", &self.carvel_spec);
+        __m.end()
     }
 }
 
@@ -1190,18 +1176,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CustomCreateSpec> = None;
         let mut f_1: Option<VsphereCreateSpec> = None;
         let mut f_2: Option<CarvelCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "custom_spec" => f_0 = map.next_value()?,
-                "vsphere_spec" => f_1 = map.next_value()?,
-                "carvel_spec" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "custom_spec" => __de::put(&mut map, &mut f_0),
+                "vsphere_spec" => __de::put(&mut map, &mut f_1),
+                "carvel_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             custom_spec: f_0,
@@ -1244,15 +1229,14 @@ impl serde::Serialize for CustomCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("version_spec", &self.version_spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.entry("version_spec", &self.version_spec);
+        __m.end()
     }
 }
 
@@ -1277,14 +1261,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomCreateSpec {
         let mut f_3: Option<versions::CustomCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "version_spec" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "version_spec" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CustomCreateSpec {
             supervisor_service: __de::required(f_0, "supervisor_service")?,
@@ -1330,20 +1312,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.has_default_versions_registered {
-            map.serialize_entry("has_default_versions_registered", value)?;
-        }
-        if let Some(value) = &self.must_be_installed {
-            map.serialize_entry("must_be_installed", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("state", &self.state);
+        __m.optional("description", &self.description);
+        __m.optional(
+            "has_default_versions_registered",
+            &self.has_default_versions_registered,
+        );
+        __m.optional("must_be_installed", &self.must_be_installed);
+        __m.end()
     }
 }
 
@@ -1369,15 +1349,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "has_default_versions_registered" => f_3 = map.next_value()?,
-                "must_be_installed" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "has_default_versions_registered" => __de::put(&mut map, &mut f_3),
+                "must_be_installed" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -1452,12 +1430,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("state", &self.state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("state", &self.state);
+        __m.end()
     }
 }
 
@@ -1481,13 +1460,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<State> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "state" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "state" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             supervisor_service: __de::required(f_0, "supervisor_service")?,
@@ -1520,15 +1497,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("display_name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -1546,16 +1520,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             display_name: f_0,
@@ -1623,18 +1596,15 @@ impl serde::Serialize for VsphereAppsCheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.eula {
-            map.serialize_entry("eula", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.optional("eula", &self.eula);
+        __m.end()
     }
 }
 
@@ -1660,15 +1630,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereAppsCheckResult {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "display_name" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = map.next_value()?,
-                "eula" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "display_name" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put(&mut map, &mut f_3),
+                "eula" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereAppsCheckResult {
             supervisor_service: __de::required(f_0, "supervisor_service")?,
@@ -1716,10 +1684,11 @@ impl serde::Serialize for VsphereCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version_spec", &self.version_spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version_spec", &self.version_spec);
+        __m.end()
     }
 }
 
@@ -1741,11 +1710,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereCreateSpec {
         let mut f_0: Option<versions::VsphereCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version_spec" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version_spec" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereCreateSpec {
             version_spec: __de::or_zero(f_0, Self::NAME, "version_spec"),

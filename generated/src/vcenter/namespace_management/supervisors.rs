@@ -1982,10 +1982,11 @@ impl serde::Serialize for CnsFileConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vsan_clusters", &self.vsan_clusters)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vsan_clusters", &self.vsan_clusters);
+        __m.end()
     }
 }
 
@@ -2007,11 +2008,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CnsFileConfig {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vsan_clusters" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vsan_clusters" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CnsFileConfig {
             vsan_clusters: __de::or_zero(f_0, Self::NAME, "vsan_clusters"),
@@ -2068,16 +2067,13 @@ impl serde::Serialize for ContentLibrarySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content_library", &self.content_library)?;
-        if let Some(value) = &self.supervisor_services {
-            map.serialize_entry("supervisor_services", value)?;
-        }
-        if let Some(value) = &self.resource_naming_strategy {
-            map.serialize_entry("resource_naming_strategy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("content_library", &self.content_library);
+        __m.optional("supervisor_services", &self.supervisor_services);
+        __m.optional("resource_naming_strategy", &self.resource_naming_strategy);
+        __m.end()
     }
 }
 
@@ -2101,13 +2097,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
         let mut f_2: Option<ResourceNamingStrategy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content_library" => f_0 = Some(map.next_value()?),
-                "supervisor_services" => f_1 = map.next_value()?,
-                "resource_naming_strategy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content_library" => __de::put_some(&mut map, &mut f_0),
+                "supervisor_services" => __de::put(&mut map, &mut f_1),
+                "resource_naming_strategy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ContentLibrarySpec {
             content_library: __de::required(f_0, "content_library")?,
@@ -2185,28 +2179,20 @@ impl serde::Serialize for ControlPlane {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network", &self.network)?;
-        if let Some(value) = &self.login_banner {
-            map.serialize_entry("login_banner", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.size_v2 {
-            map.serialize_entry("size_v2", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let Some(value) = &self.enable_namespace_api_fairness {
-            map.serialize_entry("enable_namespace_api_fairness", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("network", &self.network);
+        __m.optional("login_banner", &self.login_banner);
+        __m.optional("size", &self.size);
+        __m.optional("size_v2", &self.size_v2);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.optional("count", &self.count);
+        __m.optional(
+            "enable_namespace_api_fairness",
+            &self.enable_namespace_api_fairness,
+        );
+        __m.end()
     }
 }
 
@@ -2234,17 +2220,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ControlPlane {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "login_banner" => f_1 = map.next_value()?,
-                "size" => f_2 = map.next_value()?,
-                "size_v2" => f_3 = map.next_value()?,
-                "storage_policy" => f_4 = map.next_value()?,
-                "count" => f_5 = map.next_value()?,
-                "enable_namespace_api_fairness" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "login_banner" => __de::put(&mut map, &mut f_1),
+                "size" => __de::put(&mut map, &mut f_2),
+                "size_v2" => __de::put(&mut map, &mut f_3),
+                "storage_policy" => __de::put(&mut map, &mut f_4),
+                "count" => __de::put(&mut map, &mut f_5),
+                "enable_namespace_api_fairness" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ControlPlane {
             network: __de::required(f_0, "network")?,
@@ -2310,15 +2294,14 @@ impl serde::Serialize for EnableOnComputeClusterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.zone {
-            map.serialize_entry("zone", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("control_plane", &self.control_plane)?;
-        map.serialize_entry("workloads", &self.workloads)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("zone", &self.zone);
+        __m.entry("name", &self.name);
+        __m.entry("control_plane", &self.control_plane);
+        __m.entry("workloads", &self.workloads);
+        __m.end()
     }
 }
 
@@ -2343,14 +2326,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableOnComputeClusterSp
         let mut f_3: Option<Workloads> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = map.next_value()?,
-                "name" => f_1 = Some(map.next_value()?),
-                "control_plane" => f_2 = Some(map.next_value()?),
-                "workloads" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zone" => __de::put(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "control_plane" => __de::put_some(&mut map, &mut f_2),
+                "workloads" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnableOnComputeClusterSpec {
             zone: f_0,
@@ -2394,13 +2375,14 @@ impl serde::Serialize for EnableOnZonesSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("zones", &self.zones)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("control_plane", &self.control_plane)?;
-        map.serialize_entry("workloads", &self.workloads)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("zones", &self.zones);
+        __m.entry("name", &self.name);
+        __m.entry("control_plane", &self.control_plane);
+        __m.entry("workloads", &self.workloads);
+        __m.end()
     }
 }
 
@@ -2425,14 +2407,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableOnZonesSpec {
         let mut f_3: Option<Workloads> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zones" => f_0 = __de::null_as_empty(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "control_plane" => f_2 = Some(map.next_value()?),
-                "workloads" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zones" => __de::put_or_empty(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "control_plane" => __de::put_some(&mut map, &mut f_2),
+                "workloads" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnableOnZonesSpec {
             zones: __de::or_zero(f_0, Self::NAME, "zones"),
@@ -2472,12 +2452,13 @@ impl serde::Serialize for EnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("control_plane", &self.control_plane)?;
-        map.serialize_entry("workloads", &self.workloads)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("control_plane", &self.control_plane);
+        __m.entry("workloads", &self.workloads);
+        __m.end()
     }
 }
 
@@ -2501,13 +2482,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
         let mut f_2: Option<Workloads> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "control_plane" => f_1 = Some(map.next_value()?),
-                "workloads" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "control_plane" => __de::put_some(&mut map, &mut f_1),
+                "workloads" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnableSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -2552,22 +2531,15 @@ impl serde::Serialize for ImageRegistry {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.certificate_chain {
-            map.serialize_entry("certificate_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("certificate_chain", &self.certificate_chain);
+        __m.end()
     }
 }
 
@@ -2593,15 +2565,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageRegistry {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                "username" => f_2 = map.next_value()?,
-                "password" => f_3 = map.next_value()?,
-                "certificate_chain" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                "username" => __de::put(&mut map, &mut f_2),
+                "password" => __de::put(&mut map, &mut f_3),
+                "certificate_chain" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageRegistry {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -2754,13 +2724,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSourceSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_type" => f_0 = Some(map.next_value()?),
-                "library" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "source_type" => __de::put_some(&mut map, &mut f_0),
+                "library" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2865,21 +2832,14 @@ impl serde::Serialize for ImageSyncConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.registry {
-            map.serialize_entry("registry", value)?;
-        }
-        if let Some(value) = &self.repository {
-            map.serialize_entry("repository", value)?;
-        }
-        if let Some(value) = &self.kubernetes_content_library {
-            map.serialize_entry("kubernetes_content_library", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("registry", &self.registry);
+        __m.optional("repository", &self.repository);
+        __m.optional("kubernetes_content_library", &self.kubernetes_content_library);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -2897,20 +2857,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSyncConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ImageRegistry> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<Vec<ContentLibrarySpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "registry" => f_0 = map.next_value()?,
-                "repository" => f_1 = map.next_value()?,
-                "kubernetes_content_library" => f_2 = map.next_value()?,
-                "content_libraries" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "registry" => __de::put(&mut map, &mut f_0),
+                "repository" => __de::put(&mut map, &mut f_1),
+                "kubernetes_content_library" => __de::put(&mut map, &mut f_2),
+                "content_libraries" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageSyncConfig {
             registry: f_0,
@@ -2942,12 +2901,11 @@ impl serde::Serialize for KubeApiServerOptions {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.security {
-            map.serialize_entry("security", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("security", &self.security);
+        __m.end()
     }
 }
 
@@ -2965,14 +2923,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KubeApiServerOptions {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<KubeApiServerSecurity> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "security" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "security" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(KubeApiServerOptions {
             security: f_0,
@@ -3001,10 +2958,11 @@ impl serde::Serialize for KubeApiServerSecurity {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("certificate_dns_names", &self.certificate_dns_names)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("certificate_dns_names", &self.certificate_dns_names);
+        __m.end()
     }
 }
 
@@ -3026,11 +2984,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KubeApiServerSecurity {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_dns_names" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_dns_names" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(KubeApiServerSecurity {
             certificate_dns_names: __de::or_zero(
@@ -3126,20 +3082,15 @@ impl serde::Serialize for Workloads {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network", &self.network)?;
-        map.serialize_entry("edge", &self.edge)?;
-        if let Some(value) = &self.kube_api_server_options {
-            map.serialize_entry("kube_API_server_options", value)?;
-        }
-        if let Some(value) = &self.images {
-            map.serialize_entry("images", value)?;
-        }
-        if let Some(value) = &self.storage {
-            map.serialize_entry("storage", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("network", &self.network);
+        __m.entry("edge", &self.edge);
+        __m.optional("kube_API_server_options", &self.kube_api_server_options);
+        __m.optional("images", &self.images);
+        __m.optional("storage", &self.storage);
+        __m.end()
     }
 }
 
@@ -3167,15 +3118,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Workloads {
         let mut f_4: Option<WorkloadsStorageConfig> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "edge" => f_1 = Some(map.next_value()?),
-                "kube_API_server_options" => f_2 = map.next_value()?,
-                "images" => f_3 = map.next_value()?,
-                "storage" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "edge" => __de::put_some(&mut map, &mut f_1),
+                "kube_API_server_options" => __de::put(&mut map, &mut f_2),
+                "images" => __de::put(&mut map, &mut f_3),
+                "storage" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Workloads {
             network: __de::required(f_0, "network")?,
@@ -3236,18 +3185,13 @@ impl serde::Serialize for WorkloadsStorageConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cloud_native_file_volume {
-            map.serialize_entry("cloud_native_file_volume", value)?;
-        }
-        if let Some(value) = &self.ephemeral_storage_policy {
-            map.serialize_entry("ephemeral_storage_policy", value)?;
-        }
-        if let Some(value) = &self.image_storage_policy {
-            map.serialize_entry("image_storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cloud_native_file_volume", &self.cloud_native_file_volume);
+        __m.optional("ephemeral_storage_policy", &self.ephemeral_storage_policy);
+        __m.optional("image_storage_policy", &self.image_storage_policy);
+        __m.end()
     }
 }
 
@@ -3265,18 +3209,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadsStorageConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CnsFileConfig> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cloud_native_file_volume" => f_0 = map.next_value()?,
-                "ephemeral_storage_policy" => f_1 = map.next_value()?,
-                "image_storage_policy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cloud_native_file_volume" => __de::put(&mut map, &mut f_0),
+                "ephemeral_storage_policy" => __de::put(&mut map, &mut f_1),
+                "image_storage_policy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadsStorageConfig {
             cloud_native_file_volume: f_0,

@@ -89,30 +89,19 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("cpu_count", &self.cpu_count)?;
-        if let Some(value) = &self.cpu_reservation {
-            map.serialize_entry("cpu_reservation", value)?;
-        }
-        map.serialize_entry("memory_MB", &self.memory_mb)?;
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("memory_reservation", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map.serialize_entry("devices", value)?;
-        }
-        if let Some(value) = &self.instance_storage {
-            map.serialize_entry("instance_storage", value)?;
-        }
-        if let Some(value) = &self.config_spec {
-            map.serialize_entry("config_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("cpu_count", &self.cpu_count);
+        __m.optional("cpu_reservation", &self.cpu_reservation);
+        __m.entry("memory_MB", &self.memory_mb);
+        __m.optional("memory_reservation", &self.memory_reservation);
+        __m.optional("description", &self.description);
+        __m.optional("devices", &self.devices);
+        __m.optional("instance_storage", &self.instance_storage);
+        __m.optional("config_spec", &self.config_spec);
+        __m.end()
     }
 }
 
@@ -142,19 +131,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_8: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "cpu_count" => f_1 = Some(map.next_value()?),
-                "cpu_reservation" => f_2 = map.next_value()?,
-                "memory_MB" => f_3 = Some(map.next_value()?),
-                "memory_reservation" => f_4 = map.next_value()?,
-                "description" => f_5 = map.next_value()?,
-                "devices" => f_6 = map.next_value()?,
-                "instance_storage" => f_7 = map.next_value()?,
-                "config_spec" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "cpu_count" => __de::put_some(&mut map, &mut f_1),
+                "cpu_reservation" => __de::put(&mut map, &mut f_2),
+                "memory_MB" => __de::put_some(&mut map, &mut f_3),
+                "memory_reservation" => __de::put(&mut map, &mut f_4),
+                "description" => __de::put(&mut map, &mut f_5),
+                "devices" => __de::put(&mut map, &mut f_6),
+                "instance_storage" => __de::put(&mut map, &mut f_7),
+                "config_spec" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             id: __de::required(f_0, "id")?,
@@ -221,14 +208,13 @@ impl serde::Serialize for DynamicDirectPathIoDevice {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor_id", &self.vendor_id)?;
-        map.serialize_entry("device_id", &self.device_id)?;
-        if let Some(value) = &self.custom_label {
-            map.serialize_entry("custom_label", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vendor_id", &self.vendor_id);
+        __m.entry("device_id", &self.device_id);
+        __m.optional("custom_label", &self.custom_label);
+        __m.end()
     }
 }
 
@@ -252,13 +238,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DynamicDirectPathIoDevic
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendor_id" => f_0 = Some(map.next_value()?),
-                "device_id" => f_1 = Some(map.next_value()?),
-                "custom_label" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendor_id" => __de::put_some(&mut map, &mut f_0),
+                "device_id" => __de::put_some(&mut map, &mut f_1),
+                "custom_label" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DynamicDirectPathIoDevice {
             vendor_id: __de::or_zero(f_0, Self::NAME, "vendor_id"),
@@ -340,32 +324,23 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("cpu_count", &self.cpu_count)?;
-        if let Some(value) = &self.cpu_reservation {
-            map.serialize_entry("cpu_reservation", value)?;
-        }
-        map.serialize_entry("memory_MB", &self.memory_mb)?;
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("memory_reservation", value)?;
-        }
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("namespaces", &self.namespaces)?;
-        map.serialize_entry("vms", &self.vms)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.devices {
-            map.serialize_entry("devices", value)?;
-        }
-        if let Some(value) = &self.instance_storage {
-            map.serialize_entry("instance_storage", value)?;
-        }
-        if let Some(value) = &self.config_spec {
-            map.serialize_entry("config_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("cpu_count", &self.cpu_count);
+        __m.optional("cpu_reservation", &self.cpu_reservation);
+        __m.entry("memory_MB", &self.memory_mb);
+        __m.optional("memory_reservation", &self.memory_reservation);
+        __m.entry("description", &self.description);
+        __m.entry("namespaces", &self.namespaces);
+        __m.entry("vms", &self.vms);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("messages", &self.messages);
+        __m.optional("devices", &self.devices);
+        __m.optional("instance_storage", &self.instance_storage);
+        __m.optional("config_spec", &self.config_spec);
+        __m.end()
     }
 }
 
@@ -399,23 +374,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_12: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "cpu_count" => f_1 = Some(map.next_value()?),
-                "cpu_reservation" => f_2 = map.next_value()?,
-                "memory_MB" => f_3 = Some(map.next_value()?),
-                "memory_reservation" => f_4 = map.next_value()?,
-                "description" => f_5 = Some(map.next_value()?),
-                "namespaces" => f_6 = __de::null_as_empty(map.next_value()?),
-                "vms" => f_7 = __de::null_as_empty(map.next_value()?),
-                "config_status" => f_8 = Some(map.next_value()?),
-                "messages" => f_9 = __de::null_as_empty(map.next_value()?),
-                "devices" => f_10 = map.next_value()?,
-                "instance_storage" => f_11 = map.next_value()?,
-                "config_spec" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "cpu_count" => __de::put_some(&mut map, &mut f_1),
+                "cpu_reservation" => __de::put(&mut map, &mut f_2),
+                "memory_MB" => __de::put_some(&mut map, &mut f_3),
+                "memory_reservation" => __de::put(&mut map, &mut f_4),
+                "description" => __de::put_some(&mut map, &mut f_5),
+                "namespaces" => __de::put_or_empty(&mut map, &mut f_6),
+                "vms" => __de::put_or_empty(&mut map, &mut f_7),
+                "config_status" => __de::put_some(&mut map, &mut f_8),
+                "messages" => __de::put_or_empty(&mut map, &mut f_9),
+                "devices" => __de::put(&mut map, &mut f_10),
+                "instance_storage" => __de::put(&mut map, &mut f_11),
+                "config_spec" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             id: __de::required(f_0, "id")?,
@@ -460,11 +433,12 @@ impl serde::Serialize for InstanceStorage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.serialize_entry("volumes", &self.volumes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.entry("volumes", &self.volumes);
+        __m.end()
     }
 }
 
@@ -487,12 +461,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstanceStorage {
         let mut f_1: Option<Vec<InstanceStorageVolume>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "volumes" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "volumes" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstanceStorage {
             policy: __de::required(f_0, "policy")?,
@@ -520,10 +492,11 @@ impl serde::Serialize for InstanceStorageVolume {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -545,11 +518,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstanceStorageVolume {
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstanceStorageVolume {
             size: __de::or_zero(f_0, Self::NAME, "size"),
@@ -580,13 +551,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -609,12 +579,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -679,33 +647,18 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cpu_count {
-            map.serialize_entry("cpu_count", value)?;
-        }
-        if let Some(value) = &self.cpu_reservation {
-            map.serialize_entry("cpu_reservation", value)?;
-        }
-        if let Some(value) = &self.memory_mb {
-            map.serialize_entry("memory_MB", value)?;
-        }
-        if let Some(value) = &self.memory_reservation {
-            map.serialize_entry("memory_reservation", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map.serialize_entry("devices", value)?;
-        }
-        if let Some(value) = &self.instance_storage {
-            map.serialize_entry("instance_storage", value)?;
-        }
-        if let Some(value) = &self.config_spec {
-            map.serialize_entry("config_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cpu_count", &self.cpu_count);
+        __m.optional("cpu_reservation", &self.cpu_reservation);
+        __m.optional("memory_MB", &self.memory_mb);
+        __m.optional("memory_reservation", &self.memory_reservation);
+        __m.optional("description", &self.description);
+        __m.optional("devices", &self.devices);
+        __m.optional("instance_storage", &self.instance_storage);
+        __m.optional("config_spec", &self.config_spec);
+        __m.end()
     }
 }
 
@@ -723,6 +676,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
@@ -733,18 +687,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_7: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_count" => f_0 = map.next_value()?,
-                "cpu_reservation" => f_1 = map.next_value()?,
-                "memory_MB" => f_2 = map.next_value()?,
-                "memory_reservation" => f_3 = map.next_value()?,
-                "description" => f_4 = map.next_value()?,
-                "devices" => f_5 = map.next_value()?,
-                "instance_storage" => f_6 = map.next_value()?,
-                "config_spec" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_count" => __de::put(&mut map, &mut f_0),
+                "cpu_reservation" => __de::put(&mut map, &mut f_1),
+                "memory_MB" => __de::put(&mut map, &mut f_2),
+                "memory_reservation" => __de::put(&mut map, &mut f_3),
+                "description" => __de::put(&mut map, &mut f_4),
+                "devices" => __de::put(&mut map, &mut f_5),
+                "instance_storage" => __de::put(&mut map, &mut f_6),
+                "config_spec" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             cpu_count: f_0,
@@ -781,10 +733,11 @@ impl serde::Serialize for VgpuDevice {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile_name", &self.profile_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile_name", &self.profile_name);
+        __m.end()
     }
 }
 
@@ -806,11 +759,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VgpuDevice {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile_name" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile_name" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VgpuDevice {
             profile_name: __de::or_zero(f_0, Self::NAME, "profile_name"),
@@ -844,15 +795,15 @@ impl serde::Serialize for VirtualDevices {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vgpu_devices {
-            map.serialize_entry("vgpu_devices", value)?;
-        }
-        if let Some(value) = &self.dynamic_direct_path_io_devices {
-            map.serialize_entry("dynamic_direct_path_IO_devices", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vgpu_devices", &self.vgpu_devices);
+        __m.optional(
+            "dynamic_direct_path_IO_devices",
+            &self.dynamic_direct_path_io_devices,
+        );
+        __m.end()
     }
 }
 
@@ -870,16 +821,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualDevices {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<VgpuDevice>> = None;
         let mut f_1: Option<Vec<DynamicDirectPathIoDevice>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vgpu_devices" => f_0 = map.next_value()?,
-                "dynamic_direct_path_IO_devices" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vgpu_devices" => __de::put(&mut map, &mut f_0),
+                "dynamic_direct_path_IO_devices" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualDevices {
             vgpu_devices: f_0,

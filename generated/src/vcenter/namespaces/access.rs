@@ -49,13 +49,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("role", &self.role)?;
-        if let Some(value) = &self.identity_provider {
-            map.serialize_entry("identity_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("role", &self.role);
+        __m.optional("identity_provider", &self.identity_provider);
+        __m.end()
     }
 }
 
@@ -78,12 +77,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "role" => f_0 = Some(map.next_value()?),
-                "identity_provider" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "role" => __de::put_some(&mut map, &mut f_0),
+                "identity_provider" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             role: __de::required(f_0, "role")?,
@@ -154,16 +151,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("role", &self.role)?;
-        if let Some(value) = &self.identity_provider {
-            map.serialize_entry("identity_provider", value)?;
-        }
-        if let Some(value) = &self.inherited {
-            map.serialize_entry("inherited", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("role", &self.role);
+        __m.optional("identity_provider", &self.identity_provider);
+        __m.optional("inherited", &self.inherited);
+        __m.end()
     }
 }
 
@@ -187,13 +181,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "role" => f_0 = Some(map.next_value()?),
-                "identity_provider" => f_1 = map.next_value()?,
-                "inherited" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "role" => __de::put_some(&mut map, &mut f_0),
+                "identity_provider" => __de::put(&mut map, &mut f_1),
+                "inherited" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             role: __de::required(f_0, "role")?,
@@ -277,13 +269,12 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("role", &self.role)?;
-        if let Some(value) = &self.identity_provider {
-            map.serialize_entry("identity_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("role", &self.role);
+        __m.optional("identity_provider", &self.identity_provider);
+        __m.end()
     }
 }
 
@@ -306,12 +297,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "role" => f_0 = Some(map.next_value()?),
-                "identity_provider" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "role" => __de::put_some(&mut map, &mut f_0),
+                "identity_provider" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             role: __de::required(f_0, "role")?,

@@ -125,16 +125,15 @@ impl serde::Serialize for Access {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subject_type", &self.subject_type)?;
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.serialize_entry("role", &self.role)?;
-        if let Some(value) = &self.identity_provider {
-            map.serialize_entry("identity_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subject_type", &self.subject_type);
+        __m.entry("subject", &self.subject);
+        __m.entry("domain", &self.domain);
+        __m.entry("role", &self.role);
+        __m.optional("identity_provider", &self.identity_provider);
+        __m.end()
     }
 }
 
@@ -160,15 +159,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Access {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subject_type" => f_0 = Some(map.next_value()?),
-                "subject" => f_1 = Some(map.next_value()?),
-                "domain" => f_2 = Some(map.next_value()?),
-                "role" => f_3 = Some(map.next_value()?),
-                "identity_provider" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subject_type" => __de::put_some(&mut map, &mut f_0),
+                "subject" => __de::put_some(&mut map, &mut f_1),
+                "domain" => __de::put_some(&mut map, &mut f_2),
+                "role" => __de::put_some(&mut map, &mut f_3),
+                "identity_provider" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Access {
             subject_type: __de::required(f_0, "subject_type")?,
@@ -200,12 +197,11 @@ impl serde::Serialize for AviCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.se_group_name {
-            map.serialize_entry("se_group_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("se_group_name", &self.se_group_name);
+        __m.end()
     }
 }
 
@@ -223,14 +219,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviCreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "se_group_name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "se_group_name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviCreateSpec {
             se_group_name: f_0,
@@ -258,12 +253,11 @@ impl serde::Serialize for AviInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.se_group_name {
-            map.serialize_entry("se_group_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("se_group_name", &self.se_group_name);
+        __m.end()
     }
 }
 
@@ -281,14 +275,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "se_group_name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "se_group_name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviInfo { se_group_name: f_0 })
     }
@@ -314,12 +307,11 @@ impl serde::Serialize for AviSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.se_group_name {
-            map.serialize_entry("se_group_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("se_group_name", &self.se_group_name);
+        __m.end()
     }
 }
 
@@ -337,14 +329,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviSetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "se_group_name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "se_group_name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviSetSpec { se_group_name: f_0 })
     }
@@ -370,12 +361,11 @@ impl serde::Serialize for AviUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.se_group_name {
-            map.serialize_entry("se_group_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("se_group_name", &self.se_group_name);
+        __m.end()
     }
 }
 
@@ -393,14 +383,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "se_group_name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "se_group_name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviUpdateSpec {
             se_group_name: f_0,
@@ -471,19 +460,14 @@ impl serde::Serialize for ContentLibrarySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content_library", &self.content_library)?;
-        if let Some(value) = &self.writable {
-            map.serialize_entry("writable", value)?;
-        }
-        if let Some(value) = &self.allow_import {
-            map.serialize_entry("allow_import", value)?;
-        }
-        if let Some(value) = &self.resource_naming_strategy {
-            map.serialize_entry("resource_naming_strategy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("content_library", &self.content_library);
+        __m.optional("writable", &self.writable);
+        __m.optional("allow_import", &self.allow_import);
+        __m.optional("resource_naming_strategy", &self.resource_naming_strategy);
+        __m.end()
     }
 }
 
@@ -508,14 +492,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
         let mut f_3: Option<ResourceNamingStrategy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content_library" => f_0 = Some(map.next_value()?),
-                "writable" => f_1 = map.next_value()?,
-                "allow_import" => f_2 = map.next_value()?,
-                "resource_naming_strategy" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content_library" => __de::put_some(&mut map, &mut f_0),
+                "writable" => __de::put(&mut map, &mut f_1),
+                "allow_import" => __de::put(&mut map, &mut f_2),
+                "resource_naming_strategy" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ContentLibrarySpec {
             content_library: __de::required(f_0, "content_library")?,
@@ -635,44 +617,23 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("namespace", &self.namespace)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        if let Some(value) = &self.access_list {
-            map.serialize_entry("access_list", value)?;
-        }
-        if let Some(value) = &self.storage_specs {
-            map.serialize_entry("storage_specs", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.namespace_network {
-            map.serialize_entry("namespace_network", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.infrastructure_policies {
-            map.serialize_entry("infrastructure_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("namespace", &self.namespace);
+        __m.optional("description", &self.description);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.optional("access_list", &self.access_list);
+        __m.optional("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("creator", &self.creator);
+        __m.optional("namespace_network", &self.namespace_network);
+        __m.optional("edges", &self.edges);
+        __m.optional("infrastructure_policies", &self.infrastructure_policies);
+        __m.end()
     }
 }
 
@@ -706,23 +667,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_12: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "namespace" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "resource_spec" => f_3 = map.next_value()?,
-                "access_list" => f_4 = map.next_value()?,
-                "storage_specs" => f_5 = map.next_value()?,
-                "networks" => f_6 = map.next_value()?,
-                "vm_service_spec" => f_7 = map.next_value()?,
-                "content_libraries" => f_8 = map.next_value()?,
-                "creator" => f_9 = map.next_value()?,
-                "namespace_network" => f_10 = map.next_value()?,
-                "edges" => f_11 = map.next_value()?,
-                "infrastructure_policies" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "namespace" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "resource_spec" => __de::put(&mut map, &mut f_3),
+                "access_list" => __de::put(&mut map, &mut f_4),
+                "storage_specs" => __de::put(&mut map, &mut f_5),
+                "networks" => __de::put(&mut map, &mut f_6),
+                "vm_service_spec" => __de::put(&mut map, &mut f_7),
+                "content_libraries" => __de::put(&mut map, &mut f_8),
+                "creator" => __de::put(&mut map, &mut f_9),
+                "namespace_network" => __de::put(&mut map, &mut f_10),
+                "edges" => __de::put(&mut map, &mut f_11),
+                "infrastructure_policies" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             cluster: __de::required(f_0, "cluster")?,
@@ -873,50 +832,25 @@ impl serde::Serialize for CreateSpecV2 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.network_spec {
-            map.serialize_entry("network_spec", value)?;
-        }
-        map.serialize_entry("namespace", &self.namespace)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        if let Some(value) = &self.access_list {
-            map.serialize_entry("access_list", value)?;
-        }
-        if let Some(value) = &self.storage_specs {
-            map.serialize_entry("storage_specs", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.namespace_network {
-            map.serialize_entry("namespace_network", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.infrastructure_policies {
-            map.serialize_entry("infrastructure_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.optional("zones", &self.zones);
+        __m.optional("network_spec", &self.network_spec);
+        __m.entry("namespace", &self.namespace);
+        __m.optional("description", &self.description);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.optional("access_list", &self.access_list);
+        __m.optional("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("creator", &self.creator);
+        __m.optional("namespace_network", &self.namespace_network);
+        __m.optional("edges", &self.edges);
+        __m.optional("infrastructure_policies", &self.infrastructure_policies);
+        __m.end()
     }
 }
 
@@ -952,25 +886,23 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecV2 {
         let mut f_14: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "zones" => f_1 = map.next_value()?,
-                "network_spec" => f_2 = map.next_value()?,
-                "namespace" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = map.next_value()?,
-                "resource_spec" => f_5 = map.next_value()?,
-                "access_list" => f_6 = map.next_value()?,
-                "storage_specs" => f_7 = map.next_value()?,
-                "networks" => f_8 = map.next_value()?,
-                "vm_service_spec" => f_9 = map.next_value()?,
-                "content_libraries" => f_10 = map.next_value()?,
-                "creator" => f_11 = map.next_value()?,
-                "namespace_network" => f_12 = map.next_value()?,
-                "edges" => f_13 = map.next_value()?,
-                "infrastructure_policies" => f_14 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "zones" => __de::put(&mut map, &mut f_1),
+                "network_spec" => __de::put(&mut map, &mut f_2),
+                "namespace" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put(&mut map, &mut f_4),
+                "resource_spec" => __de::put(&mut map, &mut f_5),
+                "access_list" => __de::put(&mut map, &mut f_6),
+                "storage_specs" => __de::put(&mut map, &mut f_7),
+                "networks" => __de::put(&mut map, &mut f_8),
+                "vm_service_spec" => __de::put(&mut map, &mut f_9),
+                "content_libraries" => __de::put(&mut map, &mut f_10),
+                "creator" => __de::put(&mut map, &mut f_11),
+                "namespace_network" => __de::put(&mut map, &mut f_12),
+                "edges" => __de::put(&mut map, &mut f_13),
+                "infrastructure_policies" => __de::put(&mut map, &mut f_14),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpecV2 {
             supervisor: __de::required(f_0, "supervisor")?,
@@ -1137,14 +1069,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeCreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "edge_provider" => f_1 = Some(map.next_value()?),
-                "avi" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "edge_provider" => __de::put_some(&mut map, &mut f_1),
+                "avi" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1302,14 +1231,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "edge_provider" => f_1 = Some(map.next_value()?),
-                "avi" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "edge_provider" => __de::put_some(&mut map, &mut f_1),
+                "avi" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1484,14 +1410,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeSetSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "edge_provider" => f_1 = Some(map.next_value()?),
-                "avi" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "edge_provider" => __de::put_some(&mut map, &mut f_1),
+                "avi" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1649,14 +1572,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeUpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "edge_provider" => f_1 = Some(map.next_value()?),
-                "avi" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "edge_provider" => __de::put_some(&mut map, &mut f_1),
+                "avi" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1788,40 +1708,25 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("stats", &self.stats)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        map.serialize_entry("access_list", &self.access_list)?;
-        map.serialize_entry("storage_specs", &self.storage_specs)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.self_service_namespace {
-            map.serialize_entry("self_service_namespace", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.infrastructure_policies {
-            map.serialize_entry("infrastructure_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("messages", &self.messages);
+        __m.entry("stats", &self.stats);
+        __m.entry("description", &self.description);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.entry("access_list", &self.access_list);
+        __m.entry("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("creator", &self.creator);
+        __m.optional("self_service_namespace", &self.self_service_namespace);
+        __m.optional("edges", &self.edges);
+        __m.optional("infrastructure_policies", &self.infrastructure_policies);
+        __m.end()
     }
 }
 
@@ -1857,25 +1762,23 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_14: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "config_status" => f_1 = Some(map.next_value()?),
-                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
-                "stats" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = Some(map.next_value()?),
-                "resource_spec" => f_5 = map.next_value()?,
-                "access_list" => f_6 = __de::null_as_empty(map.next_value()?),
-                "storage_specs" => f_7 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_8 = map.next_value()?,
-                "vm_service_spec" => f_9 = map.next_value()?,
-                "content_libraries" => f_10 = map.next_value()?,
-                "creator" => f_11 = map.next_value()?,
-                "self_service_namespace" => f_12 = map.next_value()?,
-                "edges" => f_13 = map.next_value()?,
-                "infrastructure_policies" => f_14 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "config_status" => __de::put_some(&mut map, &mut f_1),
+                "messages" => __de::put_or_empty(&mut map, &mut f_2),
+                "stats" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "resource_spec" => __de::put(&mut map, &mut f_5),
+                "access_list" => __de::put_or_empty(&mut map, &mut f_6),
+                "storage_specs" => __de::put_or_empty(&mut map, &mut f_7),
+                "networks" => __de::put(&mut map, &mut f_8),
+                "vm_service_spec" => __de::put(&mut map, &mut f_9),
+                "content_libraries" => __de::put(&mut map, &mut f_10),
+                "creator" => __de::put(&mut map, &mut f_11),
+                "self_service_namespace" => __de::put(&mut map, &mut f_12),
+                "edges" => __de::put(&mut map, &mut f_13),
+                "infrastructure_policies" => __de::put(&mut map, &mut f_14),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster: __de::required(f_0, "cluster")?,
@@ -2002,46 +1905,27 @@ impl serde::Serialize for InfoV2 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.network_spec {
-            map.serialize_entry("network_spec", value)?;
-        }
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("stats", &self.stats)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        map.serialize_entry("access_list", &self.access_list)?;
-        map.serialize_entry("storage_specs", &self.storage_specs)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.self_service_namespace {
-            map.serialize_entry("self_service_namespace", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.infrastructure_policies {
-            map.serialize_entry("infrastructure_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.optional("zones", &self.zones);
+        __m.optional("network_spec", &self.network_spec);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("messages", &self.messages);
+        __m.entry("stats", &self.stats);
+        __m.entry("description", &self.description);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.entry("access_list", &self.access_list);
+        __m.entry("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("creator", &self.creator);
+        __m.optional("self_service_namespace", &self.self_service_namespace);
+        __m.optional("edges", &self.edges);
+        __m.optional("infrastructure_policies", &self.infrastructure_policies);
+        __m.end()
     }
 }
 
@@ -2079,27 +1963,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoV2 {
         let mut f_16: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "zones" => f_1 = map.next_value()?,
-                "network_spec" => f_2 = map.next_value()?,
-                "config_status" => f_3 = Some(map.next_value()?),
-                "messages" => f_4 = __de::null_as_empty(map.next_value()?),
-                "stats" => f_5 = Some(map.next_value()?),
-                "description" => f_6 = Some(map.next_value()?),
-                "resource_spec" => f_7 = map.next_value()?,
-                "access_list" => f_8 = __de::null_as_empty(map.next_value()?),
-                "storage_specs" => f_9 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_10 = map.next_value()?,
-                "vm_service_spec" => f_11 = map.next_value()?,
-                "content_libraries" => f_12 = map.next_value()?,
-                "creator" => f_13 = map.next_value()?,
-                "self_service_namespace" => f_14 = map.next_value()?,
-                "edges" => f_15 = map.next_value()?,
-                "infrastructure_policies" => f_16 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "zones" => __de::put(&mut map, &mut f_1),
+                "network_spec" => __de::put(&mut map, &mut f_2),
+                "config_status" => __de::put_some(&mut map, &mut f_3),
+                "messages" => __de::put_or_empty(&mut map, &mut f_4),
+                "stats" => __de::put_some(&mut map, &mut f_5),
+                "description" => __de::put_some(&mut map, &mut f_6),
+                "resource_spec" => __de::put(&mut map, &mut f_7),
+                "access_list" => __de::put_or_empty(&mut map, &mut f_8),
+                "storage_specs" => __de::put_or_empty(&mut map, &mut f_9),
+                "networks" => __de::put(&mut map, &mut f_10),
+                "vm_service_spec" => __de::put(&mut map, &mut f_11),
+                "content_libraries" => __de::put(&mut map, &mut f_12),
+                "creator" => __de::put(&mut map, &mut f_13),
+                "self_service_namespace" => __de::put(&mut map, &mut f_14),
+                "edges" => __de::put(&mut map, &mut f_15),
+                "infrastructure_policies" => __de::put(&mut map, &mut f_16),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InfoV2 {
             supervisor: __de::required(f_0, "supervisor")?,
@@ -2145,11 +2027,12 @@ impl serde::Serialize for Ipv4Cidr {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -2172,12 +2055,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Cidr {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -2227,13 +2108,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -2256,12 +2136,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -2410,14 +2288,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigCreateSpec 
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vpc_network" => f_1 = map.next_value()?,
-                "vsphere_network" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vpc_network" => __de::put(&mut map, &mut f_1),
+                "vsphere_network" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2610,14 +2485,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vpc_network" => f_1 = map.next_value()?,
-                "vsphere_network" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vpc_network" => __de::put(&mut map, &mut f_1),
+                "vsphere_network" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2811,14 +2683,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigSetSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vpc_config" => f_1 = map.next_value()?,
-                "vsphere_network_config" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vpc_config" => __de::put(&mut map, &mut f_1),
+                "vsphere_network_config" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3032,14 +2901,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigUpdateSpec 
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vpc_config" => f_1 = map.next_value()?,
-                "vsphere_network_config" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vpc_config" => __de::put(&mut map, &mut f_1),
+                "vsphere_network_config" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3217,13 +3083,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkCreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "network" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "network" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3291,11 +3154,12 @@ impl serde::Serialize for NetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network", &self.network)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("network", &self.network);
+        __m.entry("config_status", &self.config_status);
+        __m.end()
     }
 }
 
@@ -3318,12 +3182,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInfo {
         let mut f_1: Option<NetworkConfigStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "config_status" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "config_status" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkInfo {
             network: __de::required(f_0, "network")?,
@@ -3400,30 +3262,17 @@ impl serde::Serialize for NsxNetworkCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.namespace_network_cidrs {
-            map.serialize_entry("namespace_network_cidrs", value)?;
-        }
-        if let Some(value) = &self.ingress_cidrs {
-            map.serialize_entry("ingress_cidrs", value)?;
-        }
-        if let Some(value) = &self.egress_cidrs {
-            map.serialize_entry("egress_cidrs", value)?;
-        }
-        if let Some(value) = &self.nsx_tier0_gateway {
-            map.serialize_entry("nsx_tier0_gateway", value)?;
-        }
-        if let Some(value) = &self.subnet_prefix_length {
-            map.serialize_entry("subnet_prefix_length", value)?;
-        }
-        if let Some(value) = &self.routed_mode {
-            map.serialize_entry("routed_mode", value)?;
-        }
-        if let Some(value) = &self.load_balancer_size {
-            map.serialize_entry("load_balancer_size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("namespace_network_cidrs", &self.namespace_network_cidrs);
+        __m.optional("ingress_cidrs", &self.ingress_cidrs);
+        __m.optional("egress_cidrs", &self.egress_cidrs);
+        __m.optional("nsx_tier0_gateway", &self.nsx_tier0_gateway);
+        __m.optional("subnet_prefix_length", &self.subnet_prefix_length);
+        __m.optional("routed_mode", &self.routed_mode);
+        __m.optional("load_balancer_size", &self.load_balancer_size);
+        __m.end()
     }
 }
 
@@ -3441,6 +3290,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkCreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Ipv4Cidr>> = None;
         let mut f_1: Option<Vec<Ipv4Cidr>> = None;
         let mut f_2: Option<Vec<Ipv4Cidr>> = None;
@@ -3450,17 +3300,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetworkCreateSpec {
         let mut f_6: Option<LoadBalancerSize> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespace_network_cidrs" => f_0 = map.next_value()?,
-                "ingress_cidrs" => f_1 = map.next_value()?,
-                "egress_cidrs" => f_2 = map.next_value()?,
-                "nsx_tier0_gateway" => f_3 = map.next_value()?,
-                "subnet_prefix_length" => f_4 = map.next_value()?,
-                "routed_mode" => f_5 = map.next_value()?,
-                "load_balancer_size" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespace_network_cidrs" => __de::put(&mut map, &mut f_0),
+                "ingress_cidrs" => __de::put(&mut map, &mut f_1),
+                "egress_cidrs" => __de::put(&mut map, &mut f_2),
+                "nsx_tier0_gateway" => __de::put(&mut map, &mut f_3),
+                "subnet_prefix_length" => __de::put(&mut map, &mut f_4),
+                "routed_mode" => __de::put(&mut map, &mut f_5),
+                "load_balancer_size" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxNetworkCreateSpec {
             namespace_network_cidrs: f_0,
@@ -3496,11 +3344,12 @@ impl serde::Serialize for Principal {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subject", &self.subject);
+        __m.entry("domain", &self.domain);
+        __m.end()
     }
 }
 
@@ -3523,12 +3372,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Principal {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subject" => f_0 = Some(map.next_value()?),
-                "domain" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subject" => __de::put_some(&mut map, &mut f_0),
+                "domain" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Principal {
             subject: __de::or_zero(f_0, Self::NAME, "subject"),
@@ -3557,10 +3404,11 @@ impl serde::Serialize for RegisterVmSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.end()
     }
 }
 
@@ -3582,11 +3430,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterVmSpec {
         let mut f_0: Option<crate::ids::VirtualMachineId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RegisterVmSpec {
             vm: __de::required(f_0, "vm")?,
@@ -3683,36 +3529,19 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        if let Some(value) = &self.access_list {
-            map.serialize_entry("access_list", value)?;
-        }
-        if let Some(value) = &self.storage_specs {
-            map.serialize_entry("storage_specs", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.network_spec {
-            map.serialize_entry("network_spec", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.infrastructure_policies {
-            map.serialize_entry("infrastructure_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.optional("access_list", &self.access_list);
+        __m.optional("storage_specs", &self.storage_specs);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("network_spec", &self.network_spec);
+        __m.optional("edges", &self.edges);
+        __m.optional("infrastructure_policies", &self.infrastructure_policies);
+        __m.end()
     }
 }
 
@@ -3730,6 +3559,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<serde_json::Value> = None;
         let mut f_2: Option<Vec<Access>> = None;
@@ -3741,19 +3571,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_8: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "resource_spec" => f_1 = map.next_value()?,
-                "access_list" => f_2 = map.next_value()?,
-                "storage_specs" => f_3 = map.next_value()?,
-                "vm_service_spec" => f_4 = map.next_value()?,
-                "content_libraries" => f_5 = map.next_value()?,
-                "network_spec" => f_6 = map.next_value()?,
-                "edges" => f_7 = map.next_value()?,
-                "infrastructure_policies" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "resource_spec" => __de::put(&mut map, &mut f_1),
+                "access_list" => __de::put(&mut map, &mut f_2),
+                "storage_specs" => __de::put(&mut map, &mut f_3),
+                "vm_service_spec" => __de::put(&mut map, &mut f_4),
+                "content_libraries" => __de::put(&mut map, &mut f_5),
+                "network_spec" => __de::put(&mut map, &mut f_6),
+                "edges" => __de::put(&mut map, &mut f_7),
+                "infrastructure_policies" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             description: f_0,
@@ -3821,19 +3649,14 @@ impl serde::Serialize for SharedSubnet {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.pod_default {
-            map.serialize_entry("pod_default", value)?;
-        }
-        if let Some(value) = &self.vm_default {
-            map.serialize_entry("vm_default", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.optional("pod_default", &self.pod_default);
+        __m.optional("vm_default", &self.vm_default);
+        __m.optional("name", &self.name);
+        __m.end()
     }
 }
 
@@ -3858,14 +3681,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SharedSubnet {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "pod_default" => f_1 = map.next_value()?,
-                "vm_default" => f_2 = map.next_value()?,
-                "name" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "pod_default" => __de::put(&mut map, &mut f_1),
+                "vm_default" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SharedSubnet {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -3914,12 +3735,13 @@ impl serde::Serialize for Stats {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu_used", &self.cpu_used)?;
-        map.serialize_entry("memory_used", &self.memory_used)?;
-        map.serialize_entry("storage_used", &self.storage_used)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu_used", &self.cpu_used);
+        __m.entry("memory_used", &self.memory_used);
+        __m.entry("storage_used", &self.storage_used);
+        __m.end()
     }
 }
 
@@ -3943,13 +3765,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Stats {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_used" => f_0 = Some(map.next_value()?),
-                "memory_used" => f_1 = Some(map.next_value()?),
-                "storage_used" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_used" => __de::put_some(&mut map, &mut f_0),
+                "memory_used" => __de::put_some(&mut map, &mut f_1),
+                "storage_used" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Stats {
             cpu_used: __de::or_zero(f_0, Self::NAME, "cpu_used"),
@@ -3993,13 +3813,12 @@ impl serde::Serialize for StorageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.optional("limit", &self.limit);
+        __m.end()
     }
 }
 
@@ -4022,12 +3841,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "limit" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "limit" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageSpec {
             policy: __de::required(f_0, "policy")?,
@@ -4078,17 +3895,16 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("namespace", &self.namespace)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("stats", &self.stats)?;
-        if let Some(value) = &self.self_service_namespace {
-            map.serialize_entry("self_service_namespace", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("namespace", &self.namespace);
+        __m.entry("description", &self.description);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("stats", &self.stats);
+        __m.optional("self_service_namespace", &self.self_service_namespace);
+        __m.end()
     }
 }
 
@@ -4115,16 +3931,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "namespace" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "config_status" => f_3 = Some(map.next_value()?),
-                "stats" => f_4 = Some(map.next_value()?),
-                "self_service_namespace" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "namespace" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "config_status" => __de::put_some(&mut map, &mut f_3),
+                "stats" => __de::put_some(&mut map, &mut f_4),
+                "self_service_namespace" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: __de::required(f_0, "cluster")?,
@@ -4179,17 +3993,16 @@ impl serde::Serialize for SummaryV2 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("namespace", &self.namespace)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("stats", &self.stats)?;
-        if let Some(value) = &self.self_service_namespace {
-            map.serialize_entry("self_service_namespace", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("namespace", &self.namespace);
+        __m.entry("description", &self.description);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("stats", &self.stats);
+        __m.optional("self_service_namespace", &self.self_service_namespace);
+        __m.end()
     }
 }
 
@@ -4216,16 +4029,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SummaryV2 {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "namespace" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "config_status" => f_3 = Some(map.next_value()?),
-                "stats" => f_4 = Some(map.next_value()?),
-                "self_service_namespace" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "namespace" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "config_status" => __de::put_some(&mut map, &mut f_3),
+                "stats" => __de::put_some(&mut map, &mut f_4),
+                "self_service_namespace" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SummaryV2 {
             supervisor: __de::required(f_0, "supervisor")?,
@@ -4311,39 +4122,20 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        if let Some(value) = &self.access_list {
-            map.serialize_entry("access_list", value)?;
-        }
-        if let Some(value) = &self.storage_specs {
-            map.serialize_entry("storage_specs", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.network_spec {
-            map.serialize_entry("network_spec", value)?;
-        }
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.infrastructure_policies {
-            map.serialize_entry("infrastructure_policies", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.optional("access_list", &self.access_list);
+        __m.optional("storage_specs", &self.storage_specs);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("network_spec", &self.network_spec);
+        __m.optional("zones", &self.zones);
+        __m.optional("edges", &self.edges);
+        __m.optional("infrastructure_policies", &self.infrastructure_policies);
+        __m.end()
     }
 }
 
@@ -4361,6 +4153,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<serde_json::Value> = None;
         let mut f_2: Option<Vec<Access>> = None;
@@ -4373,20 +4166,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_9: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "resource_spec" => f_1 = map.next_value()?,
-                "access_list" => f_2 = map.next_value()?,
-                "storage_specs" => f_3 = map.next_value()?,
-                "vm_service_spec" => f_4 = map.next_value()?,
-                "content_libraries" => f_5 = map.next_value()?,
-                "network_spec" => f_6 = map.next_value()?,
-                "zones" => f_7 = map.next_value()?,
-                "edges" => f_8 = map.next_value()?,
-                "infrastructure_policies" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "resource_spec" => __de::put(&mut map, &mut f_1),
+                "access_list" => __de::put(&mut map, &mut f_2),
+                "storage_specs" => __de::put(&mut map, &mut f_3),
+                "vm_service_spec" => __de::put(&mut map, &mut f_4),
+                "content_libraries" => __de::put(&mut map, &mut f_5),
+                "network_spec" => __de::put(&mut map, &mut f_6),
+                "zones" => __de::put(&mut map, &mut f_7),
+                "edges" => __de::put(&mut map, &mut f_8),
+                "infrastructure_policies" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             description: f_0,
@@ -4428,11 +4219,12 @@ impl serde::Serialize for VirtualMachineClassAllocationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reserved_vm_class", &self.reserved_vm_class)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reserved_vm_class", &self.reserved_vm_class);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -4456,12 +4248,10 @@ for VirtualMachineClassAllocationSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reserved_vm_class" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reserved_vm_class" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualMachineClassAllocationSpec {
             reserved_vm_class: __de::or_zero(f_0, Self::NAME, "reserved_vm_class"),
@@ -4505,15 +4295,12 @@ impl serde::Serialize for VmServiceSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        if let Some(value) = &self.vm_classes {
-            map.serialize_entry("vm_classes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.optional("vm_classes", &self.vm_classes);
+        __m.end()
     }
 }
 
@@ -4531,16 +4318,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmServiceSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content_libraries" => f_0 = map.next_value()?,
-                "vm_classes" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content_libraries" => __de::put(&mut map, &mut f_0),
+                "vm_classes" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmServiceSpec {
             content_libraries: f_0,
@@ -4569,12 +4355,11 @@ impl serde::Serialize for VpcConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.private_cidrs {
-            map.serialize_entry("private_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("private_cidrs", &self.private_cidrs);
+        __m.end()
     }
 }
 
@@ -4592,14 +4377,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "private_cidrs" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "private_cidrs" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcConfig { private_cidrs: f_0 })
     }
@@ -4648,21 +4432,14 @@ impl serde::Serialize for VpcNetworkCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vpc_config {
-            map.serialize_entry("vpc_config", value)?;
-        }
-        if let Some(value) = &self.vpc {
-            map.serialize_entry("vpc", value)?;
-        }
-        if let Some(value) = &self.shared_subnets {
-            map.serialize_entry("shared_subnets", value)?;
-        }
-        if let Some(value) = &self.default_subnet_size {
-            map.serialize_entry("default_subnet_size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vpc_config", &self.vpc_config);
+        __m.optional("vpc", &self.vpc);
+        __m.optional("shared_subnets", &self.shared_subnets);
+        __m.optional("default_subnet_size", &self.default_subnet_size);
+        __m.end()
     }
 }
 
@@ -4680,20 +4457,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkCreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<VpcConfig> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<SharedSubnet>> = None;
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpc_config" => f_0 = map.next_value()?,
-                "vpc" => f_1 = map.next_value()?,
-                "shared_subnets" => f_2 = map.next_value()?,
-                "default_subnet_size" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpc_config" => __de::put(&mut map, &mut f_0),
+                "vpc" => __de::put(&mut map, &mut f_1),
+                "shared_subnets" => __de::put(&mut map, &mut f_2),
+                "default_subnet_size" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetworkCreateSpec {
             vpc_config: f_0,
@@ -4742,16 +4518,15 @@ impl serde::Serialize for VpcNetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vpc_config", &self.vpc_config)?;
-        map.serialize_entry("vpc", &self.vpc)?;
-        if let Some(value) = &self.shared_subnets {
-            map.serialize_entry("shared_subnets", value)?;
-        }
-        map.serialize_entry("auto_created", &self.auto_created)?;
-        map.serialize_entry("default_subnet_size", &self.default_subnet_size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vpc_config", &self.vpc_config);
+        __m.entry("vpc", &self.vpc);
+        __m.optional("shared_subnets", &self.shared_subnets);
+        __m.entry("auto_created", &self.auto_created);
+        __m.entry("default_subnet_size", &self.default_subnet_size);
+        __m.end()
     }
 }
 
@@ -4777,15 +4552,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkInfo {
         let mut f_4: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpc_config" => f_0 = Some(map.next_value()?),
-                "vpc" => f_1 = Some(map.next_value()?),
-                "shared_subnets" => f_2 = map.next_value()?,
-                "auto_created" => f_3 = Some(map.next_value()?),
-                "default_subnet_size" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpc_config" => __de::put_some(&mut map, &mut f_0),
+                "vpc" => __de::put_some(&mut map, &mut f_1),
+                "shared_subnets" => __de::put(&mut map, &mut f_2),
+                "auto_created" => __de::put_some(&mut map, &mut f_3),
+                "default_subnet_size" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetworkInfo {
             vpc_config: __de::or_zero(f_0, Self::NAME, "vpc_config"),
@@ -4833,18 +4606,13 @@ impl serde::Serialize for VpcNetworkSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_subnet_size {
-            map.serialize_entry("default_subnet_size", value)?;
-        }
-        if let Some(value) = &self.shared_subnets {
-            map.serialize_entry("shared_subnets", value)?;
-        }
-        if let Some(value) = &self.private_cidrs {
-            map.serialize_entry("private_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("default_subnet_size", &self.default_subnet_size);
+        __m.optional("shared_subnets", &self.shared_subnets);
+        __m.optional("private_cidrs", &self.private_cidrs);
+        __m.end()
     }
 }
 
@@ -4862,18 +4630,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkSetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<Vec<SharedSubnet>> = None;
         let mut f_2: Option<Vec<Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_subnet_size" => f_0 = map.next_value()?,
-                "shared_subnets" => f_1 = map.next_value()?,
-                "private_cidrs" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_subnet_size" => __de::put(&mut map, &mut f_0),
+                "shared_subnets" => __de::put(&mut map, &mut f_1),
+                "private_cidrs" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetworkSetSpec {
             default_subnet_size: f_0,
@@ -4920,18 +4687,13 @@ impl serde::Serialize for VpcNetworkUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_subnet_size {
-            map.serialize_entry("default_subnet_size", value)?;
-        }
-        if let Some(value) = &self.shared_subnets {
-            map.serialize_entry("shared_subnets", value)?;
-        }
-        if let Some(value) = &self.private_cidrs {
-            map.serialize_entry("private_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("default_subnet_size", &self.default_subnet_size);
+        __m.optional("shared_subnets", &self.shared_subnets);
+        __m.optional("private_cidrs", &self.private_cidrs);
+        __m.end()
     }
 }
 
@@ -4949,18 +4711,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetworkUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<Vec<SharedSubnet>> = None;
         let mut f_2: Option<Vec<Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_subnet_size" => f_0 = map.next_value()?,
-                "shared_subnets" => f_1 = map.next_value()?,
-                "private_cidrs" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_subnet_size" => __de::put(&mut map, &mut f_0),
+                "shared_subnets" => __de::put(&mut map, &mut f_1),
+                "private_cidrs" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetworkUpdateSpec {
             default_subnet_size: f_0,
@@ -5030,12 +4791,11 @@ impl serde::Serialize for VsphereNetworkConfigCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_workload_network {
-            map.serialize_entry("default_workload_network", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("default_workload_network", &self.default_workload_network);
+        __m.end()
     }
 }
 
@@ -5053,14 +4813,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigCrea
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_workload_network" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_workload_network" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereNetworkConfigCreateSpec {
             default_workload_network: f_0,
@@ -5095,11 +4854,12 @@ impl serde::Serialize for VsphereNetworkConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("default_workload_network", &self.default_workload_network)?;
-        map.serialize_entry("networks", &self.networks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("default_workload_network", &self.default_workload_network);
+        __m.entry("networks", &self.networks);
+        __m.end()
     }
 }
 
@@ -5122,12 +4882,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigInfo
         let mut f_1: Option<Vec<NetworkInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_workload_network" => f_0 = Some(map.next_value()?),
-                "networks" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_workload_network" => __de::put_some(&mut map, &mut f_0),
+                "networks" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereNetworkConfigInfo {
             default_workload_network: __de::required(f_0, "default_workload_network")?,
@@ -5165,12 +4923,11 @@ impl serde::Serialize for VsphereNetworkConfigSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("networks", &self.networks);
+        __m.end()
     }
 }
 
@@ -5188,14 +4945,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigSetS
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "networks" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "networks" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereNetworkConfigSetSpec {
             networks: f_0,
@@ -5242,15 +4998,12 @@ impl serde::Serialize for VsphereNetworkConfigUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.networks_to_add {
-            map.serialize_entry("networks_to_add", value)?;
-        }
-        if let Some(value) = &self.networks_to_remove {
-            map.serialize_entry("networks_to_remove", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("networks_to_add", &self.networks_to_add);
+        __m.optional("networks_to_remove", &self.networks_to_remove);
+        __m.end()
     }
 }
 
@@ -5268,16 +5021,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkConfigUpda
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "networks_to_add" => f_0 = map.next_value()?,
-                "networks_to_remove" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "networks_to_add" => __de::put(&mut map, &mut f_0),
+                "networks_to_remove" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereNetworkConfigUpdateSpec {
             networks_to_add: f_0,
@@ -5318,12 +5070,13 @@ impl serde::Serialize for ZoneInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("zone", &self.zone)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("marked_for_removal", &self.marked_for_removal)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("zone", &self.zone);
+        __m.entry("type", &self.r#type);
+        __m.entry("marked_for_removal", &self.marked_for_removal);
+        __m.end()
     }
 }
 
@@ -5347,13 +5100,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneInfo {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "marked_for_removal" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zone" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "marked_for_removal" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ZoneInfo {
             zone: __de::required(f_0, "zone")?,
@@ -5409,28 +5160,20 @@ impl serde::Serialize for ZoneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.vm_reservations {
-            map.serialize_entry("vm_reservations", value)?;
-        }
-        if let Some(value) = &self.cpu_limit_mhz {
-            map.serialize_entry("cpu_limit_MHz", value)?;
-        }
-        if let Some(value) = &self.cpu_reservation_mhz {
-            map.serialize_entry("cpu_reservation_MHz", value)?;
-        }
-        if let Some(value) = &self.memory_limit_mib {
-            map.serialize_entry("memory_limit_MiB", value)?;
-        }
-        if let Some(value) = &self.memory_reservation_mib {
-            map.serialize_entry("memory_reservation_MiB", value)?;
-        }
-        if let Some(value) = &self.disallow_unreserved_direct_path_usage {
-            map.serialize_entry("disallow_unreserved_direct_path_usage", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("vm_reservations", &self.vm_reservations);
+        __m.optional("cpu_limit_MHz", &self.cpu_limit_mhz);
+        __m.optional("cpu_reservation_MHz", &self.cpu_reservation_mhz);
+        __m.optional("memory_limit_MiB", &self.memory_limit_mib);
+        __m.optional("memory_reservation_MiB", &self.memory_reservation_mib);
+        __m.optional(
+            "disallow_unreserved_direct_path_usage",
+            &self.disallow_unreserved_direct_path_usage,
+        );
+        __m.end()
     }
 }
 
@@ -5458,17 +5201,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneSpec {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "vm_reservations" => f_1 = map.next_value()?,
-                "cpu_limit_MHz" => f_2 = map.next_value()?,
-                "cpu_reservation_MHz" => f_3 = map.next_value()?,
-                "memory_limit_MiB" => f_4 = map.next_value()?,
-                "memory_reservation_MiB" => f_5 = map.next_value()?,
-                "disallow_unreserved_direct_path_usage" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "vm_reservations" => __de::put(&mut map, &mut f_1),
+                "cpu_limit_MHz" => __de::put(&mut map, &mut f_2),
+                "cpu_reservation_MHz" => __de::put(&mut map, &mut f_3),
+                "memory_limit_MiB" => __de::put(&mut map, &mut f_4),
+                "memory_reservation_MiB" => __de::put(&mut map, &mut f_5),
+                "disallow_unreserved_direct_path_usage" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ZoneSpec {
             name: __de::required(f_0, "name")?,

@@ -57,22 +57,17 @@ impl serde::Serialize for ActivateTemplateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("template", &self.template)?;
-        map.serialize_entry("permissions", &self.permissions)?;
-        map.serialize_entry("resource_spec", &self.resource_spec)?;
-        map.serialize_entry("storage_specs", &self.storage_specs)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("template", &self.template);
+        __m.entry("permissions", &self.permissions);
+        __m.entry("resource_spec", &self.resource_spec);
+        __m.entry("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -104,17 +99,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActivateTemplateSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "template" => f_0 = Some(map.next_value()?),
-                "permissions" => f_1 = __de::null_as_empty(map.next_value()?),
-                "resource_spec" => f_2 = Some(map.next_value()?),
-                "storage_specs" => f_3 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_4 = map.next_value()?,
-                "vm_service_spec" => f_5 = map.next_value()?,
-                "content_libraries" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "template" => __de::put_some(&mut map, &mut f_0),
+                "permissions" => __de::put_or_empty(&mut map, &mut f_1),
+                "resource_spec" => __de::put_some(&mut map, &mut f_2),
+                "storage_specs" => __de::put_or_empty(&mut map, &mut f_3),
+                "networks" => __de::put(&mut map, &mut f_4),
+                "vm_service_spec" => __de::put(&mut map, &mut f_5),
+                "content_libraries" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ActivateTemplateSpec {
             template: __de::required(f_0, "template")?,
@@ -191,13 +184,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("capability", &self.capability)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("capability", &self.capability);
+        __m.entry("status", &self.status);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -222,14 +216,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<Vec<crate::vcenter::namespaces::instances::Message>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "capability" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "capability" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "messages" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster: __de::required(f_0, "cluster")?,
@@ -308,12 +300,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("capability", &self.capability)?;
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("capability", &self.capability);
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -337,13 +330,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<Status> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "capability" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "capability" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: __de::required(f_0, "cluster")?,

@@ -56,24 +56,17 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("template", &self.template)?;
-        map.serialize_entry("resource_spec", &self.resource_spec)?;
-        map.serialize_entry("storage_specs", &self.storage_specs)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("template", &self.template);
+        __m.entry("resource_spec", &self.resource_spec);
+        __m.entry("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -103,17 +96,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "template" => f_0 = Some(map.next_value()?),
-                "resource_spec" => f_1 = Some(map.next_value()?),
-                "storage_specs" => f_2 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_3 = map.next_value()?,
-                "permissions" => f_4 = map.next_value()?,
-                "vm_service_spec" => f_5 = map.next_value()?,
-                "content_libraries" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "template" => __de::put_some(&mut map, &mut f_0),
+                "resource_spec" => __de::put_some(&mut map, &mut f_1),
+                "storage_specs" => __de::put_or_empty(&mut map, &mut f_2),
+                "networks" => __de::put(&mut map, &mut f_3),
+                "permissions" => __de::put(&mut map, &mut f_4),
+                "vm_service_spec" => __de::put(&mut map, &mut f_5),
+                "content_libraries" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             template: __de::required(f_0, "template")?,
@@ -203,27 +194,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("template", &self.template)?;
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        map.serialize_entry("storage_specs", &self.storage_specs)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("template", &self.template);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.entry("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -254,18 +236,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "template" => f_1 = Some(map.next_value()?),
-                "resource_spec" => f_2 = map.next_value()?,
-                "storage_specs" => f_3 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_4 = map.next_value()?,
-                "permissions" => f_5 = map.next_value()?,
-                "vm_service_spec" => f_6 = map.next_value()?,
-                "content_libraries" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "template" => __de::put_some(&mut map, &mut f_1),
+                "resource_spec" => __de::put(&mut map, &mut f_2),
+                "storage_specs" => __de::put_or_empty(&mut map, &mut f_3),
+                "networks" => __de::put(&mut map, &mut f_4),
+                "permissions" => __de::put(&mut map, &mut f_5),
+                "vm_service_spec" => __de::put(&mut map, &mut f_6),
+                "content_libraries" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster: __de::required(f_0, "cluster")?,
@@ -357,27 +337,18 @@ impl serde::Serialize for InfoV2 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("template", &self.template)?;
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        map.serialize_entry("storage_specs", &self.storage_specs)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("template", &self.template);
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.entry("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -408,18 +379,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InfoV2 {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "template" => f_1 = Some(map.next_value()?),
-                "resource_spec" => f_2 = map.next_value()?,
-                "storage_specs" => f_3 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_4 = map.next_value()?,
-                "permissions" => f_5 = map.next_value()?,
-                "vm_service_spec" => f_6 = map.next_value()?,
-                "content_libraries" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "template" => __de::put_some(&mut map, &mut f_1),
+                "resource_spec" => __de::put(&mut map, &mut f_2),
+                "storage_specs" => __de::put_or_empty(&mut map, &mut f_3),
+                "networks" => __de::put(&mut map, &mut f_4),
+                "permissions" => __de::put(&mut map, &mut f_5),
+                "vm_service_spec" => __de::put(&mut map, &mut f_6),
+                "content_libraries" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InfoV2 {
             supervisor: __de::required(f_0, "supervisor")?,
@@ -483,12 +452,13 @@ impl serde::Serialize for Subject {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subject_type", &self.subject_type)?;
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subject_type", &self.subject_type);
+        __m.entry("subject", &self.subject);
+        __m.entry("domain", &self.domain);
+        __m.end()
     }
 }
 
@@ -512,13 +482,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Subject {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subject_type" => f_0 = Some(map.next_value()?),
-                "subject" => f_1 = Some(map.next_value()?),
-                "domain" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subject_type" => __de::put_some(&mut map, &mut f_0),
+                "subject" => __de::put_some(&mut map, &mut f_1),
+                "domain" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Subject {
             subject_type: __de::required(f_0, "subject_type")?,
@@ -555,11 +523,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("template", &self.template)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("template", &self.template);
+        __m.end()
     }
 }
 
@@ -582,12 +551,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<crate::ids::NamespaceTemplateId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "template" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "template" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: __de::required(f_0, "cluster")?,
@@ -623,11 +590,12 @@ impl serde::Serialize for SummaryV2 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("template", &self.template)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("template", &self.template);
+        __m.end()
     }
 }
 
@@ -650,12 +618,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SummaryV2 {
         let mut f_1: Option<crate::ids::NamespaceTemplateId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "template" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "template" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SummaryV2 {
             supervisor: __de::required(f_0, "supervisor")?,
@@ -707,27 +673,16 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_spec {
-            map.serialize_entry("resource_spec", value)?;
-        }
-        if let Some(value) = &self.storage_specs {
-            map.serialize_entry("storage_specs", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.vm_service_spec {
-            map.serialize_entry("vm_service_spec", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("resource_spec", &self.resource_spec);
+        __m.optional("storage_specs", &self.storage_specs);
+        __m.optional("networks", &self.networks);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("vm_service_spec", &self.vm_service_spec);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -745,6 +700,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<serde_json::Value> = None;
         let mut f_1: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -755,16 +711,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_spec" => f_0 = map.next_value()?,
-                "storage_specs" => f_1 = map.next_value()?,
-                "networks" => f_2 = map.next_value()?,
-                "permissions" => f_3 = map.next_value()?,
-                "vm_service_spec" => f_4 = map.next_value()?,
-                "content_libraries" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_spec" => __de::put(&mut map, &mut f_0),
+                "storage_specs" => __de::put(&mut map, &mut f_1),
+                "networks" => __de::put(&mut map, &mut f_2),
+                "permissions" => __de::put(&mut map, &mut f_3),
+                "vm_service_spec" => __de::put(&mut map, &mut f_4),
+                "content_libraries" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             resource_spec: f_0,

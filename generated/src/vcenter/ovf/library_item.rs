@@ -58,16 +58,13 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("succeeded", &self.succeeded)?;
-        if let Some(value) = &self.ovf_library_item_id {
-            map.serialize_entry("ovf_library_item_id", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("succeeded", &self.succeeded);
+        __m.optional("ovf_library_item_id", &self.ovf_library_item_id);
+        __m.optional("error", &self.error);
+        __m.end()
     }
 }
 
@@ -91,13 +88,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut f_2: Option<ResultInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "succeeded" => f_0 = Some(map.next_value()?),
-                "ovf_library_item_id" => f_1 = map.next_value()?,
-                "error" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "succeeded" => __de::put_some(&mut map, &mut f_0),
+                "ovf_library_item_id" => __de::put(&mut map, &mut f_1),
+                "error" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             succeeded: __de::or_zero(f_0, Self::NAME, "succeeded"),
@@ -144,21 +139,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.flags {
-            map.serialize_entry("flags", value)?;
-        }
-        if let Some(value) = &self.library_item_source_id {
-            map.serialize_entry("library_item_source_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.optional("flags", &self.flags);
+        __m.optional("library_item_source_id", &self.library_item_source_id);
+        __m.end()
     }
 }
 
@@ -176,20 +164,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<String>> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                "flags" => f_2 = map.next_value()?,
-                "library_item_source_id" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "flags" => __de::put(&mut map, &mut f_2),
+                "library_item_source_id" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: f_0,
@@ -222,15 +209,12 @@ impl serde::Serialize for CreateTarget {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.library_id {
-            map.serialize_entry("library_id", value)?;
-        }
-        if let Some(value) = &self.library_item_id {
-            map.serialize_entry("library_item_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("library_id", &self.library_id);
+        __m.optional("library_item_id", &self.library_item_id);
+        __m.end()
     }
 }
 
@@ -248,16 +232,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateTarget {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "library_id" => f_0 = map.next_value()?,
-                "library_item_id" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "library_id" => __de::put(&mut map, &mut f_0),
+                "library_item_id" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateTarget {
             library_id: f_0,
@@ -314,11 +297,12 @@ impl serde::Serialize for DeployableIdentity {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("id", &self.id);
+        __m.end()
     }
 }
 
@@ -341,12 +325,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeployableIdentity {
         let mut f_1: Option<vsphere_vapi_runtime::ResourceId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "id" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "id" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeployableIdentity {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -373,16 +355,13 @@ impl serde::Serialize for DeploymentResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("succeeded", &self.succeeded)?;
-        if let Some(value) = &self.resource_id {
-            map.serialize_entry("resource_id", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("succeeded", &self.succeeded);
+        __m.optional("resource_id", &self.resource_id);
+        __m.optional("error", &self.error);
+        __m.end()
     }
 }
 
@@ -406,13 +385,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentResult {
         let mut f_2: Option<ResultInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "succeeded" => f_0 = Some(map.next_value()?),
-                "resource_id" => f_1 = map.next_value()?,
-                "error" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "succeeded" => __de::put_some(&mut map, &mut f_0),
+                "resource_id" => __de::put(&mut map, &mut f_1),
+                "error" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploymentResult {
             succeeded: __de::or_zero(f_0, Self::NAME, "succeeded"),
@@ -457,16 +434,13 @@ impl serde::Serialize for DeploymentTarget {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("resource_pool_id", &self.resource_pool_id)?;
-        if let Some(value) = &self.host_id {
-            map.serialize_entry("host_id", value)?;
-        }
-        if let Some(value) = &self.folder_id {
-            map.serialize_entry("folder_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("resource_pool_id", &self.resource_pool_id);
+        __m.optional("host_id", &self.host_id);
+        __m.optional("folder_id", &self.folder_id);
+        __m.end()
     }
 }
 
@@ -490,13 +464,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentTarget {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_pool_id" => f_0 = Some(map.next_value()?),
-                "host_id" => f_1 = map.next_value()?,
-                "folder_id" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_pool_id" => __de::put_some(&mut map, &mut f_0),
+                "host_id" => __de::put(&mut map, &mut f_1),
+                "folder_id" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploymentTarget {
             resource_pool_id: __de::required(f_0, "resource_pool_id")?,
@@ -543,25 +515,16 @@ impl serde::Serialize for OvfSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.annotation {
-            map.serialize_entry("annotation", value)?;
-        }
-        map.serialize_entry("EULAs", &self.eulas)?;
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.storage_groups {
-            map.serialize_entry("storage_groups", value)?;
-        }
-        if let Some(value) = &self.additional_params {
-            map.serialize_entry("additional_params", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("annotation", &self.annotation);
+        __m.entry("EULAs", &self.eulas);
+        __m.optional("networks", &self.networks);
+        __m.optional("storage_groups", &self.storage_groups);
+        __m.optional("additional_params", &self.additional_params);
+        __m.end()
     }
 }
 
@@ -588,16 +551,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfSummary {
         let mut f_5: Option<Vec<serde_json::Value>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "annotation" => f_1 = map.next_value()?,
-                "EULAs" => f_2 = __de::null_as_empty(map.next_value()?),
-                "networks" => f_3 = map.next_value()?,
-                "storage_groups" => f_4 = map.next_value()?,
-                "additional_params" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "annotation" => __de::put(&mut map, &mut f_1),
+                "EULAs" => __de::put_or_empty(&mut map, &mut f_2),
+                "networks" => __de::put(&mut map, &mut f_3),
+                "storage_groups" => __de::put(&mut map, &mut f_4),
+                "additional_params" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OvfSummary {
             name: f_0,
@@ -696,49 +657,24 @@ impl serde::Serialize for ResourcePoolDeploymentSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.annotation {
-            map.serialize_entry("annotation", value)?;
-        }
-        map.serialize_entry("accept_all_EULA", &self.accept_all_eula)?;
-        if let Some(value) = &self.network_mappings {
-            map.serialize_entry("network_mappings", value)?;
-        }
-        if let Some(value) = &self.subnet_mappings {
-            map.serialize_entry("subnet_mappings", value)?;
-        }
-        if let Some(value) = &self.storage_mappings {
-            map.serialize_entry("storage_mappings", value)?;
-        }
-        if let Some(value) = &self.storage_provisioning {
-            map.serialize_entry("storage_provisioning", value)?;
-        }
-        if let Some(value) = &self.storage_profile_id {
-            map.serialize_entry("storage_profile_id", value)?;
-        }
-        if let Some(value) = &self.locale {
-            map.serialize_entry("locale", value)?;
-        }
-        if let Some(value) = &self.flags {
-            map.serialize_entry("flags", value)?;
-        }
-        if let Some(value) = &self.additional_parameters {
-            map.serialize_entry("additional_parameters", value)?;
-        }
-        if let Some(value) = &self.default_datastore_id {
-            map.serialize_entry("default_datastore_id", value)?;
-        }
-        if let Some(value) = &self.vm_config_spec {
-            map.serialize_entry("vm_config_spec", value)?;
-        }
-        if let Some(value) = &self.tag_params {
-            map.serialize_entry("tag_params", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("annotation", &self.annotation);
+        __m.entry("accept_all_EULA", &self.accept_all_eula);
+        __m.optional("network_mappings", &self.network_mappings);
+        __m.optional("subnet_mappings", &self.subnet_mappings);
+        __m.optional("storage_mappings", &self.storage_mappings);
+        __m.optional("storage_provisioning", &self.storage_provisioning);
+        __m.optional("storage_profile_id", &self.storage_profile_id);
+        __m.optional("locale", &self.locale);
+        __m.optional("flags", &self.flags);
+        __m.optional("additional_parameters", &self.additional_parameters);
+        __m.optional("default_datastore_id", &self.default_datastore_id);
+        __m.optional("vm_config_spec", &self.vm_config_spec);
+        __m.optional("tag_params", &self.tag_params);
+        __m.end()
     }
 }
 
@@ -775,24 +711,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePoolDeploymentSp
         let mut f_13: Option<crate::vcenter::ovf::TagParams> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "annotation" => f_1 = map.next_value()?,
-                "accept_all_EULA" => f_2 = Some(map.next_value()?),
-                "network_mappings" => f_3 = map.next_value()?,
-                "subnet_mappings" => f_4 = map.next_value()?,
-                "storage_mappings" => f_5 = map.next_value()?,
-                "storage_provisioning" => f_6 = map.next_value()?,
-                "storage_profile_id" => f_7 = map.next_value()?,
-                "locale" => f_8 = map.next_value()?,
-                "flags" => f_9 = map.next_value()?,
-                "additional_parameters" => f_10 = map.next_value()?,
-                "default_datastore_id" => f_11 = map.next_value()?,
-                "vm_config_spec" => f_12 = map.next_value()?,
-                "tag_params" => f_13 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "annotation" => __de::put(&mut map, &mut f_1),
+                "accept_all_EULA" => __de::put_some(&mut map, &mut f_2),
+                "network_mappings" => __de::put(&mut map, &mut f_3),
+                "subnet_mappings" => __de::put(&mut map, &mut f_4),
+                "storage_mappings" => __de::put(&mut map, &mut f_5),
+                "storage_provisioning" => __de::put(&mut map, &mut f_6),
+                "storage_profile_id" => __de::put(&mut map, &mut f_7),
+                "locale" => __de::put(&mut map, &mut f_8),
+                "flags" => __de::put(&mut map, &mut f_9),
+                "additional_parameters" => __de::put(&mut map, &mut f_10),
+                "default_datastore_id" => __de::put(&mut map, &mut f_11),
+                "vm_config_spec" => __de::put(&mut map, &mut f_12),
+                "tag_params" => __de::put(&mut map, &mut f_13),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourcePoolDeploymentSpec {
             name: f_0,
@@ -853,12 +787,13 @@ impl serde::Serialize for ResultInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("errors", &self.errors)?;
-        map.serialize_entry("warnings", &self.warnings)?;
-        map.serialize_entry("information", &self.information)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("errors", &self.errors);
+        __m.entry("warnings", &self.warnings);
+        __m.entry("information", &self.information);
+        __m.end()
     }
 }
 
@@ -882,13 +817,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResultInfo {
         let mut f_2: Option<Vec<crate::vcenter::ovf::OvfInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "errors" => f_0 = __de::null_as_empty(map.next_value()?),
-                "warnings" => f_1 = __de::null_as_empty(map.next_value()?),
-                "information" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "errors" => __de::put_or_empty(&mut map, &mut f_0),
+                "warnings" => __de::put_or_empty(&mut map, &mut f_1),
+                "information" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResultInfo {
             errors: __de::or_zero(f_0, Self::NAME, "errors"),
@@ -1020,15 +953,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageGroupMapping {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "datastore_id" => f_1 = map.next_value()?,
-                "storage_profile_id" => f_2 = map.next_value()?,
-                "provisioning" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "datastore_id" => __de::put(&mut map, &mut f_1),
+                "storage_profile_id" => __de::put(&mut map, &mut f_2),
+                "provisioning" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1189,13 +1119,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmConfigSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "xml" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "xml" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

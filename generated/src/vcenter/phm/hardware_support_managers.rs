@@ -256,16 +256,17 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("base_url", &self.base_url)?;
-        map.serialize_entry("server_certificate", &self.server_certificate)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.entry("base_url", &self.base_url);
+        __m.entry("server_certificate", &self.server_certificate);
+        __m.entry(
             "health_update_info_default_configs",
             &self.health_update_info_default_configs,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -290,16 +291,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<Vec<HealthUpdateInfoConfig>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "base_url" => f_1 = Some(map.next_value()?),
-                "server_certificate" => f_2 = Some(map.next_value()?),
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "base_url" => __de::put_some(&mut map, &mut f_1),
+                "server_certificate" => __de::put_some(&mut map, &mut f_2),
                 "health_update_info_default_configs" => {
-                    f_3 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_3)
                 }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             key: __de::required(f_0, "key")?,
@@ -349,14 +348,15 @@ impl serde::Serialize for HealthUpdateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("purpose", &self.purpose)?;
-        map.serialize_entry("component_category", &self.component_category)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("description", &self.description);
+        __m.entry("severity", &self.severity);
+        __m.entry("purpose", &self.purpose);
+        __m.entry("component_category", &self.component_category);
+        __m.end()
     }
 }
 
@@ -382,15 +382,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HealthUpdateInfo {
         let mut f_4: Option<HealthUpdateInfoComponentCategory> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "severity" => f_2 = Some(map.next_value()?),
-                "purpose" => f_3 = Some(map.next_value()?),
-                "component_category" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "severity" => __de::put_some(&mut map, &mut f_2),
+                "purpose" => __de::put_some(&mut map, &mut f_3),
+                "component_category" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HealthUpdateInfo {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -451,11 +449,12 @@ impl serde::Serialize for HealthUpdateInfoConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("health_update_info", &self.health_update_info)?;
-        map.serialize_entry("default_enabled", &self.default_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("health_update_info", &self.health_update_info);
+        __m.entry("default_enabled", &self.default_enabled);
+        __m.end()
     }
 }
 
@@ -478,12 +477,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HealthUpdateInfoConfig {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health_update_info" => f_0 = Some(map.next_value()?),
-                "default_enabled" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "health_update_info" => __de::put_some(&mut map, &mut f_0),
+                "default_enabled" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HealthUpdateInfoConfig {
             health_update_info: __de::required(f_0, "health_update_info")?,
@@ -564,15 +561,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_url", &self.base_url)?;
-        map.serialize_entry("server_certificate", &self.server_certificate)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_url", &self.base_url);
+        __m.entry("server_certificate", &self.server_certificate);
+        __m.entry(
             "health_update_info_default_configs",
             &self.health_update_info_default_configs,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -596,15 +594,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<Vec<HealthUpdateInfoConfig>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_url" => f_0 = Some(map.next_value()?),
-                "server_certificate" => f_1 = Some(map.next_value()?),
+                "base_url" => __de::put_some(&mut map, &mut f_0),
+                "server_certificate" => __de::put_some(&mut map, &mut f_1),
                 "health_update_info_default_configs" => {
-                    f_2 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_2)
                 }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             base_url: __de::or_zero(f_0, Self::NAME, "base_url"),
@@ -636,10 +632,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("registered_hsm_keys", &self.registered_hsm_keys)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("registered_hsm_keys", &self.registered_hsm_keys);
+        __m.end()
     }
 }
 
@@ -661,11 +658,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "registered_hsm_keys" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "registered_hsm_keys" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             registered_hsm_keys: __de::or_zero(f_0, Self::NAME, "registered_hsm_keys"),
@@ -699,15 +694,16 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("base_url", &self.base_url)?;
-        map.serialize_entry("server_certificate", &self.server_certificate)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("base_url", &self.base_url);
+        __m.entry("server_certificate", &self.server_certificate);
+        __m.entry(
             "health_update_info_default_configs",
             &self.health_update_info_default_configs,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -731,15 +727,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_2: Option<Vec<HealthUpdateInfoConfig>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_url" => f_0 = Some(map.next_value()?),
-                "server_certificate" => f_1 = Some(map.next_value()?),
+                "base_url" => __de::put_some(&mut map, &mut f_0),
+                "server_certificate" => __de::put_some(&mut map, &mut f_1),
                 "health_update_info_default_configs" => {
-                    f_2 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_2)
                 }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             base_url: __de::or_zero(f_0, Self::NAME, "base_url"),

@@ -26,12 +26,11 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -49,14 +48,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "marker" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "marker" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec { marker: f_0 })
     }
@@ -142,14 +140,13 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("associations", &self.associations)?;
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("associations", &self.associations);
+        __m.optional("marker", &self.marker);
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -173,13 +170,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_2: Option<LastIterationStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "associations" => f_0 = __de::null_as_empty(map.next_value()?),
-                "marker" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "associations" => __de::put_or_empty(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             associations: __de::or_zero(f_0, Self::NAME, "associations"),
@@ -238,12 +233,13 @@ impl serde::Serialize for ResultItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("operation", &self.operation)?;
-        map.serialize_entry("tag", &self.tag)?;
-        map.serialize_entry("tag_category_name_info", &self.tag_category_name_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("operation", &self.operation);
+        __m.entry("tag", &self.tag);
+        __m.entry("tag_category_name_info", &self.tag_category_name_info);
+        __m.end()
     }
 }
 
@@ -267,13 +263,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResultItem {
         let mut f_2: Option<TagCategoryNameInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operation" => f_0 = Some(map.next_value()?),
-                "tag" => f_1 = Some(map.next_value()?),
-                "tag_category_name_info" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "operation" => __de::put_some(&mut map, &mut f_0),
+                "tag" => __de::put_some(&mut map, &mut f_1),
+                "tag_category_name_info" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResultItem {
             operation: __de::required(f_0, "operation")?,
@@ -311,11 +305,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tag", &self.tag)?;
-        map.serialize_entry("object", &self.object)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tag", &self.tag);
+        __m.entry("object", &self.object);
+        __m.end()
     }
 }
 
@@ -338,12 +333,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<crate::vapi::standard::DynamicId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag" => f_0 = Some(map.next_value()?),
-                "object" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag" => __de::put_some(&mut map, &mut f_0),
+                "object" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             tag: __de::required(f_0, "tag")?,
@@ -376,11 +369,12 @@ impl serde::Serialize for TagCategoryNameInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tag_name", &self.tag_name)?;
-        map.serialize_entry("category_name", &self.category_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tag_name", &self.tag_name);
+        __m.entry("category_name", &self.category_name);
+        __m.end()
     }
 }
 
@@ -403,12 +397,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagCategoryNameInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_name" => f_0 = Some(map.next_value()?),
-                "category_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_name" => __de::put_some(&mut map, &mut f_0),
+                "category_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagCategoryNameInfo {
             tag_name: __de::or_zero(f_0, Self::NAME, "tag_name"),
@@ -456,16 +448,13 @@ impl serde::Serialize for TagSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("operation", &self.operation)?;
-        if let Some(value) = &self.tag_id {
-            map.serialize_entry("tag_id", value)?;
-        }
-        if let Some(value) = &self.tag_category_name_info {
-            map.serialize_entry("tag_category_name_info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("operation", &self.operation);
+        __m.optional("tag_id", &self.tag_id);
+        __m.optional("tag_category_name_info", &self.tag_category_name_info);
+        __m.end()
     }
 }
 
@@ -489,13 +478,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
         let mut f_2: Option<TagCategoryNameInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operation" => f_0 = Some(map.next_value()?),
-                "tag_id" => f_1 = map.next_value()?,
-                "tag_category_name_info" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "operation" => __de::put_some(&mut map, &mut f_0),
+                "tag_id" => __de::put(&mut map, &mut f_1),
+                "tag_category_name_info" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagSpec {
             operation: __de::required(f_0, "operation")?,
@@ -552,16 +539,13 @@ impl serde::Serialize for UpdateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("success", &self.success)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("success", &self.success);
+        __m.optional("results", &self.results);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -585,13 +569,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateResult {
         let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "success" => f_0 = Some(map.next_value()?),
-                "results" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "success" => __de::put_some(&mut map, &mut f_0),
+                "results" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateResult {
             success: __de::or_zero(f_0, Self::NAME, "success"),
@@ -636,11 +618,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("object", &self.object)?;
-        map.serialize_entry("tag_spec_list", &self.tag_spec_list)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("object", &self.object);
+        __m.entry("tag_spec_list", &self.tag_spec_list);
+        __m.end()
     }
 }
 
@@ -663,12 +646,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_1: Option<Vec<TagSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "object" => f_0 = Some(map.next_value()?),
-                "tag_spec_list" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "object" => __de::put_some(&mut map, &mut f_0),
+                "tag_spec_list" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             object: __de::required(f_0, "object")?,

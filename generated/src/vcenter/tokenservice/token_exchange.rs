@@ -57,30 +57,19 @@ impl serde::Serialize for ExchangeSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("grant_type", &self.grant_type)?;
-        if let Some(value) = &self.resource {
-            map.serialize_entry("resource", value)?;
-        }
-        if let Some(value) = &self.audience {
-            map.serialize_entry("audience", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let Some(value) = &self.requested_token_type {
-            map.serialize_entry("requested_token_type", value)?;
-        }
-        map.serialize_entry("subject_token", &self.subject_token)?;
-        map.serialize_entry("subject_token_type", &self.subject_token_type)?;
-        if let Some(value) = &self.actor_token {
-            map.serialize_entry("actor_token", value)?;
-        }
-        if let Some(value) = &self.actor_token_type {
-            map.serialize_entry("actor_token_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("grant_type", &self.grant_type);
+        __m.optional("resource", &self.resource);
+        __m.optional("audience", &self.audience);
+        __m.optional("scope", &self.scope);
+        __m.optional("requested_token_type", &self.requested_token_type);
+        __m.entry("subject_token", &self.subject_token);
+        __m.entry("subject_token_type", &self.subject_token_type);
+        __m.optional("actor_token", &self.actor_token);
+        __m.optional("actor_token_type", &self.actor_token_type);
+        __m.end()
     }
 }
 
@@ -110,19 +99,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExchangeSpec {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "grant_type" => f_0 = Some(map.next_value()?),
-                "resource" => f_1 = map.next_value()?,
-                "audience" => f_2 = map.next_value()?,
-                "scope" => f_3 = map.next_value()?,
-                "requested_token_type" => f_4 = map.next_value()?,
-                "subject_token" => f_5 = Some(map.next_value()?),
-                "subject_token_type" => f_6 = Some(map.next_value()?),
-                "actor_token" => f_7 = map.next_value()?,
-                "actor_token_type" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "grant_type" => __de::put_some(&mut map, &mut f_0),
+                "resource" => __de::put(&mut map, &mut f_1),
+                "audience" => __de::put(&mut map, &mut f_2),
+                "scope" => __de::put(&mut map, &mut f_3),
+                "requested_token_type" => __de::put(&mut map, &mut f_4),
+                "subject_token" => __de::put_some(&mut map, &mut f_5),
+                "subject_token_type" => __de::put_some(&mut map, &mut f_6),
+                "actor_token" => __de::put(&mut map, &mut f_7),
+                "actor_token_type" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExchangeSpec {
             grant_type: __de::or_zero(f_0, Self::NAME, "grant_type"),
@@ -198,21 +185,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("issued_token_type", &self.issued_token_type)?;
-        map.serialize_entry("token_type", &self.token_type)?;
-        if let Some(value) = &self.expires_in {
-            map.serialize_entry("expires_in", value)?;
-        }
-        if let Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            map.serialize_entry("refresh_token", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("access_token", &self.access_token);
+        __m.entry("issued_token_type", &self.issued_token_type);
+        __m.entry("token_type", &self.token_type);
+        __m.optional("expires_in", &self.expires_in);
+        __m.optional("scope", &self.scope);
+        __m.optional("refresh_token", &self.refresh_token);
+        __m.end()
     }
 }
 
@@ -239,16 +221,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "access_token" => f_0 = Some(map.next_value()?),
-                "issued_token_type" => f_1 = Some(map.next_value()?),
-                "token_type" => f_2 = Some(map.next_value()?),
-                "expires_in" => f_3 = map.next_value()?,
-                "scope" => f_4 = map.next_value()?,
-                "refresh_token" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "access_token" => __de::put_some(&mut map, &mut f_0),
+                "issued_token_type" => __de::put_some(&mut map, &mut f_1),
+                "token_type" => __de::put_some(&mut map, &mut f_2),
+                "expires_in" => __de::put(&mut map, &mut f_3),
+                "scope" => __de::put(&mut map, &mut f_4),
+                "refresh_token" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             access_token: __de::or_zero(f_0, Self::NAME, "access_token"),

@@ -26,12 +26,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.nodes {
-            map.serialize_entry("nodes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("nodes", &self.nodes);
+        __m.end()
     }
 }
 
@@ -49,14 +48,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nodes" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nodes" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { nodes: f_0 })
     }
@@ -135,19 +133,16 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("node", &self.node)?;
-        map.serialize_entry("replication_partner", &self.replication_partner)?;
-        map.serialize_entry("partner_available", &self.partner_available)?;
-        map.serialize_entry("status_available", &self.status_available)?;
-        if let Some(value) = &self.replicating {
-            map.serialize_entry("replicating", value)?;
-        }
-        if let Some(value) = &self.change_lag {
-            map.serialize_entry("change_lag", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("node", &self.node);
+        __m.entry("replication_partner", &self.replication_partner);
+        __m.entry("partner_available", &self.partner_available);
+        __m.entry("status_available", &self.status_available);
+        __m.optional("replicating", &self.replicating);
+        __m.optional("change_lag", &self.change_lag);
+        __m.end()
     }
 }
 
@@ -174,16 +169,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "node" => f_0 = Some(map.next_value()?),
-                "replication_partner" => f_1 = Some(map.next_value()?),
-                "partner_available" => f_2 = Some(map.next_value()?),
-                "status_available" => f_3 = Some(map.next_value()?),
-                "replicating" => f_4 = map.next_value()?,
-                "change_lag" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "node" => __de::put_some(&mut map, &mut f_0),
+                "replication_partner" => __de::put_some(&mut map, &mut f_1),
+                "partner_available" => __de::put_some(&mut map, &mut f_2),
+                "status_available" => __de::put_some(&mut map, &mut f_3),
+                "replicating" => __de::put(&mut map, &mut f_4),
+                "change_lag" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             node: __de::required(f_0, "node")?,

@@ -39,13 +39,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("certificates", &self.certificates)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("certificates", &self.certificates);
+        __m.entry("issuer", &self.issuer);
+        __m.entry("principal", &self.principal);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -72,14 +73,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
-                "issuer" => f_1 = Some(map.next_value()?),
-                "principal" => f_2 = Some(map.next_value()?),
-                "name" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificates" => __de::put_or_empty(&mut map, &mut f_0),
+                "issuer" => __de::put_some(&mut map, &mut f_1),
+                "principal" => __de::put_some(&mut map, &mut f_2),
+                "name" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             certificates: __de::or_zero(f_0, Self::NAME, "certificates"),

@@ -32,15 +32,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.services {
-            map.serialize_entry("services", value)?;
-        }
-        if let Some(value) = &self.ports {
-            map.serialize_entry("ports", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("services", &self.services);
+        __m.optional("ports", &self.ports);
+        __m.end()
     }
 }
 
@@ -58,16 +55,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<i64>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "services" => f_0 = map.next_value()?,
-                "ports" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "services" => __de::put(&mut map, &mut f_0),
+                "ports" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             services: f_0,
@@ -128,13 +124,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        if let Some(value) = &self.unknown_criteria {
-            map.serialize_entry("unknown_criteria", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.optional("unknown_criteria", &self.unknown_criteria);
+        __m.end()
     }
 }
 
@@ -157,12 +152,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<FilterSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "unknown_criteria" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "unknown_criteria" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -199,12 +192,13 @@ impl serde::Serialize for PeerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("port", &self.port)?;
-        map.serialize_entry("tcp_state", &self.tcp_state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("port", &self.port);
+        __m.entry("tcp_state", &self.tcp_state);
+        __m.end()
     }
 }
 
@@ -228,13 +222,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PeerInfo {
         let mut f_2: Option<TcpState> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                "tcp_state" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                "tcp_state" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PeerInfo {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -280,18 +272,15 @@ impl serde::Serialize for PortInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("port", &self.port)?;
-        map.serialize_entry("open_connections", &self.open_connections)?;
-        map.serialize_entry("peers", &self.peers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.entry("port", &self.port);
+        __m.entry("open_connections", &self.open_connections);
+        __m.entry("peers", &self.peers);
+        __m.end()
     }
 }
 
@@ -317,15 +306,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PortInfo {
         let mut f_4: Option<Vec<PeerInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                "port" => f_2 = Some(map.next_value()?),
-                "open_connections" => f_3 = Some(map.next_value()?),
-                "peers" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "port" => __de::put_some(&mut map, &mut f_2),
+                "open_connections" => __de::put_some(&mut map, &mut f_3),
+                "peers" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PortInfo {
             name: f_0,
@@ -388,15 +375,14 @@ impl serde::Serialize for ServerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service", &self.service)?;
-        map.serialize_entry("ports", &self.ports)?;
-        map.serialize_entry("total_connections", &self.total_connections)?;
-        if let Some(value) = &self.connection_limit {
-            map.serialize_entry("connection_limit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service", &self.service);
+        __m.entry("ports", &self.ports);
+        __m.entry("total_connections", &self.total_connections);
+        __m.optional("connection_limit", &self.connection_limit);
+        __m.end()
     }
 }
 
@@ -421,14 +407,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerInfo {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service" => f_0 = Some(map.next_value()?),
-                "ports" => f_1 = __de::null_as_empty(map.next_value()?),
-                "total_connections" => f_2 = Some(map.next_value()?),
-                "connection_limit" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service" => __de::put_some(&mut map, &mut f_0),
+                "ports" => __de::put_or_empty(&mut map, &mut f_1),
+                "total_connections" => __de::put_some(&mut map, &mut f_2),
+                "connection_limit" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServerInfo {
             service: __de::required(f_0, "service")?,

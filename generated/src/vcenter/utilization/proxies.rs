@@ -30,11 +30,12 @@ impl serde::Serialize for BackpressureInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("active_requests", &self.active_requests)?;
-        map.serialize_entry("max_outstanding_requests", &self.max_outstanding_requests)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("active_requests", &self.active_requests);
+        __m.entry("max_outstanding_requests", &self.max_outstanding_requests);
+        __m.end()
     }
 }
 
@@ -57,12 +58,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackpressureInfo {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "active_requests" => f_0 = Some(map.next_value()?),
-                "max_outstanding_requests" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "active_requests" => __de::put_some(&mut map, &mut f_0),
+                "max_outstanding_requests" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BackpressureInfo {
             active_requests: __de::or_zero(f_0, Self::NAME, "active_requests"),
@@ -106,12 +105,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.services {
-            map.serialize_entry("services", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("services", &self.services);
+        __m.end()
     }
 }
 
@@ -129,14 +127,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "services" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "services" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { services: f_0 })
     }
@@ -194,13 +191,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("proxies", &self.proxies)?;
-        if let Some(value) = &self.unknown_criteria {
-            map.serialize_entry("unknown_criteria", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("proxies", &self.proxies);
+        __m.optional("unknown_criteria", &self.unknown_criteria);
+        __m.end()
     }
 }
 
@@ -223,12 +219,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<FilterSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "proxies" => f_0 = __de::null_as_empty(map.next_value()?),
-                "unknown_criteria" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "proxies" => __de::put_or_empty(&mut map, &mut f_0),
+                "unknown_criteria" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             proxies: __de::or_zero(f_0, Self::NAME, "proxies"),
@@ -261,11 +255,12 @@ impl serde::Serialize for PeerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("active_requests", &self.active_requests)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("active_requests", &self.active_requests);
+        __m.end()
     }
 }
 
@@ -288,12 +283,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PeerInfo {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "active_requests" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "active_requests" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PeerInfo {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -328,11 +321,12 @@ impl serde::Serialize for ProxyInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service", &self.service)?;
-        map.serialize_entry("upstreams", &self.upstreams)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service", &self.service);
+        __m.entry("upstreams", &self.upstreams);
+        __m.end()
     }
 }
 
@@ -355,12 +349,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyInfo {
         let mut f_1: Option<Vec<UpstreamInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service" => f_0 = Some(map.next_value()?),
-                "upstreams" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service" => __de::put_some(&mut map, &mut f_0),
+                "upstreams" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProxyInfo {
             service: __de::required(f_0, "service")?,
@@ -393,13 +385,12 @@ impl serde::Serialize for RouteInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.peers {
-            map.serialize_entry("peers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.optional("peers", &self.peers);
+        __m.end()
     }
 }
 
@@ -422,12 +413,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RouteInfo {
         let mut f_1: Option<Vec<PeerInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "peers" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "peers" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RouteInfo {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -464,12 +453,13 @@ impl serde::Serialize for UpstreamInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("routes", &self.routes)?;
-        map.serialize_entry("requests_back_pressure", &self.requests_back_pressure)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("routes", &self.routes);
+        __m.entry("requests_back_pressure", &self.requests_back_pressure);
+        __m.end()
     }
 }
 
@@ -493,13 +483,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpstreamInfo {
         let mut f_2: Option<BackpressureInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "routes" => f_1 = __de::null_as_empty(map.next_value()?),
-                "requests_back_pressure" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "routes" => __de::put_or_empty(&mut map, &mut f_1),
+                "requests_back_pressure" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpstreamInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -534,16 +534,13 @@ impl serde::Serialize for ActiveSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ha_network_type {
-            map.serialize_entry("ha_network_type", value)?;
-        }
-        if let Some(value) = &self.ha_network {
-            map.serialize_entry("ha_network", value)?;
-        }
-        map.serialize_entry("ha_ip", &self.ha_ip)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ha_network_type", &self.ha_network_type);
+        __m.optional("ha_network", &self.ha_network);
+        __m.entry("ha_ip", &self.ha_ip);
+        __m.end()
     }
 }
 
@@ -567,13 +564,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ActiveSpec {
         let mut f_2: Option<crate::vcenter::vcha::IpSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ha_network_type" => f_0 = map.next_value()?,
-                "ha_network" => f_1 = map.next_value()?,
-                "ha_ip" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ha_network_type" => __de::put(&mut map, &mut f_0),
+                "ha_network" => __de::put(&mut map, &mut f_1),
+                "ha_ip" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ActiveSpec {
             ha_network_type: f_0,
@@ -690,16 +685,15 @@ impl serde::Serialize for DeploySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vc_spec {
-            map.serialize_entry("vc_spec", value)?;
-        }
-        map.serialize_entry("deployment", &self.deployment)?;
-        map.serialize_entry("active", &self.active)?;
-        map.serialize_entry("passive", &self.passive)?;
-        map.serialize_entry("witness", &self.witness)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vc_spec", &self.vc_spec);
+        __m.entry("deployment", &self.deployment);
+        __m.entry("active", &self.active);
+        __m.entry("passive", &self.passive);
+        __m.entry("witness", &self.witness);
+        __m.end()
     }
 }
 
@@ -725,15 +719,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpec {
         let mut f_4: Option<WitnessSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vc_spec" => f_0 = map.next_value()?,
-                "deployment" => f_1 = Some(map.next_value()?),
-                "active" => f_2 = Some(map.next_value()?),
-                "passive" => f_3 = Some(map.next_value()?),
-                "witness" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vc_spec" => __de::put(&mut map, &mut f_0),
+                "deployment" => __de::put_some(&mut map, &mut f_1),
+                "active" => __de::put_some(&mut map, &mut f_2),
+                "passive" => __de::put_some(&mut map, &mut f_3),
+                "witness" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploySpec {
             vc_spec: f_0,
@@ -767,13 +759,12 @@ impl serde::Serialize for ErrorCondition {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
-        if let Some(value) = &self.recommendation {
-            map.serialize_entry("recommendation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error", &self.error);
+        __m.optional("recommendation", &self.recommendation);
+        __m.end()
     }
 }
 
@@ -796,12 +787,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ErrorCondition {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = Some(map.next_value()?),
-                "recommendation" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put_some(&mut map, &mut f_0),
+                "recommendation" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ErrorCondition {
             error: __de::or_zero(f_0, Self::NAME, "error"),
@@ -899,39 +888,20 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config_state {
-            map.serialize_entry("config_state", value)?;
-        }
-        if let Some(value) = &self.node1 {
-            map.serialize_entry("node1", value)?;
-        }
-        if let Some(value) = &self.node2 {
-            map.serialize_entry("node2", value)?;
-        }
-        if let Some(value) = &self.witness {
-            map.serialize_entry("witness", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.health_state {
-            map.serialize_entry("health_state", value)?;
-        }
-        if let Some(value) = &self.health_exception {
-            map.serialize_entry("health_exception", value)?;
-        }
-        if let Some(value) = &self.health_warnings {
-            map.serialize_entry("health_warnings", value)?;
-        }
-        if let Some(value) = &self.manual_failover_allowed {
-            map.serialize_entry("manual_failover_allowed", value)?;
-        }
-        if let Some(value) = &self.auto_failover_allowed {
-            map.serialize_entry("auto_failover_allowed", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("config_state", &self.config_state);
+        __m.optional("node1", &self.node1);
+        __m.optional("node2", &self.node2);
+        __m.optional("witness", &self.witness);
+        __m.optional("mode", &self.mode);
+        __m.optional("health_state", &self.health_state);
+        __m.optional("health_exception", &self.health_exception);
+        __m.optional("health_warnings", &self.health_warnings);
+        __m.optional("manual_failover_allowed", &self.manual_failover_allowed);
+        __m.optional("auto_failover_allowed", &self.auto_failover_allowed);
+        __m.end()
     }
 }
 
@@ -949,6 +919,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ConfigState> = None;
         let mut f_1: Option<NodeInfo> = None;
         let mut f_2: Option<NodeInfo> = None;
@@ -961,20 +932,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_9: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_state" => f_0 = map.next_value()?,
-                "node1" => f_1 = map.next_value()?,
-                "node2" => f_2 = map.next_value()?,
-                "witness" => f_3 = map.next_value()?,
-                "mode" => f_4 = map.next_value()?,
-                "health_state" => f_5 = map.next_value()?,
-                "health_exception" => f_6 = map.next_value()?,
-                "health_warnings" => f_7 = map.next_value()?,
-                "manual_failover_allowed" => f_8 = map.next_value()?,
-                "auto_failover_allowed" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_state" => __de::put(&mut map, &mut f_0),
+                "node1" => __de::put(&mut map, &mut f_1),
+                "node2" => __de::put(&mut map, &mut f_2),
+                "witness" => __de::put(&mut map, &mut f_3),
+                "mode" => __de::put(&mut map, &mut f_4),
+                "health_state" => __de::put(&mut map, &mut f_5),
+                "health_exception" => __de::put(&mut map, &mut f_6),
+                "health_warnings" => __de::put(&mut map, &mut f_7),
+                "manual_failover_allowed" => __de::put(&mut map, &mut f_8),
+                "auto_failover_allowed" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             config_state: f_0,
@@ -1139,15 +1108,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_family" => f_0 = Some(map.next_value()?),
-                "ipv4" => f_1 = map.next_value()?,
-                "ipv6" => f_2 = map.next_value()?,
-                "gateway_ip" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "ip_family" => __de::put_some(&mut map, &mut f_0),
+                "ipv4" => __de::put(&mut map, &mut f_1),
+                "ipv6" => __de::put(&mut map, &mut f_2),
+                "gateway_ip" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1217,14 +1183,13 @@ impl serde::Serialize for Ipv4Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.optional("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -1248,13 +1213,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Info {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "subnet_mask" => f_1 = Some(map.next_value()?),
-                "prefix" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Info {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -1286,11 +1249,12 @@ impl serde::Serialize for Ipv6Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -1313,12 +1277,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6Info {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv6Info {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -1353,16 +1315,13 @@ impl serde::Serialize for NodeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.failover_ip {
-            map.serialize_entry("failover_ip", value)?;
-        }
-        map.serialize_entry("ha_ip", &self.ha_ip)?;
-        if let Some(value) = &self.runtime {
-            map.serialize_entry("runtime", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("failover_ip", &self.failover_ip);
+        __m.entry("ha_ip", &self.ha_ip);
+        __m.optional("runtime", &self.runtime);
+        __m.end()
     }
 }
 
@@ -1386,13 +1345,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeInfo {
         let mut f_2: Option<NodeRuntimeInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "failover_ip" => f_0 = map.next_value()?,
-                "ha_ip" => f_1 = Some(map.next_value()?),
-                "runtime" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "failover_ip" => __de::put(&mut map, &mut f_0),
+                "ha_ip" => __de::put_some(&mut map, &mut f_1),
+                "runtime" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NodeInfo {
             failover_ip: f_0,
@@ -1457,18 +1414,13 @@ impl serde::Serialize for NodeRuntimeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("state", &self.state);
+        __m.optional("role", &self.role);
+        __m.optional("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -1486,18 +1438,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeRuntimeInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<NodeState> = None;
         let mut f_1: Option<NodeRole> = None;
         let mut f_2: Option<crate::vcenter::vcha::PlacementInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = map.next_value()?,
-                "role" => f_1 = map.next_value()?,
-                "placement" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "state" => __de::put(&mut map, &mut f_0),
+                "role" => __de::put(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NodeRuntimeInfo {
             state: f_0,
@@ -1547,11 +1498,12 @@ impl serde::Serialize for NodeVmInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.serialize_entry("bios_uuid", &self.bios_uuid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.entry("bios_uuid", &self.bios_uuid);
+        __m.end()
     }
 }
 
@@ -1574,12 +1526,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NodeVmInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "bios_uuid" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "bios_uuid" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NodeVmInfo {
             vm: __de::required(f_0, "vm")?,
@@ -1614,16 +1564,13 @@ impl serde::Serialize for PassiveSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.serialize_entry("ha_ip", &self.ha_ip)?;
-        if let Some(value) = &self.failover_ip {
-            map.serialize_entry("failover_ip", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("placement", &self.placement);
+        __m.entry("ha_ip", &self.ha_ip);
+        __m.optional("failover_ip", &self.failover_ip);
+        __m.end()
     }
 }
 
@@ -1647,13 +1594,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PassiveSpec {
         let mut f_2: Option<crate::vcenter::vcha::IpSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "placement" => f_0 = map.next_value()?,
-                "ha_ip" => f_1 = Some(map.next_value()?),
-                "failover_ip" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "placement" => __de::put(&mut map, &mut f_0),
+                "ha_ip" => __de::put_some(&mut map, &mut f_1),
+                "failover_ip" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PassiveSpec {
             placement: f_0,
@@ -1736,18 +1681,13 @@ impl serde::Serialize for UndeploySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vc_spec {
-            map.serialize_entry("vc_spec", value)?;
-        }
-        if let Some(value) = &self.force_delete {
-            map.serialize_entry("force_delete", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vc_spec", &self.vc_spec);
+        __m.optional("force_delete", &self.force_delete);
+        __m.optional("vms", &self.vms);
+        __m.end()
     }
 }
 
@@ -1765,18 +1705,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UndeploySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::vcha::CredentialsSpec> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<VmInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vc_spec" => f_0 = map.next_value()?,
-                "force_delete" => f_1 = map.next_value()?,
-                "vms" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vc_spec" => __de::put(&mut map, &mut f_0),
+                "force_delete" => __de::put(&mut map, &mut f_1),
+                "vms" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UndeploySpec {
             vc_spec: f_0,
@@ -1808,11 +1747,12 @@ impl serde::Serialize for VmInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("passive", &self.passive)?;
-        map.serialize_entry("witness", &self.witness)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("passive", &self.passive);
+        __m.entry("witness", &self.witness);
+        __m.end()
     }
 }
 
@@ -1835,12 +1775,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmInfo {
         let mut f_1: Option<NodeVmInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "passive" => f_0 = Some(map.next_value()?),
-                "witness" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "passive" => __de::put_some(&mut map, &mut f_0),
+                "witness" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmInfo {
             passive: __de::required(f_0, "passive")?,
@@ -1871,13 +1809,12 @@ impl serde::Serialize for WitnessInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ha_ip", &self.ha_ip)?;
-        if let Some(value) = &self.runtime {
-            map.serialize_entry("runtime", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ha_ip", &self.ha_ip);
+        __m.optional("runtime", &self.runtime);
+        __m.end()
     }
 }
 
@@ -1900,12 +1837,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WitnessInfo {
         let mut f_1: Option<NodeRuntimeInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ha_ip" => f_0 = Some(map.next_value()?),
-                "runtime" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ha_ip" => __de::put_some(&mut map, &mut f_0),
+                "runtime" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WitnessInfo {
             ha_ip: __de::required(f_0, "ha_ip")?,
@@ -1936,13 +1871,12 @@ impl serde::Serialize for WitnessSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.serialize_entry("ha_ip", &self.ha_ip)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("placement", &self.placement);
+        __m.entry("ha_ip", &self.ha_ip);
+        __m.end()
     }
 }
 
@@ -1965,12 +1899,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WitnessSpec {
         let mut f_1: Option<crate::vcenter::vcha::IpSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "placement" => f_0 = map.next_value()?,
-                "ha_ip" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "placement" => __de::put(&mut map, &mut f_0),
+                "ha_ip" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WitnessSpec {
             placement: f_0,

@@ -313,16 +313,15 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("guest", &self.guest)?;
-        if let Some(value) = &self.omit_from_snapshot_and_clone {
-            map.serialize_entry("omit_from_snapshot_and_clone", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("host", &self.host);
+        __m.entry("guest", &self.guest);
+        __m.optional("omit_from_snapshot_and_clone", &self.omit_from_snapshot_and_clone);
+        __m.end()
     }
 }
 
@@ -348,15 +347,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "host" => f_2 = Some(map.next_value()?),
-                "guest" => f_3 = Some(map.next_value()?),
-                "omit_from_snapshot_and_clone" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "host" => __de::put_some(&mut map, &mut f_2),
+                "guest" => __de::put_some(&mut map, &mut f_3),
+                "omit_from_snapshot_and_clone" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -434,18 +431,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("guest", &self.guest)?;
-        map.serialize_entry("used", &self.used)?;
-        map.serialize_entry(
-            "omit_from_snapshot_and_clone",
-            &self.omit_from_snapshot_and_clone,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("host", &self.host);
+        __m.entry("guest", &self.guest);
+        __m.entry("used", &self.used);
+        __m.entry("omit_from_snapshot_and_clone", &self.omit_from_snapshot_and_clone);
+        __m.end()
     }
 }
 
@@ -472,16 +467,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "host" => f_2 = Some(map.next_value()?),
-                "guest" => f_3 = Some(map.next_value()?),
-                "used" => f_4 = Some(map.next_value()?),
-                "omit_from_snapshot_and_clone" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "host" => __de::put_some(&mut map, &mut f_2),
+                "guest" => __de::put_some(&mut map, &mut f_3),
+                "used" => __de::put_some(&mut map, &mut f_4),
+                "omit_from_snapshot_and_clone" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -526,12 +519,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data_set", &self.data_set)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("data_set", &self.data_set);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.end()
     }
 }
 
@@ -555,13 +549,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data_set" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "data_set" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             data_set: __de::required(f_0, "data_set")?,
@@ -601,21 +593,14 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.guest {
-            map.serialize_entry("guest", value)?;
-        }
-        if let Some(value) = &self.omit_from_snapshot_and_clone {
-            map.serialize_entry("omit_from_snapshot_and_clone", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("host", &self.host);
+        __m.optional("guest", &self.guest);
+        __m.optional("omit_from_snapshot_and_clone", &self.omit_from_snapshot_and_clone);
+        __m.end()
     }
 }
 
@@ -633,20 +618,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Access> = None;
         let mut f_2: Option<Access> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "host" => f_1 = map.next_value()?,
-                "guest" => f_2 = map.next_value()?,
-                "omit_from_snapshot_and_clone" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "guest" => __de::put(&mut map, &mut f_2),
+                "omit_from_snapshot_and_clone" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             description: f_0,

@@ -1289,16 +1289,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credentials {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "interactive_session" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "user_name" => f_2 = map.next_value()?,
-                "password" => f_3 = map.next_value()?,
-                "saml_token" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "interactive_session" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "user_name" => __de::put(&mut map, &mut f_2),
+                "password" => __de::put(&mut map, &mut f_3),
+                "saml_token" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1382,11 +1379,12 @@ impl serde::Serialize for DhcpConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ipv4_enabled", &self.ipv4_enabled)?;
-        map.serialize_entry("ipv6_enabled", &self.ipv6_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ipv4_enabled", &self.ipv4_enabled);
+        __m.entry("ipv6_enabled", &self.ipv6_enabled);
+        __m.end()
     }
 }
 
@@ -1409,12 +1407,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DhcpConfigInfo {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ipv4_enabled" => f_0 = Some(map.next_value()?),
-                "ipv6_enabled" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ipv4_enabled" => __de::put_some(&mut map, &mut f_0),
+                "ipv6_enabled" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DhcpConfigInfo {
             ipv4_enabled: __de::or_zero(f_0, Self::NAME, "ipv4_enabled"),
@@ -1445,11 +1441,12 @@ impl serde::Serialize for DnsAssignedValues {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_name", &self.host_name)?;
-        map.serialize_entry("domain_name", &self.domain_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_name", &self.host_name);
+        __m.entry("domain_name", &self.domain_name);
+        __m.end()
     }
 }
 
@@ -1472,12 +1469,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsAssignedValues {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_name" => f_0 = Some(map.next_value()?),
-                "domain_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_name" => __de::put_some(&mut map, &mut f_0),
+                "domain_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DnsAssignedValues {
             host_name: __de::or_zero(f_0, Self::NAME, "host_name"),
@@ -1508,11 +1503,12 @@ impl serde::Serialize for DnsConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_addresses", &self.ip_addresses)?;
-        map.serialize_entry("search_domains", &self.search_domains)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_addresses", &self.ip_addresses);
+        __m.entry("search_domains", &self.search_domains);
+        __m.end()
     }
 }
 
@@ -1535,12 +1531,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsConfigInfo {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_addresses" => f_0 = __de::null_as_empty(map.next_value()?),
-                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_addresses" => __de::put_or_empty(&mut map, &mut f_0),
+                "search_domains" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DnsConfigInfo {
             ip_addresses: __de::or_zero(f_0, Self::NAME, "ip_addresses"),

@@ -2226,15 +2226,12 @@ impl serde::Serialize for ConnectionCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -2252,16 +2249,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionCreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "start_connected" => f_0 = map.next_value()?,
-                "allow_guest_control" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "start_connected" => __de::put(&mut map, &mut f_0),
+                "allow_guest_control" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConnectionCreateSpec {
             start_connected: f_0,
@@ -2288,12 +2284,13 @@ impl serde::Serialize for ConnectionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("start_connected", &self.start_connected)?;
-        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("state", &self.state);
+        __m.entry("start_connected", &self.start_connected);
+        __m.entry("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -2317,13 +2314,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionInfo {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = Some(map.next_value()?),
-                "start_connected" => f_1 = Some(map.next_value()?),
-                "allow_guest_control" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "state" => __de::put_some(&mut map, &mut f_0),
+                "start_connected" => __de::put_some(&mut map, &mut f_1),
+                "allow_guest_control" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConnectionInfo {
             state: __de::required(f_0, "state")?,
@@ -2370,15 +2365,12 @@ impl serde::Serialize for ConnectionUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -2396,16 +2388,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "start_connected" => f_0 = map.next_value()?,
-                "allow_guest_control" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "start_connected" => __de::put(&mut map, &mut f_0),
+                "allow_guest_control" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConnectionUpdateSpec {
             start_connected: f_0,
@@ -2430,11 +2421,12 @@ impl serde::Serialize for IdeAddressInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("primary", &self.primary)?;
-        map.serialize_entry("master", &self.master)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("primary", &self.primary);
+        __m.entry("master", &self.master);
+        __m.end()
     }
 }
 
@@ -2457,12 +2449,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IdeAddressInfo {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "primary" => f_0 = Some(map.next_value()?),
-                "master" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "primary" => __de::put_some(&mut map, &mut f_0),
+                "master" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IdeAddressInfo {
             primary: __de::or_zero(f_0, Self::NAME, "primary"),
@@ -2487,15 +2477,12 @@ impl serde::Serialize for IdeAddressSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.primary {
-            map.serialize_entry("primary", value)?;
-        }
-        if let Some(value) = &self.master {
-            map.serialize_entry("master", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("primary", &self.primary);
+        __m.optional("master", &self.master);
+        __m.end()
     }
 }
 
@@ -2513,16 +2500,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IdeAddressSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "primary" => f_0 = map.next_value()?,
-                "master" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "primary" => __de::put(&mut map, &mut f_0),
+                "master" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IdeAddressSpec {
             primary: f_0,
@@ -2733,16 +2719,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "upgrade_policy" => f_1 = Some(map.next_value()?),
-                "upgrade_version" => f_2 = map.next_value()?,
-                "upgrade_status" => f_3 = Some(map.next_value()?),
-                "upgrade_error" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "upgrade_policy" => __de::put_some(&mut map, &mut f_1),
+                "upgrade_version" => __de::put(&mut map, &mut f_2),
+                "upgrade_status" => __de::put_some(&mut map, &mut f_3),
+                "upgrade_error" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -2843,11 +2826,12 @@ impl serde::Serialize for NvmeAddressInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bus", &self.bus)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bus", &self.bus);
+        __m.entry("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -2870,12 +2854,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NvmeAddressInfo {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NvmeAddressInfo {
             bus: __de::or_zero(f_0, Self::NAME, "bus"),
@@ -2906,13 +2888,12 @@ impl serde::Serialize for NvmeAddressSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bus", &self.bus)?;
-        if let Some(value) = &self.unit {
-            map.serialize_entry("unit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bus", &self.bus);
+        __m.optional("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -2935,12 +2916,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NvmeAddressSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NvmeAddressSpec {
             bus: __de::or_zero(f_0, Self::NAME, "bus"),
@@ -2965,11 +2944,12 @@ impl serde::Serialize for SataAddressInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bus", &self.bus)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bus", &self.bus);
+        __m.entry("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -2992,12 +2972,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SataAddressInfo {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SataAddressInfo {
             bus: __de::or_zero(f_0, Self::NAME, "bus"),
@@ -3022,13 +3000,12 @@ impl serde::Serialize for SataAddressSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bus", &self.bus)?;
-        if let Some(value) = &self.unit {
-            map.serialize_entry("unit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bus", &self.bus);
+        __m.optional("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -3051,12 +3028,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SataAddressSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SataAddressSpec {
             bus: __de::or_zero(f_0, Self::NAME, "bus"),
@@ -3081,11 +3056,12 @@ impl serde::Serialize for ScsiAddressInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bus", &self.bus)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bus", &self.bus);
+        __m.entry("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -3108,12 +3084,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScsiAddressInfo {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScsiAddressInfo {
             bus: __de::or_zero(f_0, Self::NAME, "bus"),
@@ -3147,13 +3121,12 @@ impl serde::Serialize for ScsiAddressSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bus", &self.bus)?;
-        if let Some(value) = &self.unit {
-            map.serialize_entry("unit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bus", &self.bus);
+        __m.optional("unit", &self.unit);
+        __m.end()
     }
 }
 
@@ -3176,12 +3149,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScsiAddressSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = Some(map.next_value()?),
-                "unit" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put_some(&mut map, &mut f_0),
+                "unit" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScsiAddressSpec {
             bus: __de::or_zero(f_0, Self::NAME, "bus"),
@@ -3309,18 +3280,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Version> = None;
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "upgrade_policy" => f_0 = map.next_value()?,
-                "upgrade_version" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "upgrade_policy" => __de::put(&mut map, &mut f_0),
+                "upgrade_version" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -31,12 +31,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("bios_uuid", &self.bios_uuid)?;
-        map.serialize_entry("instance_uuid", &self.instance_uuid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("bios_uuid", &self.bios_uuid);
+        __m.entry("instance_uuid", &self.instance_uuid);
+        __m.end()
     }
 }
 
@@ -60,13 +61,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "bios_uuid" => f_1 = Some(map.next_value()?),
-                "instance_uuid" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "bios_uuid" => __de::put_some(&mut map, &mut f_1),
+                "instance_uuid" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -26,10 +26,11 @@ impl serde::Serialize for CheckOutInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("library_item", &self.library_item)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("library_item", &self.library_item);
+        __m.end()
     }
 }
 
@@ -51,11 +52,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckOutInfo {
         let mut f_0: Option<crate::ids::ItemId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "library_item" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "library_item" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckOutInfo {
             library_item: __de::required(f_0, "library_item")?,
@@ -81,12 +80,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.check_out {
-            map.serialize_entry("check_out", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("check_out", &self.check_out);
+        __m.end()
     }
 }
 
@@ -104,14 +102,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CheckOutInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check_out" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check_out" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info { check_out: f_0 })
     }

@@ -172,16 +172,13 @@ impl serde::Serialize for GuestRebootStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reboot_requested", &self.reboot_requested)?;
-        if let Some(value) = &self.requesting_components {
-            map.serialize_entry("requesting_components", value)?;
-        }
-        if let Some(value) = &self.request_timestamp {
-            map.serialize_entry("request_timestamp", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reboot_requested", &self.reboot_requested);
+        __m.optional("requesting_components", &self.requesting_components);
+        __m.optional("request_timestamp", &self.request_timestamp);
+        __m.end()
     }
 }
 
@@ -205,13 +202,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestRebootStatus {
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reboot_requested" => f_0 = Some(map.next_value()?),
-                "requesting_components" => f_1 = map.next_value()?,
-                "request_timestamp" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reboot_requested" => __de::put_some(&mut map, &mut f_0),
+                "requesting_components" => __de::put(&mut map, &mut f_1),
+                "request_timestamp" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuestRebootStatus {
             reboot_requested: __de::or_zero(f_0, Self::NAME, "reboot_requested"),
@@ -292,33 +287,20 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("auto_update_supported", &self.auto_update_supported)?;
-        if let Some(value) = &self.install_attempt_count {
-            map.serialize_entry("install_attempt_count", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.version_number {
-            map.serialize_entry("version_number", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        map.serialize_entry("upgrade_policy", &self.upgrade_policy)?;
-        if let Some(value) = &self.version_status {
-            map.serialize_entry("version_status", value)?;
-        }
-        if let Some(value) = &self.install_type {
-            map.serialize_entry("install_type", value)?;
-        }
-        map.serialize_entry("run_state", &self.run_state)?;
-        if let Some(value) = &self.guest_reboot_status {
-            map.serialize_entry("guest_reboot_status", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("auto_update_supported", &self.auto_update_supported);
+        __m.optional("install_attempt_count", &self.install_attempt_count);
+        __m.optional("error", &self.error);
+        __m.optional("version_number", &self.version_number);
+        __m.optional("version", &self.version);
+        __m.entry("upgrade_policy", &self.upgrade_policy);
+        __m.optional("version_status", &self.version_status);
+        __m.optional("install_type", &self.install_type);
+        __m.entry("run_state", &self.run_state);
+        __m.optional("guest_reboot_status", &self.guest_reboot_status);
+        __m.end()
     }
 }
 
@@ -349,20 +331,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_9: Option<GuestRebootStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auto_update_supported" => f_0 = Some(map.next_value()?),
-                "install_attempt_count" => f_1 = map.next_value()?,
-                "error" => f_2 = map.next_value()?,
-                "version_number" => f_3 = map.next_value()?,
-                "version" => f_4 = map.next_value()?,
-                "upgrade_policy" => f_5 = Some(map.next_value()?),
-                "version_status" => f_6 = map.next_value()?,
-                "install_type" => f_7 = map.next_value()?,
-                "run_state" => f_8 = Some(map.next_value()?),
-                "guest_reboot_status" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "auto_update_supported" => __de::put_some(&mut map, &mut f_0),
+                "install_attempt_count" => __de::put(&mut map, &mut f_1),
+                "error" => __de::put(&mut map, &mut f_2),
+                "version_number" => __de::put(&mut map, &mut f_3),
+                "version" => __de::put(&mut map, &mut f_4),
+                "upgrade_policy" => __de::put_some(&mut map, &mut f_5),
+                "version_status" => __de::put(&mut map, &mut f_6),
+                "install_type" => __de::put(&mut map, &mut f_7),
+                "run_state" => __de::put_some(&mut map, &mut f_8),
+                "guest_reboot_status" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             auto_update_supported: __de::or_zero(
@@ -464,12 +444,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.upgrade_policy {
-            map.serialize_entry("upgrade_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("upgrade_policy", &self.upgrade_policy);
+        __m.end()
     }
 }
 
@@ -487,14 +466,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<UpgradePolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "upgrade_policy" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "upgrade_policy" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec { upgrade_policy: f_0 })
     }

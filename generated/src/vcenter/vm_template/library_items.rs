@@ -572,11 +572,12 @@ impl serde::Serialize for CpuInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("count", &self.count)?;
-        map.serialize_entry("cores_per_socket", &self.cores_per_socket)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("count", &self.count);
+        __m.entry("cores_per_socket", &self.cores_per_socket);
+        __m.end()
     }
 }
 
@@ -599,12 +600,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CpuInfo {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "count" => f_0 = Some(map.next_value()?),
-                "cores_per_socket" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "count" => __de::put_some(&mut map, &mut f_0),
+                "cores_per_socket" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CpuInfo {
             count: __de::or_zero(f_0, Self::NAME, "count"),
@@ -644,15 +643,12 @@ impl serde::Serialize for CpuUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.num_cpus {
-            map.serialize_entry("num_cpus", value)?;
-        }
-        if let Some(value) = &self.num_cores_per_socket {
-            map.serialize_entry("num_cores_per_socket", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("num_cpus", &self.num_cpus);
+        __m.optional("num_cores_per_socket", &self.num_cores_per_socket);
+        __m.end()
     }
 }
 
@@ -670,16 +666,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CpuUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "num_cpus" => f_0 = map.next_value()?,
-                "num_cores_per_socket" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "num_cpus" => __de::put(&mut map, &mut f_0),
+                "num_cores_per_socket" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CpuUpdateSpec {
             num_cpus: f_0,
@@ -731,21 +726,14 @@ impl serde::Serialize for CreatePlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.end()
     }
 }
 
@@ -763,20 +751,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreatePlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreatePlacementSpec {
             folder: f_0,
@@ -855,27 +842,18 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source_vm", &self.source_vm)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("library", &self.library)?;
-        if let Some(value) = &self.vm_home_storage {
-            map.serialize_entry("vm_home_storage", value)?;
-        }
-        if let Some(value) = &self.disk_storage {
-            map.serialize_entry("disk_storage", value)?;
-        }
-        if let Some(value) = &self.disk_storage_overrides {
-            map.serialize_entry("disk_storage_overrides", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source_vm", &self.source_vm);
+        __m.entry("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.entry("library", &self.library);
+        __m.optional("vm_home_storage", &self.vm_home_storage);
+        __m.optional("disk_storage", &self.disk_storage);
+        __m.optional("disk_storage_overrides", &self.disk_storage_overrides);
+        __m.optional("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -906,18 +884,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_7: Option<CreatePlacementSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_vm" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "library" => f_3 = Some(map.next_value()?),
-                "vm_home_storage" => f_4 = map.next_value()?,
-                "disk_storage" => f_5 = map.next_value()?,
-                "disk_storage_overrides" => f_6 = map.next_value()?,
-                "placement" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_vm" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "library" => __de::put_some(&mut map, &mut f_3),
+                "vm_home_storage" => __de::put(&mut map, &mut f_4),
+                "disk_storage" => __de::put(&mut map, &mut f_5),
+                "disk_storage_overrides" => __de::put(&mut map, &mut f_6),
+                "placement" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             source_vm: __de::required(f_0, "source_vm")?,
@@ -979,15 +955,12 @@ impl serde::Serialize for CreateSpecDiskStorage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -1005,16 +978,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecDiskStorage {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<CreateSpecDiskStoragePolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                "storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpecDiskStorage {
             datastore: f_0,
@@ -1134,13 +1106,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecDiskStoragePol
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "policy" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1205,15 +1174,12 @@ impl serde::Serialize for CreateSpecVmHomeStorage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -1231,16 +1197,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVmHomeStorage 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<CreateSpecVmHomeStoragePolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                "storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpecVmHomeStorage {
             datastore: f_0,
@@ -1360,13 +1325,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVmHomeStorageP
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "policy" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1449,21 +1411,14 @@ impl serde::Serialize for DeployPlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.end()
     }
 }
 
@@ -1481,20 +1436,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeployPlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeployPlacementSpec {
             folder: f_0,
@@ -1579,37 +1533,20 @@ impl serde::Serialize for DeploySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.vm_home_storage {
-            map.serialize_entry("vm_home_storage", value)?;
-        }
-        if let Some(value) = &self.disk_storage {
-            map.serialize_entry("disk_storage", value)?;
-        }
-        if let Some(value) = &self.disk_storage_overrides {
-            map.serialize_entry("disk_storage_overrides", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        if let Some(value) = &self.powered_on {
-            map.serialize_entry("powered_on", value)?;
-        }
-        if let Some(value) = &self.guest_customization {
-            map.serialize_entry("guest_customization", value)?;
-        }
-        if let Some(value) = &self.hardware_customization {
-            map.serialize_entry("hardware_customization", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.optional("vm_home_storage", &self.vm_home_storage);
+        __m.optional("disk_storage", &self.disk_storage);
+        __m.optional("disk_storage_overrides", &self.disk_storage_overrides);
+        __m.optional("placement", &self.placement);
+        __m.optional("powered_on", &self.powered_on);
+        __m.optional("guest_customization", &self.guest_customization);
+        __m.optional("hardware_customization", &self.hardware_customization);
+        __m.optional("tags", &self.tags);
+        __m.end()
     }
 }
 
@@ -1642,20 +1579,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpec {
         let mut f_9: Option<Vec<TagSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "vm_home_storage" => f_2 = map.next_value()?,
-                "disk_storage" => f_3 = map.next_value()?,
-                "disk_storage_overrides" => f_4 = map.next_value()?,
-                "placement" => f_5 = map.next_value()?,
-                "powered_on" => f_6 = map.next_value()?,
-                "guest_customization" => f_7 = map.next_value()?,
-                "hardware_customization" => f_8 = map.next_value()?,
-                "tags" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "vm_home_storage" => __de::put(&mut map, &mut f_2),
+                "disk_storage" => __de::put(&mut map, &mut f_3),
+                "disk_storage_overrides" => __de::put(&mut map, &mut f_4),
+                "placement" => __de::put(&mut map, &mut f_5),
+                "powered_on" => __de::put(&mut map, &mut f_6),
+                "guest_customization" => __de::put(&mut map, &mut f_7),
+                "hardware_customization" => __de::put(&mut map, &mut f_8),
+                "tags" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploySpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1717,15 +1652,12 @@ impl serde::Serialize for DeploySpecDiskStorage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -1743,16 +1675,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecDiskStorage {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<DeploySpecDiskStoragePolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                "storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploySpecDiskStorage {
             datastore: f_0,
@@ -1876,13 +1807,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecDiskStoragePol
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "policy" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1950,15 +1878,12 @@ impl serde::Serialize for DeploySpecVmHomeStorage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -1976,16 +1901,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecVmHomeStorage 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<DeploySpecVmHomeStoragePolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                "storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploySpecVmHomeStorage {
             datastore: f_0,
@@ -2109,13 +2033,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecVmHomeStorageP
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "policy" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2178,13 +2099,12 @@ impl serde::Serialize for DiskInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capacity {
-            map.serialize_entry("capacity", value)?;
-        }
-        map.serialize_entry("disk_storage", &self.disk_storage)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("capacity", &self.capacity);
+        __m.entry("disk_storage", &self.disk_storage);
+        __m.end()
     }
 }
 
@@ -2207,12 +2127,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskInfo {
         let mut f_1: Option<DiskStorageInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "capacity" => f_0 = map.next_value()?,
-                "disk_storage" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "capacity" => __de::put(&mut map, &mut f_0),
+                "disk_storage" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskInfo {
             capacity: f_0,
@@ -2247,13 +2165,12 @@ impl serde::Serialize for DiskStorageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datastore", &self.datastore)?;
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datastore", &self.datastore);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -2276,12 +2193,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskStorageInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = Some(map.next_value()?),
-                "storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put_some(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskStorageInfo {
             datastore: __de::required(f_0, "datastore")?,
@@ -2308,10 +2223,11 @@ impl serde::Serialize for DiskUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("capacity", &self.capacity);
+        __m.end()
     }
 }
 
@@ -2333,11 +2249,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskUpdateSpec {
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "capacity" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "capacity" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiskUpdateSpec {
             capacity: __de::or_zero(f_0, Self::NAME, "capacity"),
@@ -2373,14 +2287,13 @@ impl serde::Serialize for EthernetInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("backing_type", &self.backing_type)?;
-        map.serialize_entry("mac_type", &self.mac_type)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("backing_type", &self.backing_type);
+        __m.entry("mac_type", &self.mac_type);
+        __m.optional("network", &self.network);
+        __m.end()
     }
 }
 
@@ -2404,13 +2317,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EthernetInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing_type" => f_0 = Some(map.next_value()?),
-                "mac_type" => f_1 = Some(map.next_value()?),
-                "network" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "backing_type" => __de::put_some(&mut map, &mut f_0),
+                "mac_type" => __de::put_some(&mut map, &mut f_1),
+                "network" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EthernetInfo {
             backing_type: __de::required(f_0, "backing_type")?,
@@ -2451,15 +2362,12 @@ impl serde::Serialize for EthernetUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.subnet {
-            map.serialize_entry("subnet", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("network", &self.network);
+        __m.optional("subnet", &self.subnet);
+        __m.end()
     }
 }
 
@@ -2477,16 +2385,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EthernetUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = map.next_value()?,
-                "subnet" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put(&mut map, &mut f_0),
+                "subnet" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EthernetUpdateSpec {
             network: f_0,
@@ -2514,12 +2421,11 @@ impl serde::Serialize for GuestCustomizationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.end()
     }
 }
 
@@ -2537,14 +2443,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestCustomizationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuestCustomizationSpec {
             name: f_0,
@@ -2595,24 +2500,15 @@ impl serde::Serialize for HardwareCustomizationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
-        if let Some(value) = &self.disks_to_remove {
-            map.serialize_entry("disks_to_remove", value)?;
-        }
-        if let Some(value) = &self.disks_to_update {
-            map.serialize_entry("disks_to_update", value)?;
-        }
-        if let Some(value) = &self.cpu_update {
-            map.serialize_entry("cpu_update", value)?;
-        }
-        if let Some(value) = &self.memory_update {
-            map.serialize_entry("memory_update", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("nics", &self.nics);
+        __m.optional("disks_to_remove", &self.disks_to_remove);
+        __m.optional("disks_to_update", &self.disks_to_update);
+        __m.optional("cpu_update", &self.cpu_update);
+        __m.optional("memory_update", &self.memory_update);
+        __m.end()
     }
 }
 
@@ -2630,6 +2526,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareCustomizationSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             vsphere_vapi_runtime::types::VapiMap<String, EthernetUpdateSpec>,
         > = None;
@@ -2641,15 +2538,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareCustomizationSpe
         let mut f_4: Option<MemoryUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nics" => f_0 = map.next_value()?,
-                "disks_to_remove" => f_1 = map.next_value()?,
-                "disks_to_update" => f_2 = map.next_value()?,
-                "cpu_update" => f_3 = map.next_value()?,
-                "memory_update" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nics" => __de::put(&mut map, &mut f_0),
+                "disks_to_remove" => __de::put(&mut map, &mut f_1),
+                "disks_to_update" => __de::put(&mut map, &mut f_2),
+                "cpu_update" => __de::put(&mut map, &mut f_3),
+                "memory_update" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareCustomizationSpec {
             nics: f_0,
@@ -2703,16 +2598,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("guest_OS", &self.guest_os)?;
-        map.serialize_entry("cpu", &self.cpu)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.serialize_entry("vm_home_storage", &self.vm_home_storage)?;
-        map.serialize_entry("disks", &self.disks)?;
-        map.serialize_entry("nics", &self.nics)?;
-        map.serialize_entry("vm_template", &self.vm_template)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("guest_OS", &self.guest_os);
+        __m.entry("cpu", &self.cpu);
+        __m.entry("memory", &self.memory);
+        __m.entry("vm_home_storage", &self.vm_home_storage);
+        __m.entry("disks", &self.disks);
+        __m.entry("nics", &self.nics);
+        __m.entry("vm_template", &self.vm_template);
+        __m.end()
     }
 }
 
@@ -2742,17 +2638,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "guest_OS" => f_0 = Some(map.next_value()?),
-                "cpu" => f_1 = Some(map.next_value()?),
-                "memory" => f_2 = Some(map.next_value()?),
-                "vm_home_storage" => f_3 = Some(map.next_value()?),
-                "disks" => f_4 = __de::null_as_empty(map.next_value()?),
-                "nics" => f_5 = __de::null_as_empty(map.next_value()?),
-                "vm_template" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "guest_OS" => __de::put_some(&mut map, &mut f_0),
+                "cpu" => __de::put_some(&mut map, &mut f_1),
+                "memory" => __de::put_some(&mut map, &mut f_2),
+                "vm_home_storage" => __de::put_some(&mut map, &mut f_3),
+                "disks" => __de::put_or_empty(&mut map, &mut f_4),
+                "nics" => __de::put_or_empty(&mut map, &mut f_5),
+                "vm_template" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             guest_os: __de::required(f_0, "guest_OS")?,
@@ -2784,10 +2678,11 @@ impl serde::Serialize for MemoryInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size_MiB", &self.size_mib)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size_MiB", &self.size_mib);
+        __m.end()
     }
 }
 
@@ -2809,11 +2704,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryInfo {
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size_MiB" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size_MiB" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MemoryInfo {
             size_mib: __de::or_zero(f_0, Self::NAME, "size_MiB"),
@@ -2848,12 +2741,11 @@ impl serde::Serialize for MemoryUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.memory {
-            map.serialize_entry("memory", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("memory", &self.memory);
+        __m.end()
     }
 }
 
@@ -2871,14 +2763,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "memory" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "memory" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MemoryUpdateSpec { memory: f_0 })
     }
@@ -2908,11 +2799,12 @@ impl serde::Serialize for TagNameSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tag_name", &self.tag_name)?;
-        map.serialize_entry("category_name", &self.category_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tag_name", &self.tag_name);
+        __m.entry("category_name", &self.category_name);
+        __m.end()
     }
 }
 
@@ -2935,12 +2827,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagNameSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_name" => f_0 = Some(map.next_value()?),
-                "category_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_name" => __de::put_some(&mut map, &mut f_0),
+                "category_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagNameSpec {
             tag_name: __de::or_zero(f_0, Self::NAME, "tag_name"),
@@ -2975,15 +2865,12 @@ impl serde::Serialize for TagSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag_id {
-            map.serialize_entry("tag_id", value)?;
-        }
-        if let Some(value) = &self.tag_name_spec {
-            map.serialize_entry("tag_name_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tag_id", &self.tag_id);
+        __m.optional("tag_name_spec", &self.tag_name_spec);
+        __m.end()
     }
 }
 
@@ -3001,16 +2888,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TagSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<TagNameSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tag_id" => f_0 = map.next_value()?,
-                "tag_name_spec" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tag_id" => __de::put(&mut map, &mut f_0),
+                "tag_name_spec" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TagSpec {
             tag_id: f_0,
@@ -3046,13 +2932,12 @@ impl serde::Serialize for VmHomeStorageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datastore", &self.datastore)?;
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datastore", &self.datastore);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -3075,12 +2960,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmHomeStorageInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = Some(map.next_value()?),
-                "storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put_some(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmHomeStorageInfo {
             datastore: __de::required(f_0, "datastore")?,

@@ -33,10 +33,11 @@ impl serde::Serialize for ClientError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -58,11 +59,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClientError {
         let mut f_0: Option<Vec<ResponseSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClientError {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
@@ -122,28 +121,19 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("unitid", &self.unitid)?;
-        map.serialize_entry("unittype", &self.unittype)?;
-        map.serialize_entry("content", &self.content)?;
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.protocol {
-            map.serialize_entry("protocol", value)?;
-        }
-        if let Some(value) = &self.loglevel {
-            map.serialize_entry("loglevel", value)?;
-        }
-        if let Some(value) = &self.certificates {
-            map.serialize_entry("certificates", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.entry("unitid", &self.unitid);
+        __m.entry("unittype", &self.unittype);
+        __m.entry("content", &self.content);
+        __m.optional("host", &self.host);
+        __m.optional("port", &self.port);
+        __m.optional("protocol", &self.protocol);
+        __m.optional("loglevel", &self.loglevel);
+        __m.optional("certificates", &self.certificates);
+        __m.end()
     }
 }
 
@@ -173,19 +163,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_8: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "unitid" => f_1 = Some(map.next_value()?),
-                "unittype" => f_2 = Some(map.next_value()?),
-                "content" => f_3 = Some(map.next_value()?),
-                "host" => f_4 = map.next_value()?,
-                "port" => f_5 = map.next_value()?,
-                "protocol" => f_6 = map.next_value()?,
-                "loglevel" => f_7 = map.next_value()?,
-                "certificates" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "unitid" => __de::put_some(&mut map, &mut f_1),
+                "unittype" => __de::put_some(&mut map, &mut f_2),
+                "content" => __de::put_some(&mut map, &mut f_3),
+                "host" => __de::put(&mut map, &mut f_4),
+                "port" => __de::put(&mut map, &mut f_5),
+                "protocol" => __de::put(&mut map, &mut f_6),
+                "loglevel" => __de::put(&mut map, &mut f_7),
+                "certificates" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -221,10 +209,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -246,11 +235,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<ResponseSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
@@ -299,17 +286,16 @@ impl serde::Serialize for ResponseSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("unitid", &self.unitid)?;
-        map.serialize_entry("unittype", &self.unittype)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.entry("unitid", &self.unitid);
+        __m.entry("unittype", &self.unittype);
+        __m.entry("status", &self.status);
+        __m.entry("message", &self.message);
+        __m.optional("content", &self.content);
+        __m.end()
     }
 }
 
@@ -336,16 +322,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResponseSpec {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "unitid" => f_1 = Some(map.next_value()?),
-                "unittype" => f_2 = Some(map.next_value()?),
-                "status" => f_3 = Some(map.next_value()?),
-                "message" => f_4 = Some(map.next_value()?),
-                "content" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "unitid" => __de::put_some(&mut map, &mut f_1),
+                "unittype" => __de::put_some(&mut map, &mut f_2),
+                "status" => __de::put_some(&mut map, &mut f_3),
+                "message" => __de::put_some(&mut map, &mut f_4),
+                "content" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResponseSpec {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -382,10 +366,11 @@ impl serde::Serialize for ServerError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -407,11 +392,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerError {
         let mut f_0: Option<Vec<ResponseSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServerError {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
@@ -439,10 +422,11 @@ impl serde::Serialize for SetResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -464,11 +448,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetResult {
         let mut f_0: Option<Vec<ResponseSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetResult {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
@@ -496,10 +478,11 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -521,11 +504,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_0: Option<Vec<Config>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),

@@ -22,11 +22,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        map.serialize_entry("result", &self.result)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("message", &self.message);
+        __m.entry("result", &self.result);
+        __m.end()
     }
 }
 
@@ -49,12 +50,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<MessageStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = Some(map.next_value()?),
-                "result" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put_some(&mut map, &mut f_0),
+                "result" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             message: __de::or_zero(f_0, Self::NAME, "message"),
@@ -111,11 +110,12 @@ impl serde::Serialize for TestStatusInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -138,12 +138,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TestStatusInfo {
         let mut f_1: Option<Vec<Message>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TestStatusInfo {
             status: __de::required(f_0, "status")?,

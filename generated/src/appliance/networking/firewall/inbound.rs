@@ -57,15 +57,14 @@ impl serde::Serialize for Rule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.serialize_entry("policy", &self.policy)?;
-        if let Some(value) = &self.interface_name {
-            map.serialize_entry("interface_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.entry("policy", &self.policy);
+        __m.optional("interface_name", &self.interface_name);
+        __m.end()
     }
 }
 
@@ -90,14 +89,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Rule {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                "policy" => f_2 = Some(map.next_value()?),
-                "interface_name" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                "policy" => __de::put_some(&mut map, &mut f_2),
+                "interface_name" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Rule {
             address: __de::or_zero(f_0, Self::NAME, "address"),

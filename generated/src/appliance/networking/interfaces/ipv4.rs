@@ -139,15 +139,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mode" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = map.next_value()?,
-                "prefix" => f_2 = map.next_value()?,
-                "default_gateway" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "mode" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                "default_gateway" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -357,16 +354,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurable" => f_0 = Some(map.next_value()?),
-                "mode" => f_1 = Some(map.next_value()?),
-                "address" => f_2 = map.next_value()?,
-                "prefix" => f_3 = map.next_value()?,
-                "default_gateway" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "configurable" => __de::put_some(&mut map, &mut f_0),
+                "mode" => __de::put_some(&mut map, &mut f_1),
+                "address" => __de::put(&mut map, &mut f_2),
+                "prefix" => __de::put(&mut map, &mut f_3),
+                "default_gateway" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,

@@ -28,11 +28,12 @@ impl serde::Serialize for Address {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Address {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Address {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -99,13 +98,14 @@ impl serde::Serialize for AddressInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("origin", &self.origin)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("origin", &self.origin);
+        __m.entry("status", &self.status);
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -130,14 +130,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddressInfo {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "origin" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "address" => f_2 = Some(map.next_value()?),
-                "prefix" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "origin" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "address" => __de::put_some(&mut map, &mut f_2),
+                "prefix" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddressInfo {
             origin: __de::required(f_0, "origin")?,
@@ -178,13 +176,14 @@ impl serde::Serialize for Config {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dhcp", &self.dhcp)?;
-        map.serialize_entry("autoconf", &self.autoconf)?;
-        map.serialize_entry("addresses", &self.addresses)?;
-        map.serialize_entry("default_gateway", &self.default_gateway)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dhcp", &self.dhcp);
+        __m.entry("autoconf", &self.autoconf);
+        __m.entry("addresses", &self.addresses);
+        __m.entry("default_gateway", &self.default_gateway);
+        __m.end()
     }
 }
 
@@ -209,14 +208,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Config {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dhcp" => f_0 = Some(map.next_value()?),
-                "autoconf" => f_1 = Some(map.next_value()?),
-                "addresses" => f_2 = __de::null_as_empty(map.next_value()?),
-                "default_gateway" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dhcp" => __de::put_some(&mut map, &mut f_0),
+                "autoconf" => __de::put_some(&mut map, &mut f_1),
+                "addresses" => __de::put_or_empty(&mut map, &mut f_2),
+                "default_gateway" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Config {
             dhcp: __de::or_zero(f_0, Self::NAME, "dhcp"),
@@ -261,14 +258,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dhcp", &self.dhcp)?;
-        map.serialize_entry("autoconf", &self.autoconf)?;
-        map.serialize_entry("addresses", &self.addresses)?;
-        map.serialize_entry("default_gateway", &self.default_gateway)?;
-        map.serialize_entry("configurable", &self.configurable)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dhcp", &self.dhcp);
+        __m.entry("autoconf", &self.autoconf);
+        __m.entry("addresses", &self.addresses);
+        __m.entry("default_gateway", &self.default_gateway);
+        __m.entry("configurable", &self.configurable);
+        __m.end()
     }
 }
 
@@ -294,15 +292,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dhcp" => f_0 = Some(map.next_value()?),
-                "autoconf" => f_1 = Some(map.next_value()?),
-                "addresses" => f_2 = __de::null_as_empty(map.next_value()?),
-                "default_gateway" => f_3 = Some(map.next_value()?),
-                "configurable" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dhcp" => __de::put_some(&mut map, &mut f_0),
+                "autoconf" => __de::put_some(&mut map, &mut f_1),
+                "addresses" => __de::put_or_empty(&mut map, &mut f_2),
+                "default_gateway" => __de::put_some(&mut map, &mut f_3),
+                "configurable" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             dhcp: __de::or_zero(f_0, Self::NAME, "dhcp"),

@@ -96,17 +96,16 @@ impl serde::Serialize for BackupJobStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("progress", &self.progress)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        if let Some(value) = &self.end_time {
-            map.serialize_entry("end_time", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("state", &self.state);
+        __m.entry("messages", &self.messages);
+        __m.entry("progress", &self.progress);
+        __m.entry("start_time", &self.start_time);
+        __m.optional("end_time", &self.end_time);
+        __m.end()
     }
 }
 
@@ -133,16 +132,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupJobStatus {
         let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = Some(map.next_value()?),
-                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
-                "progress" => f_3 = Some(map.next_value()?),
-                "start_time" => f_4 = Some(map.next_value()?),
-                "end_time" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put_some(&mut map, &mut f_1),
+                "messages" => __de::put_or_empty(&mut map, &mut f_2),
+                "progress" => __de::put_some(&mut map, &mut f_3),
+                "start_time" => __de::put_some(&mut map, &mut f_4),
+                "end_time" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BackupJobStatus {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -183,27 +180,18 @@ impl serde::Serialize for BackupRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("parts", &self.parts)?;
-        if let Some(value) = &self.backup_password {
-            map.serialize_entry("backup_password", value)?;
-        }
-        map.serialize_entry("location_type", &self.location_type)?;
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        if let Some(value) = &self.location_password {
-            map.serialize_entry("location_password", value)?;
-        }
-        if let Some(value) = &self.comment {
-            map.serialize_entry("comment", value)?;
-        }
-        if let Some(value) = &self.fast_backup {
-            map.serialize_entry("fast_backup", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("parts", &self.parts);
+        __m.optional("backup_password", &self.backup_password);
+        __m.entry("location_type", &self.location_type);
+        __m.entry("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.optional("location_password", &self.location_password);
+        __m.optional("comment", &self.comment);
+        __m.optional("fast_backup", &self.fast_backup);
+        __m.end()
     }
 }
 
@@ -232,18 +220,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupRequest {
         let mut f_7: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = __de::null_as_empty(map.next_value()?),
-                "backup_password" => f_1 = map.next_value()?,
-                "location_type" => f_2 = Some(map.next_value()?),
-                "location" => f_3 = Some(map.next_value()?),
-                "location_user" => f_4 = map.next_value()?,
-                "location_password" => f_5 = map.next_value()?,
-                "comment" => f_6 = map.next_value()?,
-                "fast_backup" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put_or_empty(&mut map, &mut f_0),
+                "backup_password" => __de::put(&mut map, &mut f_1),
+                "location_type" => __de::put_some(&mut map, &mut f_2),
+                "location" => __de::put_some(&mut map, &mut f_3),
+                "location_user" => __de::put(&mut map, &mut f_4),
+                "location_password" => __de::put(&mut map, &mut f_5),
+                "comment" => __de::put(&mut map, &mut f_6),
+                "fast_backup" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BackupRequest {
             parts: __de::or_zero(f_0, Self::NAME, "parts"),
@@ -316,12 +302,13 @@ impl serde::Serialize for LocalizableMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("default_message", &self.default_message)?;
-        map.serialize_entry("args", &self.args)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("default_message", &self.default_message);
+        __m.entry("args", &self.args);
+        __m.end()
     }
 }
 
@@ -345,13 +332,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "default_message" => f_1 = Some(map.next_value()?),
-                "args" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "default_message" => __de::put_some(&mut map, &mut f_1),
+                "args" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalizableMessage {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -408,11 +393,12 @@ impl serde::Serialize for ReturnResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -435,12 +421,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReturnResult {
         let mut f_1: Option<Vec<LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReturnResult {
             status: __de::required(f_0, "status")?,

@@ -56,34 +56,19 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.parts {
-            map.serialize_entry("parts", value)?;
-        }
-        if let Some(value) = &self.backup_password {
-            map.serialize_entry("backup_password", value)?;
-        }
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        if let Some(value) = &self.location_password {
-            map.serialize_entry("location_password", value)?;
-        }
-        if let Some(value) = &self.enable {
-            map.serialize_entry("enable", value)?;
-        }
-        if let Some(value) = &self.recurrence_info {
-            map.serialize_entry("recurrence_info", value)?;
-        }
-        if let Some(value) = &self.retention_info {
-            map.serialize_entry("retention_info", value)?;
-        }
-        if let Some(value) = &self.fast_backup {
-            map.serialize_entry("fast_backup", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("parts", &self.parts);
+        __m.optional("backup_password", &self.backup_password);
+        __m.entry("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.optional("location_password", &self.location_password);
+        __m.optional("enable", &self.enable);
+        __m.optional("recurrence_info", &self.recurrence_info);
+        __m.optional("retention_info", &self.retention_info);
+        __m.optional("fast_backup", &self.fast_backup);
+        __m.end()
     }
 }
 
@@ -113,19 +98,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_8: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = map.next_value()?,
-                "backup_password" => f_1 = map.next_value()?,
-                "location" => f_2 = Some(map.next_value()?),
-                "location_user" => f_3 = map.next_value()?,
-                "location_password" => f_4 = map.next_value()?,
-                "enable" => f_5 = map.next_value()?,
-                "recurrence_info" => f_6 = map.next_value()?,
-                "retention_info" => f_7 = map.next_value()?,
-                "fast_backup" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put(&mut map, &mut f_0),
+                "backup_password" => __de::put(&mut map, &mut f_1),
+                "location" => __de::put_some(&mut map, &mut f_2),
+                "location_user" => __de::put(&mut map, &mut f_3),
+                "location_password" => __de::put(&mut map, &mut f_4),
+                "enable" => __de::put(&mut map, &mut f_5),
+                "recurrence_info" => __de::put(&mut map, &mut f_6),
+                "retention_info" => __de::put(&mut map, &mut f_7),
+                "fast_backup" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             parts: f_0,
@@ -227,24 +210,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("parts", &self.parts)?;
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        map.serialize_entry("enable", &self.enable)?;
-        if let Some(value) = &self.recurrence_info {
-            map.serialize_entry("recurrence_info", value)?;
-        }
-        if let Some(value) = &self.retention_info {
-            map.serialize_entry("retention_info", value)?;
-        }
-        if let Some(value) = &self.fast_backup {
-            map.serialize_entry("fast_backup", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("parts", &self.parts);
+        __m.entry("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.entry("enable", &self.enable);
+        __m.optional("recurrence_info", &self.recurrence_info);
+        __m.optional("retention_info", &self.retention_info);
+        __m.optional("fast_backup", &self.fast_backup);
+        __m.end()
     }
 }
 
@@ -272,17 +248,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = __de::null_as_empty(map.next_value()?),
-                "location" => f_1 = Some(map.next_value()?),
-                "location_user" => f_2 = map.next_value()?,
-                "enable" => f_3 = Some(map.next_value()?),
-                "recurrence_info" => f_4 = map.next_value()?,
-                "retention_info" => f_5 = map.next_value()?,
-                "fast_backup" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put_or_empty(&mut map, &mut f_0),
+                "location" => __de::put_some(&mut map, &mut f_1),
+                "location_user" => __de::put(&mut map, &mut f_2),
+                "enable" => __de::put_some(&mut map, &mut f_3),
+                "recurrence_info" => __de::put(&mut map, &mut f_4),
+                "retention_info" => __de::put(&mut map, &mut f_5),
+                "fast_backup" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             parts: __de::or_zero(f_0, Self::NAME, "parts"),
@@ -341,14 +315,13 @@ impl serde::Serialize for RecurrenceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("minute", &self.minute)?;
-        map.serialize_entry("hour", &self.hour)?;
-        if let Some(value) = &self.days {
-            map.serialize_entry("days", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("minute", &self.minute);
+        __m.entry("hour", &self.hour);
+        __m.optional("days", &self.days);
+        __m.end()
     }
 }
 
@@ -372,13 +345,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RecurrenceInfo {
         let mut f_2: Option<Vec<DayOfWeek>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "minute" => f_0 = Some(map.next_value()?),
-                "hour" => f_1 = Some(map.next_value()?),
-                "days" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "minute" => __de::put_some(&mut map, &mut f_0),
+                "hour" => __de::put_some(&mut map, &mut f_1),
+                "days" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RecurrenceInfo {
             minute: __de::or_zero(f_0, Self::NAME, "minute"),
@@ -406,10 +377,11 @@ impl serde::Serialize for RetentionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("max_count", &self.max_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("max_count", &self.max_count);
+        __m.end()
     }
 }
 
@@ -431,11 +403,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RetentionInfo {
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "max_count" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "max_count" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RetentionInfo {
             max_count: __de::or_zero(f_0, Self::NAME, "max_count"),
@@ -525,36 +495,19 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.parts {
-            map.serialize_entry("parts", value)?;
-        }
-        if let Some(value) = &self.backup_password {
-            map.serialize_entry("backup_password", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        if let Some(value) = &self.location_password {
-            map.serialize_entry("location_password", value)?;
-        }
-        if let Some(value) = &self.enable {
-            map.serialize_entry("enable", value)?;
-        }
-        if let Some(value) = &self.recurrence_info {
-            map.serialize_entry("recurrence_info", value)?;
-        }
-        if let Some(value) = &self.retention_info {
-            map.serialize_entry("retention_info", value)?;
-        }
-        if let Some(value) = &self.fast_backup {
-            map.serialize_entry("fast_backup", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("parts", &self.parts);
+        __m.optional("backup_password", &self.backup_password);
+        __m.optional("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.optional("location_password", &self.location_password);
+        __m.optional("enable", &self.enable);
+        __m.optional("recurrence_info", &self.recurrence_info);
+        __m.optional("retention_info", &self.retention_info);
+        __m.optional("fast_backup", &self.fast_backup);
+        __m.end()
     }
 }
 
@@ -572,6 +525,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<String> = None;
@@ -583,19 +537,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_8: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = map.next_value()?,
-                "backup_password" => f_1 = map.next_value()?,
-                "location" => f_2 = map.next_value()?,
-                "location_user" => f_3 = map.next_value()?,
-                "location_password" => f_4 = map.next_value()?,
-                "enable" => f_5 = map.next_value()?,
-                "recurrence_info" => f_6 = map.next_value()?,
-                "retention_info" => f_7 = map.next_value()?,
-                "fast_backup" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put(&mut map, &mut f_0),
+                "backup_password" => __de::put(&mut map, &mut f_1),
+                "location" => __de::put(&mut map, &mut f_2),
+                "location_user" => __de::put(&mut map, &mut f_3),
+                "location_password" => __de::put(&mut map, &mut f_4),
+                "enable" => __de::put(&mut map, &mut f_5),
+                "recurrence_info" => __de::put(&mut map, &mut f_6),
+                "retention_info" => __de::put(&mut map, &mut f_7),
+                "fast_backup" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             parts: f_0,

@@ -32,18 +32,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sso_admin_user_name {
-            map.serialize_entry("sso_admin_user_name", value)?;
-        }
-        if let Some(value) = &self.sso_admin_user_password {
-            map.serialize_entry("sso_admin_user_password", value)?;
-        }
-        if let Some(value) = &self.ignore_warnings {
-            map.serialize_entry("ignore_warnings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("sso_admin_user_name", &self.sso_admin_user_name);
+        __m.optional("sso_admin_user_password", &self.sso_admin_user_password);
+        __m.optional("ignore_warnings", &self.ignore_warnings);
+        __m.end()
     }
 }
 
@@ -61,18 +56,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sso_admin_user_name" => f_0 = map.next_value()?,
-                "sso_admin_user_password" => f_1 = map.next_value()?,
-                "ignore_warnings" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sso_admin_user_name" => __de::put(&mut map, &mut f_0),
+                "sso_admin_user_password" => __de::put(&mut map, &mut f_1),
+                "ignore_warnings" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             sso_admin_user_name: f_0,
@@ -304,23 +298,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "service" => f_1 = Some(map.next_value()?),
-                "operation" => f_2 = Some(map.next_value()?),
-                "parent" => f_3 = map.next_value()?,
-                "target" => f_4 = map.next_value()?,
-                "status" => f_5 = Some(map.next_value()?),
-                "cancelable" => f_6 = map.next_value()?,
-                "error" => f_7 = map.next_value()?,
-                "start_time" => f_8 = map.next_value()?,
-                "end_time" => f_9 = map.next_value()?,
-                "messages" => f_10 = __de::null_as_empty(map.next_value()?),
-                "progress" => f_11 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "service" => __de::put_some(&mut map, &mut f_1),
+                "operation" => __de::put_some(&mut map, &mut f_2),
+                "parent" => __de::put(&mut map, &mut f_3),
+                "target" => __de::put(&mut map, &mut f_4),
+                "status" => __de::put_some(&mut map, &mut f_5),
+                "cancelable" => __de::put(&mut map, &mut f_6),
+                "error" => __de::put(&mut map, &mut f_7),
+                "start_time" => __de::put(&mut map, &mut f_8),
+                "end_time" => __de::put(&mut map, &mut f_9),
+                "messages" => __de::put_or_empty(&mut map, &mut f_10),
+                "progress" => __de::put_some(&mut map, &mut f_11),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_5 {
             None => None,

@@ -44,12 +44,13 @@ impl serde::Serialize for LocalizableMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("default_message", &self.default_message)?;
-        map.serialize_entry("args", &self.args)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("default_message", &self.default_message);
+        __m.entry("args", &self.args);
+        __m.end()
     }
 }
 
@@ -73,13 +74,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalizableMessage {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "default_message" => f_1 = Some(map.next_value()?),
-                "args" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "default_message" => __de::put_some(&mut map, &mut f_1),
+                "args" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalizableMessage {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -142,15 +141,14 @@ impl serde::Serialize for RestoreJobStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("progress", &self.progress)?;
-        if let Some(value) = &self.parts {
-            map.serialize_entry("parts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("state", &self.state);
+        __m.entry("messages", &self.messages);
+        __m.entry("progress", &self.progress);
+        __m.optional("parts", &self.parts);
+        __m.end()
     }
 }
 
@@ -175,14 +173,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreJobStatus {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = Some(map.next_value()?),
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                "progress" => f_2 = Some(map.next_value()?),
-                "parts" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "state" => __de::put_some(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                "progress" => __de::put_some(&mut map, &mut f_2),
+                "parts" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RestoreJobStatus {
             state: __de::required(f_0, "state")?,
@@ -231,32 +227,19 @@ impl serde::Serialize for RestoreRequest {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.parts {
-            map.serialize_entry("parts", value)?;
-        }
-        if let Some(value) = &self.backup_password {
-            map.serialize_entry("backup_password", value)?;
-        }
-        map.serialize_entry("location_type", &self.location_type)?;
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        if let Some(value) = &self.location_password {
-            map.serialize_entry("location_password", value)?;
-        }
-        if let Some(value) = &self.sso_admin_user_name {
-            map.serialize_entry("sso_admin_user_name", value)?;
-        }
-        if let Some(value) = &self.sso_admin_user_password {
-            map.serialize_entry("sso_admin_user_password", value)?;
-        }
-        if let Some(value) = &self.ignore_warnings {
-            map.serialize_entry("ignore_warnings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("parts", &self.parts);
+        __m.optional("backup_password", &self.backup_password);
+        __m.entry("location_type", &self.location_type);
+        __m.entry("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.optional("location_password", &self.location_password);
+        __m.optional("sso_admin_user_name", &self.sso_admin_user_name);
+        __m.optional("sso_admin_user_password", &self.sso_admin_user_password);
+        __m.optional("ignore_warnings", &self.ignore_warnings);
+        __m.end()
     }
 }
 
@@ -286,19 +269,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RestoreRequest {
         let mut f_8: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = map.next_value()?,
-                "backup_password" => f_1 = map.next_value()?,
-                "location_type" => f_2 = Some(map.next_value()?),
-                "location" => f_3 = Some(map.next_value()?),
-                "location_user" => f_4 = map.next_value()?,
-                "location_password" => f_5 = map.next_value()?,
-                "sso_admin_user_name" => f_6 = map.next_value()?,
-                "sso_admin_user_password" => f_7 = map.next_value()?,
-                "ignore_warnings" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put(&mut map, &mut f_0),
+                "backup_password" => __de::put(&mut map, &mut f_1),
+                "location_type" => __de::put_some(&mut map, &mut f_2),
+                "location" => __de::put_some(&mut map, &mut f_3),
+                "location_user" => __de::put(&mut map, &mut f_4),
+                "location_password" => __de::put(&mut map, &mut f_5),
+                "sso_admin_user_name" => __de::put(&mut map, &mut f_6),
+                "sso_admin_user_password" => __de::put(&mut map, &mut f_7),
+                "ignore_warnings" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RestoreRequest {
             parts: f_0,
@@ -350,11 +331,12 @@ impl serde::Serialize for ReturnResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -377,12 +359,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReturnResult {
         let mut f_1: Option<Vec<LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReturnResult {
             status: __de::required(f_0, "status")?,

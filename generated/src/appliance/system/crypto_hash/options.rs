@@ -32,11 +32,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hash_mode", &self.hash_mode)?;
-        map.serialize_entry("hash_algorithms", &self.hash_algorithms)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hash_mode", &self.hash_mode);
+        __m.entry("hash_algorithms", &self.hash_algorithms);
+        __m.end()
     }
 }
 
@@ -59,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hash_mode" => f_0 = Some(map.next_value()?),
-                "hash_algorithms" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hash_mode" => __de::put_some(&mut map, &mut f_0),
+                "hash_algorithms" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             hash_mode: __de::required(f_0, "hash_mode")?,
@@ -93,10 +92,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("modes", &self.modes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("modes", &self.modes);
+        __m.end()
     }
 }
 
@@ -118,11 +118,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "modes" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "modes" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             modes: __de::or_zero(f_0, Self::NAME, "modes"),

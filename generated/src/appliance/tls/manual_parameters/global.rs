@@ -28,11 +28,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("manual_active", &self.manual_active)?;
-        map.serialize_entry("spec", &self.spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("manual_active", &self.manual_active);
+        __m.entry("spec", &self.spec);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<SetSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "manual_active" => f_0 = Some(map.next_value()?),
-                "spec" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "manual_active" => __de::put_some(&mut map, &mut f_0),
+                "spec" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             manual_active: __de::or_zero(f_0, Self::NAME, "manual_active"),
@@ -92,11 +91,12 @@ impl serde::Serialize for ProtocolVersionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("ciphers", &self.ciphers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("ciphers", &self.ciphers);
+        __m.end()
     }
 }
 
@@ -119,12 +119,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtocolVersionInfo {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "ciphers" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "ciphers" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProtocolVersionInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -162,12 +160,13 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
-        map.serialize_entry("curves", &self.curves)?;
-        map.serialize_entry("fips_enforced", &self.fips_enforced)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("protocol_versions", &self.protocol_versions);
+        __m.entry("curves", &self.curves);
+        __m.entry("fips_enforced", &self.fips_enforced);
+        __m.end()
     }
 }
 
@@ -191,13 +190,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
-                "fips_enforced" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "protocol_versions" => __de::put_or_empty(&mut map, &mut f_0),
+                "curves" => __de::put_or_empty(&mut map, &mut f_1),
+                "fips_enforced" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
@@ -241,11 +238,12 @@ impl serde::Serialize for SetSpecEx {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
-        map.serialize_entry("curves", &self.curves)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("protocol_versions", &self.protocol_versions);
+        __m.entry("curves", &self.curves);
+        __m.end()
     }
 }
 
@@ -268,12 +266,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpecEx {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "protocol_versions" => __de::put_or_empty(&mut map, &mut f_0),
+                "curves" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpecEx {
             protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),

@@ -37,12 +37,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
-        map.serialize_entry("curves", &self.curves)?;
-        map.serialize_entry("fips_enforced", &self.fips_enforced)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("protocol_versions", &self.protocol_versions);
+        __m.entry("curves", &self.curves);
+        __m.entry("fips_enforced", &self.fips_enforced);
+        __m.end()
     }
 }
 
@@ -66,13 +67,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
-                "fips_enforced" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "protocol_versions" => __de::put_or_empty(&mut map, &mut f_0),
+                "curves" => __de::put_or_empty(&mut map, &mut f_1),
+                "fips_enforced" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),
@@ -108,13 +107,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service", &self.service)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service", &self.service);
+        __m.optional("info", &self.info);
+        __m.end()
     }
 }
 
@@ -137,12 +135,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             service: __de::required(f_0, "service")?,
@@ -172,10 +168,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("services", &self.services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("services", &self.services);
+        __m.end()
     }
 }
 
@@ -197,11 +194,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "services" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "services" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             services: __de::or_zero(f_0, Self::NAME, "services"),
@@ -234,11 +229,12 @@ impl serde::Serialize for ProtocolVersionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("ciphers", &self.ciphers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("ciphers", &self.ciphers);
+        __m.end()
     }
 }
 
@@ -261,12 +257,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProtocolVersionInfo {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "ciphers" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "ciphers" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProtocolVersionInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -299,11 +293,12 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("protocol_versions", &self.protocol_versions)?;
-        map.serialize_entry("curves", &self.curves)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("protocol_versions", &self.protocol_versions);
+        __m.entry("curves", &self.curves);
+        __m.end()
     }
 }
 
@@ -326,12 +321,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "protocol_versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                "curves" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "protocol_versions" => __de::put_or_empty(&mut map, &mut f_0),
+                "curves" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             protocol_versions: __de::or_zero(f_0, Self::NAME, "protocol_versions"),

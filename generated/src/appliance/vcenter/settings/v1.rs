@@ -463,18 +463,17 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        if let Some(value) = &self.end_time {
-            map.serialize_entry("end_time", value)?;
-        }
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("valid", &self.valid)?;
-        map.serialize_entry("invalid", &self.invalid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.entry("start_time", &self.start_time);
+        __m.optional("end_time", &self.end_time);
+        __m.entry("profile", &self.profile);
+        __m.entry("version", &self.version);
+        __m.entry("valid", &self.valid);
+        __m.entry("invalid", &self.invalid);
+        __m.end()
     }
 }
 
@@ -502,17 +501,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut f_6: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = Some(map.next_value()?),
-                "start_time" => f_1 = Some(map.next_value()?),
-                "end_time" => f_2 = map.next_value()?,
-                "profile" => f_3 = Some(map.next_value()?),
-                "version" => f_4 = Some(map.next_value()?),
-                "valid" => f_5 = __de::null_as_empty(map.next_value()?),
-                "invalid" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_some(&mut map, &mut f_0),
+                "start_time" => __de::put_some(&mut map, &mut f_1),
+                "end_time" => __de::put(&mut map, &mut f_2),
+                "profile" => __de::put_some(&mut map, &mut f_3),
+                "version" => __de::put_some(&mut map, &mut f_4),
+                "valid" => __de::put_or_empty(&mut map, &mut f_5),
+                "invalid" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             impact: __de::required(f_0, "impact")?,
@@ -542,10 +539,11 @@ impl serde::Serialize for ComplianceResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("diff_results", &self.diff_results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("diff_results", &self.diff_results);
+        __m.end()
     }
 }
 
@@ -567,11 +565,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceResult {
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, DiffResult>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "diff_results" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "diff_results" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComplianceResult {
             diff_results: __de::or_zero(f_0, Self::NAME, "diff_results"),
@@ -611,27 +607,16 @@ impl serde::Serialize for DesiredState {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.appliance {
-            map.serialize_entry("appliance", value)?;
-        }
-        if let Some(value) = &self.authmgmt {
-            map.serialize_entry("authmgmt", value)?;
-        }
-        if let Some(value) = &self.inventory {
-            map.serialize_entry("inventory", value)?;
-        }
-        if let Some(value) = &self.vsphereuiconfiguration {
-            map.serialize_entry("vsphereuiconfiguration", value)?;
-        }
-        if let Some(value) = &self.invtauthmgmt {
-            map.serialize_entry("invtauthmgmt", value)?;
-        }
-        if let Some(value) = &self.managementcluster {
-            map.serialize_entry("managementcluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("appliance", &self.appliance);
+        __m.optional("authmgmt", &self.authmgmt);
+        __m.optional("inventory", &self.inventory);
+        __m.optional("vsphereuiconfiguration", &self.vsphereuiconfiguration);
+        __m.optional("invtauthmgmt", &self.invtauthmgmt);
+        __m.optional("managementcluster", &self.managementcluster);
+        __m.end()
     }
 }
 
@@ -649,6 +634,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DesiredState {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<config::components::applmgmt::ApplianceManagement> = None;
         let mut f_1: Option<
             config::components::authmanagement::AuthenticationManagement,
@@ -663,16 +649,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DesiredState {
         let mut f_5: Option<config::components::managementcluster::ManagementCluster> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "appliance" => f_0 = map.next_value()?,
-                "authmgmt" => f_1 = map.next_value()?,
-                "inventory" => f_2 = map.next_value()?,
-                "vsphereuiconfiguration" => f_3 = map.next_value()?,
-                "invtauthmgmt" => f_4 = map.next_value()?,
-                "managementcluster" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "appliance" => __de::put(&mut map, &mut f_0),
+                "authmgmt" => __de::put(&mut map, &mut f_1),
+                "inventory" => __de::put(&mut map, &mut f_2),
+                "vsphereuiconfiguration" => __de::put(&mut map, &mut f_3),
+                "invtauthmgmt" => __de::put(&mut map, &mut f_4),
+                "managementcluster" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DesiredState {
             appliance: f_0,
@@ -722,14 +706,15 @@ impl serde::Serialize for DiffResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("current_value", &self.current_value)?;
-        map.serialize_entry("desired_value", &self.desired_value)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("description", &self.description)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("current_value", &self.current_value);
+        __m.entry("desired_value", &self.desired_value);
+        __m.entry("category", &self.category);
+        __m.entry("path", &self.path);
+        __m.entry("description", &self.description);
+        __m.end()
     }
 }
 
@@ -755,15 +740,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiffResult {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "current_value" => f_0 = Some(map.next_value()?),
-                "desired_value" => f_1 = Some(map.next_value()?),
-                "category" => f_2 = Some(map.next_value()?),
-                "path" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "current_value" => __de::put_some(&mut map, &mut f_0),
+                "desired_value" => __de::put_some(&mut map, &mut f_1),
+                "category" => __de::put_some(&mut map, &mut f_2),
+                "path" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DiffResult {
             current_value: __de::required(f_0, "current_value")?,
@@ -908,17 +891,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Impact {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "apply_impact" => f_0 = Some(map.next_value()?),
-                "vcenter_services" => f_1 = map.next_value()?,
-                "system_services" => f_2 = map.next_value()?,
-                "message" => f_3 = __de::null_as_empty(map.next_value()?),
-                "status" => f_4 = Some(map.next_value()?),
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "apply_impact" => __de::put_some(&mut map, &mut f_0),
+                "vcenter_services" => __de::put(&mut map, &mut f_1),
+                "system_services" => __de::put(&mut map, &mut f_2),
+                "message" => __de::put_or_empty(&mut map, &mut f_3),
+                "status" => __de::put_some(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -994,17 +974,14 @@ impl serde::Serialize for Notification {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notification", &self.notification)?;
-        if let Some(value) = &self.time {
-            map.serialize_entry("time", value)?;
-        }
-        map.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notification", &self.notification);
+        __m.optional("time", &self.time);
+        __m.entry("message", &self.message);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -1029,14 +1006,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
         let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notification" => f_0 = Some(map.next_value()?),
-                "time" => f_1 = map.next_value()?,
-                "message" => f_2 = Some(map.next_value()?),
-                "resolution" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notification" => __de::put_some(&mut map, &mut f_0),
+                "time" => __de::put(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                "resolution" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notification {
             notification: __de::required(f_0, "notification")?,
@@ -1082,18 +1057,13 @@ impl serde::Serialize for Notifications {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.info {
-            map.serialize_entry("info", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("info", &self.info);
+        __m.optional("warnings", &self.warnings);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -1111,18 +1081,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notifications {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Notification>> = None;
         let mut f_1: Option<Vec<Notification>> = None;
         let mut f_2: Option<Vec<Notification>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "info" => f_0 = map.next_value()?,
-                "warnings" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "info" => __de::put(&mut map, &mut f_0),
+                "warnings" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Notifications {
             info: f_0,
@@ -1183,21 +1152,20 @@ impl serde::Serialize for ScanResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        if let Some(value) = &self.end_time {
-            map.serialize_entry("end_time", value)?;
-        }
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("compliant", &self.compliant)?;
-        map.serialize_entry("non_compliant", &self.non_compliant)?;
-        map.serialize_entry("unavailable", &self.unavailable)?;
-        map.serialize_entry("compliance_result", &self.compliance_result)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("start_time", &self.start_time);
+        __m.optional("end_time", &self.end_time);
+        __m.entry("profile", &self.profile);
+        __m.entry("version", &self.version);
+        __m.entry("compliant", &self.compliant);
+        __m.entry("non_compliant", &self.non_compliant);
+        __m.entry("unavailable", &self.unavailable);
+        __m.entry("compliance_result", &self.compliance_result);
+        __m.end()
     }
 }
 
@@ -1230,20 +1198,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                "start_time" => f_2 = Some(map.next_value()?),
-                "end_time" => f_3 = map.next_value()?,
-                "profile" => f_4 = Some(map.next_value()?),
-                "version" => f_5 = Some(map.next_value()?),
-                "compliant" => f_6 = __de::null_as_empty(map.next_value()?),
-                "non_compliant" => f_7 = __de::null_as_empty(map.next_value()?),
-                "unavailable" => f_8 = __de::null_as_empty(map.next_value()?),
-                "compliance_result" => f_9 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                "start_time" => __de::put_some(&mut map, &mut f_2),
+                "end_time" => __de::put(&mut map, &mut f_3),
+                "profile" => __de::put_some(&mut map, &mut f_4),
+                "version" => __de::put_some(&mut map, &mut f_5),
+                "compliant" => __de::put_or_empty(&mut map, &mut f_6),
+                "non_compliant" => __de::put_or_empty(&mut map, &mut f_7),
+                "unavailable" => __de::put_or_empty(&mut map, &mut f_8),
+                "compliance_result" => __de::put_or_empty(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScanResult {
             status: __de::required(f_0, "status")?,
@@ -1527,25 +1493,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "notifications" => f_1 = map.next_value()?,
-                "result" => f_2 = map.next_value()?,
-                "description" => f_3 = Some(map.next_value()?),
-                "service" => f_4 = Some(map.next_value()?),
-                "operation" => f_5 = Some(map.next_value()?),
-                "parent" => f_6 = map.next_value()?,
-                "target" => f_7 = map.next_value()?,
-                "status" => f_8 = Some(map.next_value()?),
-                "cancelable" => f_9 = Some(map.next_value()?),
-                "error" => f_10 = map.next_value()?,
-                "start_time" => f_11 = map.next_value()?,
-                "end_time" => f_12 = map.next_value()?,
-                "user" => f_13 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                "result" => __de::put(&mut map, &mut f_2),
+                "description" => __de::put_some(&mut map, &mut f_3),
+                "service" => __de::put_some(&mut map, &mut f_4),
+                "operation" => __de::put_some(&mut map, &mut f_5),
+                "parent" => __de::put(&mut map, &mut f_6),
+                "target" => __de::put(&mut map, &mut f_7),
+                "status" => __de::put_some(&mut map, &mut f_8),
+                "cancelable" => __de::put_some(&mut map, &mut f_9),
+                "error" => __de::put(&mut map, &mut f_10),
+                "start_time" => __de::put(&mut map, &mut f_11),
+                "end_time" => __de::put(&mut map, &mut f_12),
+                "user" => __de::put(&mut map, &mut f_13),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_8 {
             None => None,

@@ -32,16 +32,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("time", &self.time)?;
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("time", &self.time);
+        __m.optional("user", &self.user);
+        __m.optional("message", &self.message);
+        __m.end()
     }
 }
 
@@ -65,13 +62,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "time" => f_0 = Some(map.next_value()?),
-                "user" => f_1 = map.next_value()?,
-                "message" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "time" => __de::put_some(&mut map, &mut f_0),
+                "user" => __de::put(&mut map, &mut f_1),
+                "message" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             time: __de::required(f_0, "time")?,
@@ -126,17 +121,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("time", &self.time)?;
-        if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.short_message {
-            map.serialize_entry("short_message", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("time", &self.time);
+        __m.optional("user", &self.user);
+        __m.optional("short_message", &self.short_message);
+        __m.end()
     }
 }
 
@@ -161,14 +153,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "time" => f_1 = Some(map.next_value()?),
-                "user" => f_2 = map.next_value()?,
-                "short_message" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "time" => __de::put_some(&mut map, &mut f_1),
+                "user" => __de::put(&mut map, &mut f_2),
+                "short_message" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             version: __de::required(f_0, "version")?,

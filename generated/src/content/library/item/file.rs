@@ -45,13 +45,12 @@ impl serde::Serialize for ChecksumInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.algorithm {
-            map.serialize_entry("algorithm", value)?;
-        }
-        map.serialize_entry("checksum", &self.checksum)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("algorithm", &self.algorithm);
+        __m.entry("checksum", &self.checksum);
+        __m.end()
     }
 }
 
@@ -74,12 +73,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChecksumInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "algorithm" => f_0 = map.next_value()?,
-                "checksum" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "algorithm" => __de::put(&mut map, &mut f_0),
+                "checksum" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ChecksumInfo {
             algorithm: f_0,
@@ -120,19 +117,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.checksum_info {
-            map.serialize_entry("checksum_info", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("size", &self.size)?;
-        map.serialize_entry("cached", &self.cached)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.file_download_endpoint {
-            map.serialize_entry("file_download_endpoint", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("checksum_info", &self.checksum_info);
+        __m.entry("name", &self.name);
+        __m.entry("size", &self.size);
+        __m.entry("cached", &self.cached);
+        __m.entry("version", &self.version);
+        __m.optional("file_download_endpoint", &self.file_download_endpoint);
+        __m.end()
     }
 }
 
@@ -159,16 +153,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "checksum_info" => f_0 = map.next_value()?,
-                "name" => f_1 = Some(map.next_value()?),
-                "size" => f_2 = Some(map.next_value()?),
-                "cached" => f_3 = Some(map.next_value()?),
-                "version" => f_4 = Some(map.next_value()?),
-                "file_download_endpoint" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "checksum_info" => __de::put(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "size" => __de::put_some(&mut map, &mut f_2),
+                "cached" => __de::put_some(&mut map, &mut f_3),
+                "version" => __de::put_some(&mut map, &mut f_4),
+                "file_download_endpoint" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             checksum_info: f_0,

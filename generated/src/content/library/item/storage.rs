@@ -40,21 +40,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storage_backing", &self.storage_backing)?;
-        map.serialize_entry("storage_uris", &self.storage_uris)?;
-        if let Some(value) = &self.checksum_info {
-            map.serialize_entry("checksum_info", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("size", &self.size)?;
-        map.serialize_entry("cached", &self.cached)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.file_download_endpoint {
-            map.serialize_entry("file_download_endpoint", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("storage_backing", &self.storage_backing);
+        __m.entry("storage_uris", &self.storage_uris);
+        __m.optional("checksum_info", &self.checksum_info);
+        __m.entry("name", &self.name);
+        __m.entry("size", &self.size);
+        __m.entry("cached", &self.cached);
+        __m.entry("version", &self.version);
+        __m.optional("file_download_endpoint", &self.file_download_endpoint);
+        __m.end()
     }
 }
 
@@ -83,18 +80,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "storage_backing" => f_0 = Some(map.next_value()?),
-                "storage_uris" => f_1 = __de::null_as_empty(map.next_value()?),
-                "checksum_info" => f_2 = map.next_value()?,
-                "name" => f_3 = Some(map.next_value()?),
-                "size" => f_4 = Some(map.next_value()?),
-                "cached" => f_5 = Some(map.next_value()?),
-                "version" => f_6 = Some(map.next_value()?),
-                "file_download_endpoint" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "storage_backing" => __de::put_some(&mut map, &mut f_0),
+                "storage_uris" => __de::put_or_empty(&mut map, &mut f_1),
+                "checksum_info" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put_some(&mut map, &mut f_3),
+                "size" => __de::put_some(&mut map, &mut f_4),
+                "cached" => __de::put_some(&mut map, &mut f_5),
+                "version" => __de::put_some(&mut map, &mut f_6),
+                "file_download_endpoint" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             storage_backing: __de::or_zero(f_0, Self::NAME, "storage_backing"),

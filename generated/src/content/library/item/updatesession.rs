@@ -274,13 +274,14 @@ impl serde::Serialize for CertificateInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("subject", &self.subject)?;
-        map.serialize_entry("self_signed", &self.self_signed)?;
-        map.serialize_entry("x509", &self.x509)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("issuer", &self.issuer);
+        __m.entry("subject", &self.subject);
+        __m.entry("self_signed", &self.self_signed);
+        __m.entry("x509", &self.x509);
+        __m.end()
     }
 }
 
@@ -305,14 +306,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CertificateInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "issuer" => f_0 = Some(map.next_value()?),
-                "subject" => f_1 = Some(map.next_value()?),
-                "self_signed" => f_2 = Some(map.next_value()?),
-                "x509" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "issuer" => __de::put_some(&mut map, &mut f_0),
+                "subject" => __de::put_some(&mut map, &mut f_1),
+                "self_signed" => __de::put_some(&mut map, &mut f_2),
+                "x509" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CertificateInfo {
             issuer: __de::or_zero(f_0, Self::NAME, "issuer"),
@@ -460,15 +459,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PreviewInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "state" => f_0 = Some(map.next_value()?),
-                "certificate_info" => f_1 = map.next_value()?,
-                "warnings" => f_2 = map.next_value()?,
-                "cert_chain" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "state" => __de::put_some(&mut map, &mut f_0),
+                "certificate_info" => __de::put(&mut map, &mut f_1),
+                "warnings" => __de::put(&mut map, &mut f_2),
+                "cert_chain" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -546,12 +542,13 @@ impl serde::Serialize for PreviewWarningInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("message", &self.message)?;
-        map.serialize_entry("ignored", &self.ignored)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("message", &self.message);
+        __m.entry("ignored", &self.ignored);
+        __m.end()
     }
 }
 
@@ -575,13 +572,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PreviewWarningInfo {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "message" => f_1 = Some(map.next_value()?),
-                "ignored" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "message" => __de::put_some(&mut map, &mut f_1),
+                "ignored" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PreviewWarningInfo {
             r#type: __de::required(f_0, "type")?,
@@ -613,11 +608,12 @@ impl serde::Serialize for WarningBehavior {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("ignored", &self.ignored)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("ignored", &self.ignored);
+        __m.end()
     }
 }
 
@@ -640,12 +636,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WarningBehavior {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "ignored" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "ignored" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WarningBehavior {
             r#type: __de::required(f_0, "type")?,

@@ -28,18 +28,13 @@ impl serde::Serialize for EsxiCompatibilityReleases {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "current_compatibility_release",
-            &self.current_compatibility_release,
-        )?;
-        map.serialize_entry(
-            "newer_compatibility_releases",
-            &self.newer_compatibility_releases,
-        )?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("current_compatibility_release", &self.current_compatibility_release);
+        __m.entry("newer_compatibility_releases", &self.newer_compatibility_releases);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -63,15 +58,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EsxiCompatibilityRelease
         let mut f_2: Option<crate::esx::hcl::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "current_compatibility_release" => f_0 = Some(map.next_value()?),
-                "newer_compatibility_releases" => {
-                    f_1 = __de::null_as_empty(map.next_value()?);
-                }
-                "notifications" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "current_compatibility_release" => __de::put_some(&mut map, &mut f_0),
+                "newer_compatibility_releases" => __de::put_or_empty(&mut map, &mut f_1),
+                "notifications" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EsxiCompatibilityReleases {
             current_compatibility_release: __de::or_zero(

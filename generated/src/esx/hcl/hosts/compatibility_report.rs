@@ -23,11 +23,12 @@ impl serde::Serialize for BiosConstraint {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("bios", &self.bios)?;
-        map.serialize_entry("notes", &self.notes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("bios", &self.bios);
+        __m.entry("notes", &self.notes);
+        __m.end()
     }
 }
 
@@ -50,12 +51,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BiosConstraint {
         let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bios" => f_0 = Some(map.next_value()?),
-                "notes" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bios" => __de::put_some(&mut map, &mut f_0),
+                "notes" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BiosConstraint {
             bios: __de::or_zero(f_0, Self::NAME, "bios"),
@@ -82,13 +81,12 @@ impl serde::Serialize for CompatibilityReportResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("report", &self.report)?;
-        if let Some(value) = &self.identifier {
-            map.serialize_entry("identifier", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("report", &self.report);
+        __m.optional("identifier", &self.identifier);
+        __m.end()
     }
 }
 
@@ -111,12 +109,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityReportResul
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "report" => f_0 = Some(map.next_value()?),
-                "identifier" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "report" => __de::put_some(&mut map, &mut f_0),
+                "identifier" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CompatibilityReportResult {
             report: __de::required(f_0, "report")?,
@@ -185,14 +181,13 @@ impl serde::Serialize for DeviceConstraint {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("driver", &self.driver)?;
-        if let Some(value) = &self.firmware {
-            map.serialize_entry("firmware", value)?;
-        }
-        map.serialize_entry("notes", &self.notes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("driver", &self.driver);
+        __m.optional("firmware", &self.firmware);
+        __m.entry("notes", &self.notes);
+        __m.end()
     }
 }
 
@@ -216,13 +211,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeviceConstraint {
         let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "driver" => f_0 = Some(map.next_value()?),
-                "firmware" => f_1 = map.next_value()?,
-                "notes" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "driver" => __de::put_some(&mut map, &mut f_0),
+                "firmware" => __de::put(&mut map, &mut f_1),
+                "notes" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeviceConstraint {
             driver: __de::or_zero(f_0, Self::NAME, "driver"),
@@ -258,23 +251,16 @@ impl serde::Serialize for DeviceHclInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("compatibility", &self.compatibility)?;
-        map.serialize_entry("device", &self.device)?;
-        if let Some(value) = &self.device_constraints {
-            map.serialize_entry("device_constraints", value)?;
-        }
-        if let Some(value) = &self.supported_releases {
-            map.serialize_entry("supported_releases", value)?;
-        }
-        if let Some(value) = &self.vcg_link {
-            map.serialize_entry("vcg_link", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("compatibility", &self.compatibility);
+        __m.entry("device", &self.device);
+        __m.optional("device_constraints", &self.device_constraints);
+        __m.optional("supported_releases", &self.supported_releases);
+        __m.optional("vcg_link", &self.vcg_link);
+        __m.optional("notes", &self.notes);
+        __m.end()
     }
 }
 
@@ -301,16 +287,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeviceHclInfo {
         let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatibility" => f_0 = Some(map.next_value()?),
-                "device" => f_1 = Some(map.next_value()?),
-                "device_constraints" => f_2 = map.next_value()?,
-                "supported_releases" => f_3 = map.next_value()?,
-                "vcg_link" => f_4 = map.next_value()?,
-                "notes" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatibility" => __de::put_some(&mut map, &mut f_0),
+                "device" => __de::put_some(&mut map, &mut f_1),
+                "device_constraints" => __de::put(&mut map, &mut f_2),
+                "supported_releases" => __de::put(&mut map, &mut f_3),
+                "vcg_link" => __de::put(&mut map, &mut f_4),
+                "notes" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeviceHclInfo {
             compatibility: __de::required(f_0, "compatibility")?,
@@ -364,17 +348,16 @@ impl serde::Serialize for HclReport {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("target_release", &self.target_release)?;
-        map.serialize_entry("server_hcl", &self.server_hcl)?;
-        if let Some(value) = &self.devices_hcl {
-            map.serialize_entry("devices_hcl", value)?;
-        }
-        map.serialize_entry("generated_at", &self.generated_at)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("target_release", &self.target_release);
+        __m.entry("server_hcl", &self.server_hcl);
+        __m.optional("devices_hcl", &self.devices_hcl);
+        __m.entry("generated_at", &self.generated_at);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -401,16 +384,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HclReport {
         let mut f_5: Option<crate::esx::hcl::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "target_release" => f_1 = Some(map.next_value()?),
-                "server_hcl" => f_2 = Some(map.next_value()?),
-                "devices_hcl" => f_3 = map.next_value()?,
-                "generated_at" => f_4 = Some(map.next_value()?),
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "target_release" => __de::put_some(&mut map, &mut f_1),
+                "server_hcl" => __de::put_some(&mut map, &mut f_2),
+                "devices_hcl" => __de::put(&mut map, &mut f_3),
+                "generated_at" => __de::put_some(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HclReport {
             host: __de::required(f_0, "host")?,
@@ -446,20 +427,15 @@ impl serde::Serialize for ServerCompatibility {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bios_constraints {
-            map.serialize_entry("bios_constraints", value)?;
-        }
-        map.serialize_entry("cpu_series", &self.cpu_series)?;
-        if let Some(value) = &self.supported_releases {
-            map.serialize_entry("supported_releases", value)?;
-        }
-        map.serialize_entry("vcg_link", &self.vcg_link)?;
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("bios_constraints", &self.bios_constraints);
+        __m.entry("cpu_series", &self.cpu_series);
+        __m.optional("supported_releases", &self.supported_releases);
+        __m.entry("vcg_link", &self.vcg_link);
+        __m.optional("notes", &self.notes);
+        __m.end()
     }
 }
 
@@ -485,15 +461,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerCompatibility {
         let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bios_constraints" => f_0 = map.next_value()?,
-                "cpu_series" => f_1 = Some(map.next_value()?),
-                "supported_releases" => f_2 = map.next_value()?,
-                "vcg_link" => f_3 = Some(map.next_value()?),
-                "notes" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bios_constraints" => __de::put(&mut map, &mut f_0),
+                "cpu_series" => __de::put_some(&mut map, &mut f_1),
+                "supported_releases" => __de::put(&mut map, &mut f_2),
+                "vcg_link" => __de::put_some(&mut map, &mut f_3),
+                "notes" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServerCompatibility {
             bios_constraints: f_0,
@@ -541,12 +515,13 @@ impl serde::Serialize for ServerHclInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("matches", &self.matches)?;
-        map.serialize_entry("model_compatibility", &self.model_compatibility)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("matches", &self.matches);
+        __m.entry("model_compatibility", &self.model_compatibility);
+        __m.end()
     }
 }
 
@@ -570,13 +545,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerHclInfo {
         let mut f_2: Option<crate::esx::hcl::CompatibilityStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "matches" => f_1 = __de::null_as_empty(map.next_value()?),
-                "model_compatibility" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "matches" => __de::put_or_empty(&mut map, &mut f_1),
+                "model_compatibility" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServerHclInfo {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -600,10 +573,11 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("release", &self.release)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("release", &self.release);
+        __m.end()
     }
 }
 
@@ -625,11 +599,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "release" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "release" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             release: __de::or_zero(f_0, Self::NAME, "release"),

@@ -983,19 +983,18 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("software_commit", &self.software_commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("host_status", &self.host_status)?;
-        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
-        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
-        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("commit", &self.commit);
+        __m.entry("software_commit", &self.software_commit);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("host_status", &self.host_status);
+        __m.entry("successful_hosts", &self.successful_hosts);
+        __m.entry("failed_hosts", &self.failed_hosts);
+        __m.entry("skipped_hosts", &self.skipped_hosts);
+        __m.end()
     }
 }
 
@@ -1026,18 +1025,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_7: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "commit" => f_1 = Some(map.next_value()?),
-                "software_commit" => f_2 = Some(map.next_value()?),
-                "host_info" => f_3 = __de::null_as_empty(map.next_value()?),
-                "host_status" => f_4 = __de::null_as_empty(map.next_value()?),
-                "successful_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
-                "failed_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
-                "skipped_hosts" => f_7 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "commit" => __de::put_some(&mut map, &mut f_1),
+                "software_commit" => __de::put_some(&mut map, &mut f_2),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_3),
+                "host_status" => __de::put_or_empty(&mut map, &mut f_4),
+                "successful_hosts" => __de::put_or_empty(&mut map, &mut f_5),
+                "failed_hosts" => __de::put_or_empty(&mut map, &mut f_6),
+                "skipped_hosts" => __de::put_or_empty(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             status: f_0,
@@ -1090,21 +1087,14 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.apply_policy_spec {
-            map.serialize_entry("apply_policy_spec", value)?;
-        }
-        if let Some(value) = &self.drift_reviews {
-            map.serialize_entry("drift_reviews", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("commit", &self.commit);
+        __m.optional("hosts", &self.hosts);
+        __m.optional("apply_policy_spec", &self.apply_policy_spec);
+        __m.optional("drift_reviews", &self.drift_reviews);
+        __m.end()
     }
 }
 
@@ -1122,6 +1112,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<
@@ -1130,14 +1121,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
         let mut f_3: Option<Vec<DriftReview>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "commit" => f_0 = map.next_value()?,
-                "hosts" => f_1 = map.next_value()?,
-                "apply_policy_spec" => f_2 = map.next_value()?,
-                "drift_reviews" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "commit" => __de::put(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                "apply_policy_spec" => __de::put(&mut map, &mut f_2),
+                "drift_reviews" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             commit: f_0,
@@ -1226,28 +1215,23 @@ impl serde::Serialize for ClusterCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster_status", &self.cluster_status)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.serialize_entry("software_commit", &self.software_commit)?;
-        map.serialize_entry("summary", &self.summary)?;
-        if let Some(value) = &self.validation_errors {
-            map.serialize_entry("validation_errors", value)?;
-        }
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("hosts", &self.hosts)?;
-        if let Some(value) = &self.cluster_solutions_result {
-            map.serialize_entry("cluster_solutions_result", value)?;
-        }
-        map.serialize_entry("compliant_hosts", &self.compliant_hosts)?;
-        map.serialize_entry("non_compliant_hosts", &self.non_compliant_hosts)?;
-        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
-        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster_status", &self.cluster_status);
+        __m.optional("commit", &self.commit);
+        __m.entry("software_commit", &self.software_commit);
+        __m.entry("summary", &self.summary);
+        __m.optional("validation_errors", &self.validation_errors);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("hosts", &self.hosts);
+        __m.optional("cluster_solutions_result", &self.cluster_solutions_result);
+        __m.entry("compliant_hosts", &self.compliant_hosts);
+        __m.entry("non_compliant_hosts", &self.non_compliant_hosts);
+        __m.entry("failed_hosts", &self.failed_hosts);
+        __m.entry("skipped_hosts", &self.skipped_hosts);
+        __m.entry("end_time", &self.end_time);
+        __m.end()
     }
 }
 
@@ -1285,23 +1269,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompliance {
         let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_status" => f_0 = Some(map.next_value()?),
-                "commit" => f_1 = map.next_value()?,
-                "software_commit" => f_2 = Some(map.next_value()?),
-                "summary" => f_3 = Some(map.next_value()?),
-                "validation_errors" => f_4 = map.next_value()?,
-                "host_info" => f_5 = __de::null_as_empty(map.next_value()?),
-                "hosts" => f_6 = __de::null_as_empty(map.next_value()?),
-                "cluster_solutions_result" => f_7 = map.next_value()?,
-                "compliant_hosts" => f_8 = __de::null_as_empty(map.next_value()?),
-                "non_compliant_hosts" => f_9 = __de::null_as_empty(map.next_value()?),
-                "failed_hosts" => f_10 = __de::null_as_empty(map.next_value()?),
-                "skipped_hosts" => f_11 = __de::null_as_empty(map.next_value()?),
-                "end_time" => f_12 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_status" => __de::put_some(&mut map, &mut f_0),
+                "commit" => __de::put(&mut map, &mut f_1),
+                "software_commit" => __de::put_some(&mut map, &mut f_2),
+                "summary" => __de::put_some(&mut map, &mut f_3),
+                "validation_errors" => __de::put(&mut map, &mut f_4),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_5),
+                "hosts" => __de::put_or_empty(&mut map, &mut f_6),
+                "cluster_solutions_result" => __de::put(&mut map, &mut f_7),
+                "compliant_hosts" => __de::put_or_empty(&mut map, &mut f_8),
+                "non_compliant_hosts" => __de::put_or_empty(&mut map, &mut f_9),
+                "failed_hosts" => __de::put_or_empty(&mut map, &mut f_10),
+                "skipped_hosts" => __de::put_or_empty(&mut map, &mut f_11),
+                "end_time" => __de::put_some(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterCompliance {
             cluster_status: __de::required(f_0, "cluster_status")?,
@@ -1409,32 +1391,25 @@ impl serde::Serialize for ClusterPrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.serialize_entry("software_commit", &self.software_commit)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("remediation_summary", &self.remediation_summary)?;
-        map.serialize_entry("remediation_notes", &self.remediation_notes)?;
-        if let Some(value) = &self.validation_errors {
-            map.serialize_entry("validation_errors", value)?;
-        }
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("host_precheck", &self.host_precheck)?;
-        if let Some(value) = &self.solutions_precheck_result {
-            map.serialize_entry("solutions_precheck_result", value)?;
-        }
-        if let Some(value) = &self.precheck_result {
-            map.serialize_entry("precheck_result", value)?;
-        }
-        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
-        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
-        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("commit", &self.commit);
+        __m.entry("software_commit", &self.software_commit);
+        __m.entry("end_time", &self.end_time);
+        __m.entry("summary", &self.summary);
+        __m.entry("remediation_summary", &self.remediation_summary);
+        __m.entry("remediation_notes", &self.remediation_notes);
+        __m.optional("validation_errors", &self.validation_errors);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("host_precheck", &self.host_precheck);
+        __m.optional("solutions_precheck_result", &self.solutions_precheck_result);
+        __m.optional("precheck_result", &self.precheck_result);
+        __m.entry("successful_hosts", &self.successful_hosts);
+        __m.entry("failed_hosts", &self.failed_hosts);
+        __m.entry("skipped_hosts", &self.skipped_hosts);
+        __m.end()
     }
 }
 
@@ -1476,25 +1451,23 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterPrecheckResult {
         let mut f_14: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "commit" => f_1 = map.next_value()?,
-                "software_commit" => f_2 = Some(map.next_value()?),
-                "end_time" => f_3 = Some(map.next_value()?),
-                "summary" => f_4 = Some(map.next_value()?),
-                "remediation_summary" => f_5 = __de::null_as_empty(map.next_value()?),
-                "remediation_notes" => f_6 = __de::null_as_empty(map.next_value()?),
-                "validation_errors" => f_7 = map.next_value()?,
-                "host_info" => f_8 = __de::null_as_empty(map.next_value()?),
-                "host_precheck" => f_9 = __de::null_as_empty(map.next_value()?),
-                "solutions_precheck_result" => f_10 = map.next_value()?,
-                "precheck_result" => f_11 = map.next_value()?,
-                "successful_hosts" => f_12 = __de::null_as_empty(map.next_value()?),
-                "failed_hosts" => f_13 = __de::null_as_empty(map.next_value()?),
-                "skipped_hosts" => f_14 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "commit" => __de::put(&mut map, &mut f_1),
+                "software_commit" => __de::put_some(&mut map, &mut f_2),
+                "end_time" => __de::put_some(&mut map, &mut f_3),
+                "summary" => __de::put_some(&mut map, &mut f_4),
+                "remediation_summary" => __de::put_or_empty(&mut map, &mut f_5),
+                "remediation_notes" => __de::put_or_empty(&mut map, &mut f_6),
+                "validation_errors" => __de::put(&mut map, &mut f_7),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_8),
+                "host_precheck" => __de::put_or_empty(&mut map, &mut f_9),
+                "solutions_precheck_result" => __de::put(&mut map, &mut f_10),
+                "precheck_result" => __de::put(&mut map, &mut f_11),
+                "successful_hosts" => __de::put_or_empty(&mut map, &mut f_12),
+                "failed_hosts" => __de::put_or_empty(&mut map, &mut f_13),
+                "skipped_hosts" => __de::put_or_empty(&mut map, &mut f_14),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterPrecheckResult {
             status: __de::required(f_0, "status")?,
@@ -1542,18 +1515,13 @@ impl serde::Serialize for ComplianceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sets {
-            map.serialize_entry("sets", value)?;
-        }
-        if let Some(value) = &self.adds {
-            map.serialize_entry("adds", value)?;
-        }
-        if let Some(value) = &self.deletes {
-            map.serialize_entry("deletes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("sets", &self.sets);
+        __m.optional("adds", &self.adds);
+        __m.optional("deletes", &self.deletes);
+        __m.end()
     }
 }
 
@@ -1571,18 +1539,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<SettingCompliance>> = None;
         let mut f_1: Option<Vec<SettingCompliance>> = None;
         let mut f_2: Option<Vec<SettingCompliance>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sets" => f_0 = map.next_value()?,
-                "adds" => f_1 = map.next_value()?,
-                "deletes" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sets" => __de::put(&mut map, &mut f_0),
+                "adds" => __de::put(&mut map, &mut f_1),
+                "deletes" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComplianceInfo {
             sets: f_0,
@@ -1630,12 +1597,11 @@ impl serde::Serialize for CompositeId {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.identifiers {
-            map.serialize_entry("identifiers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("identifiers", &self.identifiers);
+        __m.end()
     }
 }
 
@@ -1653,14 +1619,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompositeId {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "identifiers" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "identifiers" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CompositeId { identifiers: f_0 })
     }
@@ -1685,10 +1650,11 @@ impl serde::Serialize for ConfigurationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("spec", &self.spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("spec", &self.spec);
+        __m.end()
     }
 }
 
@@ -1710,11 +1676,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "spec" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "spec" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationSpec {
             spec: __de::or_zero(f_0, Self::NAME, "spec"),
@@ -1749,14 +1713,13 @@ impl serde::Serialize for DependencyError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("required_value", &self.required_value)?;
-        if let Some(value) = &self.current_value {
-            map.serialize_entry("current_value", value)?;
-        }
-        map.serialize_entry("possible_values", &self.possible_values)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("required_value", &self.required_value);
+        __m.optional("current_value", &self.current_value);
+        __m.entry("possible_values", &self.possible_values);
+        __m.end()
     }
 }
 
@@ -1780,13 +1743,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DependencyError {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "required_value" => f_0 = Some(map.next_value()?),
-                "current_value" => f_1 = map.next_value()?,
-                "possible_values" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "required_value" => __de::put_some(&mut map, &mut f_0),
+                "current_value" => __de::put(&mut map, &mut f_1),
+                "possible_values" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DependencyError {
             required_value: __de::or_zero(f_0, Self::NAME, "required_value"),
@@ -2254,28 +2215,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DetailedValidationError 
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hosts" => f_0 = map.next_value()?,
-                "message" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "pattern" => f_3 = map.next_value()?,
-                "expected_type" => f_4 = map.next_value()?,
-                "instance_id" => f_5 = map.next_value()?,
-                "property_name" => f_6 = map.next_value()?,
-                "maximum_length" => f_7 = map.next_value()?,
-                "minimum_length" => f_8 = map.next_value()?,
-                "maximum_value" => f_9 = map.next_value()?,
-                "minimum_value" => f_10 = map.next_value()?,
-                "dependency_error" => f_11 = map.next_value()?,
-                "component" => f_12 = map.next_value()?,
-                "group" => f_13 = map.next_value()?,
-                "key" => f_14 = map.next_value()?,
-                "path" => f_15 = map.next_value()?,
-                "required_property" => f_16 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "hosts" => __de::put(&mut map, &mut f_0),
+                "message" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "pattern" => __de::put(&mut map, &mut f_3),
+                "expected_type" => __de::put(&mut map, &mut f_4),
+                "instance_id" => __de::put(&mut map, &mut f_5),
+                "property_name" => __de::put(&mut map, &mut f_6),
+                "maximum_length" => __de::put(&mut map, &mut f_7),
+                "minimum_length" => __de::put(&mut map, &mut f_8),
+                "maximum_value" => __de::put(&mut map, &mut f_9),
+                "minimum_value" => __de::put(&mut map, &mut f_10),
+                "dependency_error" => __de::put(&mut map, &mut f_11),
+                "component" => __de::put(&mut map, &mut f_12),
+                "group" => __de::put(&mut map, &mut f_13),
+                "key" => __de::put(&mut map, &mut f_14),
+                "path" => __de::put(&mut map, &mut f_15),
+                "required_property" => __de::put(&mut map, &mut f_16),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -2681,15 +2639,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DraftImportResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "draft" => f_1 = map.next_value()?,
-                "error" => f_2 = map.next_value()?,
-                "warnings" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "draft" => __de::put(&mut map, &mut f_1),
+                "error" => __de::put(&mut map, &mut f_2),
+                "warnings" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2771,16 +2726,13 @@ impl serde::Serialize for DriftReview {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("property_paths", &self.property_paths)?;
-        if let Some(value) = &self.drift_review_policy {
-            map.serialize_entry("drift_review_policy", value)?;
-        }
-        if let Some(value) = &self.notification {
-            map.serialize_entry("notification", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("property_paths", &self.property_paths);
+        __m.optional("drift_review_policy", &self.drift_review_policy);
+        __m.optional("notification", &self.notification);
+        __m.end()
     }
 }
 
@@ -2804,13 +2756,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriftReview {
         let mut f_2: Option<crate::esx::settings::Notification> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "property_paths" => f_0 = __de::null_as_empty(map.next_value()?),
-                "drift_review_policy" => f_1 = map.next_value()?,
-                "notification" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "property_paths" => __de::put_or_empty(&mut map, &mut f_0),
+                "drift_review_policy" => __de::put(&mut map, &mut f_1),
+                "notification" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DriftReview {
             property_paths: __de::or_zero(f_0, Self::NAME, "property_paths"),
@@ -2999,17 +2949,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriftReviewPolicy {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "possible_values" => f_2 = map.next_value()?,
-                "value_string" => f_3 = map.next_value()?,
-                "value_long" => f_4 = map.next_value()?,
-                "value_boolean" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "possible_values" => __de::put(&mut map, &mut f_2),
+                "value_string" => __de::put(&mut map, &mut f_3),
+                "value_long" => __de::put(&mut map, &mut f_4),
+                "value_boolean" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3106,10 +3053,11 @@ impl serde::Serialize for ExportResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config", &self.config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config", &self.config);
+        __m.end()
     }
 }
 
@@ -3131,11 +3079,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportResult {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExportResult {
             config: __de::or_zero(f_0, Self::NAME, "config"),
@@ -3292,13 +3238,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compliance_info" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compliance_info" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3372,20 +3315,15 @@ impl serde::Serialize for HostPrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("summary", &self.summary)?;
-        if let Some(value) = &self.validation_errors {
-            map.serialize_entry("validation_errors", value)?;
-        }
-        if let Some(value) = &self.impact {
-            map.serialize_entry("impact", value)?;
-        }
-        if let Some(value) = &self.precheck_result {
-            map.serialize_entry("precheck_result", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("summary", &self.summary);
+        __m.optional("validation_errors", &self.validation_errors);
+        __m.optional("impact", &self.impact);
+        __m.optional("precheck_result", &self.precheck_result);
+        __m.end()
     }
 }
 
@@ -3411,15 +3349,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostPrecheckResult {
         let mut f_4: Option<crate::esx::settings::StatusInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "summary" => f_1 = Some(map.next_value()?),
-                "validation_errors" => f_2 = map.next_value()?,
-                "impact" => f_3 = map.next_value()?,
-                "precheck_result" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "summary" => __de::put_some(&mut map, &mut f_1),
+                "validation_errors" => __de::put(&mut map, &mut f_2),
+                "impact" => __de::put(&mut map, &mut f_3),
+                "precheck_result" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostPrecheckResult {
             status: __de::required(f_0, "status")?,
@@ -3477,17 +3413,14 @@ impl serde::Serialize for HostResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_status", &self.host_status)?;
-        map.serialize_entry("summary", &self.summary)?;
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        if let Some(value) = &self.host_compliance {
-            map.serialize_entry("host_compliance", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_status", &self.host_status);
+        __m.entry("summary", &self.summary);
+        __m.optional("errors", &self.errors);
+        __m.optional("host_compliance", &self.host_compliance);
+        __m.end()
     }
 }
 
@@ -3512,14 +3445,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostResult {
         let mut f_3: Option<HostCompliance> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_status" => f_0 = Some(map.next_value()?),
-                "summary" => f_1 = Some(map.next_value()?),
-                "errors" => f_2 = map.next_value()?,
-                "host_compliance" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_status" => __de::put_some(&mut map, &mut f_0),
+                "summary" => __de::put_some(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                "host_compliance" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostResult {
             host_status: __de::required(f_0, "host_status")?,
@@ -3583,19 +3514,16 @@ impl serde::Serialize for HostStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.attempts {
-            map.serialize_entry("attempts", value)?;
-        }
-        if let Some(value) = &self.remaining_retries {
-            map.serialize_entry("remaining_retries", value)?;
-        }
-        map.serialize_entry("start_time", &self.start_time)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("attempts", &self.attempts);
+        __m.optional("remaining_retries", &self.remaining_retries);
+        __m.entry("start_time", &self.start_time);
+        __m.entry("end_time", &self.end_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -3622,16 +3550,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostStatus {
         let mut f_5: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "attempts" => f_1 = map.next_value()?,
-                "remaining_retries" => f_2 = map.next_value()?,
-                "start_time" => f_3 = Some(map.next_value()?),
-                "end_time" => f_4 = Some(map.next_value()?),
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "attempts" => __de::put(&mut map, &mut f_1),
+                "remaining_retries" => __de::put(&mut map, &mut f_2),
+                "start_time" => __de::put_some(&mut map, &mut f_3),
+                "end_time" => __de::put_some(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostStatus {
             status: __de::required(f_0, "status")?,
@@ -3666,11 +3592,12 @@ impl serde::Serialize for ImpactInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -3693,12 +3620,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImpactInfo {
         let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImpactInfo {
             impact: __de::required(f_0, "impact")?,
@@ -3856,14 +3781,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "commit" => f_1 = map.next_value()?,
-                "errors" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "commit" => __de::put(&mut map, &mut f_1),
+                "errors" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -3938,13 +3860,12 @@ impl serde::Serialize for ImportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config", &self.config)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config", &self.config);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -3967,12 +3888,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImportSpec {
             config: __de::or_zero(f_0, Self::NAME, "config"),
@@ -4010,12 +3929,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("config", &self.config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata", &self.metadata);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("config", &self.config);
+        __m.end()
     }
 }
 
@@ -4041,13 +3961,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata" => f_0 = Some(map.next_value()?),
-                "host_info" => f_1 = __de::null_as_empty(map.next_value()?),
-                "config" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata" => __de::put_some(&mut map, &mut f_0),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_1),
+                "config" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             metadata: __de::required(f_0, "metadata")?,
@@ -4085,12 +4003,13 @@ impl serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("author", &self.author)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("author", &self.author);
+        __m.entry("creation_time", &self.creation_time);
+        __m.end()
     }
 }
 
@@ -4114,13 +4033,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "author" => f_1 = Some(map.next_value()?),
-                "creation_time" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "author" => __de::put_some(&mut map, &mut f_1),
+                "creation_time" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Metadata {
             id: __de::required(f_0, "id")?,
@@ -4279,15 +4196,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReferenceHostInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "host" => f_1 = map.next_value()?,
-                "name" => f_2 = map.next_value()?,
-                "summary" => f_3 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "name" => __de::put(&mut map, &mut f_2),
+                "summary" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -4463,14 +4377,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SchemaResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source" => f_0 = map.next_value()?,
-                "schema" => f_1 = Some(map.next_value()?),
-                "reference_host" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "source" => __de::put(&mut map, &mut f_0),
+                "schema" => __de::put_some(&mut map, &mut f_1),
+                "reference_host" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -4696,19 +4607,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SettingCompliance {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "display_path" => f_1 = map.next_value()?,
-                "current" => f_2 = map.next_value()?,
-                "target" => f_3 = map.next_value()?,
-                "type" => f_4 = map.next_value()?,
-                "reference_current" => f_5 = map.next_value()?,
-                "reference_target" => f_6 = map.next_value()?,
-                "error" => f_7 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "display_path" => __de::put(&mut map, &mut f_1),
+                "current" => __de::put(&mut map, &mut f_2),
+                "target" => __de::put(&mut map, &mut f_3),
+                "type" => __de::put(&mut map, &mut f_4),
+                "reference_current" => __de::put(&mut map, &mut f_5),
+                "reference_target" => __de::put(&mut map, &mut f_6),
+                "error" => __de::put(&mut map, &mut f_7),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_4 {
             None => None,
@@ -4922,17 +4830,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComplianceResult
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "compliance_info" => f_2 = map.next_value()?,
-                "host_compliance_info" => f_3 = map.next_value()?,
-                "errors" => f_4 = map.next_value()?,
-                "summary" => f_5 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "compliance_info" => __de::put(&mut map, &mut f_2),
+                "host_compliance_info" => __de::put(&mut map, &mut f_3),
+                "errors" => __de::put(&mut map, &mut f_4),
+                "summary" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -5032,18 +4937,15 @@ impl serde::Serialize for SolutionPrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("summary", &self.summary)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        if let Some(value) = &self.drift_reviews {
-            map.serialize_entry("drift_reviews", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("summary", &self.summary);
+        __m.optional("notifications", &self.notifications);
+        __m.optional("drift_reviews", &self.drift_reviews);
+        __m.end()
     }
 }
 
@@ -5069,15 +4971,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionPrecheckResult {
         let mut f_4: Option<Vec<DriftReview>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "summary" => f_2 = Some(map.next_value()?),
-                "notifications" => f_3 = map.next_value()?,
-                "drift_reviews" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "summary" => __de::put_some(&mut map, &mut f_2),
+                "notifications" => __de::put(&mut map, &mut f_3),
+                "drift_reviews" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SolutionPrecheckResult {
             status: __de::required(f_0, "status")?,
@@ -5137,14 +5037,13 @@ impl serde::Serialize for ValidationError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.display_path {
-            map.serialize_entry("display_path", value)?;
-        }
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.optional("display_path", &self.display_path);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -5168,13 +5067,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationError {
         let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "display_path" => f_1 = map.next_value()?,
-                "messages" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "display_path" => __de::put(&mut map, &mut f_1),
+                "messages" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationError {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -5207,13 +5104,12 @@ impl serde::Serialize for ValidationResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("valid", &self.valid)?;
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("valid", &self.valid);
+        __m.optional("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -5236,12 +5132,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
         let mut f_1: Option<Vec<ValidationError>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "valid" => f_0 = Some(map.next_value()?),
-                "errors" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "valid" => __de::put_some(&mut map, &mut f_0),
+                "errors" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationResult {
             valid: __de::or_zero(f_0, Self::NAME, "valid"),

@@ -40,22 +40,17 @@ impl serde::Serialize for ImageCategories {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "is_highest_and_widely_used_image_equal",
             &self.is_highest_and_widely_used_image_equal,
-        )?;
-        if let Some(value) = &self.most_widely_used_image {
-            map.serialize_entry("most_widely_used_image", value)?;
-        }
-        if let Some(value) = &self.highest_versioned_image {
-            map.serialize_entry("highest_versioned_image", value)?;
-        }
-        if let Some(value) = &self.host_image_list {
-            map.serialize_entry("host_image_list", value)?;
-        }
-        map.end()
+        );
+        __m.optional("most_widely_used_image", &self.most_widely_used_image);
+        __m.optional("highest_versioned_image", &self.highest_versioned_image);
+        __m.optional("host_image_list", &self.host_image_list);
+        __m.end()
     }
 }
 
@@ -80,14 +75,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageCategories {
         let mut f_3: Option<Vec<InstalledImage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "is_highest_and_widely_used_image_equal" => f_0 = Some(map.next_value()?),
-                "most_widely_used_image" => f_1 = map.next_value()?,
-                "highest_versioned_image" => f_2 = map.next_value()?,
-                "host_image_list" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "is_highest_and_widely_used_image_equal" => {
+                    __de::put_some(&mut map, &mut f_0)
                 }
-            }
+                "most_widely_used_image" => __de::put(&mut map, &mut f_1),
+                "highest_versioned_image" => __de::put(&mut map, &mut f_2),
+                "host_image_list" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageCategories {
             is_highest_and_widely_used_image_equal: __de::or_zero(
@@ -151,11 +146,12 @@ impl serde::Serialize for InstalledImage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("software_info", &self.software_info)?;
-        map.serialize_entry("host_list", &self.host_list)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("software_info", &self.software_info);
+        __m.entry("host_list", &self.host_list);
+        __m.end()
     }
 }
 
@@ -178,12 +174,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstalledImage {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_info" => f_0 = Some(map.next_value()?),
-                "host_list" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_info" => __de::put_some(&mut map, &mut f_0),
+                "host_list" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstalledImage {
             software_info: __de::or_zero(f_0, Self::NAME, "software_info"),
@@ -260,20 +254,21 @@ impl serde::Serialize for InstalledImageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("completion_time", &self.completion_time)?;
-        map.serialize_entry("uniform_image", &self.uniform_image)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
-        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
-        map.serialize_entry("unsupported_hosts", &self.unsupported_hosts)?;
-        map.serialize_entry("image_categories", &self.image_categories)?;
-        map.serialize_entry("host_notifications", &self.host_notifications)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("orphaned_vibs", &self.orphaned_vibs)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("completion_time", &self.completion_time);
+        __m.entry("uniform_image", &self.uniform_image);
+        __m.entry("status", &self.status);
+        __m.entry("successful_hosts", &self.successful_hosts);
+        __m.entry("failed_hosts", &self.failed_hosts);
+        __m.entry("unsupported_hosts", &self.unsupported_hosts);
+        __m.entry("image_categories", &self.image_categories);
+        __m.entry("host_notifications", &self.host_notifications);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("orphaned_vibs", &self.orphaned_vibs);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -317,21 +312,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InstalledImageInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "completion_time" => f_0 = Some(map.next_value()?),
-                "uniform_image" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "successful_hosts" => f_3 = __de::null_as_empty(map.next_value()?),
-                "failed_hosts" => f_4 = __de::null_as_empty(map.next_value()?),
-                "unsupported_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
-                "image_categories" => f_6 = Some(map.next_value()?),
-                "host_notifications" => f_7 = __de::null_as_empty(map.next_value()?),
-                "host_info" => f_8 = __de::null_as_empty(map.next_value()?),
-                "orphaned_vibs" => f_9 = __de::null_as_empty(map.next_value()?),
-                "notifications" => f_10 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "completion_time" => __de::put_some(&mut map, &mut f_0),
+                "uniform_image" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "successful_hosts" => __de::put_or_empty(&mut map, &mut f_3),
+                "failed_hosts" => __de::put_or_empty(&mut map, &mut f_4),
+                "unsupported_hosts" => __de::put_or_empty(&mut map, &mut f_5),
+                "image_categories" => __de::put_some(&mut map, &mut f_6),
+                "host_notifications" => __de::put_or_empty(&mut map, &mut f_7),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_8),
+                "orphaned_vibs" => __de::put_or_empty(&mut map, &mut f_9),
+                "notifications" => __de::put_or_empty(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InstalledImageInfo {
             completion_time: __de::required(f_0, "completion_time")?,

@@ -140,15 +140,12 @@ impl serde::Serialize for ConfigManagerPolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.serial_remediation {
-            map.serialize_entry("serial_remediation", value)?;
-        }
-        if let Some(value) = &self.auto_remediate_on_host_add {
-            map.serialize_entry("auto_remediate_on_host_add", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("serial_remediation", &self.serial_remediation);
+        __m.optional("auto_remediate_on_host_add", &self.auto_remediate_on_host_add);
+        __m.end()
     }
 }
 
@@ -166,16 +163,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigManagerPolicySpec 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "serial_remediation" => f_0 = map.next_value()?,
-                "auto_remediate_on_host_add" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "serial_remediation" => __de::put(&mut map, &mut f_0),
+                "auto_remediate_on_host_add" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigManagerPolicySpec {
             serial_remediation: f_0,
@@ -216,11 +212,12 @@ impl serde::Serialize for ConfigManagerPolicySpecResetInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("from", &self.from)?;
-        map.serialize_entry("to", &self.to)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("from", &self.from);
+        __m.entry("to", &self.to);
+        __m.end()
     }
 }
 
@@ -244,12 +241,10 @@ for ConfigManagerPolicySpecResetInfo {
         let mut f_1: Option<ConfigManagerPolicySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "from" => f_0 = Some(map.next_value()?),
-                "to" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "from" => __de::put_some(&mut map, &mut f_0),
+                "to" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigManagerPolicySpecResetInfo {
             from: __de::or_zero(f_0, Self::NAME, "from"),

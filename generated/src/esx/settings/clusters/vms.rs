@@ -982,13 +982,12 @@ impl serde::Serialize for AlternativeVmSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("selection_criteria", &self.selection_criteria)?;
-        if let Some(value) = &self.devices {
-            map.serialize_entry("devices", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("selection_criteria", &self.selection_criteria);
+        __m.optional("devices", &self.devices);
+        __m.end()
     }
 }
 
@@ -1011,12 +1010,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AlternativeVmSpec {
         let mut f_1: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "selection_criteria" => f_0 = Some(map.next_value()?),
-                "devices" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "selection_criteria" => __de::put_some(&mut map, &mut f_0),
+                "devices" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AlternativeVmSpec {
             selection_criteria: __de::required(f_0, "selection_criteria")?,
@@ -1102,28 +1099,17 @@ impl serde::Serialize for ClusterSolutionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_count", &self.vm_count)?;
-        if let Some(value) = &self.vm_placement_policies {
-            map.serialize_entry("vm_placement_policies", value)?;
-        }
-        if let Some(value) = &self.vm_networks {
-            map.serialize_entry("vm_networks", value)?;
-        }
-        if let Some(value) = &self.vm_datastores {
-            map.serialize_entry("vm_datastores", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map.serialize_entry("devices", value)?;
-        }
-        if let Some(value) = &self.remediation_policy {
-            map.serialize_entry("remediation_policy", value)?;
-        }
-        if let Some(value) = &self.alternative_vm_specs {
-            map.serialize_entry("alternative_vm_specs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_count", &self.vm_count);
+        __m.optional("vm_placement_policies", &self.vm_placement_policies);
+        __m.optional("vm_networks", &self.vm_networks);
+        __m.optional("vm_datastores", &self.vm_datastores);
+        __m.optional("devices", &self.devices);
+        __m.optional("remediation_policy", &self.remediation_policy);
+        __m.optional("alternative_vm_specs", &self.alternative_vm_specs);
+        __m.end()
     }
 }
 
@@ -1151,17 +1137,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionSpec {
         let mut f_6: Option<Vec<AlternativeVmSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_count" => f_0 = Some(map.next_value()?),
-                "vm_placement_policies" => f_1 = map.next_value()?,
-                "vm_networks" => f_2 = map.next_value()?,
-                "vm_datastores" => f_3 = map.next_value()?,
-                "devices" => f_4 = map.next_value()?,
-                "remediation_policy" => f_5 = map.next_value()?,
-                "alternative_vm_specs" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_count" => __de::put_some(&mut map, &mut f_0),
+                "vm_placement_policies" => __de::put(&mut map, &mut f_1),
+                "vm_networks" => __de::put(&mut map, &mut f_2),
+                "vm_datastores" => __de::put(&mut map, &mut f_3),
+                "devices" => __de::put(&mut map, &mut f_4),
+                "remediation_policy" => __de::put(&mut map, &mut f_5),
+                "alternative_vm_specs" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionSpec {
             vm_count: __de::or_zero(f_0, Self::NAME, "vm_count"),
@@ -1268,18 +1252,13 @@ impl serde::Serialize for HostSolutionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.prefer_host_configuration {
-            map.serialize_entry("prefer_host_configuration", value)?;
-        }
-        if let Some(value) = &self.vm_networks {
-            map.serialize_entry("vm_networks", value)?;
-        }
-        if let Some(value) = &self.vm_datastores {
-            map.serialize_entry("vm_datastores", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("prefer_host_configuration", &self.prefer_host_configuration);
+        __m.optional("vm_networks", &self.vm_networks);
+        __m.optional("vm_datastores", &self.vm_datastores);
+        __m.end()
     }
 }
 
@@ -1297,18 +1276,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "prefer_host_configuration" => f_0 = map.next_value()?,
-                "vm_networks" => f_1 = map.next_value()?,
-                "vm_datastores" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "prefer_host_configuration" => __de::put(&mut map, &mut f_0),
+                "vm_networks" => __de::put(&mut map, &mut f_1),
+                "vm_datastores" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSolutionSpec {
             prefer_host_configuration: f_0,
@@ -1338,12 +1316,11 @@ impl serde::Serialize for LifecycleHookConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timeout {
-            map.serialize_entry("timeout", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("timeout", &self.timeout);
+        __m.end()
     }
 }
 
@@ -1361,14 +1338,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LifecycleHookConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "timeout" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "timeout" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LifecycleHookConfig {
             timeout: f_0,
@@ -1428,16 +1404,15 @@ impl serde::Serialize for LifecycleHookInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.serialize_entry("lifecycle_state", &self.lifecycle_state)?;
-        map.serialize_entry("configuration", &self.configuration)?;
-        map.serialize_entry("hook_activated", &self.hook_activated)?;
-        if let Some(value) = &self.dynamic_update_processed {
-            map.serialize_entry("dynamic_update_processed", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.entry("lifecycle_state", &self.lifecycle_state);
+        __m.entry("configuration", &self.configuration);
+        __m.entry("hook_activated", &self.hook_activated);
+        __m.optional("dynamic_update_processed", &self.dynamic_update_processed);
+        __m.end()
     }
 }
 
@@ -1463,15 +1438,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LifecycleHookInfo {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "lifecycle_state" => f_1 = Some(map.next_value()?),
-                "configuration" => f_2 = Some(map.next_value()?),
-                "hook_activated" => f_3 = Some(map.next_value()?),
-                "dynamic_update_processed" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "lifecycle_state" => __de::put_some(&mut map, &mut f_1),
+                "configuration" => __de::put_some(&mut map, &mut f_2),
+                "hook_activated" => __de::put_some(&mut map, &mut f_3),
+                "dynamic_update_processed" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LifecycleHookInfo {
             vm: __de::required(f_0, "vm")?,
@@ -1721,16 +1694,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfResource {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "location_type" => f_0 = Some(map.next_value()?),
-                "url" => f_1 = map.next_value()?,
-                "ssl_certificate_validation" => f_2 = map.next_value()?,
-                "certificate" => f_3 = map.next_value()?,
-                "authentication_scheme" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "location_type" => __de::put_some(&mut map, &mut f_0),
+                "url" => __de::put(&mut map, &mut f_1),
+                "ssl_certificate_validation" => __de::put(&mut map, &mut f_2),
+                "certificate" => __de::put(&mut map, &mut f_3),
+                "authentication_scheme" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_1 = match f_2 {
             None => None,
@@ -2174,28 +2144,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deployment_type" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "vm_name_template" => f_3 = Some(map.next_value()?),
-                "host_solution_spec" => f_4 = map.next_value()?,
-                "cluster_solution_spec" => f_5 = map.next_value()?,
-                "hook_configurations" => f_6 = map.next_value()?,
-                "ovf_resource" => f_7 = Some(map.next_value()?),
-                "ovf_descriptor_properties" => f_8 = map.next_value()?,
-                "vm_clone_config" => f_9 = map.next_value()?,
-                "vm_storage_policy" => f_10 = Some(map.next_value()?),
-                "vm_storage_profiles" => f_11 = map.next_value()?,
-                "vm_disk_type" => f_12 = map.next_value()?,
-                "vm_resource_pool" => f_13 = map.next_value()?,
-                "vm_folder" => f_14 = map.next_value()?,
-                "vm_resource_spec" => f_15 = map.next_value()?,
-                "redeployment_policy" => f_16 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "deployment_type" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "vm_name_template" => __de::put_some(&mut map, &mut f_3),
+                "host_solution_spec" => __de::put(&mut map, &mut f_4),
+                "cluster_solution_spec" => __de::put(&mut map, &mut f_5),
+                "hook_configurations" => __de::put(&mut map, &mut f_6),
+                "ovf_resource" => __de::put_some(&mut map, &mut f_7),
+                "ovf_descriptor_properties" => __de::put(&mut map, &mut f_8),
+                "vm_clone_config" => __de::put(&mut map, &mut f_9),
+                "vm_storage_policy" => __de::put_some(&mut map, &mut f_10),
+                "vm_storage_profiles" => __de::put(&mut map, &mut f_11),
+                "vm_disk_type" => __de::put(&mut map, &mut f_12),
+                "vm_resource_pool" => __de::put(&mut map, &mut f_13),
+                "vm_folder" => __de::put(&mut map, &mut f_14),
+                "vm_resource_spec" => __de::put(&mut map, &mut f_15),
+                "redeployment_policy" => __de::put(&mut map, &mut f_16),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2354,11 +2321,12 @@ impl serde::Serialize for VmNameTemplate {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.serialize_entry("suffix", &self.suffix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("prefix", &self.prefix);
+        __m.entry("suffix", &self.suffix);
+        __m.end()
     }
 }
 
@@ -2381,12 +2349,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmNameTemplate {
         let mut f_1: Option<vm_name_template::SuffixFormat> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "prefix" => f_0 = Some(map.next_value()?),
-                "suffix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "prefix" => __de::put_some(&mut map, &mut f_0),
+                "suffix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmNameTemplate {
             prefix: __de::or_zero(f_0, Self::NAME, "prefix"),
@@ -2432,12 +2398,11 @@ impl serde::Serialize for VmResourceSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ovf_deployment_option {
-            map.serialize_entry("ovf_deployment_option", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ovf_deployment_option", &self.ovf_deployment_option);
+        __m.end()
     }
 }
 
@@ -2455,14 +2420,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmResourceSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ovf_deployment_option" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ovf_deployment_option" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmResourceSpec {
             ovf_deployment_option: f_0,
@@ -2584,13 +2548,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmSelectionSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "selection_type" => f_0 = Some(map.next_value()?),
-                "extra_config_value" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "selection_type" => __de::put_some(&mut map, &mut f_0),
+                "extra_config_value" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -118,12 +118,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.min_version {
-            map.serialize_entry("min_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("min_version", &self.min_version);
+        __m.end()
     }
 }
 
@@ -141,14 +140,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "min_version" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "min_version" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { min_version: f_0 })
     }
@@ -237,19 +235,21 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("kb", &self.kb)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        if let Some(value) = &self.quick_patch_compatible_versions {
-            map.serialize_entry("quick_patch_compatible_versions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("summary", &self.summary);
+        __m.entry("category", &self.category);
+        __m.entry("kb", &self.kb);
+        __m.entry("release_date", &self.release_date);
+        __m.optional(
+            "quick_patch_compatible_versions",
+            &self.quick_patch_compatible_versions,
+        );
+        __m.end()
     }
 }
 
@@ -278,18 +278,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_7: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "summary" => f_3 = Some(map.next_value()?),
-                "category" => f_4 = Some(map.next_value()?),
-                "kb" => f_5 = Some(map.next_value()?),
-                "release_date" => f_6 = Some(map.next_value()?),
-                "quick_patch_compatible_versions" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "summary" => __de::put_some(&mut map, &mut f_3),
+                "category" => __de::put_some(&mut map, &mut f_4),
+                "kb" => __de::put_some(&mut map, &mut f_5),
+                "release_date" => __de::put_some(&mut map, &mut f_6),
+                "quick_patch_compatible_versions" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),

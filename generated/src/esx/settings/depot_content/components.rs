@@ -179,16 +179,17 @@ impl serde::Serialize for ComponentVersionSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("urgency", &self.urgency)?;
-        map.serialize_entry("kb", &self.kb)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("summary", &self.summary);
+        __m.entry("category", &self.category);
+        __m.entry("urgency", &self.urgency);
+        __m.entry("kb", &self.kb);
+        __m.entry("release_date", &self.release_date);
+        __m.end()
     }
 }
 
@@ -216,17 +217,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentVersionSummary 
         let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                "summary" => f_2 = Some(map.next_value()?),
-                "category" => f_3 = Some(map.next_value()?),
-                "urgency" => f_4 = Some(map.next_value()?),
-                "kb" => f_5 = Some(map.next_value()?),
-                "release_date" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                "summary" => __de::put_some(&mut map, &mut f_2),
+                "category" => __de::put_some(&mut map, &mut f_3),
+                "urgency" => __de::put_some(&mut map, &mut f_4),
+                "kb" => __de::put_some(&mut map, &mut f_5),
+                "release_date" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentVersionSummary {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -276,24 +275,15 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vendors {
-            map.serialize_entry("vendors", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.versions {
-            map.serialize_entry("versions", value)?;
-        }
-        if let Some(value) = &self.min_version {
-            map.serialize_entry("min_version", value)?;
-        }
-        if let Some(value) = &self.bundle_types {
-            map.serialize_entry("bundle_types", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vendors", &self.vendors);
+        __m.optional("names", &self.names);
+        __m.optional("versions", &self.versions);
+        __m.optional("min_version", &self.min_version);
+        __m.optional("bundle_types", &self.bundle_types);
+        __m.end()
     }
 }
 
@@ -311,6 +301,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -318,15 +309,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_4: Option<Vec<ComponentBundleType>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendors" => f_0 = map.next_value()?,
-                "names" => f_1 = map.next_value()?,
-                "versions" => f_2 = map.next_value()?,
-                "min_version" => f_3 = map.next_value()?,
-                "bundle_types" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendors" => __de::put(&mut map, &mut f_0),
+                "names" => __de::put(&mut map, &mut f_1),
+                "versions" => __de::put(&mut map, &mut f_2),
+                "min_version" => __de::put(&mut map, &mut f_3),
+                "bundle_types" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             vendors: f_0,
@@ -401,13 +390,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("versions", &self.versions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("versions", &self.versions);
+        __m.end()
     }
 }
 
@@ -432,14 +422,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<Vec<ComponentVersionSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "vendor" => f_2 = Some(map.next_value()?),
-                "versions" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "vendor" => __de::put_some(&mut map, &mut f_2),
+                "versions" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             name: __de::required(f_0, "name")?,

@@ -201,14 +201,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "method" => f_0 = Some(map.next_value()?),
-                "authentication_key" => f_1 = map.next_value()?,
-                "authentication_value" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "method" => __de::put_some(&mut map, &mut f_0),
+                "authentication_key" => __de::put(&mut map, &mut f_1),
+                "authentication_value" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -379,14 +376,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "auth_type" => f_0 = Some(map.next_value()?),
-                "host_credential" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "auth_type" => __de::put_some(&mut map, &mut f_0),
+                "host_credential" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -457,10 +451,11 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("depot", &self.depot)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("depot", &self.depot);
+        __m.end()
     }
 }
 
@@ -482,11 +477,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut f_0: Option<crate::ids::OfflineId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "depot" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "depot" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             depot: __de::required(f_0, "depot")?,
@@ -644,17 +637,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "authentication_spec" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                "source_type" => f_2 = Some(map.next_value()?),
-                "location" => f_3 = map.next_value()?,
-                "file_id" => f_4 = map.next_value()?,
-                "ownerdata" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "authentication_spec" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "source_type" => __de::put_some(&mut map, &mut f_2),
+                "location" => __de::put(&mut map, &mut f_3),
+                "file_id" => __de::put(&mut map, &mut f_4),
+                "ownerdata" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -766,12 +756,11 @@ impl serde::Serialize for DeleteResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -789,14 +778,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteResult { notifications: f_0 })
     }
@@ -824,12 +812,11 @@ impl serde::Serialize for DeleteSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.force {
-            map.serialize_entry("force", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("force", &self.force);
+        __m.end()
     }
 }
 
@@ -847,14 +834,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "force" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "force" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteSpec { force: f_0 })
     }
@@ -927,12 +913,13 @@ impl serde::Serialize for DepotExtractInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("software_spec", &self.software_spec)?;
-        map.serialize_entry("result", &self.result)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.entry("software_spec", &self.software_spec);
+        __m.entry("result", &self.result);
+        __m.end()
     }
 }
 
@@ -956,13 +943,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DepotExtractInfo {
         let mut f_2: Option<CreateResult> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = Some(map.next_value()?),
-                "software_spec" => f_1 = Some(map.next_value()?),
-                "result" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_some(&mut map, &mut f_0),
+                "software_spec" => __de::put_some(&mut map, &mut f_1),
+                "result" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DepotExtractInfo {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
@@ -1015,21 +1000,16 @@ impl serde::Serialize for HostCredentials {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_name", &self.host_name)?;
-        map.serialize_entry("user_name", &self.user_name)?;
-        map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.ssl_thumb_print {
-            map.serialize_entry("ssl_thumb_print", value)?;
-        }
-        if let Some(value) = &self.ssl_certificate {
-            map.serialize_entry("ssl_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_name", &self.host_name);
+        __m.entry("user_name", &self.user_name);
+        __m.entry("password", &self.password);
+        __m.optional("port", &self.port);
+        __m.optional("ssl_thumb_print", &self.ssl_thumb_print);
+        __m.optional("ssl_certificate", &self.ssl_certificate);
+        __m.end()
     }
 }
 
@@ -1056,16 +1036,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCredentials {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_name" => f_0 = Some(map.next_value()?),
-                "user_name" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "port" => f_3 = map.next_value()?,
-                "ssl_thumb_print" => f_4 = map.next_value()?,
-                "ssl_certificate" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_name" => __de::put_some(&mut map, &mut f_0),
+                "user_name" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "port" => __de::put(&mut map, &mut f_3),
+                "ssl_thumb_print" => __de::put(&mut map, &mut f_4),
+                "ssl_certificate" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostCredentials {
             host_name: __de::or_zero(f_0, Self::NAME, "host_name"),
@@ -1248,18 +1226,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "source_type" => f_1 = Some(map.next_value()?),
-                "location" => f_2 = map.next_value()?,
-                "file_id" => f_3 = map.next_value()?,
-                "create_time" => f_4 = Some(map.next_value()?),
-                "owner" => f_5 = map.next_value()?,
-                "ownerdata" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "source_type" => __de::put_some(&mut map, &mut f_1),
+                "location" => __de::put(&mut map, &mut f_2),
+                "file_id" => __de::put(&mut map, &mut f_3),
+                "create_time" => __de::put_some(&mut map, &mut f_4),
+                "owner" => __de::put(&mut map, &mut f_5),
+                "ownerdata" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1340,15 +1315,12 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.affected_baselines {
-            map.serialize_entry("affected_baselines", value)?;
-        }
-        if let Some(value) = &self.affected_desired_states {
-            map.serialize_entry("affected_desired_states", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("affected_baselines", &self.affected_baselines);
+        __m.optional("affected_desired_states", &self.affected_desired_states);
+        __m.end()
     }
 }
 
@@ -1366,18 +1338,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::esx::settings::depots::AffectedBaselineInfo>> = None;
         let mut f_1: Option<
             Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "affected_baselines" => f_0 = map.next_value()?,
-                "affected_desired_states" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "affected_baselines" => __de::put(&mut map, &mut f_0),
+                "affected_desired_states" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             affected_baselines: f_0,
@@ -1549,17 +1520,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "source_type" => f_1 = Some(map.next_value()?),
-                "location" => f_2 = map.next_value()?,
-                "file_id" => f_3 = map.next_value()?,
-                "owner" => f_4 = map.next_value()?,
-                "ownerdata" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "source_type" => __de::put_some(&mut map, &mut f_1),
+                "location" => __de::put(&mut map, &mut f_2),
+                "file_id" => __de::put(&mut map, &mut f_3),
+                "owner" => __de::put(&mut map, &mut f_4),
+                "ownerdata" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,

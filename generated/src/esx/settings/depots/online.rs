@@ -110,19 +110,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.ownerdata {
-            map.serialize_entry("ownerdata", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.entry("location", &self.location);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("ownerdata", &self.ownerdata);
+        __m.end()
     }
 }
 
@@ -147,14 +142,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "location" => f_1 = Some(map.next_value()?),
-                "enabled" => f_2 = map.next_value()?,
-                "ownerdata" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "location" => __de::put_some(&mut map, &mut f_1),
+                "enabled" => __de::put(&mut map, &mut f_2),
+                "ownerdata" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             description: f_0,
@@ -227,12 +220,11 @@ impl serde::Serialize for DeleteResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -250,14 +242,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteResult { notifications: f_0 })
     }
@@ -285,12 +276,11 @@ impl serde::Serialize for DeleteSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.force {
-            map.serialize_entry("force", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("force", &self.force);
+        __m.end()
     }
 }
 
@@ -308,14 +298,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "force" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "force" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteSpec { force: f_0 })
     }
@@ -380,12 +369,11 @@ impl serde::Serialize for FlushResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -403,14 +391,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FlushResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FlushResult { notifications: f_0 })
     }
@@ -495,19 +482,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("location", &self.location)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("system_defined", &self.system_defined)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.ownerdata {
-            map.serialize_entry("ownerdata", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.entry("location", &self.location);
+        __m.entry("enabled", &self.enabled);
+        __m.entry("system_defined", &self.system_defined);
+        __m.optional("owner", &self.owner);
+        __m.optional("ownerdata", &self.ownerdata);
+        __m.end()
     }
 }
 
@@ -534,16 +518,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "location" => f_1 = Some(map.next_value()?),
-                "enabled" => f_2 = Some(map.next_value()?),
-                "system_defined" => f_3 = Some(map.next_value()?),
-                "owner" => f_4 = map.next_value()?,
-                "ownerdata" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "location" => __de::put_some(&mut map, &mut f_1),
+                "enabled" => __de::put_some(&mut map, &mut f_2),
+                "system_defined" => __de::put_some(&mut map, &mut f_3),
+                "owner" => __de::put(&mut map, &mut f_4),
+                "ownerdata" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -582,15 +564,12 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.affected_baselines {
-            map.serialize_entry("affected_baselines", value)?;
-        }
-        if let Some(value) = &self.affected_desired_states {
-            map.serialize_entry("affected_desired_states", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("affected_baselines", &self.affected_baselines);
+        __m.optional("affected_desired_states", &self.affected_desired_states);
+        __m.end()
     }
 }
 
@@ -608,18 +587,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<crate::esx::settings::depots::AffectedBaselineInfo>> = None;
         let mut f_1: Option<
             Vec<crate::esx::settings::depots::AffectedDesiredStateInfo>,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "affected_baselines" => f_0 = map.next_value()?,
-                "affected_desired_states" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "affected_baselines" => __de::put(&mut map, &mut f_0),
+                "affected_desired_states" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             affected_baselines: f_0,
@@ -666,19 +644,16 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("location", &self.location)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("system_defined", &self.system_defined)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.ownerdata {
-            map.serialize_entry("ownerdata", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.entry("location", &self.location);
+        __m.entry("enabled", &self.enabled);
+        __m.entry("system_defined", &self.system_defined);
+        __m.optional("owner", &self.owner);
+        __m.optional("ownerdata", &self.ownerdata);
+        __m.end()
     }
 }
 
@@ -705,16 +680,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "location" => f_1 = Some(map.next_value()?),
-                "enabled" => f_2 = Some(map.next_value()?),
-                "system_defined" => f_3 = Some(map.next_value()?),
-                "owner" => f_4 = map.next_value()?,
-                "ownerdata" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "location" => __de::put_some(&mut map, &mut f_1),
+                "enabled" => __de::put_some(&mut map, &mut f_2),
+                "system_defined" => __de::put_some(&mut map, &mut f_3),
+                "owner" => __de::put(&mut map, &mut f_4),
+                "ownerdata" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -749,15 +722,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -775,16 +745,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             enabled: f_0,

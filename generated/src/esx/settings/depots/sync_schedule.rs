@@ -272,17 +272,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Schedule {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "skip" => f_1 = map.next_value()?,
-                "minute" => f_2 = map.next_value()?,
-                "hour" => f_3 = map.next_value()?,
-                "day_of_month" => f_4 = map.next_value()?,
-                "day_of_week" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "skip" => __de::put(&mut map, &mut f_1),
+                "minute" => __de::put(&mut map, &mut f_2),
+                "hour" => __de::put(&mut map, &mut f_3),
+                "day_of_month" => __de::put(&mut map, &mut f_4),
+                "day_of_week" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -430,14 +427,13 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.schedule {
-            map.serialize_entry("schedule", value)?;
-        }
-        map.serialize_entry("email_addresses", &self.email_addresses)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.optional("schedule", &self.schedule);
+        __m.entry("email_addresses", &self.email_addresses);
+        __m.end()
     }
 }
 
@@ -461,13 +457,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "schedule" => f_1 = map.next_value()?,
-                "email_addresses" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "schedule" => __de::put(&mut map, &mut f_1),
+                "email_addresses" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),

@@ -115,13 +115,14 @@ impl serde::Serialize for HardwareSupportManagerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("manager", &self.manager)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("manager", &self.manager);
+        __m.entry("description", &self.description);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.end()
     }
 }
 
@@ -146,14 +147,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HardwareSupportManagerIn
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "manager" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "display_name" => f_2 = Some(map.next_value()?),
-                "vendor" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "manager" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "display_name" => __de::put_some(&mut map, &mut f_2),
+                "vendor" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HardwareSupportManagerInfo {
             manager: __de::required(f_0, "manager")?,

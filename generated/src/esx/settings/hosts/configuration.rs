@@ -24,10 +24,11 @@ impl serde::Serialize for ExtractResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("config", &self.config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("config", &self.config);
+        __m.end()
     }
 }
 
@@ -49,11 +50,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExtractResult {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExtractResult {
             config: __de::or_zero(f_0, Self::NAME, "config"),

@@ -1601,17 +1601,14 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1636,14 +1633,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "commit" => f_1 = Some(map.next_value()?),
-                "host_info" => f_2 = Some(map.next_value()?),
-                "notifications" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "commit" => __de::put_some(&mut map, &mut f_1),
+                "host_info" => __de::put_some(&mut map, &mut f_2),
+                "notifications" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             status: f_0,
@@ -1695,15 +1690,12 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        if let Some(value) = &self.accept_eula {
-            map.serialize_entry("accept_eula", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("commit", &self.commit);
+        __m.optional("accept_eula", &self.accept_eula);
+        __m.end()
     }
 }
 
@@ -1721,16 +1713,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "commit" => f_0 = map.next_value()?,
-                "accept_eula" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "commit" => __de::put(&mut map, &mut f_0),
+                "accept_eula" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             commit: f_0,
@@ -1916,16 +1907,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "progress" => f_1 = map.next_value()?,
-                "start_time" => f_2 = Some(map.next_value()?),
-                "end_time" => f_3 = Some(map.next_value()?),
-                "notifications" => f_4 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "progress" => __de::put(&mut map, &mut f_1),
+                "start_time" => __de::put_some(&mut map, &mut f_2),
+                "end_time" => __de::put_some(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2013,15 +2001,14 @@ impl serde::Serialize for CheckInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check", &self.check)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.originator {
-            map.serialize_entry("originator", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check", &self.check);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.optional("originator", &self.originator);
+        __m.end()
     }
 }
 
@@ -2046,14 +2033,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "originator" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "originator" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckInfo {
             check: __de::or_zero(f_0, Self::NAME, "check"),
@@ -2097,13 +2082,12 @@ impl serde::Serialize for CheckIssue {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -2126,12 +2110,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckIssue {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "resolution" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "resolution" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckIssue {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -2180,15 +2162,16 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("entity_result", &self.entity_result)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("start_time", &self.start_time);
+        __m.entry("end_time", &self.end_time);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("entity_result", &self.entity_result);
+        __m.end()
     }
 }
 
@@ -2215,16 +2198,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut f_5: Option<EntityCheckResult> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "start_time" => f_1 = Some(map.next_value()?),
-                "end_time" => f_2 = Some(map.next_value()?),
-                "commit" => f_3 = Some(map.next_value()?),
-                "host_info" => f_4 = Some(map.next_value()?),
-                "entity_result" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "start_time" => __de::put_some(&mut map, &mut f_1),
+                "end_time" => __de::put_some(&mut map, &mut f_2),
+                "commit" => __de::put_some(&mut map, &mut f_3),
+                "host_info" => __de::put_some(&mut map, &mut f_4),
+                "entity_result" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             status: __de::required(f_0, "status")?,
@@ -2257,12 +2238,11 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("commit", &self.commit);
+        __m.end()
     }
 }
 
@@ -2280,14 +2260,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "commit" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "commit" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec { commit: f_0 })
     }
@@ -2319,14 +2298,13 @@ impl serde::Serialize for CheckStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check", &self.check)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.check_issues {
-            map.serialize_entry("check_issues", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check", &self.check);
+        __m.entry("status", &self.status);
+        __m.optional("check_issues", &self.check_issues);
+        __m.end()
     }
 }
 
@@ -2350,13 +2328,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
         let mut f_2: Option<Vec<CheckIssue>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "check_issues" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "check_issues" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckStatus {
             check: __de::or_zero(f_0, Self::NAME, "check"),
@@ -2487,15 +2463,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "host" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                "check_statuses" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "check_statuses" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2569,15 +2542,14 @@ impl serde::Serialize for ExportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
-        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
-        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
-        if let Some(value) = &self.skip_reserved_vibs_export {
-            map.serialize_entry("skip_reserved_vibs_export", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("export_software_spec", &self.export_software_spec);
+        __m.entry("export_iso_image", &self.export_iso_image);
+        __m.entry("export_offline_bundle", &self.export_offline_bundle);
+        __m.optional("skip_reserved_vibs_export", &self.skip_reserved_vibs_export);
+        __m.end()
     }
 }
 
@@ -2602,14 +2574,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "export_software_spec" => f_0 = Some(map.next_value()?),
-                "export_iso_image" => f_1 = Some(map.next_value()?),
-                "export_offline_bundle" => f_2 = Some(map.next_value()?),
-                "skip_reserved_vibs_export" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "export_software_spec" => __de::put_some(&mut map, &mut f_0),
+                "export_iso_image" => __de::put_some(&mut map, &mut f_1),
+                "export_offline_bundle" => __de::put_some(&mut map, &mut f_2),
+                "skip_reserved_vibs_export" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExportSpec {
             export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),
@@ -2663,10 +2633,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -2688,11 +2659,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -2732,17 +2701,14 @@ impl serde::Serialize for StageResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -2767,14 +2733,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "commit" => f_1 = Some(map.next_value()?),
-                "host_info" => f_2 = Some(map.next_value()?),
-                "notifications" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "commit" => __de::put_some(&mut map, &mut f_1),
+                "host_info" => __de::put_some(&mut map, &mut f_2),
+                "notifications" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageResult {
             status: f_0,
@@ -2820,12 +2784,11 @@ impl serde::Serialize for StageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("commit", &self.commit);
+        __m.end()
     }
 }
 
@@ -2843,14 +2806,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "commit" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "commit" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageSpec { commit: f_0 })
     }
@@ -3033,16 +2995,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageStatus {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "progress" => f_1 = map.next_value()?,
-                "start_time" => f_2 = Some(map.next_value()?),
-                "end_time" => f_3 = Some(map.next_value()?),
-                "notifications" => f_4 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "progress" => __de::put(&mut map, &mut f_1),
+                "start_time" => __de::put_some(&mut map, &mut f_2),
+                "end_time" => __de::put_some(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -491,11 +491,12 @@ impl serde::Serialize for AssignedEntities {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("clusters", &self.clusters)?;
-        map.serialize_entry("hosts", &self.hosts)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("clusters", &self.clusters);
+        __m.entry("hosts", &self.hosts);
+        __m.end()
     }
 }
 
@@ -518,12 +519,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AssignedEntities {
         let mut f_1: Option<Vec<HostInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clusters" => f_0 = __de::null_as_empty(map.next_value()?),
-                "hosts" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clusters" => __de::put_or_empty(&mut map, &mut f_0),
+                "hosts" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AssignedEntities {
             clusters: __de::or_zero(f_0, Self::NAME, "clusters"),
@@ -561,10 +560,11 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("matches", &self.matches)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("matches", &self.matches);
+        __m.end()
     }
 }
 
@@ -586,11 +586,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut f_0: Option<Vec<MatchResult>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "matches" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "matches" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             matches: __de::or_zero(f_0, Self::NAME, "matches"),
@@ -622,15 +620,12 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("display_name", value)?;
-        }
-        if let Some(value) = &self.software_spec {
-            map.serialize_entry("software_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("display_name", &self.display_name);
+        __m.optional("software_spec", &self.software_spec);
+        __m.end()
     }
 }
 
@@ -648,16 +643,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::esx::settings::SoftwareSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = map.next_value()?,
-                "software_spec" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put(&mut map, &mut f_0),
+                "software_spec" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             display_name: f_0,
@@ -692,11 +686,12 @@ impl serde::Serialize for ClusterInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -719,12 +714,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterInfo {
             id: __de::required(f_0, "id")?,
@@ -753,12 +746,11 @@ impl serde::Serialize for CopySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delete_existing_draft {
-            map.serialize_entry("delete_existing_draft", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("delete_existing_draft", &self.delete_existing_draft);
+        __m.end()
     }
 }
 
@@ -776,14 +768,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CopySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "delete_existing_draft" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "delete_existing_draft" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CopySpec {
             delete_existing_draft: f_0,
@@ -811,12 +802,11 @@ impl serde::Serialize for EditSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delete_existing_draft {
-            map.serialize_entry("delete_existing_draft", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("delete_existing_draft", &self.delete_existing_draft);
+        __m.end()
     }
 }
 
@@ -834,14 +824,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EditSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "delete_existing_draft" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "delete_existing_draft" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EditSpec {
             delete_existing_draft: f_0,
@@ -889,19 +878,15 @@ impl serde::Serialize for ExportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
-        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
-        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
-        map.serialize_entry(
-            "export_only_default_image",
-            &self.export_only_default_image,
-        )?;
-        if let Some(value) = &self.skip_reserved_vibs_export {
-            map.serialize_entry("skip_reserved_vibs_export", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("export_software_spec", &self.export_software_spec);
+        __m.entry("export_iso_image", &self.export_iso_image);
+        __m.entry("export_offline_bundle", &self.export_offline_bundle);
+        __m.entry("export_only_default_image", &self.export_only_default_image);
+        __m.optional("skip_reserved_vibs_export", &self.skip_reserved_vibs_export);
+        __m.end()
     }
 }
 
@@ -927,15 +912,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "export_software_spec" => f_0 = Some(map.next_value()?),
-                "export_iso_image" => f_1 = Some(map.next_value()?),
-                "export_offline_bundle" => f_2 = Some(map.next_value()?),
-                "export_only_default_image" => f_3 = Some(map.next_value()?),
-                "skip_reserved_vibs_export" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "export_software_spec" => __de::put_some(&mut map, &mut f_0),
+                "export_iso_image" => __de::put_some(&mut map, &mut f_1),
+                "export_offline_bundle" => __de::put_some(&mut map, &mut f_2),
+                "export_only_default_image" => __de::put_some(&mut map, &mut f_3),
+                "skip_reserved_vibs_export" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExportSpec {
             export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),
@@ -1000,15 +983,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owners {
-            map.serialize_entry("owners", value)?;
-        }
-        if let Some(value) = &self.display_names {
-            map.serialize_entry("display_names", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owners", &self.owners);
+        __m.optional("display_names", &self.display_names);
+        __m.end()
     }
 }
 
@@ -1026,16 +1006,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owners" => f_0 = map.next_value()?,
-                "display_names" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owners" => __de::put(&mut map, &mut f_0),
+                "display_names" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             owners: f_0,
@@ -1070,11 +1049,12 @@ impl serde::Serialize for HostInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -1097,12 +1077,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostInfo {
             id: __de::required(f_0, "id")?,
@@ -1169,23 +1147,20 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("software_info", &self.software_info)?;
-        map.serialize_entry("software_spec", &self.software_spec)?;
-        map.serialize_entry("assigned_entities", &self.assigned_entities)?;
-        map.serialize_entry("editable", &self.editable)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.serialize_entry("modified_time", &self.modified_time)?;
-        if let Some(value) = &self.orchestrator_info {
-            map.serialize_entry("orchestrator_info", value)?;
-        }
-        if let Some(value) = &self.image_hash {
-            map.serialize_entry("image_hash", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("type", &self.r#type);
+        __m.entry("software_info", &self.software_info);
+        __m.entry("software_spec", &self.software_spec);
+        __m.entry("assigned_entities", &self.assigned_entities);
+        __m.entry("editable", &self.editable);
+        __m.entry("creation_time", &self.creation_time);
+        __m.entry("modified_time", &self.modified_time);
+        __m.optional("orchestrator_info", &self.orchestrator_info);
+        __m.optional("image_hash", &self.image_hash);
+        __m.end()
     }
 }
 
@@ -1216,20 +1191,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_9: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "software_info" => f_2 = Some(map.next_value()?),
-                "software_spec" => f_3 = Some(map.next_value()?),
-                "assigned_entities" => f_4 = Some(map.next_value()?),
-                "editable" => f_5 = Some(map.next_value()?),
-                "creation_time" => f_6 = Some(map.next_value()?),
-                "modified_time" => f_7 = Some(map.next_value()?),
-                "orchestrator_info" => f_8 = map.next_value()?,
-                "image_hash" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "software_info" => __de::put_some(&mut map, &mut f_2),
+                "software_spec" => __de::put_some(&mut map, &mut f_3),
+                "assigned_entities" => __de::put_some(&mut map, &mut f_4),
+                "editable" => __de::put_some(&mut map, &mut f_5),
+                "creation_time" => __de::put_some(&mut map, &mut f_6),
+                "modified_time" => __de::put_some(&mut map, &mut f_7),
+                "orchestrator_info" => __de::put(&mut map, &mut f_8),
+                "image_hash" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -1262,8 +1235,7 @@ impl serde::Serialize for IterationSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -1350,10 +1322,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("records", &self.records)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("records", &self.records);
+        __m.end()
     }
 }
 
@@ -1375,11 +1348,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Record>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "records" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "records" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             records: __de::or_zero(f_0, Self::NAME, "records"),
@@ -1411,11 +1382,12 @@ impl serde::Serialize for MatchResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("match_types", &self.match_types)?;
-        map.serialize_entry("record", &self.record)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("match_types", &self.match_types);
+        __m.entry("record", &self.record);
+        __m.end()
     }
 }
 
@@ -1438,12 +1410,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MatchResult {
         let mut f_1: Option<Record> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "match_types" => f_0 = __de::null_as_empty(map.next_value()?),
-                "record" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "match_types" => __de::put_or_empty(&mut map, &mut f_0),
+                "record" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MatchResult {
             match_types: __de::or_zero(f_0, Self::NAME, "match_types"),
@@ -1516,24 +1486,21 @@ impl serde::Serialize for Record {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("software_info", &self.software_info)?;
-        map.serialize_entry("software_spec", &self.software_spec)?;
-        map.serialize_entry("assigned_entities", &self.assigned_entities)?;
-        map.serialize_entry("editable", &self.editable)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.serialize_entry("modified_time", &self.modified_time)?;
-        if let Some(value) = &self.orchestrator_info {
-            map.serialize_entry("orchestrator_info", value)?;
-        }
-        if let Some(value) = &self.image_hash {
-            map.serialize_entry("image_hash", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("type", &self.r#type);
+        __m.entry("software_info", &self.software_info);
+        __m.entry("software_spec", &self.software_spec);
+        __m.entry("assigned_entities", &self.assigned_entities);
+        __m.entry("editable", &self.editable);
+        __m.entry("creation_time", &self.creation_time);
+        __m.entry("modified_time", &self.modified_time);
+        __m.optional("orchestrator_info", &self.orchestrator_info);
+        __m.optional("image_hash", &self.image_hash);
+        __m.end()
     }
 }
 
@@ -1565,21 +1532,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Record {
         let mut f_10: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "software_info" => f_3 = Some(map.next_value()?),
-                "software_spec" => f_4 = Some(map.next_value()?),
-                "assigned_entities" => f_5 = Some(map.next_value()?),
-                "editable" => f_6 = Some(map.next_value()?),
-                "creation_time" => f_7 = Some(map.next_value()?),
-                "modified_time" => f_8 = Some(map.next_value()?),
-                "orchestrator_info" => f_9 = map.next_value()?,
-                "image_hash" => f_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "software_info" => __de::put_some(&mut map, &mut f_3),
+                "software_spec" => __de::put_some(&mut map, &mut f_4),
+                "assigned_entities" => __de::put_some(&mut map, &mut f_5),
+                "editable" => __de::put_some(&mut map, &mut f_6),
+                "creation_time" => __de::put_some(&mut map, &mut f_7),
+                "modified_time" => __de::put_some(&mut map, &mut f_8),
+                "orchestrator_info" => __de::put(&mut map, &mut f_9),
+                "image_hash" => __de::put(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Record {
             id: __de::required(f_0, "id")?,
@@ -1632,8 +1597,7 @@ impl serde::Serialize for SortCriteria {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -1682,15 +1646,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("display_name", value)?;
-        }
-        if let Some(value) = &self.orchestrator {
-            map.serialize_entry("orchestrator", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("display_name", &self.display_name);
+        __m.optional("orchestrator", &self.orchestrator);
+        __m.end()
     }
 }
 
@@ -1708,16 +1669,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::esx::settings::OrchestratorSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = map.next_value()?,
-                "orchestrator" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put(&mut map, &mut f_0),
+                "orchestrator" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             display_name: f_0,

@@ -141,17 +141,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot_type" => f_0 = Some(map.next_value()?),
-                "total_vms" => f_1 = Some(map.next_value()?),
-                "successful_vms" => f_2 = Some(map.next_value()?),
-                "failed_vms" => f_3 = Some(map.next_value()?),
-                "policy" => f_4 = map.next_value()?,
-                "snapshot" => f_5 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "snapshot_type" => __de::put_some(&mut map, &mut f_0),
+                "total_vms" => __de::put_some(&mut map, &mut f_1),
+                "successful_vms" => __de::put_some(&mut map, &mut f_2),
+                "failed_vms" => __de::put_some(&mut map, &mut f_3),
+                "policy" => __de::put(&mut map, &mut f_4),
+                "snapshot" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -214,13 +211,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.retention {
-            map.serialize_entry("retention", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("retention", &self.retention);
+        __m.end()
     }
 }
 
@@ -243,12 +239,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_1: Option<crate::snapservice::RetentionPeriod> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "retention" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "retention" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -286,27 +280,16 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expires_after {
-            map.serialize_entry("expires_after", value)?;
-        }
-        if let Some(value) = &self.expires_before {
-            map.serialize_entry("expires_before", value)?;
-        }
-        if let Some(value) = &self.created_after {
-            map.serialize_entry("created_after", value)?;
-        }
-        if let Some(value) = &self.created_before {
-            map.serialize_entry("created_before", value)?;
-        }
-        if let Some(value) = &self.snapshots {
-            map.serialize_entry("snapshots", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("expires_after", &self.expires_after);
+        __m.optional("expires_before", &self.expires_before);
+        __m.optional("created_after", &self.created_after);
+        __m.optional("created_before", &self.created_before);
+        __m.optional("snapshots", &self.snapshots);
+        __m.optional("names", &self.names);
+        __m.end()
     }
 }
 
@@ -324,6 +307,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
@@ -332,16 +316,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_5: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "expires_after" => f_0 = map.next_value()?,
-                "expires_before" => f_1 = map.next_value()?,
-                "created_after" => f_2 = map.next_value()?,
-                "created_before" => f_3 = map.next_value()?,
-                "snapshots" => f_4 = map.next_value()?,
-                "names" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "expires_after" => __de::put(&mut map, &mut f_0),
+                "expires_before" => __de::put(&mut map, &mut f_1),
+                "created_after" => __de::put(&mut map, &mut f_2),
+                "created_before" => __de::put(&mut map, &mut f_3),
+                "snapshots" => __de::put(&mut map, &mut f_4),
+                "names" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             expires_after: f_0,
@@ -385,18 +367,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("snapshot_type", &self.snapshot_type)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        if let Some(value) = &self.expires_at {
-            map.serialize_entry("expires_at", value)?;
-        }
-        map.serialize_entry("pg", &self.pg)?;
-        map.serialize_entry("vm_snapshots", &self.vm_snapshots)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("snapshot_type", &self.snapshot_type);
+        __m.entry("start_time", &self.start_time);
+        __m.entry("end_time", &self.end_time);
+        __m.optional("expires_at", &self.expires_at);
+        __m.entry("pg", &self.pg);
+        __m.entry("vm_snapshots", &self.vm_snapshots);
+        __m.end()
     }
 }
 
@@ -424,17 +405,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<Vec<VmSnapshotSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "snapshot_type" => f_1 = Some(map.next_value()?),
-                "start_time" => f_2 = Some(map.next_value()?),
-                "end_time" => f_3 = Some(map.next_value()?),
-                "expires_at" => f_4 = map.next_value()?,
-                "pg" => f_5 = Some(map.next_value()?),
-                "vm_snapshots" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "snapshot_type" => __de::put_some(&mut map, &mut f_1),
+                "start_time" => __de::put_some(&mut map, &mut f_2),
+                "end_time" => __de::put_some(&mut map, &mut f_3),
+                "expires_at" => __de::put(&mut map, &mut f_4),
+                "pg" => __de::put_some(&mut map, &mut f_5),
+                "vm_snapshots" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -469,11 +448,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshot", &self.snapshot)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshot", &self.snapshot);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -496,12 +476,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshot" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             snapshot: __de::required(f_0, "snapshot")?,
@@ -556,10 +534,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshots", &self.snapshots)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshots", &self.snapshots);
+        __m.end()
     }
 }
 
@@ -581,11 +560,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshots" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshots" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             snapshots: __de::or_zero(f_0, Self::NAME, "snapshots"),
@@ -642,16 +619,15 @@ impl serde::Serialize for VmSnapshotSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshot", &self.snapshot)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.expires_at {
-            map.serialize_entry("expires_at", value)?;
-        }
-        map.serialize_entry("vm", &self.vm)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshot", &self.snapshot);
+        __m.entry("name", &self.name);
+        __m.entry("created_at", &self.created_at);
+        __m.optional("expires_at", &self.expires_at);
+        __m.entry("vm", &self.vm);
+        __m.end()
     }
 }
 
@@ -677,15 +653,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmSnapshotSummary {
         let mut f_4: Option<crate::ids::VirtualMachineId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "created_at" => f_2 = Some(map.next_value()?),
-                "expires_at" => f_3 = map.next_value()?,
-                "vm" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshot" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "created_at" => __de::put_some(&mut map, &mut f_2),
+                "expires_at" => __de::put(&mut map, &mut f_3),
+                "vm" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmSnapshotSummary {
             snapshot: __de::required(f_0, "snapshot")?,

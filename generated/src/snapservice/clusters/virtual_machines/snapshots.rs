@@ -38,30 +38,17 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expires_after {
-            map.serialize_entry("expires_after", value)?;
-        }
-        if let Some(value) = &self.expires_before {
-            map.serialize_entry("expires_before", value)?;
-        }
-        if let Some(value) = &self.created_after {
-            map.serialize_entry("created_after", value)?;
-        }
-        if let Some(value) = &self.created_before {
-            map.serialize_entry("created_before", value)?;
-        }
-        if let Some(value) = &self.snapshots {
-            map.serialize_entry("snapshots", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let Some(value) = &self.snapshot_type {
-            map.serialize_entry("snapshot_type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("expires_after", &self.expires_after);
+        __m.optional("expires_before", &self.expires_before);
+        __m.optional("created_after", &self.created_after);
+        __m.optional("created_before", &self.created_before);
+        __m.optional("snapshots", &self.snapshots);
+        __m.optional("names", &self.names);
+        __m.optional("snapshot_type", &self.snapshot_type);
+        __m.end()
     }
 }
 
@@ -79,6 +66,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
@@ -88,17 +76,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_6: Option<Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "expires_after" => f_0 = map.next_value()?,
-                "expires_before" => f_1 = map.next_value()?,
-                "created_after" => f_2 = map.next_value()?,
-                "created_before" => f_3 = map.next_value()?,
-                "snapshots" => f_4 = map.next_value()?,
-                "names" => f_5 = map.next_value()?,
-                "snapshot_type" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "expires_after" => __de::put(&mut map, &mut f_0),
+                "expires_before" => __de::put(&mut map, &mut f_1),
+                "created_after" => __de::put(&mut map, &mut f_2),
+                "created_before" => __de::put(&mut map, &mut f_3),
+                "snapshots" => __de::put(&mut map, &mut f_4),
+                "names" => __de::put(&mut map, &mut f_5),
+                "snapshot_type" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             expires_after: f_0,
@@ -147,20 +133,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("snapshot_type", &self.snapshot_type)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.expires_at {
-            map.serialize_entry("expires_at", value)?;
-        }
-        map.serialize_entry("vm", &self.vm)?;
-        if let Some(value) = &self.pg {
-            map.serialize_entry("pg", value)?;
-        }
-        map.serialize_entry("disk_snapshots", &self.disk_snapshots)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("snapshot_type", &self.snapshot_type);
+        __m.entry("created_at", &self.created_at);
+        __m.optional("expires_at", &self.expires_at);
+        __m.entry("vm", &self.vm);
+        __m.optional("pg", &self.pg);
+        __m.entry("disk_snapshots", &self.disk_snapshots);
+        __m.end()
     }
 }
 
@@ -190,17 +173,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "snapshot_type" => f_1 = Some(map.next_value()?),
-                "created_at" => f_2 = Some(map.next_value()?),
-                "expires_at" => f_3 = map.next_value()?,
-                "vm" => f_4 = Some(map.next_value()?),
-                "pg" => f_5 = map.next_value()?,
-                "disk_snapshots" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "snapshot_type" => __de::put_some(&mut map, &mut f_1),
+                "created_at" => __de::put_some(&mut map, &mut f_2),
+                "expires_at" => __de::put(&mut map, &mut f_3),
+                "vm" => __de::put_some(&mut map, &mut f_4),
+                "pg" => __de::put(&mut map, &mut f_5),
+                "disk_snapshots" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -235,11 +216,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("snapshot", &self.snapshot)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("snapshot", &self.snapshot);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -262,12 +244,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "snapshot" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "snapshot" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             snapshot: __de::required(f_0, "snapshot")?,
@@ -322,10 +302,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -347,11 +328,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),

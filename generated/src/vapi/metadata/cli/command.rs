@@ -66,11 +66,12 @@ impl serde::Serialize for Identity {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -93,12 +94,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Identity {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Identity {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -146,18 +145,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("identity", &self.identity)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("service_id", &self.service_id)?;
-        map.serialize_entry("operation_id", &self.operation_id)?;
-        map.serialize_entry("options", &self.options)?;
-        if let Some(value) = &self.formatter {
-            map.serialize_entry("formatter", value)?;
-        }
-        map.serialize_entry("output_field_list", &self.output_field_list)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("identity", &self.identity);
+        __m.entry("description", &self.description);
+        __m.entry("service_id", &self.service_id);
+        __m.entry("operation_id", &self.operation_id);
+        __m.entry("options", &self.options);
+        __m.optional("formatter", &self.formatter);
+        __m.entry("output_field_list", &self.output_field_list);
+        __m.end()
     }
 }
 
@@ -185,17 +183,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<Vec<OutputInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "identity" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "service_id" => f_2 = Some(map.next_value()?),
-                "operation_id" => f_3 = Some(map.next_value()?),
-                "options" => f_4 = __de::null_as_empty(map.next_value()?),
-                "formatter" => f_5 = map.next_value()?,
-                "output_field_list" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "identity" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "service_id" => __de::put_some(&mut map, &mut f_2),
+                "operation_id" => __de::put_some(&mut map, &mut f_3),
+                "options" => __de::put_or_empty(&mut map, &mut f_4),
+                "formatter" => __de::put(&mut map, &mut f_5),
+                "output_field_list" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             identity: __de::or_zero(f_0, Self::NAME, "identity"),
@@ -263,17 +259,16 @@ impl serde::Serialize for OptionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("long_option", &self.long_option)?;
-        if let Some(value) = &self.short_option {
-            map.serialize_entry("short_option", value)?;
-        }
-        map.serialize_entry("field_name", &self.field_name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("generic", &self.generic)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("long_option", &self.long_option);
+        __m.optional("short_option", &self.short_option);
+        __m.entry("field_name", &self.field_name);
+        __m.entry("description", &self.description);
+        __m.entry("type", &self.r#type);
+        __m.entry("generic", &self.generic);
+        __m.end()
     }
 }
 
@@ -300,16 +295,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptionInfo {
         let mut f_5: Option<GenericType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "long_option" => f_0 = Some(map.next_value()?),
-                "short_option" => f_1 = map.next_value()?,
-                "field_name" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = Some(map.next_value()?),
-                "type" => f_4 = Some(map.next_value()?),
-                "generic" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "long_option" => __de::put_some(&mut map, &mut f_0),
+                "short_option" => __de::put(&mut map, &mut f_1),
+                "field_name" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put_some(&mut map, &mut f_3),
+                "type" => __de::put_some(&mut map, &mut f_4),
+                "generic" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OptionInfo {
             long_option: __de::or_zero(f_0, Self::NAME, "long_option"),
@@ -338,11 +331,12 @@ impl serde::Serialize for OutputFieldInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("field_name", &self.field_name)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("field_name", &self.field_name);
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -365,12 +359,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OutputFieldInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "field_name" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "field_name" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OutputFieldInfo {
             field_name: __de::or_zero(f_0, Self::NAME, "field_name"),
@@ -397,11 +389,12 @@ impl serde::Serialize for OutputInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("structure_id", &self.structure_id)?;
-        map.serialize_entry("output_fields", &self.output_fields)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("structure_id", &self.structure_id);
+        __m.entry("output_fields", &self.output_fields);
+        __m.end()
     }
 }
 
@@ -424,12 +417,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OutputInfo {
         let mut f_1: Option<Vec<OutputFieldInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "structure_id" => f_0 = Some(map.next_value()?),
-                "output_fields" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "structure_id" => __de::put_some(&mut map, &mut f_0),
+                "output_fields" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OutputInfo {
             structure_id: __de::required(f_0, "structure_id")?,

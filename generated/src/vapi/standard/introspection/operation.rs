@@ -215,15 +215,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataDefinition {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "element_definition" => f_1 = map.next_value()?,
-                "name" => f_2 = map.next_value()?,
-                "fields" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "element_definition" => __de::put(&mut map, &mut f_1),
+                "name" => __de::put(&mut map, &mut f_2),
+                "fields" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -331,12 +328,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("input_definition", &self.input_definition)?;
-        map.serialize_entry("output_definition", &self.output_definition)?;
-        map.serialize_entry("error_definitions", &self.error_definitions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("input_definition", &self.input_definition);
+        __m.entry("output_definition", &self.output_definition);
+        __m.entry("error_definitions", &self.error_definitions);
+        __m.end()
     }
 }
 
@@ -360,13 +358,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<Vec<DataDefinition>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "input_definition" => f_0 = Some(map.next_value()?),
-                "output_definition" => f_1 = Some(map.next_value()?),
-                "error_definitions" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "input_definition" => __de::put_some(&mut map, &mut f_0),
+                "output_definition" => __de::put_some(&mut map, &mut f_1),
+                "error_definitions" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             input_definition: __de::required(f_0, "input_definition")?,

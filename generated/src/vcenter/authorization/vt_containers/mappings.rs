@@ -32,11 +32,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vtcontainer", &self.vtcontainer)?;
-        map.serialize_entry("object", &self.object)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vtcontainer", &self.vtcontainer);
+        __m.entry("object", &self.object);
+        __m.end()
     }
 }
 
@@ -59,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_1: Option<crate::vapi::standard::DynamicId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vtcontainer" => f_0 = Some(map.next_value()?),
-                "object" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vtcontainer" => __de::put_some(&mut map, &mut f_0),
+                "object" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             vtcontainer: __de::required(f_0, "vtcontainer")?,
@@ -98,15 +97,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vtcontainers {
-            map.serialize_entry("vtcontainers", value)?;
-        }
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vtcontainers", &self.vtcontainers);
+        __m.optional("types", &self.types);
+        __m.end()
     }
 }
 
@@ -124,16 +120,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vtcontainers" => f_0 = map.next_value()?,
-                "types" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vtcontainers" => __de::put(&mut map, &mut f_0),
+                "types" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             vtcontainers: f_0,
@@ -166,11 +161,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vtcontainer", &self.vtcontainer)?;
-        map.serialize_entry("object", &self.object)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vtcontainer", &self.vtcontainer);
+        __m.entry("object", &self.object);
+        __m.end()
     }
 }
 
@@ -193,12 +189,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<crate::vapi::standard::DynamicId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vtcontainer" => f_0 = Some(map.next_value()?),
-                "object" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vtcontainer" => __de::put_some(&mut map, &mut f_0),
+                "object" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             vtcontainer: __de::required(f_0, "vtcontainer")?,
@@ -230,15 +224,12 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("marker", &self.marker);
+        __m.optional("size", &self.size);
+        __m.end()
     }
 }
 
@@ -256,16 +247,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "marker" => f_0 = map.next_value()?,
-                "size" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "marker" => __de::put(&mut map, &mut f_0),
+                "size" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec {
             marker: f_0,
@@ -299,11 +289,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("mapping", &self.mapping)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("mapping", &self.mapping);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -326,12 +317,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mapping" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mapping" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             mapping: __de::required(f_0, "mapping")?,
@@ -399,13 +388,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -428,12 +416,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                "marker" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),

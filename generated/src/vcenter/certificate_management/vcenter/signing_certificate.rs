@@ -29,10 +29,11 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("csr", &self.csr)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("csr", &self.csr);
+        __m.end()
     }
 }
 
@@ -54,11 +55,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "csr" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "csr" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             csr: __de::or_zero(f_0, Self::NAME, "csr"),
@@ -123,36 +122,19 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.common_name {
-            map.serialize_entry("common_name", value)?;
-        }
-        if let Some(value) = &self.organization {
-            map.serialize_entry("organization", value)?;
-        }
-        if let Some(value) = &self.organization_unit {
-            map.serialize_entry("organization_unit", value)?;
-        }
-        if let Some(value) = &self.locality {
-            map.serialize_entry("locality", value)?;
-        }
-        if let Some(value) = &self.state_or_province {
-            map.serialize_entry("state_or_province", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        if let Some(value) = &self.email_address {
-            map.serialize_entry("email_address", value)?;
-        }
-        if let Some(value) = &self.subject_alt_name {
-            map.serialize_entry("subject_alt_name", value)?;
-        }
-        if let Some(value) = &self.key_size {
-            map.serialize_entry("key_size", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("common_name", &self.common_name);
+        __m.optional("organization", &self.organization);
+        __m.optional("organization_unit", &self.organization_unit);
+        __m.optional("locality", &self.locality);
+        __m.optional("state_or_province", &self.state_or_province);
+        __m.optional("country", &self.country);
+        __m.optional("email_address", &self.email_address);
+        __m.optional("subject_alt_name", &self.subject_alt_name);
+        __m.optional("key_size", &self.key_size);
+        __m.end()
     }
 }
 
@@ -170,6 +152,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -181,19 +164,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_8: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "common_name" => f_0 = map.next_value()?,
-                "organization" => f_1 = map.next_value()?,
-                "organization_unit" => f_2 = map.next_value()?,
-                "locality" => f_3 = map.next_value()?,
-                "state_or_province" => f_4 = map.next_value()?,
-                "country" => f_5 = map.next_value()?,
-                "email_address" => f_6 = map.next_value()?,
-                "subject_alt_name" => f_7 = map.next_value()?,
-                "key_size" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "common_name" => __de::put(&mut map, &mut f_0),
+                "organization" => __de::put(&mut map, &mut f_1),
+                "organization_unit" => __de::put(&mut map, &mut f_2),
+                "locality" => __de::put(&mut map, &mut f_3),
+                "state_or_province" => __de::put(&mut map, &mut f_4),
+                "country" => __de::put(&mut map, &mut f_5),
+                "email_address" => __de::put(&mut map, &mut f_6),
+                "subject_alt_name" => __de::put(&mut map, &mut f_7),
+                "key_size" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             common_name: f_0,
@@ -232,11 +213,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("active_cert_chain", &self.active_cert_chain)?;
-        map.serialize_entry("signing_cert_chains", &self.signing_cert_chains)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("active_cert_chain", &self.active_cert_chain);
+        __m.entry("signing_cert_chains", &self.signing_cert_chains);
+        __m.end()
     }
 }
 
@@ -261,12 +243,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "active_cert_chain" => f_0 = Some(map.next_value()?),
-                "signing_cert_chains" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "active_cert_chain" => __de::put_some(&mut map, &mut f_0),
+                "signing_cert_chains" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             active_cert_chain: __de::or_zero(f_0, Self::NAME, "active_cert_chain"),
@@ -333,11 +313,12 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("signing_cert_chain", &self.signing_cert_chain)?;
-        map.serialize_entry("private_key", &self.private_key)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("signing_cert_chain", &self.signing_cert_chain);
+        __m.entry("private_key", &self.private_key);
+        __m.end()
     }
 }
 
@@ -360,12 +341,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "signing_cert_chain" => f_0 = Some(map.next_value()?),
-                "private_key" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "signing_cert_chain" => __de::put_some(&mut map, &mut f_0),
+                "private_key" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             signing_cert_chain: __de::or_zero(f_0, Self::NAME, "signing_cert_chain"),
@@ -397,12 +376,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.signing_cert_chain {
-            map.serialize_entry("signing_cert_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("signing_cert_chain", &self.signing_cert_chain);
+        __m.end()
     }
 }
 
@@ -420,14 +398,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::certificate_management::X509CertChain> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "signing_cert_chain" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "signing_cert_chain" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             signing_cert_chain: f_0,

@@ -80,27 +80,28 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("serial_number", &self.serial_number)?;
-        map.serialize_entry("signature_algorithm", &self.signature_algorithm)?;
-        map.serialize_entry("issuer_dn", &self.issuer_dn)?;
-        map.serialize_entry("valid_from", &self.valid_from)?;
-        map.serialize_entry("valid_to", &self.valid_to)?;
-        map.serialize_entry("subject_dn", &self.subject_dn)?;
-        map.serialize_entry("thumbprint", &self.thumbprint)?;
-        map.serialize_entry("is_CA", &self.is_ca)?;
-        map.serialize_entry("path_length_constraint", &self.path_length_constraint)?;
-        map.serialize_entry("key_usage", &self.key_usage)?;
-        map.serialize_entry("extended_key_usage", &self.extended_key_usage)?;
-        map.serialize_entry("subject_alternative_name", &self.subject_alternative_name)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("serial_number", &self.serial_number);
+        __m.entry("signature_algorithm", &self.signature_algorithm);
+        __m.entry("issuer_dn", &self.issuer_dn);
+        __m.entry("valid_from", &self.valid_from);
+        __m.entry("valid_to", &self.valid_to);
+        __m.entry("subject_dn", &self.subject_dn);
+        __m.entry("thumbprint", &self.thumbprint);
+        __m.entry("is_CA", &self.is_ca);
+        __m.entry("path_length_constraint", &self.path_length_constraint);
+        __m.entry("key_usage", &self.key_usage);
+        __m.entry("extended_key_usage", &self.extended_key_usage);
+        __m.entry("subject_alternative_name", &self.subject_alternative_name);
+        __m.entry(
             "authority_information_access_uri",
             &self.authority_information_access_uri,
-        )?;
-        map.serialize_entry("cert", &self.cert)?;
-        map.end()
+        );
+        __m.entry("cert", &self.cert);
+        __m.end()
     }
 }
 
@@ -136,29 +137,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_14: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "serial_number" => f_1 = Some(map.next_value()?),
-                "signature_algorithm" => f_2 = Some(map.next_value()?),
-                "issuer_dn" => f_3 = Some(map.next_value()?),
-                "valid_from" => f_4 = Some(map.next_value()?),
-                "valid_to" => f_5 = Some(map.next_value()?),
-                "subject_dn" => f_6 = Some(map.next_value()?),
-                "thumbprint" => f_7 = Some(map.next_value()?),
-                "is_CA" => f_8 = Some(map.next_value()?),
-                "path_length_constraint" => f_9 = Some(map.next_value()?),
-                "key_usage" => f_10 = __de::null_as_empty(map.next_value()?),
-                "extended_key_usage" => f_11 = __de::null_as_empty(map.next_value()?),
-                "subject_alternative_name" => {
-                    f_12 = __de::null_as_empty(map.next_value()?);
-                }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "serial_number" => __de::put_some(&mut map, &mut f_1),
+                "signature_algorithm" => __de::put_some(&mut map, &mut f_2),
+                "issuer_dn" => __de::put_some(&mut map, &mut f_3),
+                "valid_from" => __de::put_some(&mut map, &mut f_4),
+                "valid_to" => __de::put_some(&mut map, &mut f_5),
+                "subject_dn" => __de::put_some(&mut map, &mut f_6),
+                "thumbprint" => __de::put_some(&mut map, &mut f_7),
+                "is_CA" => __de::put_some(&mut map, &mut f_8),
+                "path_length_constraint" => __de::put_some(&mut map, &mut f_9),
+                "key_usage" => __de::put_or_empty(&mut map, &mut f_10),
+                "extended_key_usage" => __de::put_or_empty(&mut map, &mut f_11),
+                "subject_alternative_name" => __de::put_or_empty(&mut map, &mut f_12),
                 "authority_information_access_uri" => {
-                    f_13 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_13)
                 }
-                "cert" => f_14 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cert" => __de::put_some(&mut map, &mut f_14),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -272,24 +269,19 @@ impl serde::Serialize for ReplaceSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_size {
-            map.serialize_entry("key_size", value)?;
-        }
-        if let Some(value) = &self.common_name {
-            map.serialize_entry("common_name", value)?;
-        }
-        map.serialize_entry("organization", &self.organization)?;
-        map.serialize_entry("organization_unit", &self.organization_unit)?;
-        map.serialize_entry("locality", &self.locality)?;
-        map.serialize_entry("state_or_province", &self.state_or_province)?;
-        map.serialize_entry("country", &self.country)?;
-        map.serialize_entry("email_address", &self.email_address)?;
-        if let Some(value) = &self.subject_alt_name {
-            map.serialize_entry("subject_alt_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key_size", &self.key_size);
+        __m.optional("common_name", &self.common_name);
+        __m.entry("organization", &self.organization);
+        __m.entry("organization_unit", &self.organization_unit);
+        __m.entry("locality", &self.locality);
+        __m.entry("state_or_province", &self.state_or_province);
+        __m.entry("country", &self.country);
+        __m.entry("email_address", &self.email_address);
+        __m.optional("subject_alt_name", &self.subject_alt_name);
+        __m.end()
     }
 }
 
@@ -319,19 +311,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReplaceSpec {
         let mut f_8: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_size" => f_0 = map.next_value()?,
-                "common_name" => f_1 = map.next_value()?,
-                "organization" => f_2 = Some(map.next_value()?),
-                "organization_unit" => f_3 = Some(map.next_value()?),
-                "locality" => f_4 = Some(map.next_value()?),
-                "state_or_province" => f_5 = Some(map.next_value()?),
-                "country" => f_6 = Some(map.next_value()?),
-                "email_address" => f_7 = Some(map.next_value()?),
-                "subject_alt_name" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_size" => __de::put(&mut map, &mut f_0),
+                "common_name" => __de::put(&mut map, &mut f_1),
+                "organization" => __de::put_some(&mut map, &mut f_2),
+                "organization_unit" => __de::put_some(&mut map, &mut f_3),
+                "locality" => __de::put_some(&mut map, &mut f_4),
+                "state_or_province" => __de::put_some(&mut map, &mut f_5),
+                "country" => __de::put_some(&mut map, &mut f_6),
+                "email_address" => __de::put_some(&mut map, &mut f_7),
+                "subject_alt_name" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReplaceSpec {
             key_size: f_0,
@@ -373,16 +363,13 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cert", &self.cert)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let Some(value) = &self.root_cert {
-            map.serialize_entry("root_cert", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cert", &self.cert);
+        __m.optional("key", &self.key);
+        __m.optional("root_cert", &self.root_cert);
+        __m.end()
     }
 }
 
@@ -406,13 +393,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cert" => f_0 = Some(map.next_value()?),
-                "key" => f_1 = map.next_value()?,
-                "root_cert" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cert" => __de::put_some(&mut map, &mut f_0),
+                "key" => __de::put(&mut map, &mut f_1),
+                "root_cert" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             cert: __de::or_zero(f_0, Self::NAME, "cert"),

@@ -24,10 +24,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("csr", &self.csr)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("csr", &self.csr);
+        __m.end()
     }
 }
 
@@ -49,11 +50,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "csr" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "csr" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             csr: __de::or_zero(f_0, Self::NAME, "csr"),
@@ -111,24 +110,19 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_size {
-            map.serialize_entry("key_size", value)?;
-        }
-        if let Some(value) = &self.common_name {
-            map.serialize_entry("common_name", value)?;
-        }
-        map.serialize_entry("organization", &self.organization)?;
-        map.serialize_entry("organization_unit", &self.organization_unit)?;
-        map.serialize_entry("locality", &self.locality)?;
-        map.serialize_entry("state_or_province", &self.state_or_province)?;
-        map.serialize_entry("country", &self.country)?;
-        map.serialize_entry("email_address", &self.email_address)?;
-        if let Some(value) = &self.subject_alt_name {
-            map.serialize_entry("subject_alt_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key_size", &self.key_size);
+        __m.optional("common_name", &self.common_name);
+        __m.entry("organization", &self.organization);
+        __m.entry("organization_unit", &self.organization_unit);
+        __m.entry("locality", &self.locality);
+        __m.entry("state_or_province", &self.state_or_province);
+        __m.entry("country", &self.country);
+        __m.entry("email_address", &self.email_address);
+        __m.optional("subject_alt_name", &self.subject_alt_name);
+        __m.end()
     }
 }
 
@@ -158,19 +152,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_8: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_size" => f_0 = map.next_value()?,
-                "common_name" => f_1 = map.next_value()?,
-                "organization" => f_2 = Some(map.next_value()?),
-                "organization_unit" => f_3 = Some(map.next_value()?),
-                "locality" => f_4 = Some(map.next_value()?),
-                "state_or_province" => f_5 = Some(map.next_value()?),
-                "country" => f_6 = Some(map.next_value()?),
-                "email_address" => f_7 = Some(map.next_value()?),
-                "subject_alt_name" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_size" => __de::put(&mut map, &mut f_0),
+                "common_name" => __de::put(&mut map, &mut f_1),
+                "organization" => __de::put_some(&mut map, &mut f_2),
+                "organization_unit" => __de::put_some(&mut map, &mut f_3),
+                "locality" => __de::put_some(&mut map, &mut f_4),
+                "state_or_province" => __de::put_some(&mut map, &mut f_5),
+                "country" => __de::put_some(&mut map, &mut f_6),
+                "email_address" => __de::put_some(&mut map, &mut f_7),
+                "subject_alt_name" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             key_size: f_0,

@@ -87,36 +87,19 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_size {
-            map.serialize_entry("key_size", value)?;
-        }
-        if let Some(value) = &self.common_name {
-            map.serialize_entry("common_name", value)?;
-        }
-        if let Some(value) = &self.organization {
-            map.serialize_entry("organization", value)?;
-        }
-        if let Some(value) = &self.organization_unit {
-            map.serialize_entry("organization_unit", value)?;
-        }
-        if let Some(value) = &self.locality {
-            map.serialize_entry("locality", value)?;
-        }
-        if let Some(value) = &self.state_or_province {
-            map.serialize_entry("state_or_province", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        if let Some(value) = &self.email_address {
-            map.serialize_entry("email_address", value)?;
-        }
-        if let Some(value) = &self.subject_alt_name {
-            map.serialize_entry("subject_alt_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key_size", &self.key_size);
+        __m.optional("common_name", &self.common_name);
+        __m.optional("organization", &self.organization);
+        __m.optional("organization_unit", &self.organization_unit);
+        __m.optional("locality", &self.locality);
+        __m.optional("state_or_province", &self.state_or_province);
+        __m.optional("country", &self.country);
+        __m.optional("email_address", &self.email_address);
+        __m.optional("subject_alt_name", &self.subject_alt_name);
+        __m.end()
     }
 }
 
@@ -134,6 +117,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -145,19 +129,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_8: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_size" => f_0 = map.next_value()?,
-                "common_name" => f_1 = map.next_value()?,
-                "organization" => f_2 = map.next_value()?,
-                "organization_unit" => f_3 = map.next_value()?,
-                "locality" => f_4 = map.next_value()?,
-                "state_or_province" => f_5 = map.next_value()?,
-                "country" => f_6 = map.next_value()?,
-                "email_address" => f_7 = map.next_value()?,
-                "subject_alt_name" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_size" => __de::put(&mut map, &mut f_0),
+                "common_name" => __de::put(&mut map, &mut f_1),
+                "organization" => __de::put(&mut map, &mut f_2),
+                "organization_unit" => __de::put(&mut map, &mut f_3),
+                "locality" => __de::put(&mut map, &mut f_4),
+                "state_or_province" => __de::put(&mut map, &mut f_5),
+                "country" => __de::put(&mut map, &mut f_6),
+                "email_address" => __de::put(&mut map, &mut f_7),
+                "subject_alt_name" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             key_size: f_0,

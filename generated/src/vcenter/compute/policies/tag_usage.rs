@@ -50,24 +50,15 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.policies {
-            map.serialize_entry("policies", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.tag_types {
-            map.serialize_entry("tag_types", value)?;
-        }
-        if let Some(value) = &self.policy_names {
-            map.serialize_entry("policy_names", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("policies", &self.policies);
+        __m.optional("tags", &self.tags);
+        __m.optional("tag_types", &self.tag_types);
+        __m.optional("policy_names", &self.policy_names);
+        __m.optional("capabilities", &self.capabilities);
+        __m.end()
     }
 }
 
@@ -85,6 +76,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -92,15 +84,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policies" => f_0 = map.next_value()?,
-                "tags" => f_1 = map.next_value()?,
-                "tag_types" => f_2 = map.next_value()?,
-                "policy_names" => f_3 = map.next_value()?,
-                "capabilities" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policies" => __de::put(&mut map, &mut f_0),
+                "tags" => __de::put(&mut map, &mut f_1),
+                "tag_types" => __de::put(&mut map, &mut f_2),
+                "policy_names" => __de::put(&mut map, &mut f_3),
+                "capabilities" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             policies: f_0,
@@ -198,23 +188,18 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        if let Some(value) = &self.policy_name {
-            map.serialize_entry("policy_name", value)?;
-        }
-        if let Some(value) = &self.policy_description {
-            map.serialize_entry("policy_description", value)?;
-        }
-        if let Some(value) = &self.capability {
-            map.serialize_entry("capability", value)?;
-        }
-        map.serialize_entry("tag_type", &self.tag_type)?;
-        map.serialize_entry("tag", &self.tag)?;
-        map.serialize_entry("tag_name", &self.tag_name)?;
-        map.serialize_entry("category_name", &self.category_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.optional("policy_name", &self.policy_name);
+        __m.optional("policy_description", &self.policy_description);
+        __m.optional("capability", &self.capability);
+        __m.entry("tag_type", &self.tag_type);
+        __m.entry("tag", &self.tag);
+        __m.entry("tag_name", &self.tag_name);
+        __m.entry("category_name", &self.category_name);
+        __m.end()
     }
 }
 
@@ -243,18 +228,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "policy_name" => f_1 = map.next_value()?,
-                "policy_description" => f_2 = map.next_value()?,
-                "capability" => f_3 = map.next_value()?,
-                "tag_type" => f_4 = Some(map.next_value()?),
-                "tag" => f_5 = Some(map.next_value()?),
-                "tag_name" => f_6 = Some(map.next_value()?),
-                "category_name" => f_7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "policy_name" => __de::put(&mut map, &mut f_1),
+                "policy_description" => __de::put(&mut map, &mut f_2),
+                "capability" => __de::put(&mut map, &mut f_3),
+                "tag_type" => __de::put_some(&mut map, &mut f_4),
+                "tag" => __de::put_some(&mut map, &mut f_5),
+                "tag_name" => __de::put_some(&mut map, &mut f_6),
+                "category_name" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             policy: __de::required(f_0, "policy")?,

@@ -27,10 +27,11 @@ impl serde::Serialize for RegisterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_id", &self.host_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_id", &self.host_id);
+        __m.end()
     }
 }
 
@@ -52,11 +53,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RegisterSpec {
         let mut f_0: Option<crate::ids::HostSystemId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_id" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_id" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RegisterSpec {
             host_id: __de::required(f_0, "host_id")?,

@@ -41,12 +41,13 @@ impl serde::Serialize for Change {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("zone", &self.zone)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("cluster", &self.cluster);
+        __m.entry("zone", &self.zone);
+        __m.end()
     }
 }
 
@@ -70,13 +71,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Change {
         let mut f_2: Option<crate::ids::ZoneId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "cluster" => f_1 = Some(map.next_value()?),
-                "zone" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "cluster" => __de::put_some(&mut map, &mut f_1),
+                "zone" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Change {
             r#type: __de::required(f_0, "type")?,
@@ -109,12 +108,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("zones", &self.zones);
+        __m.end()
     }
 }
 
@@ -132,14 +130,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zones" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zones" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { zones: f_0 })
     }
@@ -199,11 +196,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("changes", &self.changes)?;
-        map.serialize_entry("token", &self.token)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("changes", &self.changes);
+        __m.entry("token", &self.token);
+        __m.end()
     }
 }
 
@@ -226,12 +224,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "changes" => f_0 = __de::null_as_empty(map.next_value()?),
-                "token" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "changes" => __de::put_or_empty(&mut map, &mut f_0),
+                "token" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             changes: __de::or_zero(f_0, Self::NAME, "changes"),
@@ -269,18 +265,13 @@ impl serde::Serialize for QuerySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.token {
-            map.serialize_entry("token", value)?;
-        }
-        if let Some(value) = &self.timeout {
-            map.serialize_entry("timeout", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("filter", &self.filter);
+        __m.optional("token", &self.token);
+        __m.optional("timeout", &self.timeout);
+        __m.end()
     }
 }
 
@@ -298,18 +289,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for QuerySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<FilterSpec> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "filter" => f_0 = map.next_value()?,
-                "token" => f_1 = map.next_value()?,
-                "timeout" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "filter" => __de::put(&mut map, &mut f_0),
+                "token" => __de::put(&mut map, &mut f_1),
+                "timeout" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(QuerySpec {
             filter: f_0,

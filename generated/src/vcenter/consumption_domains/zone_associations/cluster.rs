@@ -54,15 +54,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("clusters", &self.clusters);
+        __m.optional("zones", &self.zones);
+        __m.end()
     }
 }
 
@@ -80,16 +77,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clusters" => f_0 = map.next_value()?,
-                "zones" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clusters" => __de::put(&mut map, &mut f_0),
+                "zones" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             clusters: f_0,
@@ -234,15 +230,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = Some(map.next_value()?),
-                "cluster" => f_1 = Some(map.next_value()?),
-                "state" => f_2 = map.next_value()?,
-                "remove_task" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "zone" => __de::put_some(&mut map, &mut f_0),
+                "cluster" => __de::put_some(&mut map, &mut f_1),
+                "state" => __de::put(&mut map, &mut f_2),
+                "remove_task" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -331,10 +324,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("associations", &self.associations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("associations", &self.associations);
+        __m.end()
     }
 }
 
@@ -356,11 +350,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "associations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "associations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             associations: __de::or_zero(f_0, Self::NAME, "associations"),

@@ -344,16 +344,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.garbage_collection {
-            map.serialize_entry("garbage_collection", value)?;
-        }
-        map.serialize_entry("storage", &self.storage)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster", &self.cluster);
+        __m.optional("garbage_collection", &self.garbage_collection);
+        __m.entry("storage", &self.storage);
+        __m.end()
     }
 }
 
@@ -377,13 +374,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<Vec<StorageSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = map.next_value()?,
-                "garbage_collection" => f_1 = map.next_value()?,
-                "storage" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put(&mut map, &mut f_0),
+                "garbage_collection" => __de::put(&mut map, &mut f_1),
+                "storage" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             cluster: f_0,
@@ -556,15 +551,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GarbageCollection {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "day_of_week" => f_1 = map.next_value()?,
-                "hour" => f_2 = map.next_value()?,
-                "minute" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "day_of_week" => __de::put(&mut map, &mut f_1),
+                "hour" => __de::put(&mut map, &mut f_2),
+                "minute" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -682,22 +674,19 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.namespace {
-            map.serialize_entry("namespace", value)?;
-        }
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.serialize_entry("ui_access_url", &self.ui_access_url)?;
-        map.serialize_entry("cert_chain", &self.cert_chain)?;
-        map.serialize_entry("garbage_collection", &self.garbage_collection)?;
-        map.serialize_entry("storage", &self.storage)?;
-        map.serialize_entry("health", &self.health)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster", &self.cluster);
+        __m.optional("namespace", &self.namespace);
+        __m.entry("version", &self.version);
+        __m.entry("creation_time", &self.creation_time);
+        __m.entry("ui_access_url", &self.ui_access_url);
+        __m.entry("cert_chain", &self.cert_chain);
+        __m.entry("garbage_collection", &self.garbage_collection);
+        __m.entry("storage", &self.storage);
+        __m.entry("health", &self.health);
+        __m.end()
     }
 }
 
@@ -727,19 +716,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_8: Option<crate::vcenter::content::registries::health::Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = map.next_value()?,
-                "namespace" => f_1 = map.next_value()?,
-                "version" => f_2 = Some(map.next_value()?),
-                "creation_time" => f_3 = Some(map.next_value()?),
-                "ui_access_url" => f_4 = Some(map.next_value()?),
-                "cert_chain" => f_5 = __de::null_as_empty(map.next_value()?),
-                "garbage_collection" => f_6 = Some(map.next_value()?),
-                "storage" => f_7 = __de::null_as_empty(map.next_value()?),
-                "health" => f_8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put(&mut map, &mut f_0),
+                "namespace" => __de::put(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "creation_time" => __de::put_some(&mut map, &mut f_3),
+                "ui_access_url" => __de::put_some(&mut map, &mut f_4),
+                "cert_chain" => __de::put_or_empty(&mut map, &mut f_5),
+                "garbage_collection" => __de::put_some(&mut map, &mut f_6),
+                "storage" => __de::put_or_empty(&mut map, &mut f_7),
+                "health" => __de::put_some(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster: f_0,
@@ -784,12 +771,13 @@ impl serde::Serialize for StorageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        map.serialize_entry("used", &self.used)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.entry("capacity", &self.capacity);
+        __m.entry("used", &self.used);
+        __m.end()
     }
 }
 
@@ -813,13 +801,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageInfo {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "capacity" => f_1 = Some(map.next_value()?),
-                "used" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "capacity" => __de::put_some(&mut map, &mut f_1),
+                "used" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageInfo {
             policy: __de::required(f_0, "policy")?,
@@ -854,13 +840,12 @@ impl serde::Serialize for StorageSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.optional("limit", &self.limit);
+        __m.end()
     }
 }
 
@@ -883,12 +868,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                "limit" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                "limit" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageSpec {
             policy: __de::required(f_0, "policy")?,
@@ -932,15 +915,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.serialize_entry("registry", &self.registry)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("ui_access_url", &self.ui_access_url)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster", &self.cluster);
+        __m.entry("registry", &self.registry);
+        __m.entry("version", &self.version);
+        __m.entry("ui_access_url", &self.ui_access_url);
+        __m.end()
     }
 }
 
@@ -965,14 +947,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = map.next_value()?,
-                "registry" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "ui_access_url" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put(&mut map, &mut f_0),
+                "registry" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "ui_access_url" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: f_0,

@@ -24,10 +24,11 @@ impl serde::Serialize for Constraints {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tpm_required", &self.tpm_required)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tpm_required", &self.tpm_required);
+        __m.end()
     }
 }
 
@@ -49,11 +50,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Constraints {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tpm_required" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tpm_required" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Constraints {
             tpm_required: __de::or_zero(f_0, Self::NAME, "tpm_required"),
@@ -80,12 +79,11 @@ impl serde::Serialize for ConstraintsSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tpm_required {
-            map.serialize_entry("tpm_required", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("tpm_required", &self.tpm_required);
+        __m.end()
     }
 }
 
@@ -103,14 +101,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstraintsSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tpm_required" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tpm_required" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConstraintsSpec {
             tpm_required: f_0,
@@ -146,16 +143,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        if let Some(value) = &self.constraints {
-            map.serialize_entry("constraints", value)?;
-        }
-        if let Some(value) = &self.native_spec {
-            map.serialize_entry("native_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.optional("constraints", &self.constraints);
+        __m.optional("native_spec", &self.native_spec);
+        __m.end()
     }
 }
 
@@ -179,13 +173,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<NativeProviderCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "constraints" => f_1 = map.next_value()?,
-                "native_spec" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "constraints" => __de::put(&mut map, &mut f_1),
+                "native_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             provider: __de::required(f_0, "provider")?,
@@ -317,13 +309,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "location" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "location" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -385,13 +374,12 @@ impl serde::Serialize for ExportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.optional("password", &self.password);
+        __m.end()
     }
 }
 
@@ -414,12 +402,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "password" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "password" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExportSpec {
             provider: __de::required(f_0, "provider")?,
@@ -467,15 +453,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.providers {
-            map.serialize_entry("providers", value)?;
-        }
-        if let Some(value) = &self.health {
-            map.serialize_entry("health", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("providers", &self.providers);
+        __m.optional("health", &self.health);
+        __m.end()
     }
 }
 
@@ -493,16 +476,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<Health>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "providers" => f_0 = map.next_value()?,
-                "health" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "providers" => __de::put(&mut map, &mut f_0),
+                "health" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             providers: f_0,
@@ -663,16 +645,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "native_info" => f_2 = map.next_value()?,
-                "export_time" => f_3 = Some(map.next_value()?),
-                "constraints" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "native_info" => __de::put(&mut map, &mut f_2),
+                "export_time" => __de::put_some(&mut map, &mut f_3),
+                "constraints" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -743,21 +722,14 @@ impl serde::Serialize for ImportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config {
-            map.serialize_entry("config", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.constraints {
-            map.serialize_entry("constraints", value)?;
-        }
-        if let Some(value) = &self.dry_run {
-            map.serialize_entry("dry_run", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("config", &self.config);
+        __m.optional("password", &self.password);
+        __m.optional("constraints", &self.constraints);
+        __m.optional("dry_run", &self.dry_run);
+        __m.end()
     }
 }
 
@@ -775,20 +747,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<ConstraintsSpec> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config" => f_0 = map.next_value()?,
-                "password" => f_1 = map.next_value()?,
-                "constraints" => f_2 = map.next_value()?,
-                "dry_run" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config" => __de::put(&mut map, &mut f_0),
+                "password" => __de::put(&mut map, &mut f_1),
+                "constraints" => __de::put(&mut map, &mut f_2),
+                "dry_run" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImportSpec {
             config: f_0,
@@ -928,16 +899,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = __de::null_as_empty(map.next_value()?),
-                "constraints" => f_2 = map.next_value()?,
-                "type" => f_3 = Some(map.next_value()?),
-                "native_info" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "health" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_or_empty(&mut map, &mut f_1),
+                "constraints" => __de::put(&mut map, &mut f_2),
+                "type" => __de::put_some(&mut map, &mut f_3),
+                "native_info" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -1028,11 +996,12 @@ impl serde::Serialize for Location {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("download_token", &self.download_token)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.entry("download_token", &self.download_token);
+        __m.end()
     }
 }
 
@@ -1055,12 +1024,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
         let mut f_1: Option<Token> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "download_token" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "download_token" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Location {
             url: __de::required(f_0, "url")?,
@@ -1092,15 +1059,12 @@ impl serde::Serialize for NativeProviderCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_id {
-            map.serialize_entry("key_id", value)?;
-        }
-        if let Some(value) = &self.key_derivation_key {
-            map.serialize_entry("key_derivation_key", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key_id", &self.key_id);
+        __m.optional("key_derivation_key", &self.key_derivation_key);
+        __m.end()
     }
 }
 
@@ -1118,16 +1082,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderCreateSpec
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_id" => f_0 = map.next_value()?,
-                "key_derivation_key" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_id" => __de::put(&mut map, &mut f_0),
+                "key_derivation_key" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NativeProviderCreateSpec {
             key_id: f_0,
@@ -1155,10 +1118,11 @@ impl serde::Serialize for NativeProviderInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key_id", &self.key_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key_id", &self.key_id);
+        __m.end()
     }
 }
 
@@ -1180,11 +1144,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderInfo {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_id" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_id" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NativeProviderInfo {
             key_id: __de::or_zero(f_0, Self::NAME, "key_id"),
@@ -1211,12 +1173,11 @@ impl serde::Serialize for NativeProviderUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_id {
-            map.serialize_entry("key_id", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key_id", &self.key_id);
+        __m.end()
     }
 }
 
@@ -1234,14 +1195,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderUpdateSpec
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_id" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_id" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NativeProviderUpdateSpec {
             key_id: f_0,
@@ -1277,12 +1237,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("health", &self.health)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.entry("type", &self.r#type);
+        __m.entry("health", &self.health);
+        __m.end()
     }
 }
 
@@ -1306,13 +1267,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<Health> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "health" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "health" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             provider: __de::required(f_0, "provider")?,
@@ -1346,11 +1305,12 @@ impl serde::Serialize for Token {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("expiry", &self.expiry)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("token", &self.token);
+        __m.entry("expiry", &self.expiry);
+        __m.end()
     }
 }
 
@@ -1373,12 +1333,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "token" => f_0 = Some(map.next_value()?),
-                "expiry" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "token" => __de::put_some(&mut map, &mut f_0),
+                "expiry" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Token {
             token: __de::required(f_0, "token")?,
@@ -1420,12 +1378,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.native_spec {
-            map.serialize_entry("native_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("native_spec", &self.native_spec);
+        __m.end()
     }
 }
 
@@ -1443,14 +1400,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<NativeProviderUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "native_spec" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "native_spec" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec { native_spec: f_0 })
     }

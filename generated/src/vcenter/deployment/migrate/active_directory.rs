@@ -41,13 +41,14 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dns_servers", &self.dns_servers)?;
-        map.serialize_entry("domain", &self.domain)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dns_servers", &self.dns_servers);
+        __m.entry("domain", &self.domain);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -72,14 +73,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns_servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "domain" => f_1 = Some(map.next_value()?),
-                "username" => f_2 = Some(map.next_value()?),
-                "password" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns_servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "domain" => __de::put_some(&mut map, &mut f_1),
+                "username" => __de::put_some(&mut map, &mut f_2),
+                "password" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             dns_servers: __de::or_zero(f_0, Self::NAME, "dns_servers"),

@@ -200,16 +200,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "current_state" => f_0 = Some(map.next_value()?),
-                "resize_info" => f_1 = Some(map.next_value()?),
-                "subtasks" => f_2 = __de::null_as_empty(map.next_value()?),
-                "start_time" => f_3 = map.next_value()?,
-                "end_time" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "current_state" => __de::put_some(&mut map, &mut f_0),
+                "resize_info" => __de::put_some(&mut map, &mut f_1),
+                "subtasks" => __de::put_or_empty(&mut map, &mut f_2),
+                "start_time" => __de::put(&mut map, &mut f_3),
+                "end_time" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -38,13 +38,14 @@ impl serde::Serialize for AddResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        map.serialize_entry("currently_available", &self.currently_available)?;
-        map.serialize_entry("low_watermark", &self.low_watermark)?;
-        map.serialize_entry("inactive_source_timeout", &self.inactive_source_timeout)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("capacity", &self.capacity);
+        __m.entry("currently_available", &self.currently_available);
+        __m.entry("low_watermark", &self.low_watermark);
+        __m.entry("inactive_source_timeout", &self.inactive_source_timeout);
+        __m.end()
     }
 }
 
@@ -69,14 +70,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddResult {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "capacity" => f_0 = Some(map.next_value()?),
-                "currently_available" => f_1 = Some(map.next_value()?),
-                "low_watermark" => f_2 = Some(map.next_value()?),
-                "inactive_source_timeout" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "capacity" => __de::put_some(&mut map, &mut f_0),
+                "currently_available" => __de::put_some(&mut map, &mut f_1),
+                "low_watermark" => __de::put_some(&mut map, &mut f_2),
+                "inactive_source_timeout" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddResult {
             capacity: __de::or_zero(f_0, Self::NAME, "capacity"),
@@ -109,10 +108,11 @@ impl serde::Serialize for AddSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("data", &self.data);
+        __m.end()
     }
 }
 
@@ -134,11 +134,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddSpec {
         let mut f_0: Option<vsphere_vapi_runtime::types::Binary> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "data" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "data" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AddSpec {
             data: __de::required(f_0, "data")?,
@@ -292,16 +290,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "capacity" => f_1 = map.next_value()?,
-                "currently_available" => f_2 = map.next_value()?,
-                "low_watermark" => f_3 = map.next_value()?,
-                "inactive_source_timeout" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "capacity" => __de::put(&mut map, &mut f_1),
+                "currently_available" => __de::put(&mut map, &mut f_2),
+                "low_watermark" => __de::put(&mut map, &mut f_3),
+                "inactive_source_timeout" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

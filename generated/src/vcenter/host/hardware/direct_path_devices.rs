@@ -50,12 +50,11 @@ impl serde::Serialize for ConfigureResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.configure_impacts {
-            map.serialize_entry("configure_impacts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("configure_impacts", &self.configure_impacts);
+        __m.end()
     }
 }
 
@@ -73,14 +72,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigureResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<ConfigureImpact>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configure_impacts" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configure_impacts" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigureResult {
             configure_impacts: f_0,
@@ -113,13 +111,12 @@ impl serde::Serialize for ConfigureSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("device", &self.device)?;
-        if let Some(value) = &self.new_mode {
-            map.serialize_entry("new_mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("device", &self.device);
+        __m.optional("new_mode", &self.new_mode);
+        __m.end()
     }
 }
 
@@ -142,12 +139,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigureSpec {
         let mut f_1: Option<DirectPathDeviceMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "device" => f_0 = Some(map.next_value()?),
-                "new_mode" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "device" => __de::put_some(&mut map, &mut f_0),
+                "new_mode" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigureSpec {
             device: __de::or_zero(f_0, Self::NAME, "device"),
@@ -207,10 +202,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("devices", &self.devices)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("devices", &self.devices);
+        __m.end()
     }
 }
 
@@ -232,11 +228,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "devices" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "devices" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             devices: __de::or_zero(f_0, Self::NAME, "devices"),
@@ -302,33 +296,20 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("current_mode", &self.current_mode)?;
-        map.serialize_entry("configurable_modes", &self.configurable_modes)?;
-        if let Some(value) = &self.interconnect_type {
-            map.serialize_entry("interconnect_type", value)?;
-        }
-        if let Some(value) = &self.driver_name {
-            map.serialize_entry("driver_name", value)?;
-        }
-        if let Some(value) = &self.driver_version {
-            map.serialize_entry("driver_version", value)?;
-        }
-        if let Some(value) = &self.memory_info {
-            map.serialize_entry("memory_info", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        if let Some(value) = &self.vm_classes_info {
-            map.serialize_entry("vm_classes_info", value)?;
-        }
-        if let Some(value) = &self.direct_path_profiles {
-            map.serialize_entry("direct_path_profiles", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("current_mode", &self.current_mode);
+        __m.entry("configurable_modes", &self.configurable_modes);
+        __m.optional("interconnect_type", &self.interconnect_type);
+        __m.optional("driver_name", &self.driver_name);
+        __m.optional("driver_version", &self.driver_version);
+        __m.optional("memory_info", &self.memory_info);
+        __m.optional("vms", &self.vms);
+        __m.optional("vm_classes_info", &self.vm_classes_info);
+        __m.optional("direct_path_profiles", &self.direct_path_profiles);
+        __m.end()
     }
 }
 
@@ -359,20 +340,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_9: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "current_mode" => f_1 = Some(map.next_value()?),
-                "configurable_modes" => f_2 = __de::null_as_empty(map.next_value()?),
-                "interconnect_type" => f_3 = map.next_value()?,
-                "driver_name" => f_4 = map.next_value()?,
-                "driver_version" => f_5 = map.next_value()?,
-                "memory_info" => f_6 = map.next_value()?,
-                "vms" => f_7 = map.next_value()?,
-                "vm_classes_info" => f_8 = map.next_value()?,
-                "direct_path_profiles" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "current_mode" => __de::put_some(&mut map, &mut f_1),
+                "configurable_modes" => __de::put_or_empty(&mut map, &mut f_2),
+                "interconnect_type" => __de::put(&mut map, &mut f_3),
+                "driver_name" => __de::put(&mut map, &mut f_4),
+                "driver_version" => __de::put(&mut map, &mut f_5),
+                "memory_info" => __de::put(&mut map, &mut f_6),
+                "vms" => __de::put(&mut map, &mut f_7),
+                "vm_classes_info" => __de::put(&mut map, &mut f_8),
+                "direct_path_profiles" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -436,15 +415,12 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.page_size {
-            map.serialize_entry("page_size", value)?;
-        }
-        if let Some(value) = &self.marker {
-            map.serialize_entry("marker", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("page_size", &self.page_size);
+        __m.optional("marker", &self.marker);
+        __m.end()
     }
 }
 
@@ -462,16 +438,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "page_size" => f_0 = map.next_value()?,
-                "marker" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "page_size" => __de::put(&mut map, &mut f_0),
+                "marker" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec {
             page_size: f_0,
@@ -501,12 +476,11 @@ impl serde::Serialize for ListDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_class {
-            map.serialize_entry("vm_class", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_class", &self.vm_class);
+        __m.end()
     }
 }
 
@@ -524,14 +498,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListDetails {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_class" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_class" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListDetails { vm_class: f_0 })
     }
@@ -561,11 +534,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("device", &self.device)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("device", &self.device);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -588,12 +562,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "device" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "device" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             device: __de::or_zero(f_0, Self::NAME, "device"),
@@ -666,10 +638,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -691,11 +664,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -736,21 +707,14 @@ impl serde::Serialize for MemoryInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.used_memory {
-            map.serialize_entry("used_memory", value)?;
-        }
-        if let Some(value) = &self.total_memory {
-            map.serialize_entry("total_memory", value)?;
-        }
-        if let Some(value) = &self.reserved_used_memory {
-            map.serialize_entry("reserved_used_memory", value)?;
-        }
-        if let Some(value) = &self.total_reserved_memory {
-            map.serialize_entry("total_reserved_memory", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("used_memory", &self.used_memory);
+        __m.optional("total_memory", &self.total_memory);
+        __m.optional("reserved_used_memory", &self.reserved_used_memory);
+        __m.optional("total_reserved_memory", &self.total_reserved_memory);
+        __m.end()
     }
 }
 
@@ -768,20 +732,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MemoryInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "used_memory" => f_0 = map.next_value()?,
-                "total_memory" => f_1 = map.next_value()?,
-                "reserved_used_memory" => f_2 = map.next_value()?,
-                "total_reserved_memory" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "used_memory" => __de::put(&mut map, &mut f_0),
+                "total_memory" => __de::put(&mut map, &mut f_1),
+                "reserved_used_memory" => __de::put(&mut map, &mut f_2),
+                "total_reserved_memory" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MemoryInfo {
             used_memory: f_0,
@@ -837,25 +800,16 @@ impl serde::Serialize for VmClassInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.zone {
-            map.serialize_entry("zone", value)?;
-        }
-        if let Some(value) = &self.zone_name {
-            map.serialize_entry("zone_name", value)?;
-        }
-        map.serialize_entry("vm_class", &self.vm_class)?;
-        if let Some(value) = &self.dpp_id {
-            map.serialize_entry("dpp_id", value)?;
-        }
-        if let Some(value) = &self.vm_class_reserved_in_use {
-            map.serialize_entry("vm_class_reserved_in_use", value)?;
-        }
-        if let Some(value) = &self.vm_class_reserved_total {
-            map.serialize_entry("vm_class_reserved_total", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("zone", &self.zone);
+        __m.optional("zone_name", &self.zone_name);
+        __m.entry("vm_class", &self.vm_class);
+        __m.optional("dpp_id", &self.dpp_id);
+        __m.optional("vm_class_reserved_in_use", &self.vm_class_reserved_in_use);
+        __m.optional("vm_class_reserved_total", &self.vm_class_reserved_total);
+        __m.end()
     }
 }
 
@@ -882,16 +836,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmClassInfo {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = map.next_value()?,
-                "zone_name" => f_1 = map.next_value()?,
-                "vm_class" => f_2 = Some(map.next_value()?),
-                "dpp_id" => f_3 = map.next_value()?,
-                "vm_class_reserved_in_use" => f_4 = map.next_value()?,
-                "vm_class_reserved_total" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zone" => __de::put(&mut map, &mut f_0),
+                "zone_name" => __de::put(&mut map, &mut f_1),
+                "vm_class" => __de::put_some(&mut map, &mut f_2),
+                "dpp_id" => __de::put(&mut map, &mut f_3),
+                "vm_class_reserved_in_use" => __de::put(&mut map, &mut f_4),
+                "vm_class_reserved_total" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmClassInfo {
             zone: f_0,

@@ -169,14 +169,13 @@ impl serde::Serialize for TokenInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token_type", &self.token_type)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        if let Some(value) = &self.expires_in {
-            map.serialize_entry("expires_in", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("token_type", &self.token_type);
+        __m.entry("access_token", &self.access_token);
+        __m.optional("expires_in", &self.expires_in);
+        __m.end()
     }
 }
 
@@ -200,13 +199,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenInfo {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "token_type" => f_0 = Some(map.next_value()?),
-                "access_token" => f_1 = Some(map.next_value()?),
-                "expires_in" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "token_type" => __de::put_some(&mut map, &mut f_0),
+                "access_token" => __de::put_some(&mut map, &mut f_1),
+                "expires_in" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TokenInfo {
             token_type: __de::or_zero(f_0, Self::NAME, "token_type"),

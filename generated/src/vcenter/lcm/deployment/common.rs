@@ -91,37 +91,20 @@ impl serde::Serialize for ApplianceDeployment {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.thin_disk_mode {
-            map.serialize_entry("thin_disk_mode", value)?;
-        }
-        if let Some(value) = &self.disk_size {
-            map.serialize_entry("disk_size", value)?;
-        }
-        map.serialize_entry("root_password", &self.root_password)?;
-        if let Some(value) = &self.network_settings {
-            map.serialize_entry("network_settings", value)?;
-        }
-        if let Some(value) = &self.ova_info {
-            map.serialize_entry("ova_info", value)?;
-        }
-        if let Some(value) = &self.ceip_enabled {
-            map.serialize_entry("ceip_enabled", value)?;
-        }
-        if let Some(value) = &self.cpu_allocation {
-            map.serialize_entry("cpu_allocation", value)?;
-        }
-        if let Some(value) = &self.memory_allocation {
-            map.serialize_entry("memory_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("size", &self.size);
+        __m.optional("thin_disk_mode", &self.thin_disk_mode);
+        __m.optional("disk_size", &self.disk_size);
+        __m.entry("root_password", &self.root_password);
+        __m.optional("network_settings", &self.network_settings);
+        __m.optional("ova_info", &self.ova_info);
+        __m.optional("ceip_enabled", &self.ceip_enabled);
+        __m.optional("cpu_allocation", &self.cpu_allocation);
+        __m.optional("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -152,20 +135,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceDeployment {
         let mut f_9: Option<ResourceAllocationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "size" => f_1 = map.next_value()?,
-                "thin_disk_mode" => f_2 = map.next_value()?,
-                "disk_size" => f_3 = map.next_value()?,
-                "root_password" => f_4 = Some(map.next_value()?),
-                "network_settings" => f_5 = map.next_value()?,
-                "ova_info" => f_6 = map.next_value()?,
-                "ceip_enabled" => f_7 = map.next_value()?,
-                "cpu_allocation" => f_8 = map.next_value()?,
-                "memory_allocation" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "size" => __de::put(&mut map, &mut f_1),
+                "thin_disk_mode" => __de::put(&mut map, &mut f_2),
+                "disk_size" => __de::put(&mut map, &mut f_3),
+                "root_password" => __de::put_some(&mut map, &mut f_4),
+                "network_settings" => __de::put(&mut map, &mut f_5),
+                "ova_info" => __de::put(&mut map, &mut f_6),
+                "ceip_enabled" => __de::put(&mut map, &mut f_7),
+                "cpu_allocation" => __de::put(&mut map, &mut f_8),
+                "memory_allocation" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplianceDeployment {
             name: f_0,
@@ -231,16 +212,13 @@ impl serde::Serialize for ApplianceDeploymentConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.source_container {
-            map.serialize_entry("source_container", value)?;
-        }
-        map.serialize_entry("appliance", &self.appliance)?;
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("source_container", &self.source_container);
+        __m.entry("appliance", &self.appliance);
+        __m.optional("location", &self.location);
+        __m.end()
     }
 }
 
@@ -264,13 +242,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceDeploymentConfi
         let mut f_2: Option<Location> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_container" => f_0 = map.next_value()?,
-                "appliance" => f_1 = Some(map.next_value()?),
-                "location" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_container" => __de::put(&mut map, &mut f_0),
+                "appliance" => __de::put_some(&mut map, &mut f_1),
+                "location" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplianceDeploymentConfig {
             source_container: f_0,
@@ -536,17 +512,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "cancelable" => f_2 = Some(map.next_value()?),
-                "error" => f_3 = map.next_value()?,
-                "start_time" => f_4 = map.next_value()?,
-                "end_time" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "cancelable" => __de::put_some(&mut map, &mut f_2),
+                "error" => __de::put(&mut map, &mut f_3),
+                "start_time" => __de::put(&mut map, &mut f_4),
+                "end_time" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -661,17 +634,14 @@ impl serde::Serialize for CommonPrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("state", &self.state);
+        __m.optional("notifications", &self.notifications);
+        __m.optional("error", &self.error);
+        __m.end()
     }
 }
 
@@ -696,14 +666,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonPrecheckResult {
         let mut f_3: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = Some(map.next_value()?),
-                "notifications" => f_2 = map.next_value()?,
-                "error" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put_some(&mut map, &mut f_1),
+                "notifications" => __de::put(&mut map, &mut f_2),
+                "error" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CommonPrecheckResult {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -769,21 +737,16 @@ impl serde::Serialize for Connection {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        if let Some(value) = &self.certificate {
-            map.serialize_entry("certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.optional("https_port", &self.https_port);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.optional("certificate", &self.certificate);
+        __m.end()
     }
 }
 
@@ -810,16 +773,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Connection {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "https_port" => f_3 = map.next_value()?,
-                "ssl_verify" => f_4 = map.next_value()?,
-                "certificate" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "https_port" => __de::put(&mut map, &mut f_3),
+                "ssl_verify" => __de::put(&mut map, &mut f_4),
+                "certificate" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Connection {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -874,11 +835,12 @@ impl serde::Serialize for Esx {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("connection", &self.connection)?;
-        map.serialize_entry("placement_config", &self.placement_config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("connection", &self.connection);
+        __m.entry("placement_config", &self.placement_config);
+        __m.end()
     }
 }
 
@@ -901,12 +863,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Esx {
         let mut f_1: Option<EsxPlacementConfig> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "connection" => f_0 = Some(map.next_value()?),
-                "placement_config" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "connection" => __de::put_some(&mut map, &mut f_0),
+                "placement_config" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Esx {
             connection: __de::required(f_0, "connection")?,
@@ -943,16 +903,13 @@ impl serde::Serialize for EsxPlacementConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("datastore_name", &self.datastore_name)?;
-        if let Some(value) = &self.network_name {
-            map.serialize_entry("network_name", value)?;
-        }
-        if let Some(value) = &self.resource_pool_path {
-            map.serialize_entry("resource_pool_path", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("datastore_name", &self.datastore_name);
+        __m.optional("network_name", &self.network_name);
+        __m.optional("resource_pool_path", &self.resource_pool_path);
+        __m.end()
     }
 }
 
@@ -976,13 +933,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EsxPlacementConfig {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore_name" => f_0 = Some(map.next_value()?),
-                "network_name" => f_1 = map.next_value()?,
-                "resource_pool_path" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore_name" => __de::put_some(&mut map, &mut f_0),
+                "network_name" => __de::put(&mut map, &mut f_1),
+                "resource_pool_path" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EsxPlacementConfig {
             datastore_name: __de::or_zero(f_0, Self::NAME, "datastore_name"),
@@ -1056,15 +1011,12 @@ impl serde::Serialize for Location {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.esx {
-            map.serialize_entry("esx", value)?;
-        }
-        if let Some(value) = &self.vcenter {
-            map.serialize_entry("vcenter", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("esx", &self.esx);
+        __m.optional("vcenter", &self.vcenter);
+        __m.end()
     }
 }
 
@@ -1082,16 +1034,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Location {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Esx> = None;
         let mut f_1: Option<VCenter> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "esx" => f_0 = map.next_value()?,
-                "vcenter" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "esx" => __de::put(&mut map, &mut f_0),
+                "vcenter" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Location { esx: f_0, vcenter: f_1 })
     }
@@ -1252,18 +1203,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_family" => f_0 = map.next_value()?,
-                "mode" => f_1 = Some(map.next_value()?),
-                "ip" => f_2 = map.next_value()?,
-                "dns_servers" => f_3 = map.next_value()?,
-                "prefix" => f_4 = map.next_value()?,
-                "gateway" => f_5 = map.next_value()?,
-                "hostname" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "ip_family" => __de::put(&mut map, &mut f_0),
+                "mode" => __de::put_some(&mut map, &mut f_1),
+                "ip" => __de::put(&mut map, &mut f_2),
+                "dns_servers" => __de::put(&mut map, &mut f_3),
+                "prefix" => __de::put(&mut map, &mut f_4),
+                "gateway" => __de::put(&mut map, &mut f_5),
+                "hostname" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1380,22 +1328,15 @@ impl serde::Serialize for OvaInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        if let Some(value) = &self.ova_checksum {
-            map.serialize_entry("ova_checksum", value)?;
-        }
-        if let Some(value) = &self.ova_checksum_algorithm {
-            map.serialize_entry("ova_checksum_algorithm", value)?;
-        }
-        if let Some(value) = &self.certificate {
-            map.serialize_entry("certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("location", &self.location);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.optional("ova_checksum", &self.ova_checksum);
+        __m.optional("ova_checksum_algorithm", &self.ova_checksum_algorithm);
+        __m.optional("certificate", &self.certificate);
+        __m.end()
     }
 }
 
@@ -1421,15 +1362,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvaInfo {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "location" => f_0 = Some(map.next_value()?),
-                "ssl_verify" => f_1 = map.next_value()?,
-                "ova_checksum" => f_2 = map.next_value()?,
-                "ova_checksum_algorithm" => f_3 = map.next_value()?,
-                "certificate" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "location" => __de::put_some(&mut map, &mut f_0),
+                "ssl_verify" => __de::put(&mut map, &mut f_1),
+                "ova_checksum" => __de::put(&mut map, &mut f_2),
+                "ova_checksum_algorithm" => __de::put(&mut map, &mut f_3),
+                "certificate" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OvaInfo {
             location: __de::required(f_0, "location")?,
@@ -1527,13 +1466,12 @@ impl serde::Serialize for ResourceAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reservation", &self.reservation)?;
-        if let Some(value) = &self.allocate {
-            map.serialize_entry("allocate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reservation", &self.reservation);
+        __m.optional("allocate", &self.allocate);
+        __m.end()
     }
 }
 
@@ -1556,12 +1494,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
         let mut f_1: Option<AllocateResource> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = Some(map.next_value()?),
-                "allocate" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put_some(&mut map, &mut f_0),
+                "allocate" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationInfo {
             reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
@@ -1619,10 +1555,11 @@ impl serde::Serialize for StoragePolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.end()
     }
 }
 
@@ -1644,11 +1581,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicySpec {
         let mut f_0: Option<crate::ids::StoragePolicyId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StoragePolicySpec {
             policy: __de::required(f_0, "policy")?,
@@ -1701,13 +1636,12 @@ impl serde::Serialize for VCenter {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.connection {
-            map.serialize_entry("connection", value)?;
-        }
-        map.serialize_entry("placement_config", &self.placement_config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("connection", &self.connection);
+        __m.entry("placement_config", &self.placement_config);
+        __m.end()
     }
 }
 
@@ -1730,12 +1664,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VCenter {
         let mut f_1: Option<VcPlacementConfig> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "connection" => f_0 = map.next_value()?,
-                "placement_config" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "connection" => __de::put(&mut map, &mut f_0),
+                "placement_config" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VCenter {
             connection: f_0,
@@ -1788,30 +1720,17 @@ impl serde::Serialize for VcPlacementConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_folder_path {
-            map.serialize_entry("vm_folder_path", value)?;
-        }
-        if let Some(value) = &self.resource_pool_path {
-            map.serialize_entry("resource_pool_path", value)?;
-        }
-        if let Some(value) = &self.cluster_path {
-            map.serialize_entry("cluster_path", value)?;
-        }
-        if let Some(value) = &self.host_path {
-            map.serialize_entry("host_path", value)?;
-        }
-        if let Some(value) = &self.datastore_name {
-            map.serialize_entry("datastore_name", value)?;
-        }
-        if let Some(value) = &self.datastore_cluster_name {
-            map.serialize_entry("datastore_cluster_name", value)?;
-        }
-        if let Some(value) = &self.network_name {
-            map.serialize_entry("network_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_folder_path", &self.vm_folder_path);
+        __m.optional("resource_pool_path", &self.resource_pool_path);
+        __m.optional("cluster_path", &self.cluster_path);
+        __m.optional("host_path", &self.host_path);
+        __m.optional("datastore_name", &self.datastore_name);
+        __m.optional("datastore_cluster_name", &self.datastore_cluster_name);
+        __m.optional("network_name", &self.network_name);
+        __m.end()
     }
 }
 
@@ -1829,6 +1748,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcPlacementConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -1838,17 +1758,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcPlacementConfig {
         let mut f_6: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_folder_path" => f_0 = map.next_value()?,
-                "resource_pool_path" => f_1 = map.next_value()?,
-                "cluster_path" => f_2 = map.next_value()?,
-                "host_path" => f_3 = map.next_value()?,
-                "datastore_name" => f_4 = map.next_value()?,
-                "datastore_cluster_name" => f_5 = map.next_value()?,
-                "network_name" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_folder_path" => __de::put(&mut map, &mut f_0),
+                "resource_pool_path" => __de::put(&mut map, &mut f_1),
+                "cluster_path" => __de::put(&mut map, &mut f_2),
+                "host_path" => __de::put(&mut map, &mut f_3),
+                "datastore_name" => __de::put(&mut map, &mut f_4),
+                "datastore_cluster_name" => __de::put(&mut map, &mut f_5),
+                "network_name" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcPlacementConfig {
             vm_folder_path: f_0,

@@ -207,15 +207,12 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pause {
-            map.serialize_entry("pause", value)?;
-        }
-        if let Some(value) = &self.start_switchover {
-            map.serialize_entry("start_switchover", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("pause", &self.pause);
+        __m.optional("start_switchover", &self.start_switchover);
+        __m.end()
     }
 }
 
@@ -233,16 +230,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<PausePolicy> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pause" => f_0 = map.next_value()?,
-                "start_switchover" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pause" => __de::put(&mut map, &mut f_0),
+                "start_switchover" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             pause: f_0,
@@ -298,18 +294,13 @@ impl serde::Serialize for CancellationPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automatic {
-            map.serialize_entry("automatic", value)?;
-        }
-        if let Some(value) = &self.method {
-            map.serialize_entry("method", value)?;
-        }
-        if let Some(value) = &self.source_connection {
-            map.serialize_entry("source_connection", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("automatic", &self.automatic);
+        __m.optional("method", &self.method);
+        __m.optional("source_connection", &self.source_connection);
+        __m.end()
     }
 }
 
@@ -327,18 +318,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CancellationPolicy {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<Vec<CancelType>> = None;
         let mut f_2: Option<SourceConnection> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "automatic" => f_0 = map.next_value()?,
-                "method" => f_1 = map.next_value()?,
-                "source_connection" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "automatic" => __de::put(&mut map, &mut f_0),
+                "method" => __de::put(&mut map, &mut f_1),
+                "source_connection" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CancellationPolicy {
             automatic: f_0,
@@ -428,10 +418,11 @@ impl serde::Serialize for DeleteVmPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source_vc", &self.source_vc)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source_vc", &self.source_vc);
+        __m.end()
     }
 }
 
@@ -453,11 +444,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeleteVmPolicy {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_vc" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_vc" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeleteVmPolicy {
             source_vc: __de::or_zero(f_0, Self::NAME, "source_vc"),
@@ -509,26 +498,20 @@ impl serde::Serialize for InitSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("deployment", &self.deployment)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.cancellation_policy {
-            map.serialize_entry("cancellation_policy", value)?;
-        }
-        if let Some(value) = &self.source_shutdown_policy {
-            map.serialize_entry("source_shutdown_policy", value)?;
-        }
-        if let Some(value) = &self.repository {
-            map.serialize_entry("repository", value)?;
-        }
-        if let Some(value) = &self.post_upgrade_configuration_policy {
-            map.serialize_entry("post_upgrade_configuration_policy", value)?;
-        }
-        if let Some(value) = &self.vcha_spec {
-            map.serialize_entry("vcha_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("deployment", &self.deployment);
+        __m.entry("version", &self.version);
+        __m.optional("cancellation_policy", &self.cancellation_policy);
+        __m.optional("source_shutdown_policy", &self.source_shutdown_policy);
+        __m.optional("repository", &self.repository);
+        __m.optional(
+            "post_upgrade_configuration_policy",
+            &self.post_upgrade_configuration_policy,
+        );
+        __m.optional("vcha_spec", &self.vcha_spec);
+        __m.end()
     }
 }
 
@@ -558,17 +541,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InitSpec {
         let mut f_6: Option<VchaSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deployment" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "cancellation_policy" => f_2 = map.next_value()?,
-                "source_shutdown_policy" => f_3 = map.next_value()?,
-                "repository" => f_4 = map.next_value()?,
-                "post_upgrade_configuration_policy" => f_5 = map.next_value()?,
-                "vcha_spec" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "deployment" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "cancellation_policy" => __de::put(&mut map, &mut f_2),
+                "source_shutdown_policy" => __de::put(&mut map, &mut f_3),
+                "repository" => __de::put(&mut map, &mut f_4),
+                "post_upgrade_configuration_policy" => __de::put(&mut map, &mut f_5),
+                "vcha_spec" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InitSpec {
             deployment: __de::required(f_0, "deployment")?,
@@ -649,15 +630,12 @@ impl serde::Serialize for PostUpgradeConfigurationPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.rename_vm_policy {
-            map.serialize_entry("rename_vm_policy", value)?;
-        }
-        if let Some(value) = &self.delete_vm_policy {
-            map.serialize_entry("delete_vm_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("rename_vm_policy", &self.rename_vm_policy);
+        __m.optional("delete_vm_policy", &self.delete_vm_policy);
+        __m.end()
     }
 }
 
@@ -675,16 +653,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PostUpgradeConfiguration
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<RenameVmPolicy> = None;
         let mut f_1: Option<DeleteVmPolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "rename_vm_policy" => f_0 = map.next_value()?,
-                "delete_vm_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "rename_vm_policy" => __de::put(&mut map, &mut f_0),
+                "delete_vm_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PostUpgradeConfigurationPolicy {
             rename_vm_policy: f_0,
@@ -726,17 +703,14 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("state", &self.state);
+        __m.optional("notifications", &self.notifications);
+        __m.optional("error", &self.error);
+        __m.end()
     }
 }
 
@@ -761,14 +735,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
         let mut f_3: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = Some(map.next_value()?),
-                "notifications" => f_2 = map.next_value()?,
-                "error" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put_some(&mut map, &mut f_1),
+                "notifications" => __de::put(&mut map, &mut f_2),
+                "error" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -821,16 +793,12 @@ impl serde::Serialize for RenameVmPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "preserve_original_vm_name",
-            &self.preserve_original_vm_name,
-        )?;
-        if let Some(value) = &self.old_vcenter_name {
-            map.serialize_entry("old_vcenter_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("preserve_original_vm_name", &self.preserve_original_vm_name);
+        __m.optional("old_vcenter_name", &self.old_vcenter_name);
+        __m.end()
     }
 }
 
@@ -853,12 +821,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RenameVmPolicy {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "preserve_original_vm_name" => f_0 = Some(map.next_value()?),
-                "old_vcenter_name" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "preserve_original_vm_name" => __de::put_some(&mut map, &mut f_0),
+                "old_vcenter_name" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RenameVmPolicy {
             preserve_original_vm_name: __de::or_zero(
@@ -892,10 +858,11 @@ impl serde::Serialize for SourceConnection {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("connection_type", &self.connection_type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("connection_type", &self.connection_type);
+        __m.end()
     }
 }
 
@@ -917,11 +884,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceConnection {
         let mut f_0: Option<ConnectionType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "connection_type" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "connection_type" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SourceConnection {
             connection_type: __de::required(f_0, "connection_type")?,
@@ -978,15 +943,12 @@ impl serde::Serialize for ValidationResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("notifications", &self.notifications);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -1004,16 +966,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::lcm::Notifications> = None;
         let mut f_1: Option<Vec<PrecheckResult>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = map.next_value()?,
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationResult {
             notifications: f_0,
@@ -1048,11 +1009,12 @@ impl serde::Serialize for VchaSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("passive_node_container", &self.passive_node_container)?;
-        map.serialize_entry("witness_node_container", &self.witness_node_container)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("passive_node_container", &self.passive_node_container);
+        __m.entry("witness_node_container", &self.witness_node_container);
+        __m.end()
     }
 }
 
@@ -1075,12 +1037,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VchaSpec {
         let mut f_1: Option<crate::vcenter::lcm::deployment::common::Connection> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "passive_node_container" => f_0 = Some(map.next_value()?),
-                "witness_node_container" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "passive_node_container" => __de::put_some(&mut map, &mut f_0),
+                "witness_node_container" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VchaSpec {
             passive_node_container: __de::required(f_0, "passive_node_container")?,

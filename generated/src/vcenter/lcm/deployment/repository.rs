@@ -47,19 +47,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        if let Some(value) = &self.certificate {
-            map.serialize_entry("certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.optional("username", &self.username);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.optional("certificate", &self.certificate);
+        __m.end()
     }
 }
 
@@ -84,14 +79,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = map.next_value()?,
-                "ssl_verify" => f_2 = map.next_value()?,
-                "certificate" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                "ssl_verify" => __de::put(&mut map, &mut f_2),
+                "certificate" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             address: __de::required(f_0, "address")?,
@@ -159,22 +152,15 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.ssl_verify {
-            map.serialize_entry("ssl_verify", value)?;
-        }
-        if let Some(value) = &self.certificate {
-            map.serialize_entry("certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("ssl_verify", &self.ssl_verify);
+        __m.optional("certificate", &self.certificate);
+        __m.end()
     }
 }
 
@@ -200,15 +186,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = map.next_value()?,
-                "password" => f_2 = map.next_value()?,
-                "ssl_verify" => f_3 = map.next_value()?,
-                "certificate" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                "password" => __de::put(&mut map, &mut f_2),
+                "ssl_verify" => __de::put(&mut map, &mut f_3),
+                "certificate" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             address: __de::required(f_0, "address")?,

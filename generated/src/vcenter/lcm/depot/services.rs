@@ -30,11 +30,12 @@ impl serde::Serialize for Address {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("value", &self.value)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("value", &self.value);
+        __m.end()
     }
 }
 
@@ -57,12 +58,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Address {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "value" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "value" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Address {
             r#type: __de::required(f_0, "type")?,
@@ -112,10 +111,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("services", &self.services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("services", &self.services);
+        __m.end()
     }
 }
 
@@ -137,11 +137,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<Service>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "services" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "services" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             services: __de::or_zero(f_0, Self::NAME, "services"),
@@ -185,18 +183,15 @@ impl serde::Serialize for Node {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("addresses", &self.addresses)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.base_url {
-            map.serialize_entry("base_url", value)?;
-        }
-        map.serialize_entry("certificates", &self.certificates)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("addresses", &self.addresses);
+        __m.optional("port", &self.port);
+        __m.optional("base_url", &self.base_url);
+        __m.entry("certificates", &self.certificates);
+        __m.end()
     }
 }
 
@@ -222,15 +217,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Node {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "addresses" => f_1 = __de::null_as_empty(map.next_value()?),
-                "port" => f_2 = map.next_value()?,
-                "base_url" => f_3 = map.next_value()?,
-                "certificates" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "addresses" => __de::put_or_empty(&mut map, &mut f_1),
+                "port" => __de::put(&mut map, &mut f_2),
+                "base_url" => __de::put(&mut map, &mut f_3),
+                "certificates" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Node {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -297,16 +290,15 @@ impl serde::Serialize for Service {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("key", &self.key)?;
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        map.serialize_entry("nodes", &self.nodes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.entry("key", &self.key);
+        __m.optional("version", &self.version);
+        __m.entry("nodes", &self.nodes);
+        __m.end()
     }
 }
 
@@ -332,15 +324,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Service {
         let mut f_4: Option<Vec<Node>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "key" => f_2 = Some(map.next_value()?),
-                "version" => f_3 = map.next_value()?,
-                "nodes" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "key" => __de::put_some(&mut map, &mut f_2),
+                "version" => __de::put(&mut map, &mut f_3),
+                "nodes" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Service {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -372,10 +362,11 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("services", &self.services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("services", &self.services);
+        __m.end()
     }
 }
 
@@ -397,11 +388,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_0: Option<Vec<Service>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "services" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "services" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             services: __de::or_zero(f_0, Self::NAME, "services"),

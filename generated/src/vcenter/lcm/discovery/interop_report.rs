@@ -65,13 +65,12 @@ impl serde::Serialize for InteropReportResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("report", &self.report)?;
-        if let Some(value) = &self.csv_report {
-            map.serialize_entry("csv_report", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("report", &self.report);
+        __m.optional("csv_report", &self.csv_report);
+        __m.end()
     }
 }
 
@@ -94,12 +93,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InteropReportResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "report" => f_0 = Some(map.next_value()?),
-                "csv_report" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "report" => __de::put_some(&mut map, &mut f_0),
+                "csv_report" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InteropReportResult {
             report: __de::required(f_0, "report")?,
@@ -124,13 +121,12 @@ impl serde::Serialize for ReleaseInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("note", &self.note);
+        __m.end()
     }
 }
 
@@ -153,12 +149,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReleaseInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "note" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "note" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReleaseInfo {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -189,16 +183,15 @@ impl serde::Serialize for Report {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("date_created", &self.date_created)?;
-        map.serialize_entry("target_product", &self.target_product)?;
-        map.serialize_entry("products", &self.products)?;
-        if let Some(value) = &self.issues {
-            map.serialize_entry("issues", value)?;
-        }
-        map.serialize_entry("summary", &self.summary)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("date_created", &self.date_created);
+        __m.entry("target_product", &self.target_product);
+        __m.entry("products", &self.products);
+        __m.optional("issues", &self.issues);
+        __m.entry("summary", &self.summary);
+        __m.end()
     }
 }
 
@@ -224,15 +217,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Report {
         let mut f_4: Option<ReportSummary> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "date_created" => f_0 = Some(map.next_value()?),
-                "target_product" => f_1 = Some(map.next_value()?),
-                "products" => f_2 = __de::null_as_empty(map.next_value()?),
-                "issues" => f_3 = map.next_value()?,
-                "summary" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "date_created" => __de::put_some(&mut map, &mut f_0),
+                "target_product" => __de::put_some(&mut map, &mut f_1),
+                "products" => __de::put_or_empty(&mut map, &mut f_2),
+                "issues" => __de::put(&mut map, &mut f_3),
+                "summary" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Report {
             date_created: __de::required(f_0, "date_created")?,
@@ -262,12 +253,13 @@ impl serde::Serialize for ReportRow {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("product", &self.product)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("compatible_releases", &self.compatible_releases)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("product", &self.product);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("compatible_releases", &self.compatible_releases);
+        __m.end()
     }
 }
 
@@ -291,13 +283,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReportRow {
         let mut f_2: Option<Vec<ReleaseInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "product" => f_0 = Some(map.next_value()?),
-                "compatible" => f_1 = Some(map.next_value()?),
-                "compatible_releases" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "product" => __de::put_some(&mut map, &mut f_0),
+                "compatible" => __de::put_some(&mut map, &mut f_1),
+                "compatible_releases" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReportRow {
             product: __de::required(f_0, "product")?,
@@ -323,11 +313,12 @@ impl serde::Serialize for ReportSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("compatible_count", &self.compatible_count)?;
-        map.serialize_entry("incompatible_count", &self.incompatible_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("compatible_count", &self.compatible_count);
+        __m.entry("incompatible_count", &self.incompatible_count);
+        __m.end()
     }
 }
 
@@ -350,12 +341,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReportSummary {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible_count" => f_0 = Some(map.next_value()?),
-                "incompatible_count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible_count" => __de::put_some(&mut map, &mut f_0),
+                "incompatible_count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReportSummary {
             compatible_count: __de::or_zero(f_0, Self::NAME, "compatible_count"),
@@ -387,10 +376,11 @@ impl serde::Serialize for Spec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("target_version", &self.target_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("target_version", &self.target_version);
+        __m.end()
     }
 }
 
@@ -412,11 +402,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target_version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target_version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Spec {
             target_version: __de::or_zero(f_0, Self::NAME, "target_version"),

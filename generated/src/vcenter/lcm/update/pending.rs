@@ -73,26 +73,23 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("pending_update", &self.pending_update)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("build", &self.build)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        if let Some(value) = &self.workload_management_impact {
-            map.serialize_entry("workload_management_impact", value)?;
-        }
-        map.serialize_entry("execute_URL", &self.execute_url)?;
-        map.serialize_entry("release_notes", &self.release_notes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.entry("pending_update", &self.pending_update);
+        __m.entry("version", &self.version);
+        __m.entry("release_date", &self.release_date);
+        __m.entry("severity", &self.severity);
+        __m.entry("build", &self.build);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("category", &self.category);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.optional("workload_management_impact", &self.workload_management_impact);
+        __m.entry("execute_URL", &self.execute_url);
+        __m.entry("release_notes", &self.release_notes);
+        __m.end()
     }
 }
 
@@ -126,23 +123,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_12: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "pending_update" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "release_date" => f_3 = Some(map.next_value()?),
-                "severity" => f_4 = Some(map.next_value()?),
-                "build" => f_5 = Some(map.next_value()?),
-                "update_type" => f_6 = Some(map.next_value()?),
-                "category" => f_7 = Some(map.next_value()?),
-                "reboot_required" => f_8 = Some(map.next_value()?),
-                "quick_patch" => f_9 = map.next_value()?,
-                "workload_management_impact" => f_10 = map.next_value()?,
-                "execute_URL" => f_11 = Some(map.next_value()?),
-                "release_notes" => f_12 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "pending_update" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "release_date" => __de::put_some(&mut map, &mut f_3),
+                "severity" => __de::put_some(&mut map, &mut f_4),
+                "build" => __de::put_some(&mut map, &mut f_5),
+                "update_type" => __de::put_some(&mut map, &mut f_6),
+                "category" => __de::put_some(&mut map, &mut f_7),
+                "reboot_required" => __de::put_some(&mut map, &mut f_8),
+                "quick_patch" => __de::put(&mut map, &mut f_9),
+                "workload_management_impact" => __de::put(&mut map, &mut f_10),
+                "execute_URL" => __de::put_some(&mut map, &mut f_11),
+                "release_notes" => __de::put_or_empty(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -184,20 +179,15 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("last_check_time", &self.last_check_time)?;
-        if let Some(value) = &self.update_count {
-            map.serialize_entry("update_count", value)?;
-        }
-        if let Some(value) = &self.upgrade_count {
-            map.serialize_entry("upgrade_count", value)?;
-        }
-        map.serialize_entry("updates", &self.updates)?;
-        if let Some(value) = &self.issues {
-            map.serialize_entry("issues", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("last_check_time", &self.last_check_time);
+        __m.optional("update_count", &self.update_count);
+        __m.optional("upgrade_count", &self.upgrade_count);
+        __m.entry("updates", &self.updates);
+        __m.optional("issues", &self.issues);
+        __m.end()
     }
 }
 
@@ -223,15 +213,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_4: Option<crate::vcenter::lcm::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "last_check_time" => f_0 = Some(map.next_value()?),
-                "update_count" => f_1 = map.next_value()?,
-                "upgrade_count" => f_2 = map.next_value()?,
-                "updates" => f_3 = __de::null_as_empty(map.next_value()?),
-                "issues" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "last_check_time" => __de::put_some(&mut map, &mut f_0),
+                "update_count" => __de::put(&mut map, &mut f_1),
+                "upgrade_count" => __de::put(&mut map, &mut f_2),
+                "updates" => __de::put_or_empty(&mut map, &mut f_3),
+                "issues" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             last_check_time: __de::required(f_0, "last_check_time")?,
@@ -326,25 +314,22 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pending_update", &self.pending_update)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("build", &self.build)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("reboot_required", &self.reboot_required)?;
-        if let Some(value) = &self.quick_patch {
-            map.serialize_entry("quick_patch", value)?;
-        }
-        if let Some(value) = &self.workload_management_impact {
-            map.serialize_entry("workload_management_impact", value)?;
-        }
-        map.serialize_entry("execute_URL", &self.execute_url)?;
-        map.serialize_entry("release_notes", &self.release_notes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pending_update", &self.pending_update);
+        __m.entry("version", &self.version);
+        __m.entry("release_date", &self.release_date);
+        __m.entry("severity", &self.severity);
+        __m.entry("build", &self.build);
+        __m.entry("update_type", &self.update_type);
+        __m.entry("category", &self.category);
+        __m.entry("reboot_required", &self.reboot_required);
+        __m.optional("quick_patch", &self.quick_patch);
+        __m.optional("workload_management_impact", &self.workload_management_impact);
+        __m.entry("execute_URL", &self.execute_url);
+        __m.entry("release_notes", &self.release_notes);
+        __m.end()
     }
 }
 
@@ -377,22 +362,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_11: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pending_update" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "release_date" => f_2 = Some(map.next_value()?),
-                "severity" => f_3 = Some(map.next_value()?),
-                "build" => f_4 = Some(map.next_value()?),
-                "update_type" => f_5 = Some(map.next_value()?),
-                "category" => f_6 = Some(map.next_value()?),
-                "reboot_required" => f_7 = Some(map.next_value()?),
-                "quick_patch" => f_8 = map.next_value()?,
-                "workload_management_impact" => f_9 = map.next_value()?,
-                "execute_URL" => f_10 = Some(map.next_value()?),
-                "release_notes" => f_11 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pending_update" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "release_date" => __de::put_some(&mut map, &mut f_2),
+                "severity" => __de::put_some(&mut map, &mut f_3),
+                "build" => __de::put_some(&mut map, &mut f_4),
+                "update_type" => __de::put_some(&mut map, &mut f_5),
+                "category" => __de::put_some(&mut map, &mut f_6),
+                "reboot_required" => __de::put_some(&mut map, &mut f_7),
+                "quick_patch" => __de::put(&mut map, &mut f_8),
+                "workload_management_impact" => __de::put(&mut map, &mut f_9),
+                "execute_URL" => __de::put_some(&mut map, &mut f_10),
+                "release_notes" => __de::put_or_empty(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             pending_update: __de::required(f_0, "pending_update")?,

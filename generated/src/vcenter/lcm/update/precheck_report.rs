@@ -24,13 +24,12 @@ impl serde::Serialize for PrecheckReportResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("report", &self.report)?;
-        if let Some(value) = &self.csv_report {
-            map.serialize_entry("csv_report", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("report", &self.report);
+        __m.optional("csv_report", &self.csv_report);
+        __m.end()
     }
 }
 
@@ -53,12 +52,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckReportResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "report" => f_0 = Some(map.next_value()?),
-                "csv_report" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "report" => __de::put_some(&mut map, &mut f_0),
+                "csv_report" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckReportResult {
             report: __de::required(f_0, "report")?,
@@ -87,17 +84,14 @@ impl serde::Serialize for Report {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("date_created", &self.date_created)?;
-        if let Some(value) = &self.estimated_time_to_update {
-            map.serialize_entry("estimated_time_to_update", value)?;
-        }
-        if let Some(value) = &self.issues {
-            map.serialize_entry("issues", value)?;
-        }
-        map.serialize_entry("summary", &self.summary)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("date_created", &self.date_created);
+        __m.optional("estimated_time_to_update", &self.estimated_time_to_update);
+        __m.optional("issues", &self.issues);
+        __m.entry("summary", &self.summary);
+        __m.end()
     }
 }
 
@@ -122,14 +116,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Report {
         let mut f_3: Option<ReportSummary> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "date_created" => f_0 = Some(map.next_value()?),
-                "estimated_time_to_update" => f_1 = map.next_value()?,
-                "issues" => f_2 = map.next_value()?,
-                "summary" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "date_created" => __de::put_some(&mut map, &mut f_0),
+                "estimated_time_to_update" => __de::put(&mut map, &mut f_1),
+                "issues" => __de::put(&mut map, &mut f_2),
+                "summary" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Report {
             date_created: __de::required(f_0, "date_created")?,
@@ -171,11 +163,12 @@ impl serde::Serialize for ReportSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error_count", &self.error_count)?;
-        map.serialize_entry("warning_count", &self.warning_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("error_count", &self.error_count);
+        __m.entry("warning_count", &self.warning_count);
+        __m.end()
     }
 }
 
@@ -198,12 +191,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReportSummary {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error_count" => f_0 = Some(map.next_value()?),
-                "warning_count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error_count" => __de::put_some(&mut map, &mut f_0),
+                "warning_count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReportSummary {
             error_count: __de::or_zero(f_0, Self::NAME, "error_count"),

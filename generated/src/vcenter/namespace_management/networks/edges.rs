@@ -199,6 +199,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Edge {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<
             Vec<crate::vcenter::namespace_management::networks::IpRange>,
@@ -211,18 +212,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Edge {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "load_balancer_address_ranges" => f_1 = map.next_value()?,
-                "haproxy" => f_2 = map.next_value()?,
-                "nsx" => f_3 = map.next_value()?,
-                "nsx_advanced" => f_4 = map.next_value()?,
-                "foundation" => f_5 = map.next_value()?,
-                "provider" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "load_balancer_address_ranges" => __de::put(&mut map, &mut f_1),
+                "haproxy" => __de::put(&mut map, &mut f_2),
+                "nsx" => __de::put(&mut map, &mut f_3),
+                "nsx_advanced" => __de::put(&mut map, &mut f_4),
+                "foundation" => __de::put(&mut map, &mut f_5),
+                "provider" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_6 {
             None => None,
@@ -381,16 +379,14 @@ impl serde::Serialize for HaProxyConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -415,14 +411,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyConfig {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyConfig {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -492,19 +486,15 @@ impl serde::Serialize for NsxAdvancedLbConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        if let Some(value) = &self.cloud_name {
-            map.serialize_entry("cloud_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("cloud_name", &self.cloud_name);
+        __m.end()
     }
 }
 
@@ -530,15 +520,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxAdvancedLbConfig {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "password" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                "cloud_name" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "password" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                "cloud_name" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxAdvancedLbConfig {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -696,6 +684,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -707,17 +696,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxConfig {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edge_cluster_ID" => f_0 = map.next_value()?,
-                "default_ingress_TLS_certificate" => f_1 = map.next_value()?,
-                "routing_mode" => f_2 = map.next_value()?,
-                "egress_IP_ranges" => f_3 = map.next_value()?,
-                "t0_gateway" => f_4 = map.next_value()?,
-                "load_balancer_size" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "edge_cluster_ID" => __de::put(&mut map, &mut f_0),
+                "default_ingress_TLS_certificate" => __de::put(&mut map, &mut f_1),
+                "routing_mode" => __de::put(&mut map, &mut f_2),
+                "egress_IP_ranges" => __de::put(&mut map, &mut f_3),
+                "t0_gateway" => __de::put(&mut map, &mut f_4),
+                "load_balancer_size" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -800,11 +786,12 @@ impl serde::Serialize for Server {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("port", &self.port)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("port", &self.port);
+        __m.end()
     }
 }
 
@@ -827,12 +814,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Server {
             host: __de::or_zero(f_0, Self::NAME, "host"),
@@ -899,18 +884,13 @@ impl serde::Serialize for VsphereFoundationConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.deployment_target {
-            map.serialize_entry("deployment_target", value)?;
-        }
-        if let Some(value) = &self.interfaces {
-            map.serialize_entry("interfaces", value)?;
-        }
-        if let Some(value) = &self.network_services {
-            map.serialize_entry("network_services", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("deployment_target", &self.deployment_target);
+        __m.optional("interfaces", &self.interfaces);
+        __m.optional("network_services", &self.network_services);
+        __m.end()
     }
 }
 
@@ -928,18 +908,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereFoundationConfig 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<foundation::DeploymentTarget> = None;
         let mut f_1: Option<Vec<foundation::NetworkInterface>> = None;
         let mut f_2: Option<foundation::NetworkServices> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deployment_target" => f_0 = map.next_value()?,
-                "interfaces" => f_1 = map.next_value()?,
-                "network_services" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "deployment_target" => __de::put(&mut map, &mut f_0),
+                "interfaces" => __de::put(&mut map, &mut f_1),
+                "network_services" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereFoundationConfig {
             deployment_target: f_0,

@@ -279,11 +279,12 @@ impl serde::Serialize for CidrUsageDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cidr", &self.cidr)?;
-        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cidr", &self.cidr);
+        __m.entry("available_IP_ranges", &self.available_ip_ranges);
+        __m.end()
     }
 }
 
@@ -308,12 +309,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CidrUsageDetails {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cidr" => f_0 = Some(map.next_value()?),
-                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cidr" => __de::put_some(&mut map, &mut f_0),
+                "available_IP_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CidrUsageDetails {
             cidr: __de::or_zero(f_0, Self::NAME, "cidr"),
@@ -389,27 +388,20 @@ impl serde::Serialize for IpBlockInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("cidr", &self.cidr)?;
-        if let Some(value) = &self.cidrs {
-            map.serialize_entry("cidrs", value)?;
-        }
-        if let Some(value) = &self.ranges {
-            map.serialize_entry("ranges", value)?;
-        }
-        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
-        if let Some(value) = &self.cidr_usages {
-            map.serialize_entry("cidr_usages", value)?;
-        }
-        if let Some(value) = &self.range_usages {
-            map.serialize_entry("range_usages", value)?;
-        }
-        map.serialize_entry("used_IP_count", &self.used_ip_count)?;
-        map.serialize_entry("available_IP_count", &self.available_ip_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.entry("name", &self.name);
+        __m.entry("cidr", &self.cidr);
+        __m.optional("cidrs", &self.cidrs);
+        __m.optional("ranges", &self.ranges);
+        __m.entry("available_IP_ranges", &self.available_ip_ranges);
+        __m.optional("cidr_usages", &self.cidr_usages);
+        __m.optional("range_usages", &self.range_usages);
+        __m.entry("used_IP_count", &self.used_ip_count);
+        __m.entry("available_IP_count", &self.available_ip_count);
+        __m.end()
     }
 }
 
@@ -446,20 +438,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpBlockInfo {
         let mut f_9: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "cidr" => f_2 = Some(map.next_value()?),
-                "cidrs" => f_3 = map.next_value()?,
-                "ranges" => f_4 = map.next_value()?,
-                "available_IP_ranges" => f_5 = __de::null_as_empty(map.next_value()?),
-                "cidr_usages" => f_6 = map.next_value()?,
-                "range_usages" => f_7 = map.next_value()?,
-                "used_IP_count" => f_8 = Some(map.next_value()?),
-                "available_IP_count" => f_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "cidr" => __de::put_some(&mut map, &mut f_2),
+                "cidrs" => __de::put(&mut map, &mut f_3),
+                "ranges" => __de::put(&mut map, &mut f_4),
+                "available_IP_ranges" => __de::put_or_empty(&mut map, &mut f_5),
+                "cidr_usages" => __de::put(&mut map, &mut f_6),
+                "range_usages" => __de::put(&mut map, &mut f_7),
+                "used_IP_count" => __de::put_some(&mut map, &mut f_8),
+                "available_IP_count" => __de::put_some(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpBlockInfo {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -503,11 +493,12 @@ impl serde::Serialize for RangeUsageDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_range", &self.ip_range)?;
-        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_range", &self.ip_range);
+        __m.entry("available_IP_ranges", &self.available_ip_ranges);
+        __m.end()
     }
 }
 
@@ -532,12 +523,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RangeUsageDetails {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_range" => f_0 = Some(map.next_value()?),
-                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_range" => __de::put_some(&mut map, &mut f_0),
+                "available_IP_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RangeUsageDetails {
             ip_range: __de::or_zero(f_0, Self::NAME, "ip_range"),

@@ -35,11 +35,12 @@ impl serde::Serialize for Dns {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("search_domains", &self.search_domains)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("search_domains", &self.search_domains);
+        __m.end()
     }
 }
 
@@ -62,12 +63,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dns {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "search_domains" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Dns {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -94,10 +93,11 @@ impl serde::Serialize for Ntp {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.end()
     }
 }
 
@@ -119,11 +119,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ntp {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ntp {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),

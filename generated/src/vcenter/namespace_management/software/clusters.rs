@@ -131,13 +131,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClustersResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "res" => f_0 = Some(map.next_value()?),
-                "exception" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "res" => __de::put_some(&mut map, &mut f_0),
+                "exception" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -221,22 +218,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("current_version", &self.current_version)?;
-        map.serialize_entry("available_versions", &self.available_versions)?;
-        if let Some(value) = &self.last_upgraded_date {
-            map.serialize_entry("last_upgraded_date", value)?;
-        }
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.upgrade_status {
-            map.serialize_entry("upgrade_status", value)?;
-        }
-        if let Some(value) = &self.upgrade_prechecks {
-            map.serialize_entry("upgrade_prechecks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("current_version", &self.current_version);
+        __m.entry("available_versions", &self.available_versions);
+        __m.optional("last_upgraded_date", &self.last_upgraded_date);
+        __m.entry("messages", &self.messages);
+        __m.entry("state", &self.state);
+        __m.optional("upgrade_status", &self.upgrade_status);
+        __m.optional("upgrade_prechecks", &self.upgrade_prechecks);
+        __m.end()
     }
 }
 
@@ -266,17 +258,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "current_version" => f_0 = Some(map.next_value()?),
-                "available_versions" => f_1 = __de::null_as_empty(map.next_value()?),
-                "last_upgraded_date" => f_2 = map.next_value()?,
-                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
-                "state" => f_4 = Some(map.next_value()?),
-                "upgrade_status" => f_5 = map.next_value()?,
-                "upgrade_prechecks" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "current_version" => __de::put_some(&mut map, &mut f_0),
+                "available_versions" => __de::put_or_empty(&mut map, &mut f_1),
+                "last_upgraded_date" => __de::put(&mut map, &mut f_2),
+                "messages" => __de::put_or_empty(&mut map, &mut f_3),
+                "state" => __de::put_some(&mut map, &mut f_4),
+                "upgrade_status" => __de::put(&mut map, &mut f_5),
+                "upgrade_prechecks" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             current_version: __de::or_zero(f_0, Self::NAME, "current_version"),
@@ -314,11 +304,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("details", &self.details)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.entry("details", &self.details);
+        __m.end()
     }
 }
 
@@ -341,12 +332,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -433,20 +422,17 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("cluster_name", &self.cluster_name)?;
-        map.serialize_entry("current_version", &self.current_version)?;
-        map.serialize_entry("available_versions", &self.available_versions)?;
-        if let Some(value) = &self.last_upgraded_date {
-            map.serialize_entry("last_upgraded_date", value)?;
-        }
-        if let Some(value) = &self.desired_version {
-            map.serialize_entry("desired_version", value)?;
-        }
-        map.serialize_entry("state", &self.state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("cluster_name", &self.cluster_name);
+        __m.entry("current_version", &self.current_version);
+        __m.entry("available_versions", &self.available_versions);
+        __m.optional("last_upgraded_date", &self.last_upgraded_date);
+        __m.optional("desired_version", &self.desired_version);
+        __m.entry("state", &self.state);
+        __m.end()
     }
 }
 
@@ -474,17 +460,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_6: Option<State> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "cluster_name" => f_1 = Some(map.next_value()?),
-                "current_version" => f_2 = Some(map.next_value()?),
-                "available_versions" => f_3 = __de::null_as_empty(map.next_value()?),
-                "last_upgraded_date" => f_4 = map.next_value()?,
-                "desired_version" => f_5 = map.next_value()?,
-                "state" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "cluster_name" => __de::put_some(&mut map, &mut f_1),
+                "current_version" => __de::put_some(&mut map, &mut f_2),
+                "available_versions" => __de::put_or_empty(&mut map, &mut f_3),
+                "last_upgraded_date" => __de::put(&mut map, &mut f_4),
+                "desired_version" => __de::put(&mut map, &mut f_5),
+                "state" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cluster: __de::required(f_0, "cluster")?,
@@ -526,12 +510,13 @@ impl serde::Serialize for UpgradeProgress {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("completed", &self.completed)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("total", &self.total);
+        __m.entry("completed", &self.completed);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -555,13 +540,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeProgress {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "total" => f_0 = Some(map.next_value()?),
-                "completed" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "total" => __de::put_some(&mut map, &mut f_0),
+                "completed" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpgradeProgress {
             total: __de::or_zero(f_0, Self::NAME, "total"),
@@ -595,13 +578,12 @@ impl serde::Serialize for UpgradeSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        if let Some(value) = &self.ignore_precheck_warnings {
-            map.serialize_entry("ignore_precheck_warnings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_version", &self.desired_version);
+        __m.optional("ignore_precheck_warnings", &self.ignore_precheck_warnings);
+        __m.end()
     }
 }
 
@@ -624,12 +606,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeSpec {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_version" => f_0 = Some(map.next_value()?),
-                "ignore_precheck_warnings" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_version" => __de::put_some(&mut map, &mut f_0),
+                "ignore_precheck_warnings" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpgradeSpec {
             desired_version: __de::or_zero(f_0, Self::NAME, "desired_version"),
@@ -672,19 +652,14 @@ impl serde::Serialize for UpgradeStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.desired_version {
-            map.serialize_entry("desired_version", value)?;
-        }
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.progress {
-            map.serialize_entry("progress", value)?;
-        }
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("desired_version", &self.desired_version);
+        __m.entry("messages", &self.messages);
+        __m.optional("progress", &self.progress);
+        __m.optional("components", &self.components);
+        __m.end()
     }
 }
 
@@ -711,14 +686,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeStatus {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_version" => f_0 = map.next_value()?,
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                "progress" => f_2 = map.next_value()?,
-                "components" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_version" => __de::put(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                "progress" => __de::put(&mut map, &mut f_2),
+                "components" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpgradeStatus {
             desired_version: f_0,

@@ -34,11 +34,12 @@ impl serde::Serialize for PodIdentifier {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("namespace", &self.namespace)?;
-        map.serialize_entry("pod_name", &self.pod_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("namespace", &self.namespace);
+        __m.entry("pod_name", &self.pod_name);
+        __m.end()
     }
 }
 
@@ -61,12 +62,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PodIdentifier {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "namespace" => f_0 = Some(map.next_value()?),
-                "pod_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "namespace" => __de::put_some(&mut map, &mut f_0),
+                "pod_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PodIdentifier {
             namespace: __de::required(f_0, "namespace")?,
@@ -226,17 +225,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "obj_type" => f_0 = Some(map.next_value()?),
-                "pod" => f_1 = map.next_value()?,
-                "namespace" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                "start" => f_4 = Some(map.next_value()?),
-                "end" => f_5 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "obj_type" => __de::put_some(&mut map, &mut f_0),
+                "pod" => __de::put(&mut map, &mut f_1),
+                "namespace" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                "start" => __de::put_some(&mut map, &mut f_4),
+                "end" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -325,12 +321,13 @@ impl serde::Serialize for TimeSeries {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("counter", &self.counter)?;
-        map.serialize_entry("time_stamps", &self.time_stamps)?;
-        map.serialize_entry("values", &self.values)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("counter", &self.counter);
+        __m.entry("time_stamps", &self.time_stamps);
+        __m.entry("values", &self.values);
+        __m.end()
     }
 }
 
@@ -354,13 +351,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TimeSeries {
         let mut f_2: Option<Vec<i64>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "counter" => f_0 = Some(map.next_value()?),
-                "time_stamps" => f_1 = __de::null_as_empty(map.next_value()?),
-                "values" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "counter" => __de::put_some(&mut map, &mut f_0),
+                "time_stamps" => __de::put_or_empty(&mut map, &mut f_1),
+                "values" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TimeSeries {
             counter: __de::or_zero(f_0, Self::NAME, "counter"),

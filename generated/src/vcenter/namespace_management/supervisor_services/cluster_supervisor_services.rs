@@ -83,17 +83,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.service_config {
-            map.serialize_entry("service_config", value)?;
-        }
-        if let Some(value) = &self.yaml_service_config {
-            map.serialize_entry("yaml_service_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("version", &self.version);
+        __m.optional("service_config", &self.service_config);
+        __m.optional("yaml_service_config", &self.yaml_service_config);
+        __m.end()
     }
 }
 
@@ -118,14 +115,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "service_config" => f_2 = map.next_value()?,
-                "yaml_service_config" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "service_config" => __de::put(&mut map, &mut f_2),
+                "yaml_service_config" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             supervisor_service: __de::required(f_0, "supervisor_service")?,
@@ -205,28 +200,19 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        if let Some(value) = &self.service_namespace {
-            map.serialize_entry("service_namespace", value)?;
-        }
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.current_version {
-            map.serialize_entry("current_version", value)?;
-        }
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        if let Some(value) = &self.yaml_service_config {
-            map.serialize_entry("yaml_service_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_version", &self.desired_version);
+        __m.optional("service_namespace", &self.service_namespace);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("messages", &self.messages);
+        __m.optional("current_version", &self.current_version);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.optional("prefix", &self.prefix);
+        __m.optional("yaml_service_config", &self.yaml_service_config);
+        __m.end()
     }
 }
 
@@ -256,19 +242,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_version" => f_0 = Some(map.next_value()?),
-                "service_namespace" => f_1 = map.next_value()?,
-                "config_status" => f_2 = Some(map.next_value()?),
-                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
-                "current_version" => f_4 = map.next_value()?,
-                "display_name" => f_5 = Some(map.next_value()?),
-                "description" => f_6 = map.next_value()?,
-                "prefix" => f_7 = map.next_value()?,
-                "yaml_service_config" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_version" => __de::put_some(&mut map, &mut f_0),
+                "service_namespace" => __de::put(&mut map, &mut f_1),
+                "config_status" => __de::put_some(&mut map, &mut f_2),
+                "messages" => __de::put_or_empty(&mut map, &mut f_3),
+                "current_version" => __de::put(&mut map, &mut f_4),
+                "display_name" => __de::put_some(&mut map, &mut f_5),
+                "description" => __de::put(&mut map, &mut f_6),
+                "prefix" => __de::put(&mut map, &mut f_7),
+                "yaml_service_config" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             desired_version: __de::or_zero(f_0, Self::NAME, "desired_version"),
@@ -308,13 +292,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -337,12 +320,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -383,16 +364,13 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.service_config {
-            map.serialize_entry("service_config", value)?;
-        }
-        if let Some(value) = &self.yaml_service_config {
-            map.serialize_entry("yaml_service_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("service_config", &self.service_config);
+        __m.optional("yaml_service_config", &self.yaml_service_config);
+        __m.end()
     }
 }
 
@@ -416,13 +394,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "service_config" => f_1 = map.next_value()?,
-                "yaml_service_config" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "service_config" => __de::put(&mut map, &mut f_1),
+                "yaml_service_config" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             version: __de::required(f_0, "version")?,
@@ -479,15 +455,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        if let Some(value) = &self.current_version {
-            map.serialize_entry("current_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("desired_version", &self.desired_version);
+        __m.entry("config_status", &self.config_status);
+        __m.optional("current_version", &self.current_version);
+        __m.end()
     }
 }
 
@@ -512,14 +487,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "desired_version" => f_1 = Some(map.next_value()?),
-                "config_status" => f_2 = Some(map.next_value()?),
-                "current_version" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "desired_version" => __de::put_some(&mut map, &mut f_1),
+                "config_status" => __de::put_some(&mut map, &mut f_2),
+                "current_version" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             supervisor_service: __de::required(f_0, "supervisor_service")?,

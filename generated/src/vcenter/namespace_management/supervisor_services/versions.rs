@@ -26,10 +26,11 @@ impl serde::Serialize for CarvelCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content", &self.content)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("content", &self.content);
+        __m.end()
     }
 }
 
@@ -51,11 +52,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CarvelCreateSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CarvelCreateSpec {
             content: __de::or_zero(f_0, Self::NAME, "content"),
@@ -122,18 +121,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.custom_spec {
-            map.serialize_entry("custom_spec", value)?;
-        }
-        if let Some(value) = &self.vsphere_spec {
-            map.serialize_entry("vsphere_spec", value)?;
-        }
-        if let Some(value) = &self.carvel_spec {
-            map.serialize_entry("carvel_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("custom_spec", &self.custom_spec);
+        __m.optional("vsphere_spec", &self.vsphere_spec);
+        __m.optional("carvel_spec", &self.carvel_spec);
+        __m.end()
     }
 }
 
@@ -151,18 +145,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<CustomCreateSpec> = None;
         let mut f_1: Option<VsphereCreateSpec> = None;
         let mut f_2: Option<CarvelCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "custom_spec" => f_0 = map.next_value()?,
-                "vsphere_spec" => f_1 = map.next_value()?,
-                "carvel_spec" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "custom_spec" => __de::put(&mut map, &mut f_0),
+                "vsphere_spec" => __de::put(&mut map, &mut f_1),
+                "carvel_spec" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             custom_spec: f_0,
@@ -209,18 +202,15 @@ impl serde::Serialize for CustomCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        if let Some(value) = &self.trusted_provider {
-            map.serialize_entry("trusted_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.entry("content", &self.content);
+        __m.optional("trusted_provider", &self.trusted_provider);
+        __m.end()
     }
 }
 
@@ -246,15 +236,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomCreateSpec {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "content" => f_3 = Some(map.next_value()?),
-                "trusted_provider" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "content" => __de::put_some(&mut map, &mut f_3),
+                "trusted_provider" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CustomCreateSpec {
             version: __de::required(f_0, "version")?,
@@ -330,25 +318,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.eula {
-            map.serialize_entry("EULA", value)?;
-        }
-        map.serialize_entry("content_type", &self.content_type)?;
-        if let Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        map.serialize_entry("trust_verified", &self.trust_verified)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.registered_by_default {
-            map.serialize_entry("registered_by_default", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.optional("EULA", &self.eula);
+        __m.entry("content_type", &self.content_type);
+        __m.optional("content", &self.content);
+        __m.entry("trust_verified", &self.trust_verified);
+        __m.entry("state", &self.state);
+        __m.optional("registered_by_default", &self.registered_by_default);
+        __m.end()
     }
 }
 
@@ -377,18 +358,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_7: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "EULA" => f_2 = map.next_value()?,
-                "content_type" => f_3 = Some(map.next_value()?),
-                "content" => f_4 = map.next_value()?,
-                "trust_verified" => f_5 = Some(map.next_value()?),
-                "state" => f_6 = Some(map.next_value()?),
-                "registered_by_default" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "EULA" => __de::put(&mut map, &mut f_2),
+                "content_type" => __de::put_some(&mut map, &mut f_3),
+                "content" => __de::put(&mut map, &mut f_4),
+                "trust_verified" => __de::put_some(&mut map, &mut f_5),
+                "state" => __de::put_some(&mut map, &mut f_6),
+                "registered_by_default" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -454,15 +433,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("state", &self.state);
+        __m.optional("description", &self.description);
+        __m.end()
     }
 }
 
@@ -487,14 +465,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "state" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "state" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             version: __de::required(f_0, "version")?,
@@ -532,16 +508,13 @@ impl serde::Serialize for VsphereCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content", &self.content)?;
-        if let Some(value) = &self.trusted_provider {
-            map.serialize_entry("trusted_provider", value)?;
-        }
-        if let Some(value) = &self.accept_eula {
-            map.serialize_entry("accept_EULA", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("content", &self.content);
+        __m.optional("trusted_provider", &self.trusted_provider);
+        __m.optional("accept_EULA", &self.accept_eula);
+        __m.end()
     }
 }
 
@@ -565,13 +538,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereCreateSpec {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content" => f_0 = Some(map.next_value()?),
-                "trusted_provider" => f_1 = map.next_value()?,
-                "accept_EULA" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content" => __de::put_some(&mut map, &mut f_0),
+                "trusted_provider" => __de::put(&mut map, &mut f_1),
+                "accept_EULA" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereCreateSpec {
             content: __de::or_zero(f_0, Self::NAME, "content"),

@@ -255,12 +255,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.endpoint {
-            map.serialize_entry("endpoint", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("endpoint", &self.endpoint);
+        __m.end()
     }
 }
 
@@ -278,14 +277,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<EndpointType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "endpoint" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "endpoint" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { endpoint: f_0 })
     }
@@ -327,14 +325,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tls_endpoint_certificate", &self.tls_endpoint_certificate)?;
-        if let Some(value) = &self.tls_endpoint_certificate_chain {
-            map.serialize_entry("tls_endpoint_certificate_chain", value)?;
-        }
-        map.serialize_entry("endpoint", &self.endpoint)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tls_endpoint_certificate", &self.tls_endpoint_certificate);
+        __m.optional(
+            "tls_endpoint_certificate_chain",
+            &self.tls_endpoint_certificate_chain,
+        );
+        __m.entry("endpoint", &self.endpoint);
+        __m.end()
     }
 }
 
@@ -358,13 +358,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<EndpointType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tls_endpoint_certificate" => f_0 = Some(map.next_value()?),
-                "tls_endpoint_certificate_chain" => f_1 = map.next_value()?,
-                "endpoint" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tls_endpoint_certificate" => __de::put_some(&mut map, &mut f_0),
+                "tls_endpoint_certificate_chain" => __de::put(&mut map, &mut f_1),
+                "endpoint" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             tls_endpoint_certificate: __de::or_zero(
@@ -428,10 +426,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("certificates", &self.certificates)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("certificates", &self.certificates);
+        __m.end()
     }
 }
 
@@ -453,11 +452,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificates" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
@@ -518,14 +515,13 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tls_endpoint_certificate", &self.tls_endpoint_certificate)?;
-        if let Some(value) = &self.tls_endpoint_private_key {
-            map.serialize_entry("tls_endpoint_private_key", value)?;
-        }
-        map.serialize_entry("endpoint", &self.endpoint)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tls_endpoint_certificate", &self.tls_endpoint_certificate);
+        __m.optional("tls_endpoint_private_key", &self.tls_endpoint_private_key);
+        __m.entry("endpoint", &self.endpoint);
+        __m.end()
     }
 }
 
@@ -549,13 +545,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_2: Option<EndpointType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tls_endpoint_certificate" => f_0 = Some(map.next_value()?),
-                "tls_endpoint_private_key" => f_1 = map.next_value()?,
-                "endpoint" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tls_endpoint_certificate" => __de::put_some(&mut map, &mut f_0),
+                "tls_endpoint_private_key" => __de::put(&mut map, &mut f_1),
+                "endpoint" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             tls_endpoint_certificate: __de::or_zero(

@@ -53,18 +53,17 @@ impl serde::Serialize for Condition {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.last_transition_time {
-            map.serialize_entry("last_transition_time", value)?;
-        }
-        map.serialize_entry("reason", &self.reason)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("description", &self.description);
+        __m.entry("status", &self.status);
+        __m.optional("last_transition_time", &self.last_transition_time);
+        __m.entry("reason", &self.reason);
+        __m.entry("severity", &self.severity);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -92,17 +91,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
         let mut f_6: Option<Vec<Message>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "last_transition_time" => f_3 = map.next_value()?,
-                "reason" => f_4 = Some(map.next_value()?),
-                "severity" => f_5 = Some(map.next_value()?),
-                "messages" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "last_transition_time" => __de::put(&mut map, &mut f_3),
+                "reason" => __de::put_some(&mut map, &mut f_4),
+                "severity" => __de::put_some(&mut map, &mut f_5),
+                "messages" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Condition {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -149,15 +146,14 @@ impl serde::Serialize for ConditionGroup {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("conditions", &self.conditions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("description", &self.description);
+        __m.optional("status", &self.status);
+        __m.entry("conditions", &self.conditions);
+        __m.end()
     }
 }
 
@@ -182,14 +178,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConditionGroup {
         let mut f_3: Option<Vec<Condition>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = map.next_value()?,
-                "conditions" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put(&mut map, &mut f_2),
+                "conditions" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConditionGroup {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -223,13 +217,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -252,12 +245,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,

@@ -35,14 +35,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("image_registry", &self.image_registry)?;
-        if let Some(value) = &self.default_registry {
-            map.serialize_entry("default_registry", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("image_registry", &self.image_registry);
+        __m.optional("default_registry", &self.default_registry);
+        __m.end()
     }
 }
 
@@ -68,13 +67,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "image_registry" => f_1 = Some(map.next_value()?),
-                "default_registry" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "image_registry" => __de::put_some(&mut map, &mut f_1),
+                "default_registry" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -117,13 +114,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("image_registry", &self.image_registry)?;
-        map.serialize_entry("default_registry", &self.default_registry)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.entry("image_registry", &self.image_registry);
+        __m.entry("default_registry", &self.default_registry);
+        __m.end()
     }
 }
 
@@ -150,14 +148,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "image_registry" => f_2 = Some(map.next_value()?),
-                "default_registry" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "image_registry" => __de::put_some(&mut map, &mut f_2),
+                "default_registry" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             id: __de::required(f_0, "id")?,
@@ -211,30 +207,17 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("hostname", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.certificate_chain {
-            map.serialize_entry("certificate_chain", value)?;
-        }
-        if let Some(value) = &self.default_registry {
-            map.serialize_entry("default_registry", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("certificate_chain", &self.certificate_chain);
+        __m.optional("default_registry", &self.default_registry);
+        __m.end()
     }
 }
 
@@ -252,6 +235,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<i64> = None;
@@ -261,17 +245,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "hostname" => f_1 = map.next_value()?,
-                "port" => f_2 = map.next_value()?,
-                "username" => f_3 = map.next_value()?,
-                "password" => f_4 = map.next_value()?,
-                "certificate_chain" => f_5 = map.next_value()?,
-                "default_registry" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "hostname" => __de::put(&mut map, &mut f_1),
+                "port" => __de::put(&mut map, &mut f_2),
+                "username" => __de::put(&mut map, &mut f_3),
+                "password" => __de::put(&mut map, &mut f_4),
+                "certificate_chain" => __de::put(&mut map, &mut f_5),
+                "default_registry" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             name: f_0,

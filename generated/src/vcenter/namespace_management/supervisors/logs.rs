@@ -168,15 +168,14 @@ impl serde::Serialize for Configuration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificates {
-            map.serialize_entry("certificates", value)?;
-        }
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("unittype", &self.unittype)?;
-        map.serialize_entry("content", &self.content)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificates", &self.certificates);
+        __m.entry("enabled", &self.enabled);
+        __m.entry("unittype", &self.unittype);
+        __m.entry("content", &self.content);
+        __m.end()
     }
 }
 
@@ -201,14 +200,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Configuration {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificates" => f_0 = map.next_value()?,
-                "enabled" => f_1 = Some(map.next_value()?),
-                "unittype" => f_2 = Some(map.next_value()?),
-                "content" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificates" => __de::put(&mut map, &mut f_0),
+                "enabled" => __de::put_some(&mut map, &mut f_1),
+                "unittype" => __de::put_some(&mut map, &mut f_2),
+                "content" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Configuration {
             certificates: f_0,
@@ -248,12 +245,13 @@ impl serde::Serialize for ConfigurationCore {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("unittype", &self.unittype)?;
-        map.serialize_entry("content", &self.content)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.entry("unittype", &self.unittype);
+        __m.entry("content", &self.content);
+        __m.end()
     }
 }
 
@@ -277,13 +275,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationCore {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "unittype" => f_1 = Some(map.next_value()?),
-                "content" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "unittype" => __de::put_some(&mut map, &mut f_1),
+                "content" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationCore {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -330,14 +326,15 @@ impl serde::Serialize for ConfigurationSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("message", &self.message)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.serialize_entry("unittype", &self.unittype)?;
-        map.serialize_entry("content", &self.content)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("message", &self.message);
+        __m.entry("enabled", &self.enabled);
+        __m.entry("unittype", &self.unittype);
+        __m.entry("content", &self.content);
+        __m.end()
     }
 }
 
@@ -363,15 +360,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigurationSummary {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "message" => f_1 = Some(map.next_value()?),
-                "enabled" => f_2 = Some(map.next_value()?),
-                "unittype" => f_3 = Some(map.next_value()?),
-                "content" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "message" => __de::put_some(&mut map, &mut f_1),
+                "enabled" => __de::put_some(&mut map, &mut f_2),
+                "unittype" => __de::put_some(&mut map, &mut f_3),
+                "content" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigurationSummary {
             status: __de::required(f_0, "status")?,
@@ -403,10 +398,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -428,11 +424,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<ConfigurationSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
@@ -461,10 +455,11 @@ impl serde::Serialize for SetResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -486,11 +481,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetResult {
         let mut f_0: Option<Vec<ConfigurationSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetResult {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),
@@ -519,10 +512,11 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("configurations", &self.configurations)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("configurations", &self.configurations);
+        __m.end()
     }
 }
 
@@ -544,11 +538,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_0: Option<Vec<Configuration>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "configurations" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "configurations" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             configurations: __de::or_zero(f_0, Self::NAME, "configurations"),

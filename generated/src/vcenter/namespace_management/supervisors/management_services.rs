@@ -57,18 +57,15 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management_service", &self.management_service)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.serialize_entry("management_addresses", &self.management_addresses)?;
-        map.serialize_entry("ports", &self.ports)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management_service", &self.management_service);
+        __m.optional("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.entry("management_addresses", &self.management_addresses);
+        __m.entry("ports", &self.ports);
+        __m.end()
     }
 }
 
@@ -94,15 +91,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_4: Option<Vec<ServicePortCreateSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management_service" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "managed_by" => f_2 = map.next_value()?,
-                "management_addresses" => f_3 = __de::null_as_empty(map.next_value()?),
-                "ports" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management_service" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "managed_by" => __de::put(&mut map, &mut f_2),
+                "management_addresses" => __de::put_or_empty(&mut map, &mut f_3),
+                "ports" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             management_service: __de::required(f_0, "management_service")?,
@@ -152,10 +147,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management_services", &self.management_services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management_services", &self.management_services);
+        __m.end()
     }
 }
 
@@ -177,11 +173,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management_services" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management_services" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             management_services: __de::or_zero(f_0, Self::NAME, "management_services"),
@@ -228,18 +222,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management_addresses", &self.management_addresses)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.serialize_entry("ports", &self.ports)?;
-        map.serialize_entry("access_grant_count", &self.access_grant_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management_addresses", &self.management_addresses);
+        __m.optional("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.entry("ports", &self.ports);
+        __m.entry("access_grant_count", &self.access_grant_count);
+        __m.end()
     }
 }
 
@@ -265,15 +256,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management_addresses" => f_0 = __de::null_as_empty(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "managed_by" => f_2 = map.next_value()?,
-                "ports" => f_3 = __de::null_as_empty(map.next_value()?),
-                "access_grant_count" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management_addresses" => __de::put_or_empty(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "managed_by" => __de::put(&mut map, &mut f_2),
+                "ports" => __de::put_or_empty(&mut map, &mut f_3),
+                "access_grant_count" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             management_addresses: __de::or_zero(f_0, Self::NAME, "management_addresses"),
@@ -352,10 +341,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("summaries", &self.summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("summaries", &self.summaries);
+        __m.end()
     }
 }
 
@@ -377,11 +367,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "summaries" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "summaries" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             summaries: __de::or_zero(f_0, Self::NAME, "summaries"),
@@ -424,15 +412,14 @@ impl serde::Serialize for ServicePortCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("port", &self.port)?;
-        map.serialize_entry("transport_protocol", &self.transport_protocol)?;
-        if let Some(value) = &self.tls {
-            map.serialize_entry("tls", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("port", &self.port);
+        __m.entry("transport_protocol", &self.transport_protocol);
+        __m.optional("tls", &self.tls);
+        __m.end()
     }
 }
 
@@ -457,14 +444,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServicePortCreateSpec {
         let mut f_3: Option<TlsConfigurationCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                "transport_protocol" => f_2 = Some(map.next_value()?),
-                "tls" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                "transport_protocol" => __de::put_some(&mut map, &mut f_2),
+                "tls" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServicePortCreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -508,15 +493,14 @@ impl serde::Serialize for ServicePortInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("port", &self.port)?;
-        map.serialize_entry("transport_protocol", &self.transport_protocol)?;
-        if let Some(value) = &self.tls {
-            map.serialize_entry("tls", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("port", &self.port);
+        __m.entry("transport_protocol", &self.transport_protocol);
+        __m.optional("tls", &self.tls);
+        __m.end()
     }
 }
 
@@ -541,14 +525,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServicePortInfo {
         let mut f_3: Option<TlsConfigurationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                "transport_protocol" => f_2 = Some(map.next_value()?),
-                "tls" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                "transport_protocol" => __de::put_some(&mut map, &mut f_2),
+                "tls" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServicePortInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -596,15 +578,14 @@ impl serde::Serialize for ServicePortUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("port", &self.port)?;
-        map.serialize_entry("transport_protocol", &self.transport_protocol)?;
-        if let Some(value) = &self.tls {
-            map.serialize_entry("tls", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("port", &self.port);
+        __m.entry("transport_protocol", &self.transport_protocol);
+        __m.optional("tls", &self.tls);
+        __m.end()
     }
 }
 
@@ -629,14 +610,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServicePortUpdateSpec {
         let mut f_3: Option<TlsConfigurationUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                "transport_protocol" => f_2 = Some(map.next_value()?),
-                "tls" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                "transport_protocol" => __de::put_some(&mut map, &mut f_2),
+                "tls" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServicePortUpdateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -680,14 +659,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management_service", &self.management_service)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.serialize_entry("access_grant_count", &self.access_grant_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management_service", &self.management_service);
+        __m.optional("managed_by", &self.managed_by);
+        __m.entry("access_grant_count", &self.access_grant_count);
+        __m.end()
     }
 }
 
@@ -711,13 +689,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management_service" => f_0 = Some(map.next_value()?),
-                "managed_by" => f_1 = map.next_value()?,
-                "access_grant_count" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management_service" => __de::put_some(&mut map, &mut f_0),
+                "managed_by" => __de::put(&mut map, &mut f_1),
+                "access_grant_count" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             management_service: __de::required(f_0, "management_service")?,
@@ -752,15 +728,12 @@ impl serde::Serialize for TlsConfigurationCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("hostname", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("hostname", &self.hostname);
+        __m.end()
     }
 }
 
@@ -778,16 +751,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsConfigurationCreateSp
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "hostname" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "hostname" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsConfigurationCreateSpec {
             certificate_authority_chain: f_0,
@@ -821,15 +793,12 @@ impl serde::Serialize for TlsConfigurationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("hostname", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("hostname", &self.hostname);
+        __m.end()
     }
 }
 
@@ -847,16 +816,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsConfigurationInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "hostname" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "hostname" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsConfigurationInfo {
             certificate_authority_chain: f_0,
@@ -890,15 +858,12 @@ impl serde::Serialize for TlsConfigurationUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("hostname", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("hostname", &self.hostname);
+        __m.end()
     }
 }
 
@@ -916,16 +881,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsConfigurationUpdateSp
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "hostname" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "hostname" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsConfigurationUpdateSpec {
             certificate_authority_chain: f_0,
@@ -987,21 +951,14 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        if let Some(value) = &self.management_addresses {
-            map.serialize_entry("management_addresses", value)?;
-        }
-        if let Some(value) = &self.ports {
-            map.serialize_entry("ports", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.optional("management_addresses", &self.management_addresses);
+        __m.optional("ports", &self.ports);
+        __m.end()
     }
 }
 
@@ -1019,20 +976,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<String>> = None;
         let mut f_3: Option<Vec<ServicePortUpdateSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "managed_by" => f_1 = map.next_value()?,
-                "management_addresses" => f_2 = map.next_value()?,
-                "ports" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "managed_by" => __de::put(&mut map, &mut f_1),
+                "management_addresses" => __de::put(&mut map, &mut f_2),
+                "ports" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             description: f_0,

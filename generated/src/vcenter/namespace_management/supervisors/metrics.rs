@@ -342,11 +342,12 @@ impl serde::Serialize for HttpHeader {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("value", &self.value)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("value", &self.value);
+        __m.end()
     }
 }
 
@@ -369,12 +370,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpHeader {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "value" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "value" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HttpHeader {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -412,16 +411,13 @@ impl serde::Serialize for HttpRemoteEndpointCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        if let Some(value) = &self.tls_client_config {
-            map.serialize_entry("tls_client_config", value)?;
-        }
-        if let Some(value) = &self.http_headers {
-            map.serialize_entry("http_headers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.optional("tls_client_config", &self.tls_client_config);
+        __m.optional("http_headers", &self.http_headers);
+        __m.end()
     }
 }
 
@@ -445,13 +441,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointCreate
         let mut f_2: Option<Vec<HttpHeader>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "tls_client_config" => f_1 = map.next_value()?,
-                "http_headers" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "tls_client_config" => __de::put(&mut map, &mut f_1),
+                "http_headers" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HttpRemoteEndpointCreateSpec {
             url: __de::or_zero(f_0, Self::NAME, "url"),
@@ -501,16 +495,13 @@ impl serde::Serialize for HttpRemoteEndpointInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        if let Some(value) = &self.tls_client_config {
-            map.serialize_entry("tls_client_config", value)?;
-        }
-        if let Some(value) = &self.http_headers {
-            map.serialize_entry("http_headers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.optional("tls_client_config", &self.tls_client_config);
+        __m.optional("http_headers", &self.http_headers);
+        __m.end()
     }
 }
 
@@ -534,13 +525,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointInfo {
         let mut f_2: Option<Vec<HttpHeader>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "tls_client_config" => f_1 = map.next_value()?,
-                "http_headers" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "tls_client_config" => __de::put(&mut map, &mut f_1),
+                "http_headers" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HttpRemoteEndpointInfo {
             url: __de::or_zero(f_0, Self::NAME, "url"),
@@ -590,16 +579,13 @@ impl serde::Serialize for HttpRemoteEndpointSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        if let Some(value) = &self.tls_client_config {
-            map.serialize_entry("tls_client_config", value)?;
-        }
-        if let Some(value) = &self.http_headers {
-            map.serialize_entry("http_headers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.optional("tls_client_config", &self.tls_client_config);
+        __m.optional("http_headers", &self.http_headers);
+        __m.end()
     }
 }
 
@@ -623,13 +609,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointSetSpe
         let mut f_2: Option<Vec<HttpHeader>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "tls_client_config" => f_1 = map.next_value()?,
-                "http_headers" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "tls_client_config" => __de::put(&mut map, &mut f_1),
+                "http_headers" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HttpRemoteEndpointSetSpec {
             url: __de::or_zero(f_0, Self::NAME, "url"),
@@ -679,18 +663,13 @@ impl serde::Serialize for HttpRemoteEndpointUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
-        if let Some(value) = &self.tls_client_config {
-            map.serialize_entry("tls_client_config", value)?;
-        }
-        if let Some(value) = &self.http_headers {
-            map.serialize_entry("http_headers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("url", &self.url);
+        __m.optional("tls_client_config", &self.tls_client_config);
+        __m.optional("http_headers", &self.http_headers);
+        __m.end()
     }
 }
 
@@ -708,18 +687,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HttpRemoteEndpointUpdate
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<TlsClientConfigUpdateSpec> = None;
         let mut f_2: Option<Vec<HttpHeader>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = map.next_value()?,
-                "tls_client_config" => f_1 = map.next_value()?,
-                "http_headers" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put(&mut map, &mut f_0),
+                "tls_client_config" => __de::put(&mut map, &mut f_1),
+                "http_headers" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HttpRemoteEndpointUpdateSpec {
             url: f_0,
@@ -776,18 +754,13 @@ impl serde::Serialize for TlsClientConfigCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.client_certificate {
-            map.serialize_entry("client_certificate", value)?;
-        }
-        if let Some(value) = &self.client_private_key {
-            map.serialize_entry("client_private_key", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("client_certificate", &self.client_certificate);
+        __m.optional("client_private_key", &self.client_private_key);
+        __m.end()
     }
 }
 
@@ -805,18 +778,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigCreateSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "client_certificate" => f_1 = map.next_value()?,
-                "client_private_key" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "client_certificate" => __de::put(&mut map, &mut f_1),
+                "client_private_key" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsClientConfigCreateSpec {
             certificate_authority_chain: f_0,
@@ -851,15 +823,12 @@ impl serde::Serialize for TlsClientConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.client_certificate {
-            map.serialize_entry("client_certificate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("client_certificate", &self.client_certificate);
+        __m.end()
     }
 }
 
@@ -877,16 +846,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "client_certificate" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "client_certificate" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsClientConfigInfo {
             certificate_authority_chain: f_0,
@@ -924,18 +892,13 @@ impl serde::Serialize for TlsClientConfigSetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.client_certificate {
-            map.serialize_entry("client_certificate", value)?;
-        }
-        if let Some(value) = &self.client_private_key {
-            map.serialize_entry("client_private_key", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("client_certificate", &self.client_certificate);
+        __m.optional("client_private_key", &self.client_private_key);
+        __m.end()
     }
 }
 
@@ -953,18 +916,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigSetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "client_certificate" => f_1 = map.next_value()?,
-                "client_private_key" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "client_certificate" => __de::put(&mut map, &mut f_1),
+                "client_private_key" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsClientConfigSetSpec {
             certificate_authority_chain: f_0,
@@ -1003,18 +965,13 @@ impl serde::Serialize for TlsClientConfigUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        if let Some(value) = &self.client_certificate {
-            map.serialize_entry("client_certificate", value)?;
-        }
-        if let Some(value) = &self.client_private_key {
-            map.serialize_entry("client_private_key", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("client_certificate", &self.client_certificate);
+        __m.optional("client_private_key", &self.client_private_key);
+        __m.end()
     }
 }
 
@@ -1032,18 +989,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TlsClientConfigUpdateSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_authority_chain" => f_0 = map.next_value()?,
-                "client_certificate" => f_1 = map.next_value()?,
-                "client_private_key" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_0),
+                "client_certificate" => __de::put(&mut map, &mut f_1),
+                "client_private_key" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TlsClientConfigUpdateSpec {
             certificate_authority_chain: f_0,

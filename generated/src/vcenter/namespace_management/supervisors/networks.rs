@@ -313,14 +313,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "network_provider" => f_1 = Some(map.next_value()?),
-                "vsphere_network" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "network_provider" => __de::put_some(&mut map, &mut f_1),
+                "vsphere_network" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -477,14 +474,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vsphere_network" => f_1 = map.next_value()?,
-                "namespaces" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vsphere_network" => __de::put(&mut map, &mut f_1),
+                "namespaces" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -570,11 +564,12 @@ impl serde::Serialize for IpRange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -597,12 +592,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpRange {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -632,10 +625,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("networks", &self.networks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("networks", &self.networks);
+        __m.end()
     }
 }
 
@@ -657,11 +651,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "networks" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "networks" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             networks: __de::or_zero(f_0, Self::NAME, "networks"),
@@ -728,10 +720,11 @@ impl serde::Serialize for NetworkSegment {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("networks", &self.networks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("networks", &self.networks);
+        __m.end()
     }
 }
 
@@ -753,11 +746,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSegment {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "networks" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "networks" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkSegment {
             networks: __de::or_zero(f_0, Self::NAME, "networks"),
@@ -788,10 +779,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network", &self.network)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("network", &self.network);
+        __m.end()
     }
 }
 
@@ -813,11 +805,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             network: __de::required(f_0, "network")?,
@@ -937,13 +927,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_provider" => f_0 = Some(map.next_value()?),
-                "vsphere_network" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_provider" => __de::put_some(&mut map, &mut f_0),
+                "vsphere_network" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1024,19 +1011,16 @@ impl serde::Serialize for VsphereDvpgNetworkCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("portgroup", &self.portgroup)?;
-        if let Some(value) = &self.ip_assignment_mode {
-            map.serialize_entry("ip_assignment_mode", value)?;
-        }
-        map.serialize_entry("address_ranges", &self.address_ranges)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("portgroup", &self.portgroup);
+        __m.optional("ip_assignment_mode", &self.ip_assignment_mode);
+        __m.entry("address_ranges", &self.address_ranges);
+        __m.entry("gateway", &self.gateway);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.optional("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -1063,16 +1047,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkCreate
         let mut f_5: Option<Mode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = Some(map.next_value()?),
-                "ip_assignment_mode" => f_1 = map.next_value()?,
-                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
-                "gateway" => f_3 = Some(map.next_value()?),
-                "subnet_mask" => f_4 = Some(map.next_value()?),
-                "mode" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put_some(&mut map, &mut f_0),
+                "ip_assignment_mode" => __de::put(&mut map, &mut f_1),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_2),
+                "gateway" => __de::put_some(&mut map, &mut f_3),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_4),
+                "mode" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkCreateSpec {
             portgroup: __de::required(f_0, "portgroup")?,
@@ -1128,17 +1110,16 @@ impl serde::Serialize for VsphereDvpgNetworkInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("portgroup", &self.portgroup)?;
-        if let Some(value) = &self.ip_assignment_mode {
-            map.serialize_entry("ip_assignment_mode", value)?;
-        }
-        map.serialize_entry("address_ranges", &self.address_ranges)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.serialize_entry("subnet_mask", &self.subnet_mask)?;
-        map.serialize_entry("mode", &self.mode)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("portgroup", &self.portgroup);
+        __m.optional("ip_assignment_mode", &self.ip_assignment_mode);
+        __m.entry("address_ranges", &self.address_ranges);
+        __m.entry("gateway", &self.gateway);
+        __m.entry("subnet_mask", &self.subnet_mask);
+        __m.entry("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -1165,16 +1146,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkInfo {
         let mut f_5: Option<Mode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = Some(map.next_value()?),
-                "ip_assignment_mode" => f_1 = map.next_value()?,
-                "address_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
-                "gateway" => f_3 = Some(map.next_value()?),
-                "subnet_mask" => f_4 = Some(map.next_value()?),
-                "mode" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put_some(&mut map, &mut f_0),
+                "ip_assignment_mode" => __de::put(&mut map, &mut f_1),
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_2),
+                "gateway" => __de::put_some(&mut map, &mut f_3),
+                "subnet_mask" => __de::put_some(&mut map, &mut f_4),
+                "mode" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkInfo {
             portgroup: __de::required(f_0, "portgroup")?,
@@ -1234,24 +1213,15 @@ impl serde::Serialize for VsphereDvpgNetworkUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.portgroup {
-            map.serialize_entry("portgroup", value)?;
-        }
-        if let Some(value) = &self.address_ranges {
-            map.serialize_entry("address_ranges", value)?;
-        }
-        if let Some(value) = &self.gateway {
-            map.serialize_entry("gateway", value)?;
-        }
-        if let Some(value) = &self.subnet_mask {
-            map.serialize_entry("subnet_mask", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("portgroup", &self.portgroup);
+        __m.optional("address_ranges", &self.address_ranges);
+        __m.optional("gateway", &self.gateway);
+        __m.optional("subnet_mask", &self.subnet_mask);
+        __m.optional("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -1269,6 +1239,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkUpdate
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<IpRange>> = None;
         let mut f_2: Option<String> = None;
@@ -1276,15 +1247,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereDvpgNetworkUpdate
         let mut f_4: Option<Mode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "portgroup" => f_0 = map.next_value()?,
-                "address_ranges" => f_1 = map.next_value()?,
-                "gateway" => f_2 = map.next_value()?,
-                "subnet_mask" => f_3 = map.next_value()?,
-                "mode" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "portgroup" => __de::put(&mut map, &mut f_0),
+                "address_ranges" => __de::put(&mut map, &mut f_1),
+                "gateway" => __de::put(&mut map, &mut f_2),
+                "subnet_mask" => __de::put(&mut map, &mut f_3),
+                "mode" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereDvpgNetworkUpdateSpec {
             portgroup: f_0,

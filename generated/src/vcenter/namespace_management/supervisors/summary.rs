@@ -54,15 +54,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config_status {
-            map.serialize_entry("config_status", value)?;
-        }
-        if let Some(value) = &self.kubernetes_status {
-            map.serialize_entry("kubernetes_status", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("config_status", &self.config_status);
+        __m.optional("kubernetes_status", &self.kubernetes_status);
+        __m.end()
     }
 }
 
@@ -80,16 +77,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ConfigStatus> = None;
         let mut f_1: Option<KubernetesStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config_status" => f_0 = map.next_value()?,
-                "kubernetes_status" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config_status" => __de::put(&mut map, &mut f_0),
+                "kubernetes_status" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             config_status: f_0,
@@ -141,19 +137,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.apiendpoint {
-            map.serialize_entry("APIEndpoint", value)?;
-        }
-        map.serialize_entry("stats", &self.stats)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("kubernetes_status", &self.kubernetes_status)?;
-        if let Some(value) = &self.messages {
-            map.serialize_entry("messages", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("APIEndpoint", &self.apiendpoint);
+        __m.entry("stats", &self.stats);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("kubernetes_status", &self.kubernetes_status);
+        __m.optional("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -180,16 +173,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<Vec<Message>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "APIEndpoint" => f_1 = map.next_value()?,
-                "stats" => f_2 = Some(map.next_value()?),
-                "config_status" => f_3 = Some(map.next_value()?),
-                "kubernetes_status" => f_4 = Some(map.next_value()?),
-                "messages" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "APIEndpoint" => __de::put(&mut map, &mut f_1),
+                "stats" => __de::put_some(&mut map, &mut f_2),
+                "config_status" => __de::put_some(&mut map, &mut f_3),
+                "kubernetes_status" => __de::put_some(&mut map, &mut f_4),
+                "messages" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -247,11 +238,12 @@ impl serde::Serialize for ListItem {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("info", &self.info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("info", &self.info);
+        __m.end()
     }
 }
 
@@ -274,12 +266,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
         let mut f_1: Option<Info> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListItem {
             supervisor: __de::required(f_0, "supervisor")?,
@@ -336,10 +326,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("items", &self.items);
+        __m.end()
     }
 }
 
@@ -361,11 +352,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<ListItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "items" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             items: __de::or_zero(f_0, Self::NAME, "items"),
@@ -406,15 +395,14 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("details", &self.details)?;
-        if let Some(value) = &self.kb_article_link {
-            map.serialize_entry("kb_article_link", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("severity", &self.severity);
+        __m.entry("details", &self.details);
+        __m.optional("kb_article_link", &self.kb_article_link);
+        __m.end()
     }
 }
 
@@ -439,14 +427,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "severity" => f_1 = Some(map.next_value()?),
-                "details" => f_2 = Some(map.next_value()?),
-                "kb_article_link" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "severity" => __de::put_some(&mut map, &mut f_1),
+                "details" => __de::put_some(&mut map, &mut f_2),
+                "kb_article_link" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -496,15 +482,16 @@ impl serde::Serialize for Stats {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu_used", &self.cpu_used)?;
-        map.serialize_entry("cpu_capacity", &self.cpu_capacity)?;
-        map.serialize_entry("memory_used", &self.memory_used)?;
-        map.serialize_entry("memory_capacity", &self.memory_capacity)?;
-        map.serialize_entry("storage_used", &self.storage_used)?;
-        map.serialize_entry("storage_capacity", &self.storage_capacity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu_used", &self.cpu_used);
+        __m.entry("cpu_capacity", &self.cpu_capacity);
+        __m.entry("memory_used", &self.memory_used);
+        __m.entry("memory_capacity", &self.memory_capacity);
+        __m.entry("storage_used", &self.storage_used);
+        __m.entry("storage_capacity", &self.storage_capacity);
+        __m.end()
     }
 }
 
@@ -531,16 +518,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Stats {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_used" => f_0 = Some(map.next_value()?),
-                "cpu_capacity" => f_1 = Some(map.next_value()?),
-                "memory_used" => f_2 = Some(map.next_value()?),
-                "memory_capacity" => f_3 = Some(map.next_value()?),
-                "storage_used" => f_4 = Some(map.next_value()?),
-                "storage_capacity" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_used" => __de::put_some(&mut map, &mut f_0),
+                "cpu_capacity" => __de::put_some(&mut map, &mut f_1),
+                "memory_used" => __de::put_some(&mut map, &mut f_2),
+                "memory_capacity" => __de::put_some(&mut map, &mut f_3),
+                "storage_used" => __de::put_some(&mut map, &mut f_4),
+                "storage_capacity" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Stats {
             cpu_used: __de::or_zero(f_0, Self::NAME, "cpu_used"),

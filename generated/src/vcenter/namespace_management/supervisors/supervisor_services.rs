@@ -185,14 +185,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.yaml_service_config {
-            map.serialize_entry("yaml_service_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("version", &self.version);
+        __m.optional("yaml_service_config", &self.yaml_service_config);
+        __m.end()
     }
 }
 
@@ -216,13 +215,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "yaml_service_config" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "yaml_service_config" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             supervisor_service: __de::required(f_0, "supervisor_service")?,
@@ -287,28 +284,19 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        if let Some(value) = &self.service_namespace {
-            map.serialize_entry("service_namespace", value)?;
-        }
-        map.serialize_entry("config_status", &self.config_status)?;
-        map.serialize_entry("messages", &self.messages)?;
-        if let Some(value) = &self.current_version {
-            map.serialize_entry("current_version", value)?;
-        }
-        map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        if let Some(value) = &self.yaml_service_config {
-            map.serialize_entry("yaml_service_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_version", &self.desired_version);
+        __m.optional("service_namespace", &self.service_namespace);
+        __m.entry("config_status", &self.config_status);
+        __m.entry("messages", &self.messages);
+        __m.optional("current_version", &self.current_version);
+        __m.entry("display_name", &self.display_name);
+        __m.optional("description", &self.description);
+        __m.optional("prefix", &self.prefix);
+        __m.optional("yaml_service_config", &self.yaml_service_config);
+        __m.end()
     }
 }
 
@@ -338,19 +326,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_8: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_version" => f_0 = Some(map.next_value()?),
-                "service_namespace" => f_1 = map.next_value()?,
-                "config_status" => f_2 = Some(map.next_value()?),
-                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
-                "current_version" => f_4 = map.next_value()?,
-                "display_name" => f_5 = Some(map.next_value()?),
-                "description" => f_6 = map.next_value()?,
-                "prefix" => f_7 = map.next_value()?,
-                "yaml_service_config" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_version" => __de::put_some(&mut map, &mut f_0),
+                "service_namespace" => __de::put(&mut map, &mut f_1),
+                "config_status" => __de::put_some(&mut map, &mut f_2),
+                "messages" => __de::put_or_empty(&mut map, &mut f_3),
+                "current_version" => __de::put(&mut map, &mut f_4),
+                "display_name" => __de::put_some(&mut map, &mut f_5),
+                "description" => __de::put(&mut map, &mut f_6),
+                "prefix" => __de::put(&mut map, &mut f_7),
+                "yaml_service_config" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             desired_version: __de::or_zero(f_0, Self::NAME, "desired_version"),
@@ -387,10 +373,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_services", &self.supervisor_services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_services", &self.supervisor_services);
+        __m.end()
     }
 }
 
@@ -412,11 +399,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_services" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_services" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             supervisor_services: __de::or_zero(f_0, Self::NAME, "supervisor_services"),
@@ -453,16 +438,13 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("type", &self.r#type);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -486,13 +468,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = map.next_value()?,
-                "details" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                "details" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -548,18 +528,15 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("target_version", &self.target_version)?;
-        if let Some(value) = &self.original_version {
-            map.serialize_entry("original_version", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.status_messages {
-            map.serialize_entry("status_messages", value)?;
-        }
-        map.serialize_entry("precheck_finish_time", &self.precheck_finish_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("target_version", &self.target_version);
+        __m.optional("original_version", &self.original_version);
+        __m.entry("status", &self.status);
+        __m.optional("status_messages", &self.status_messages);
+        __m.entry("precheck_finish_time", &self.precheck_finish_time);
+        __m.end()
     }
 }
 
@@ -585,15 +562,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
         let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target_version" => f_0 = Some(map.next_value()?),
-                "original_version" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                "status_messages" => f_3 = map.next_value()?,
-                "precheck_finish_time" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target_version" => __de::put_some(&mut map, &mut f_0),
+                "original_version" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "status_messages" => __de::put(&mut map, &mut f_3),
+                "precheck_finish_time" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             target_version: __de::or_zero(f_0, Self::NAME, "target_version"),
@@ -645,10 +620,11 @@ impl serde::Serialize for PrecheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("target_version", &self.target_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("target_version", &self.target_version);
+        __m.end()
     }
 }
 
@@ -670,11 +646,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckSpec {
         let mut f_0: Option<crate::ids::SupervisorServicesVersionId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target_version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target_version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckSpec {
             target_version: __de::required(f_0, "target_version")?,
@@ -709,13 +683,12 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.yaml_service_config {
-            map.serialize_entry("yaml_service_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("yaml_service_config", &self.yaml_service_config);
+        __m.end()
     }
 }
 
@@ -738,12 +711,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "yaml_service_config" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "yaml_service_config" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             version: __de::required(f_0, "version")?,
@@ -787,15 +758,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_service", &self.supervisor_service)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        map.serialize_entry("config_status", &self.config_status)?;
-        if let Some(value) = &self.current_version {
-            map.serialize_entry("current_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_service", &self.supervisor_service);
+        __m.entry("desired_version", &self.desired_version);
+        __m.entry("config_status", &self.config_status);
+        __m.optional("current_version", &self.current_version);
+        __m.end()
     }
 }
 
@@ -820,14 +790,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_service" => f_0 = Some(map.next_value()?),
-                "desired_version" => f_1 = Some(map.next_value()?),
-                "config_status" => f_2 = Some(map.next_value()?),
-                "current_version" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_service" => __de::put_some(&mut map, &mut f_0),
+                "desired_version" => __de::put_some(&mut map, &mut f_1),
+                "config_status" => __de::put_some(&mut map, &mut f_2),
+                "current_version" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             supervisor_service: __de::required(f_0, "supervisor_service")?,

@@ -32,11 +32,12 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("support_bundle_token", &self.support_bundle_token)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.entry("support_bundle_token", &self.support_bundle_token);
+        __m.end()
     }
 }
 
@@ -59,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut f_1: Option<Token> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "support_bundle_token" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "support_bundle_token" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             url: __de::or_zero(f_0, Self::NAME, "url"),
@@ -98,11 +97,12 @@ impl serde::Serialize for Token {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("token", &self.token)?;
-        map.serialize_entry("expiry", &self.expiry)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("token", &self.token);
+        __m.entry("expiry", &self.expiry);
+        __m.end()
     }
 }
 
@@ -125,12 +125,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Token {
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "token" => f_0 = Some(map.next_value()?),
-                "expiry" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "token" => __de::put_some(&mut map, &mut f_0),
+                "expiry" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Token {
             token: __de::or_zero(f_0, Self::NAME, "token"),

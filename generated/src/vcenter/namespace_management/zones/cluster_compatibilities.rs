@@ -41,12 +41,13 @@ impl serde::Serialize for ClusterCompatibilityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("compatibility_messages", &self.compatibility_messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("compatibility_messages", &self.compatibility_messages);
+        __m.end()
     }
 }
 
@@ -70,13 +71,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompatibilityResu
         let mut f_2: Option<Vec<CompatibilityMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "compatible" => f_1 = Some(map.next_value()?),
-                "compatibility_messages" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "compatible" => __de::put_some(&mut map, &mut f_1),
+                "compatibility_messages" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterCompatibilityResult {
             cluster: __de::required(f_0, "cluster")?,
@@ -115,11 +114,12 @@ impl serde::Serialize for CompatibilityMessage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("details", &self.details)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.entry("details", &self.details);
+        __m.end()
     }
 }
 
@@ -142,12 +142,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityMessage {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CompatibilityMessage {
             severity: __de::required(f_0, "severity")?,
@@ -177,10 +175,11 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("results", &self.results)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("results", &self.results);
+        __m.end()
     }
 }
 
@@ -202,11 +201,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut f_0: Option<Vec<ClusterCompatibilityResult>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "results" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "results" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             results: __de::or_zero(f_0, Self::NAME, "results"),
@@ -235,10 +232,11 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("clusters", &self.clusters)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("clusters", &self.clusters);
+        __m.end()
     }
 }
 
@@ -260,11 +258,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clusters" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clusters" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             clusters: __de::or_zero(f_0, Self::NAME, "clusters"),

@@ -54,21 +54,16 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_grant", &self.access_grant)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.serialize_entry("management_service", &self.management_service)?;
-        map.serialize_entry("workload_selector", &self.workload_selector)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("access_grant", &self.access_grant);
+        __m.optional("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.entry("management_service", &self.management_service);
+        __m.entry("workload_selector", &self.workload_selector);
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -95,16 +90,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "access_grant" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "managed_by" => f_2 = map.next_value()?,
-                "management_service" => f_3 = Some(map.next_value()?),
-                "workload_selector" => f_4 = Some(map.next_value()?),
-                "enabled" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "access_grant" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "managed_by" => __de::put(&mut map, &mut f_2),
+                "management_service" => __de::put_some(&mut map, &mut f_3),
+                "workload_selector" => __de::put_some(&mut map, &mut f_4),
+                "enabled" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             access_grant: __de::required(f_0, "access_grant")?,
@@ -156,10 +149,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management_services", &self.management_services)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management_services", &self.management_services);
+        __m.end()
     }
 }
 
@@ -181,11 +175,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management_services" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management_services" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             management_services: __de::or_zero(f_0, Self::NAME, "management_services"),
@@ -234,18 +226,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.serialize_entry("management_service", &self.management_service)?;
-        map.serialize_entry("workload_selector", &self.workload_selector)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.entry("management_service", &self.management_service);
+        __m.entry("workload_selector", &self.workload_selector);
+        __m.entry("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -271,15 +260,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "managed_by" => f_1 = map.next_value()?,
-                "management_service" => f_2 = Some(map.next_value()?),
-                "workload_selector" => f_3 = Some(map.next_value()?),
-                "enabled" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "managed_by" => __de::put(&mut map, &mut f_1),
+                "management_service" => __de::put_some(&mut map, &mut f_2),
+                "workload_selector" => __de::put_some(&mut map, &mut f_3),
+                "enabled" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             description: f_0,
@@ -358,10 +345,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("summaries", &self.summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("summaries", &self.summaries);
+        __m.end()
     }
 }
 
@@ -383,11 +371,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "summaries" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "summaries" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             summaries: __de::or_zero(f_0, Self::NAME, "summaries"),
@@ -438,16 +424,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_grant", &self.access_grant)?;
-        map.serialize_entry("management_service", &self.management_service)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.serialize_entry("workload_selector", &self.workload_selector)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("access_grant", &self.access_grant);
+        __m.entry("management_service", &self.management_service);
+        __m.optional("managed_by", &self.managed_by);
+        __m.entry("workload_selector", &self.workload_selector);
+        __m.entry("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -473,15 +458,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "access_grant" => f_0 = Some(map.next_value()?),
-                "management_service" => f_1 = Some(map.next_value()?),
-                "managed_by" => f_2 = map.next_value()?,
-                "workload_selector" => f_3 = Some(map.next_value()?),
-                "enabled" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "access_grant" => __de::put_some(&mut map, &mut f_0),
+                "management_service" => __de::put_some(&mut map, &mut f_1),
+                "managed_by" => __de::put(&mut map, &mut f_2),
+                "workload_selector" => __de::put_some(&mut map, &mut f_3),
+                "enabled" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             access_grant: __de::required(f_0, "access_grant")?,
@@ -528,21 +511,14 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        if let Some(value) = &self.workload_selector {
-            map.serialize_entry("workload_selector", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.optional("workload_selector", &self.workload_selector);
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -560,20 +536,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<WorkloadSelectorUpdateSpec> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = map.next_value()?,
-                "managed_by" => f_1 = map.next_value()?,
-                "workload_selector" => f_2 = map.next_value()?,
-                "enabled" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put(&mut map, &mut f_0),
+                "managed_by" => __de::put(&mut map, &mut f_1),
+                "workload_selector" => __de::put(&mut map, &mut f_2),
+                "enabled" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             description: f_0,
@@ -605,10 +580,11 @@ impl serde::Serialize for WorkloadSelectorCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -630,11 +606,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorCreateSp
         let mut f_0: Option<WorkloadType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadSelectorCreateSpec {
             r#type: __de::required(f_0, "type")?,
@@ -663,10 +637,11 @@ impl serde::Serialize for WorkloadSelectorInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -688,11 +663,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorInfo {
         let mut f_0: Option<WorkloadType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadSelectorInfo {
             r#type: __de::required(f_0, "type")?,
@@ -721,10 +694,11 @@ impl serde::Serialize for WorkloadSelectorSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -746,11 +720,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorSummary 
         let mut f_0: Option<WorkloadType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadSelectorSummary {
             r#type: __de::required(f_0, "type")?,
@@ -779,12 +751,11 @@ impl serde::Serialize for WorkloadSelectorUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -802,14 +773,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WorkloadSelectorUpdateSp
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<WorkloadType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WorkloadSelectorUpdateSpec {
             r#type: f_0,

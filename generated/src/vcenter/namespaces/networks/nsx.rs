@@ -220,11 +220,12 @@ impl serde::Serialize for CidrUsageDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cidr", &self.cidr)?;
-        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cidr", &self.cidr);
+        __m.entry("available_IP_ranges", &self.available_ip_ranges);
+        __m.end()
     }
 }
 
@@ -247,12 +248,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CidrUsageDetails {
         let mut f_1: Option<Vec<IpRange>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cidr" => f_0 = Some(map.next_value()?),
-                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cidr" => __de::put_some(&mut map, &mut f_0),
+                "available_IP_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CidrUsageDetails {
             cidr: __de::or_zero(f_0, Self::NAME, "cidr"),
@@ -325,27 +324,20 @@ impl serde::Serialize for IpBlockInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("cidr", &self.cidr)?;
-        if let Some(value) = &self.cidrs {
-            map.serialize_entry("cidrs", value)?;
-        }
-        if let Some(value) = &self.ranges {
-            map.serialize_entry("ranges", value)?;
-        }
-        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
-        if let Some(value) = &self.cidr_usages {
-            map.serialize_entry("cidr_usages", value)?;
-        }
-        if let Some(value) = &self.range_usages {
-            map.serialize_entry("range_usages", value)?;
-        }
-        map.serialize_entry("used_IP_count", &self.used_ip_count)?;
-        map.serialize_entry("available_IP_count", &self.available_ip_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.entry("name", &self.name);
+        __m.entry("cidr", &self.cidr);
+        __m.optional("cidrs", &self.cidrs);
+        __m.optional("ranges", &self.ranges);
+        __m.entry("available_IP_ranges", &self.available_ip_ranges);
+        __m.optional("cidr_usages", &self.cidr_usages);
+        __m.optional("range_usages", &self.range_usages);
+        __m.entry("used_IP_count", &self.used_ip_count);
+        __m.entry("available_IP_count", &self.available_ip_count);
+        __m.end()
     }
 }
 
@@ -376,20 +368,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpBlockInfo {
         let mut f_9: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "cidr" => f_2 = Some(map.next_value()?),
-                "cidrs" => f_3 = map.next_value()?,
-                "ranges" => f_4 = map.next_value()?,
-                "available_IP_ranges" => f_5 = __de::null_as_empty(map.next_value()?),
-                "cidr_usages" => f_6 = map.next_value()?,
-                "range_usages" => f_7 = map.next_value()?,
-                "used_IP_count" => f_8 = Some(map.next_value()?),
-                "available_IP_count" => f_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "cidr" => __de::put_some(&mut map, &mut f_2),
+                "cidrs" => __de::put(&mut map, &mut f_3),
+                "ranges" => __de::put(&mut map, &mut f_4),
+                "available_IP_ranges" => __de::put_or_empty(&mut map, &mut f_5),
+                "cidr_usages" => __de::put(&mut map, &mut f_6),
+                "range_usages" => __de::put(&mut map, &mut f_7),
+                "used_IP_count" => __de::put_some(&mut map, &mut f_8),
+                "available_IP_count" => __de::put_some(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpBlockInfo {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -438,11 +428,12 @@ impl serde::Serialize for IpRange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -465,12 +456,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpRange {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -503,11 +492,12 @@ impl serde::Serialize for Ipv4Cidr {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -530,12 +520,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Cidr {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -602,12 +590,13 @@ impl serde::Serialize for ProjectInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("project", &self.project)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("project", &self.project);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.end()
     }
 }
 
@@ -631,13 +620,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProjectInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "project" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "project" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProjectInfo {
             project: __de::required(f_0, "project")?,
@@ -671,11 +658,12 @@ impl serde::Serialize for RangeUsageDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_range", &self.ip_range)?;
-        map.serialize_entry("available_IP_ranges", &self.available_ip_ranges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_range", &self.ip_range);
+        __m.entry("available_IP_ranges", &self.available_ip_ranges);
+        __m.end()
     }
 }
 
@@ -698,12 +686,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RangeUsageDetails {
         let mut f_1: Option<Vec<IpRange>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_range" => f_0 = Some(map.next_value()?),
-                "available_IP_ranges" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_range" => __de::put_some(&mut map, &mut f_0),
+                "available_IP_ranges" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RangeUsageDetails {
             ip_range: __de::or_zero(f_0, Self::NAME, "ip_range"),
@@ -737,11 +723,12 @@ impl serde::Serialize for TransitGatewayInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("network_stack", &self.network_stack)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("network_stack", &self.network_stack);
+        __m.end()
     }
 }
 
@@ -764,12 +751,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitGatewayInfo {
         let mut f_1: Option<NetworkStack> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nsx_path" => f_0 = Some(map.next_value()?),
-                "network_stack" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nsx_path" => __de::put_some(&mut map, &mut f_0),
+                "network_stack" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransitGatewayInfo {
             nsx_path: __de::or_zero(f_0, Self::NAME, "nsx_path"),
@@ -831,25 +816,18 @@ impl serde::Serialize for VpcConnectivityProfileInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("default_profile", &self.default_profile)?;
-        if let Some(value) = &self.transit_gateway {
-            map.serialize_entry("transit_gateway", value)?;
-        }
-        if let Some(value) = &self.external_ip_blocks {
-            map.serialize_entry("external_IP_blocks", value)?;
-        }
-        if let Some(value) = &self.privatetgw_ip_blocks {
-            map.serialize_entry("privateTGW_IP_blocks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile", &self.profile);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.optional("description", &self.description);
+        __m.entry("default_profile", &self.default_profile);
+        __m.optional("transit_gateway", &self.transit_gateway);
+        __m.optional("external_IP_blocks", &self.external_ip_blocks);
+        __m.optional("privateTGW_IP_blocks", &self.privatetgw_ip_blocks);
+        __m.end()
     }
 }
 
@@ -878,18 +856,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConnectivityProfileIn
         let mut f_7: Option<Vec<IpBlockInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = map.next_value()?,
-                "default_profile" => f_4 = Some(map.next_value()?),
-                "transit_gateway" => f_5 = map.next_value()?,
-                "external_IP_blocks" => f_6 = map.next_value()?,
-                "privateTGW_IP_blocks" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put(&mut map, &mut f_3),
+                "default_profile" => __de::put_some(&mut map, &mut f_4),
+                "transit_gateway" => __de::put(&mut map, &mut f_5),
+                "external_IP_blocks" => __de::put(&mut map, &mut f_6),
+                "privateTGW_IP_blocks" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcConnectivityProfileInfo {
             profile: __de::required(f_0, "profile")?,
@@ -946,20 +922,16 @@ impl serde::Serialize for VpcInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vpc", &self.vpc)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("nsx_project_info", &self.nsx_project_info)?;
-        map.serialize_entry(
-            "vpc_connectivity_profile_info",
-            &self.vpc_connectivity_profile_info,
-        )?;
-        if let Some(value) = &self.private_cidrs {
-            map.serialize_entry("private_cidrs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vpc", &self.vpc);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("nsx_project_info", &self.nsx_project_info);
+        __m.entry("vpc_connectivity_profile_info", &self.vpc_connectivity_profile_info);
+        __m.optional("private_cidrs", &self.private_cidrs);
+        __m.end()
     }
 }
 
@@ -986,16 +958,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcInfo {
         let mut f_5: Option<Vec<Ipv4Cidr>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpc" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "nsx_project_info" => f_3 = Some(map.next_value()?),
-                "vpc_connectivity_profile_info" => f_4 = Some(map.next_value()?),
-                "private_cidrs" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpc" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "nsx_project_info" => __de::put_some(&mut map, &mut f_3),
+                "vpc_connectivity_profile_info" => __de::put_some(&mut map, &mut f_4),
+                "private_cidrs" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcInfo {
             vpc: __de::required(f_0, "vpc")?,

@@ -26,10 +26,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vendor_resource_infos", &self.vendor_resource_infos)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vendor_resource_infos", &self.vendor_resource_infos);
+        __m.end()
     }
 }
 
@@ -51,11 +52,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<ResourceInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vendor_resource_infos" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vendor_resource_infos" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             vendor_resource_infos: __de::or_zero(
@@ -90,11 +89,12 @@ impl serde::Serialize for ResourceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("locale", &self.locale)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("locale", &self.locale);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -117,12 +117,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceInfo {
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "locale" => f_0 = Some(map.next_value()?),
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "locale" => __de::put_some(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceInfo {
             locale: __de::or_zero(f_0, Self::NAME, "locale"),
@@ -150,12 +148,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bundle_to_change {
-            map.serialize_entry("bundle_to_change", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("bundle_to_change", &self.bundle_to_change);
+        __m.end()
     }
 }
 
@@ -173,14 +170,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<ResourceInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bundle_to_change" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bundle_to_change" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             bundle_to_change: f_0,

@@ -103,10 +103,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -128,11 +129,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_0: Option<Vec<Status>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             status: __de::or_zero(f_0, Self::NAME, "status"),
@@ -193,16 +192,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        if let Some(value) = &self.vm_home {
-            map.serialize_entry("vm_home", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.optional("vm_home", &self.vm_home);
+        __m.optional("disks", &self.disks);
+        __m.end()
     }
 }
 
@@ -226,13 +222,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "vm_home" => f_1 = map.next_value()?,
-                "disks" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "vm_home" => __de::put(&mut map, &mut f_1),
+                "disks" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             vm: __de::required(f_0, "vm")?,

@@ -28,11 +28,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_home", &self.vm_home)?;
-        map.serialize_entry("disks", &self.disks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_home", &self.vm_home);
+        __m.entry("disks", &self.disks);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_home" => f_0 = Some(map.next_value()?),
-                "disks" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_home" => __de::put_some(&mut map, &mut f_0),
+                "disks" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             vm_home: __de::or_zero(f_0, Self::NAME, "vm_home"),

@@ -40,13 +40,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("trusted_CA", &self.trusted_ca)?;
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("trust_authority_cluster", &self.trust_authority_cluster)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("trusted_CA", &self.trusted_ca);
+        __m.entry("group", &self.group);
+        __m.entry("trust_authority_cluster", &self.trust_authority_cluster);
+        __m.end()
     }
 }
 
@@ -71,14 +72,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "trusted_CA" => f_1 = Some(map.next_value()?),
-                "group" => f_2 = Some(map.next_value()?),
-                "trust_authority_cluster" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "trusted_CA" => __de::put_some(&mut map, &mut f_1),
+                "group" => __de::put_some(&mut map, &mut f_2),
+                "trust_authority_cluster" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -129,21 +128,14 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.services {
-            map.serialize_entry("services", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.group {
-            map.serialize_entry("group", value)?;
-        }
-        if let Some(value) = &self.trust_authority_cluster {
-            map.serialize_entry("trust_authority_cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("services", &self.services);
+        __m.optional("address", &self.address);
+        __m.optional("group", &self.group);
+        __m.optional("trust_authority_cluster", &self.trust_authority_cluster);
+        __m.end()
     }
 }
 
@@ -161,6 +153,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<
             Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>,
@@ -169,14 +162,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "services" => f_0 = map.next_value()?,
-                "address" => f_1 = map.next_value()?,
-                "group" => f_2 = map.next_value()?,
-                "trust_authority_cluster" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "services" => __de::put(&mut map, &mut f_0),
+                "address" => __de::put(&mut map, &mut f_1),
+                "group" => __de::put(&mut map, &mut f_2),
+                "trust_authority_cluster" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             services: f_0,
@@ -220,13 +211,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("trusted_CA", &self.trusted_ca)?;
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("trust_authority_cluster", &self.trust_authority_cluster)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("trusted_CA", &self.trusted_ca);
+        __m.entry("group", &self.group);
+        __m.entry("trust_authority_cluster", &self.trust_authority_cluster);
+        __m.end()
     }
 }
 
@@ -251,14 +243,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "trusted_CA" => f_1 = Some(map.next_value()?),
-                "group" => f_2 = Some(map.next_value()?),
-                "trust_authority_cluster" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "trusted_CA" => __de::put_some(&mut map, &mut f_1),
+                "group" => __de::put_some(&mut map, &mut f_2),
+                "trust_authority_cluster" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -339,13 +329,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service", &self.service)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("trust_authority_cluster", &self.trust_authority_cluster)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service", &self.service);
+        __m.entry("address", &self.address);
+        __m.entry("group", &self.group);
+        __m.entry("trust_authority_cluster", &self.trust_authority_cluster);
+        __m.end()
     }
 }
 
@@ -370,14 +361,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = Some(map.next_value()?),
-                "group" => f_2 = Some(map.next_value()?),
-                "trust_authority_cluster" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put_some(&mut map, &mut f_1),
+                "group" => __de::put_some(&mut map, &mut f_2),
+                "trust_authority_cluster" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             service: __de::required(f_0, "service")?,

@@ -44,13 +44,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("certificates", &self.certificates)?;
-        map.serialize_entry("issuer_alias", &self.issuer_alias)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("certificates", &self.certificates);
+        __m.entry("issuer_alias", &self.issuer_alias);
+        __m.entry("issuer", &self.issuer);
+        __m.entry("principal", &self.principal);
+        __m.end()
     }
 }
 
@@ -77,14 +78,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<crate::vcenter::trusted_infrastructure::StsPrincipal> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificates" => f_0 = __de::null_as_empty(map.next_value()?),
-                "issuer_alias" => f_1 = Some(map.next_value()?),
-                "issuer" => f_2 = Some(map.next_value()?),
-                "principal" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificates" => __de::put_or_empty(&mut map, &mut f_0),
+                "issuer_alias" => __de::put_some(&mut map, &mut f_1),
+                "issuer" => __de::put_some(&mut map, &mut f_2),
+                "principal" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             certificates: __de::or_zero(f_0, Self::NAME, "certificates"),
@@ -129,18 +128,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.principals {
-            map.serialize_entry("principals", value)?;
-        }
-        if let Some(value) = &self.issuer {
-            map.serialize_entry("issuer", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("id", &self.id);
+        __m.optional("principals", &self.principals);
+        __m.optional("issuer", &self.issuer);
+        __m.end()
     }
 }
 
@@ -158,18 +152,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<crate::vcenter::trusted_infrastructure::StsPrincipal>> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "principals" => f_1 = map.next_value()?,
-                "issuer" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "principals" => __de::put(&mut map, &mut f_1),
+                "issuer" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             id: f_0,
@@ -266,18 +259,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("issuer_alias", &self.issuer_alias)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("certificates", &self.certificates)?;
-        map.serialize_entry("health", &self.health)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("principal", &self.principal);
+        __m.entry("issuer_alias", &self.issuer_alias);
+        __m.entry("issuer", &self.issuer);
+        __m.entry("certificates", &self.certificates);
+        __m.entry("health", &self.health);
+        __m.optional("message", &self.message);
+        __m.end()
     }
 }
 
@@ -307,17 +299,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "principal" => f_1 = Some(map.next_value()?),
-                "issuer_alias" => f_2 = Some(map.next_value()?),
-                "issuer" => f_3 = Some(map.next_value()?),
-                "certificates" => f_4 = __de::null_as_empty(map.next_value()?),
-                "health" => f_5 = Some(map.next_value()?),
-                "message" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "principal" => __de::put_some(&mut map, &mut f_1),
+                "issuer_alias" => __de::put_some(&mut map, &mut f_2),
+                "issuer" => __de::put_some(&mut map, &mut f_3),
+                "certificates" => __de::put_or_empty(&mut map, &mut f_4),
+                "health" => __de::put_some(&mut map, &mut f_5),
+                "message" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             id: __de::required(f_0, "id")?,
@@ -406,13 +396,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("issuer_alias", &self.issuer_alias)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("principal", &self.principal);
+        __m.entry("issuer_alias", &self.issuer_alias);
+        __m.entry("issuer", &self.issuer);
+        __m.end()
     }
 }
 
@@ -437,14 +428,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "principal" => f_1 = Some(map.next_value()?),
-                "issuer_alias" => f_2 = Some(map.next_value()?),
-                "issuer" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "principal" => __de::put_some(&mut map, &mut f_1),
+                "issuer_alias" => __de::put_some(&mut map, &mut f_2),
+                "issuer" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             id: __de::required(f_0, "id")?,

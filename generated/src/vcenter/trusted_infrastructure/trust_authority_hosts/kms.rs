@@ -45,21 +45,14 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hosts", &self.hosts);
+        __m.optional("clusters", &self.clusters);
+        __m.optional("address", &self.address);
+        __m.optional("groups", &self.groups);
+        __m.end()
     }
 }
 
@@ -77,6 +70,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<
@@ -85,14 +79,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hosts" => f_0 = map.next_value()?,
-                "clusters" => f_1 = map.next_value()?,
-                "address" => f_2 = map.next_value()?,
-                "groups" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hosts" => __de::put(&mut map, &mut f_0),
+                "clusters" => __de::put(&mut map, &mut f_1),
+                "address" => __de::put(&mut map, &mut f_2),
+                "groups" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             hosts: f_0,
@@ -143,14 +135,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("trusted_CA", &self.trusted_ca)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("address", &self.address);
+        __m.entry("group", &self.group);
+        __m.entry("cluster", &self.cluster);
+        __m.entry("trusted_CA", &self.trusted_ca);
+        __m.end()
     }
 }
 
@@ -176,15 +169,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = Some(map.next_value()?),
-                "group" => f_2 = Some(map.next_value()?),
-                "cluster" => f_3 = Some(map.next_value()?),
-                "trusted_CA" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put_some(&mut map, &mut f_1),
+                "group" => __de::put_some(&mut map, &mut f_2),
+                "cluster" => __de::put_some(&mut map, &mut f_3),
+                "trusted_CA" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             host: __de::required(f_0, "host")?,
@@ -444,17 +435,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "summary_type" => f_0 = Some(map.next_value()?),
-                "host" => f_1 = map.next_value()?,
-                "address" => f_2 = map.next_value()?,
-                "group" => f_3 = map.next_value()?,
-                "cluster" => f_4 = map.next_value()?,
-                "trusted_CA" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "summary_type" => __de::put_some(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "address" => __de::put(&mut map, &mut f_2),
+                "group" => __de::put(&mut map, &mut f_3),
+                "cluster" => __de::put(&mut map, &mut f_4),
+                "trusted_CA" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -67,16 +67,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("management", &self.management)?;
-        if let Some(value) = &self.ha {
-            map.serialize_entry("ha", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("management", &self.management);
+        __m.optional("ha", &self.ha);
+        __m.optional("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -100,13 +97,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<crate::vcenter::vcha::PlacementInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "management" => f_0 = Some(map.next_value()?),
-                "ha" => f_1 = map.next_value()?,
-                "placement" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "management" => __de::put_some(&mut map, &mut f_0),
+                "ha" => __de::put(&mut map, &mut f_1),
+                "placement" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             management: __de::required(f_0, "management")?,

@@ -28,11 +28,12 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("warnings", &self.warnings)?;
-        map.serialize_entry("errors", &self.errors)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("warnings", &self.warnings);
+        __m.entry("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -55,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "warnings" => f_0 = __de::null_as_empty(map.next_value()?),
-                "errors" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "warnings" => __de::put_or_empty(&mut map, &mut f_0),
+                "errors" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             warnings: __de::or_zero(f_0, Self::NAME, "warnings"),
@@ -91,13 +90,12 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vc_spec {
-            map.serialize_entry("vc_spec", value)?;
-        }
-        map.serialize_entry("placement", &self.placement)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vc_spec", &self.vc_spec);
+        __m.entry("placement", &self.placement);
+        __m.end()
     }
 }
 
@@ -120,12 +118,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
         let mut f_1: Option<crate::vcenter::vcha::PlacementSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vc_spec" => f_0 = map.next_value()?,
-                "placement" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vc_spec" => __de::put(&mut map, &mut f_0),
+                "placement" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             vc_spec: f_0,
@@ -164,19 +160,14 @@ impl serde::Serialize for RedeploySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vc_spec {
-            map.serialize_entry("vc_spec", value)?;
-        }
-        map.serialize_entry("placement", &self.placement)?;
-        if let Some(value) = &self.ha_ip {
-            map.serialize_entry("ha_ip", value)?;
-        }
-        if let Some(value) = &self.failover_ip {
-            map.serialize_entry("failover_ip", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vc_spec", &self.vc_spec);
+        __m.entry("placement", &self.placement);
+        __m.optional("ha_ip", &self.ha_ip);
+        __m.optional("failover_ip", &self.failover_ip);
+        __m.end()
     }
 }
 
@@ -201,14 +192,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RedeploySpec {
         let mut f_3: Option<crate::vcenter::vcha::IpSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vc_spec" => f_0 = map.next_value()?,
-                "placement" => f_1 = Some(map.next_value()?),
-                "ha_ip" => f_2 = map.next_value()?,
-                "failover_ip" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vc_spec" => __de::put(&mut map, &mut f_0),
+                "placement" => __de::put_some(&mut map, &mut f_1),
+                "ha_ip" => __de::put(&mut map, &mut f_2),
+                "failover_ip" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RedeploySpec {
             vc_spec: f_0,

@@ -37,16 +37,13 @@ impl serde::Serialize for CheckInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check_status", &self.check_status)?;
-        if let Some(value) = &self.supported_guest_os {
-            map.serialize_entry("supported_guest_os", value)?;
-        }
-        if let Some(value) = &self.supported_power_state {
-            map.serialize_entry("supported_power_state", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check_status", &self.check_status);
+        __m.optional("supported_guest_os", &self.supported_guest_os);
+        __m.optional("supported_power_state", &self.supported_power_state);
+        __m.end()
     }
 }
 
@@ -70,13 +67,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check_status" => f_0 = Some(map.next_value()?),
-                "supported_guest_os" => f_1 = map.next_value()?,
-                "supported_power_state" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check_status" => __de::put_some(&mut map, &mut f_0),
+                "supported_guest_os" => __de::put(&mut map, &mut f_1),
+                "supported_power_state" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckInfo {
             check_status: __de::required(f_0, "check_status")?,
@@ -269,15 +264,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "error" => f_1 = map.next_value()?,
-                "start_time" => f_2 = map.next_value()?,
-                "end_time" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "error" => __de::put(&mut map, &mut f_1),
+                "start_time" => __de::put(&mut map, &mut f_2),
+                "end_time" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -365,15 +357,12 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("spec", &self.spec);
+        __m.end()
     }
 }
 
@@ -391,16 +380,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::vcenter::guest::CustomizationSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "spec" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "spec" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec { name: f_0, spec: f_1 })
     }

@@ -33,11 +33,12 @@ impl serde::Serialize for GuestAuthentication {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user_name", &self.user_name)?;
-        map.serialize_entry("password", &self.password)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("user_name", &self.user_name);
+        __m.entry("password", &self.password);
+        __m.end()
     }
 }
 
@@ -60,12 +61,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GuestAuthentication {
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "user_name" => f_0 = Some(map.next_value()?),
-                "password" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "user_name" => __de::put_some(&mut map, &mut f_0),
+                "password" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GuestAuthentication {
             user_name: __de::or_zero(f_0, Self::NAME, "user_name"),
@@ -240,15 +239,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "error" => f_1 = map.next_value()?,
-                "start_time" => f_2 = map.next_value()?,
-                "end_time" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "error" => __de::put(&mut map, &mut f_1),
+                "start_time" => __de::put(&mut map, &mut f_2),
+                "end_time" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -345,16 +341,13 @@ impl serde::Serialize for RunSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.spec {
-            map.serialize_entry("spec", value)?;
-        }
-        map.serialize_entry("auth", &self.auth)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("spec", &self.spec);
+        __m.entry("auth", &self.auth);
+        __m.end()
     }
 }
 
@@ -378,13 +371,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RunSpec {
         let mut f_2: Option<GuestAuthentication> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "spec" => f_1 = map.next_value()?,
-                "auth" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "spec" => __de::put(&mut map, &mut f_1),
+                "auth" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RunSpec {
             name: f_0,

@@ -861,11 +861,12 @@ impl serde::Serialize for FileErrorDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reason", &self.reason)?;
-        map.serialize_entry("file_path", &self.file_path)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reason", &self.reason);
+        __m.entry("file_path", &self.file_path);
+        __m.end()
     }
 }
 
@@ -888,12 +889,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileErrorDetails {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reason" => f_0 = Some(map.next_value()?),
-                "file_path" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reason" => __de::put_some(&mut map, &mut f_0),
+                "file_path" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FileErrorDetails {
             reason: __de::required(f_0, "reason")?,

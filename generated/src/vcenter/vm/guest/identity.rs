@@ -40,16 +40,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("family", &self.family)?;
-        map.serialize_entry("full_name", &self.full_name)?;
-        map.serialize_entry("host_name", &self.host_name)?;
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ip_address", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("family", &self.family);
+        __m.entry("full_name", &self.full_name);
+        __m.entry("host_name", &self.host_name);
+        __m.optional("ip_address", &self.ip_address);
+        __m.end()
     }
 }
 
@@ -75,15 +74,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "family" => f_1 = Some(map.next_value()?),
-                "full_name" => f_2 = Some(map.next_value()?),
-                "host_name" => f_3 = Some(map.next_value()?),
-                "ip_address" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "family" => __de::put_some(&mut map, &mut f_1),
+                "full_name" => __de::put_some(&mut map, &mut f_2),
+                "host_name" => __de::put_some(&mut map, &mut f_3),
+                "ip_address" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::required(f_0, "name")?,

@@ -36,17 +36,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        map.serialize_entry("free_space", &self.free_space)?;
-        if let Some(value) = &self.filesystem {
-            map.serialize_entry("filesystem", value)?;
-        }
-        if let Some(value) = &self.mappings {
-            map.serialize_entry("mappings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("capacity", &self.capacity);
+        __m.entry("free_space", &self.free_space);
+        __m.optional("filesystem", &self.filesystem);
+        __m.optional("mappings", &self.mappings);
+        __m.end()
     }
 }
 
@@ -71,14 +68,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<Vec<VirtualDiskMapping>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "capacity" => f_0 = Some(map.next_value()?),
-                "free_space" => f_1 = Some(map.next_value()?),
-                "filesystem" => f_2 = map.next_value()?,
-                "mappings" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "capacity" => __de::put_some(&mut map, &mut f_0),
+                "free_space" => __de::put_some(&mut map, &mut f_1),
+                "filesystem" => __de::put(&mut map, &mut f_2),
+                "mappings" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             capacity: __de::or_zero(f_0, Self::NAME, "capacity"),
@@ -125,10 +120,11 @@ impl serde::Serialize for VirtualDiskMapping {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("disk", &self.disk)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("disk", &self.disk);
+        __m.end()
     }
 }
 
@@ -150,11 +146,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualDiskMapping {
         let mut f_0: Option<crate::ids::DiskId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "disk" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "disk" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualDiskMapping {
             disk: __de::required(f_0, "disk")?,

@@ -168,15 +168,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns_values {
-            map.serialize_entry("dns_values", value)?;
-        }
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns_values", &self.dns_values);
+        __m.optional("dns", &self.dns);
+        __m.end()
     }
 }
 
@@ -194,16 +191,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::vm::guest::DnsAssignedValues> = None;
         let mut f_1: Option<crate::vcenter::vm::guest::DnsConfigInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns_values" => f_0 = map.next_value()?,
-                "dns" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns_values" => __de::put(&mut map, &mut f_0),
+                "dns" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info { dns_values: f_0, dns: f_1 })
     }

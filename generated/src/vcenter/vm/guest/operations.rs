@@ -28,14 +28,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("guest_operations_ready", &self.guest_operations_ready)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("guest_operations_ready", &self.guest_operations_ready);
+        __m.entry(
             "interactive_guest_operations_ready",
             &self.interactive_guest_operations_ready,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -58,12 +59,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "guest_operations_ready" => f_0 = Some(map.next_value()?),
-                "interactive_guest_operations_ready" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "guest_operations_ready" => __de::put_some(&mut map, &mut f_0),
+                "interactive_guest_operations_ready" => {
+                    __de::put_some(&mut map, &mut f_1)
                 }
-            }
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             guest_operations_ready: __de::or_zero(

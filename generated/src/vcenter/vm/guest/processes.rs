@@ -50,22 +50,15 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.arguments {
-            map.serialize_entry("arguments", value)?;
-        }
-        if let Some(value) = &self.working_directory {
-            map.serialize_entry("working_directory", value)?;
-        }
-        if let Some(value) = &self.environment_variables {
-            map.serialize_entry("environment_variables", value)?;
-        }
-        if let Some(value) = &self.start_minimized {
-            map.serialize_entry("start_minimized", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.optional("arguments", &self.arguments);
+        __m.optional("working_directory", &self.working_directory);
+        __m.optional("environment_variables", &self.environment_variables);
+        __m.optional("start_minimized", &self.start_minimized);
+        __m.end()
     }
 }
 
@@ -91,15 +84,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "arguments" => f_1 = map.next_value()?,
-                "working_directory" => f_2 = map.next_value()?,
-                "environment_variables" => f_3 = map.next_value()?,
-                "start_minimized" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "arguments" => __de::put(&mut map, &mut f_1),
+                "working_directory" => __de::put(&mut map, &mut f_2),
+                "environment_variables" => __de::put(&mut map, &mut f_3),
+                "start_minimized" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -162,19 +153,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("owner", &self.owner)?;
-        map.serialize_entry("command", &self.command)?;
-        map.serialize_entry("started", &self.started)?;
-        if let Some(value) = &self.finished {
-            map.serialize_entry("finished", value)?;
-        }
-        if let Some(value) = &self.exit_code {
-            map.serialize_entry("exit_code", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("owner", &self.owner);
+        __m.entry("command", &self.command);
+        __m.entry("started", &self.started);
+        __m.optional("finished", &self.finished);
+        __m.optional("exit_code", &self.exit_code);
+        __m.end()
     }
 }
 
@@ -201,16 +189,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "owner" => f_1 = Some(map.next_value()?),
-                "command" => f_2 = Some(map.next_value()?),
-                "started" => f_3 = Some(map.next_value()?),
-                "finished" => f_4 = map.next_value()?,
-                "exit_code" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "owner" => __de::put_some(&mut map, &mut f_1),
+                "command" => __de::put_some(&mut map, &mut f_2),
+                "started" => __de::put_some(&mut map, &mut f_3),
+                "finished" => __de::put(&mut map, &mut f_4),
+                "exit_code" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -241,10 +227,11 @@ impl serde::Serialize for ProcessErrorDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pid", &self.pid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pid", &self.pid);
+        __m.end()
     }
 }
 
@@ -266,11 +253,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProcessErrorDetails {
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pid" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pid" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProcessErrorDetails {
             pid: __de::or_zero(f_0, Self::NAME, "pid"),
@@ -312,14 +297,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("pid", &self.pid)?;
-        map.serialize_entry("owner", &self.owner)?;
-        map.serialize_entry("command", &self.command)?;
-        map.serialize_entry("started", &self.started)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("pid", &self.pid);
+        __m.entry("owner", &self.owner);
+        __m.entry("command", &self.command);
+        __m.entry("started", &self.started);
+        __m.end()
     }
 }
 
@@ -345,15 +331,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "pid" => f_1 = Some(map.next_value()?),
-                "owner" => f_2 = Some(map.next_value()?),
-                "command" => f_3 = Some(map.next_value()?),
-                "started" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "pid" => __de::put_some(&mut map, &mut f_1),
+                "owner" => __de::put_some(&mut map, &mut f_2),
+                "command" => __de::put_some(&mut map, &mut f_3),
+                "started" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             name: __de::or_zero(f_0, Self::NAME, "name"),

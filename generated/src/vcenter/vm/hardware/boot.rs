@@ -253,6 +253,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<NetworkProtocol> = None;
@@ -263,18 +264,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "efi_legacy_boot" => f_1 = map.next_value()?,
-                "network_protocol" => f_2 = map.next_value()?,
-                "delay" => f_3 = map.next_value()?,
-                "retry" => f_4 = map.next_value()?,
-                "retry_delay" => f_5 = map.next_value()?,
-                "enter_setup_mode" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "efi_legacy_boot" => __de::put(&mut map, &mut f_1),
+                "network_protocol" => __de::put(&mut map, &mut f_2),
+                "delay" => __de::put(&mut map, &mut f_3),
+                "retry" => __de::put(&mut map, &mut f_4),
+                "retry_delay" => __de::put(&mut map, &mut f_5),
+                "enter_setup_mode" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -455,18 +453,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "efi_legacy_boot" => f_1 = map.next_value()?,
-                "network_protocol" => f_2 = map.next_value()?,
-                "delay" => f_3 = Some(map.next_value()?),
-                "retry" => f_4 = Some(map.next_value()?),
-                "retry_delay" => f_5 = Some(map.next_value()?),
-                "enter_setup_mode" => f_6 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "efi_legacy_boot" => __de::put(&mut map, &mut f_1),
+                "network_protocol" => __de::put(&mut map, &mut f_2),
+                "delay" => __de::put_some(&mut map, &mut f_3),
+                "retry" => __de::put_some(&mut map, &mut f_4),
+                "retry_delay" => __de::put_some(&mut map, &mut f_5),
+                "enter_setup_mode" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -672,6 +667,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<NetworkProtocol> = None;
@@ -682,18 +678,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "efi_legacy_boot" => f_1 = map.next_value()?,
-                "network_protocol" => f_2 = map.next_value()?,
-                "delay" => f_3 = map.next_value()?,
-                "retry" => f_4 = map.next_value()?,
-                "retry_delay" => f_5 = map.next_value()?,
-                "enter_setup_mode" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "efi_legacy_boot" => __de::put(&mut map, &mut f_1),
+                "network_protocol" => __de::put(&mut map, &mut f_2),
+                "delay" => __de::put(&mut map, &mut f_3),
+                "retry" => __de::put(&mut map, &mut f_4),
+                "retry_delay" => __de::put(&mut map, &mut f_5),
+                "enter_setup_mode" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -146,16 +146,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "iso_file" => f_1 = map.next_value()?,
-                "host_device" => f_2 = map.next_value()?,
-                "auto_detect" => f_3 = map.next_value()?,
-                "device_access_type" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "iso_file" => __de::put(&mut map, &mut f_1),
+                "host_device" => __de::put(&mut map, &mut f_2),
+                "auto_detect" => __de::put(&mut map, &mut f_3),
+                "device_access_type" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -363,15 +360,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "iso_file" => f_1 = map.next_value()?,
-                "host_device" => f_2 = map.next_value()?,
-                "device_access_type" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "iso_file" => __de::put(&mut map, &mut f_1),
+                "host_device" => __de::put(&mut map, &mut f_2),
+                "device_access_type" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -579,6 +573,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
         let mut f_2: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
@@ -588,17 +583,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "ide" => f_1 = map.next_value()?,
-                "sata" => f_2 = map.next_value()?,
-                "backing" => f_3 = map.next_value()?,
-                "start_connected" => f_4 = map.next_value()?,
-                "allow_guest_control" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "ide" => __de::put(&mut map, &mut f_1),
+                "sata" => __de::put(&mut map, &mut f_2),
+                "backing" => __de::put(&mut map, &mut f_3),
+                "start_connected" => __de::put(&mut map, &mut f_4),
+                "allow_guest_control" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -812,19 +804,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "label" => f_1 = Some(map.next_value()?),
-                "ide" => f_2 = map.next_value()?,
-                "sata" => f_3 = map.next_value()?,
-                "backing" => f_4 = Some(map.next_value()?),
-                "state" => f_5 = Some(map.next_value()?),
-                "start_connected" => f_6 = Some(map.next_value()?),
-                "allow_guest_control" => f_7 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "label" => __de::put_some(&mut map, &mut f_1),
+                "ide" => __de::put(&mut map, &mut f_2),
+                "sata" => __de::put(&mut map, &mut f_3),
+                "backing" => __de::put_some(&mut map, &mut f_4),
+                "state" => __de::put_some(&mut map, &mut f_5),
+                "start_connected" => __de::put_some(&mut map, &mut f_6),
+                "allow_guest_control" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -885,10 +874,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cdrom", &self.cdrom)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cdrom", &self.cdrom);
+        __m.end()
     }
 }
 
@@ -910,11 +900,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::CdromId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cdrom" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cdrom" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             cdrom: __de::required(f_0, "cdrom")?,
@@ -940,18 +928,13 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("backing", &self.backing);
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -969,18 +952,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<BackingSpec> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = map.next_value()?,
-                "start_connected" => f_1 = map.next_value()?,
-                "allow_guest_control" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "backing" => __de::put(&mut map, &mut f_0),
+                "start_connected" => __de::put(&mut map, &mut f_1),
+                "allow_guest_control" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             backing: f_0,

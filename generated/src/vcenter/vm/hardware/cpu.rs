@@ -26,13 +26,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("count", &self.count)?;
-        map.serialize_entry("cores_per_socket", &self.cores_per_socket)?;
-        map.serialize_entry("hot_add_enabled", &self.hot_add_enabled)?;
-        map.serialize_entry("hot_remove_enabled", &self.hot_remove_enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("count", &self.count);
+        __m.entry("cores_per_socket", &self.cores_per_socket);
+        __m.entry("hot_add_enabled", &self.hot_add_enabled);
+        __m.entry("hot_remove_enabled", &self.hot_remove_enabled);
+        __m.end()
     }
 }
 
@@ -57,14 +58,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "count" => f_0 = Some(map.next_value()?),
-                "cores_per_socket" => f_1 = Some(map.next_value()?),
-                "hot_add_enabled" => f_2 = Some(map.next_value()?),
-                "hot_remove_enabled" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "count" => __de::put_some(&mut map, &mut f_0),
+                "cores_per_socket" => __de::put_some(&mut map, &mut f_1),
+                "hot_add_enabled" => __de::put_some(&mut map, &mut f_2),
+                "hot_remove_enabled" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             count: __de::or_zero(f_0, Self::NAME, "count"),
@@ -114,21 +113,14 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let Some(value) = &self.cores_per_socket {
-            map.serialize_entry("cores_per_socket", value)?;
-        }
-        if let Some(value) = &self.hot_add_enabled {
-            map.serialize_entry("hot_add_enabled", value)?;
-        }
-        if let Some(value) = &self.hot_remove_enabled {
-            map.serialize_entry("hot_remove_enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("count", &self.count);
+        __m.optional("cores_per_socket", &self.cores_per_socket);
+        __m.optional("hot_add_enabled", &self.hot_add_enabled);
+        __m.optional("hot_remove_enabled", &self.hot_remove_enabled);
+        __m.end()
     }
 }
 
@@ -146,20 +138,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<bool> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "count" => f_0 = map.next_value()?,
-                "cores_per_socket" => f_1 = map.next_value()?,
-                "hot_add_enabled" => f_2 = map.next_value()?,
-                "hot_remove_enabled" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "count" => __de::put(&mut map, &mut f_0),
+                "cores_per_socket" => __de::put(&mut map, &mut f_1),
+                "hot_add_enabled" => __de::put(&mut map, &mut f_2),
+                "hot_remove_enabled" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             count: f_0,

@@ -109,13 +109,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "vmdk_file" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "vmdk_file" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -256,13 +253,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "vmdk_file" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "vmdk_file" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -462,6 +456,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
         let mut f_2: Option<crate::vcenter::vm::hardware::ScsiAddressSpec> = None;
@@ -472,18 +467,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "ide" => f_1 = map.next_value()?,
-                "scsi" => f_2 = map.next_value()?,
-                "sata" => f_3 = map.next_value()?,
-                "nvme" => f_4 = map.next_value()?,
-                "backing" => f_5 = map.next_value()?,
-                "new_vmdk" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "ide" => __de::put(&mut map, &mut f_1),
+                "scsi" => __de::put(&mut map, &mut f_2),
+                "sata" => __de::put(&mut map, &mut f_3),
+                "nvme" => __de::put(&mut map, &mut f_4),
+                "backing" => __de::put(&mut map, &mut f_5),
+                "new_vmdk" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -727,19 +719,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "ide" => f_2 = map.next_value()?,
-                "scsi" => f_3 = map.next_value()?,
-                "sata" => f_4 = map.next_value()?,
-                "nvme" => f_5 = map.next_value()?,
-                "backing" => f_6 = Some(map.next_value()?),
-                "capacity" => f_7 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "ide" => __de::put(&mut map, &mut f_2),
+                "scsi" => __de::put(&mut map, &mut f_3),
+                "sata" => __de::put(&mut map, &mut f_4),
+                "nvme" => __de::put(&mut map, &mut f_5),
+                "backing" => __de::put_some(&mut map, &mut f_6),
+                "capacity" => __de::put(&mut map, &mut f_7),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -820,10 +809,11 @@ impl serde::Serialize for StoragePolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("policy", &self.policy)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("policy", &self.policy);
+        __m.end()
     }
 }
 
@@ -845,11 +835,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePolicySpec {
         let mut f_0: Option<crate::ids::StoragePolicyId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "policy" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "policy" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StoragePolicySpec {
             policy: __de::required(f_0, "policy")?,
@@ -873,10 +861,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("disk", &self.disk)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("disk", &self.disk);
+        __m.end()
     }
 }
 
@@ -898,11 +887,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::DiskId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "disk" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "disk" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             disk: __de::required(f_0, "disk")?,
@@ -924,12 +911,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("backing", &self.backing);
+        __m.end()
     }
 }
 
@@ -947,14 +933,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<BackingSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "backing" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec { backing: f_0 })
     }
@@ -980,18 +965,13 @@ impl serde::Serialize for VmdkCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.capacity {
-            map.serialize_entry("capacity", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("capacity", &self.capacity);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -1009,18 +989,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmdkCreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<StoragePolicySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "capacity" => f_1 = map.next_value()?,
-                "storage_policy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "capacity" => __de::put(&mut map, &mut f_1),
+                "storage_policy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmdkCreateSpec {
             name: f_0,

@@ -193,20 +193,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "network" => f_1 = map.next_value()?,
-                "network_name" => f_2 = map.next_value()?,
-                "host_device" => f_3 = map.next_value()?,
-                "distributed_switch_uuid" => f_4 = map.next_value()?,
-                "distributed_port" => f_5 = map.next_value()?,
-                "connection_cookie" => f_6 = map.next_value()?,
-                "opaque_network_type" => f_7 = map.next_value()?,
-                "opaque_network_id" => f_8 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "network" => __de::put(&mut map, &mut f_1),
+                "network_name" => __de::put(&mut map, &mut f_2),
+                "host_device" => __de::put(&mut map, &mut f_3),
+                "distributed_switch_uuid" => __de::put(&mut map, &mut f_4),
+                "distributed_port" => __de::put(&mut map, &mut f_5),
+                "connection_cookie" => __de::put(&mut map, &mut f_6),
+                "opaque_network_type" => __de::put(&mut map, &mut f_7),
+                "opaque_network_id" => __de::put(&mut map, &mut f_8),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -458,14 +455,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "network" => f_1 = map.next_value()?,
-                "distributed_port" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "network" => __de::put(&mut map, &mut f_1),
+                "distributed_port" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -771,6 +765,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
@@ -784,21 +779,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "upt_compatibility_enabled" => f_1 = map.next_value()?,
-                "upt_v2_compatibility_enabled" => f_2 = map.next_value()?,
-                "mac_type" => f_3 = map.next_value()?,
-                "mac_address" => f_4 = map.next_value()?,
-                "pci_slot_number" => f_5 = map.next_value()?,
-                "wake_on_lan_enabled" => f_6 = map.next_value()?,
-                "backing" => f_7 = map.next_value()?,
-                "start_connected" => f_8 = map.next_value()?,
-                "allow_guest_control" => f_9 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "upt_compatibility_enabled" => __de::put(&mut map, &mut f_1),
+                "upt_v2_compatibility_enabled" => __de::put(&mut map, &mut f_2),
+                "mac_type" => __de::put(&mut map, &mut f_3),
+                "mac_address" => __de::put(&mut map, &mut f_4),
+                "pci_slot_number" => __de::put(&mut map, &mut f_5),
+                "wake_on_lan_enabled" => __de::put(&mut map, &mut f_6),
+                "backing" => __de::put(&mut map, &mut f_7),
+                "start_connected" => __de::put(&mut map, &mut f_8),
+                "allow_guest_control" => __de::put(&mut map, &mut f_9),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1085,23 +1077,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "upt_compatibility_enabled" => f_2 = map.next_value()?,
-                "upt_v2_compatibility_enabled" => f_3 = map.next_value()?,
-                "mac_type" => f_4 = Some(map.next_value()?),
-                "mac_address" => f_5 = map.next_value()?,
-                "pci_slot_number" => f_6 = map.next_value()?,
-                "wake_on_lan_enabled" => f_7 = Some(map.next_value()?),
-                "backing" => f_8 = Some(map.next_value()?),
-                "state" => f_9 = Some(map.next_value()?),
-                "start_connected" => f_10 = Some(map.next_value()?),
-                "allow_guest_control" => f_11 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "upt_compatibility_enabled" => __de::put(&mut map, &mut f_2),
+                "upt_v2_compatibility_enabled" => __de::put(&mut map, &mut f_3),
+                "mac_type" => __de::put_some(&mut map, &mut f_4),
+                "mac_address" => __de::put(&mut map, &mut f_5),
+                "pci_slot_number" => __de::put(&mut map, &mut f_6),
+                "wake_on_lan_enabled" => __de::put_some(&mut map, &mut f_7),
+                "backing" => __de::put_some(&mut map, &mut f_8),
+                "state" => __de::put_some(&mut map, &mut f_9),
+                "start_connected" => __de::put_some(&mut map, &mut f_10),
+                "allow_guest_control" => __de::put_some(&mut map, &mut f_11),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1192,10 +1181,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("nic", &self.nic)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("nic", &self.nic);
+        __m.end()
     }
 }
 
@@ -1217,11 +1207,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::EthernetId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nic" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nic" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             nic: __de::required(f_0, "nic")?,
@@ -1263,33 +1251,18 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.upt_compatibility_enabled {
-            map.serialize_entry("upt_compatibility_enabled", value)?;
-        }
-        if let Some(value) = &self.upt_v2_compatibility_enabled {
-            map.serialize_entry("upt_v2_compatibility_enabled", value)?;
-        }
-        if let Some(value) = &self.mac_type {
-            map.serialize_entry("mac_type", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("mac_address", value)?;
-        }
-        if let Some(value) = &self.wake_on_lan_enabled {
-            map.serialize_entry("wake_on_lan_enabled", value)?;
-        }
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("upt_compatibility_enabled", &self.upt_compatibility_enabled);
+        __m.optional("upt_v2_compatibility_enabled", &self.upt_v2_compatibility_enabled);
+        __m.optional("mac_type", &self.mac_type);
+        __m.optional("mac_address", &self.mac_address);
+        __m.optional("wake_on_lan_enabled", &self.wake_on_lan_enabled);
+        __m.optional("backing", &self.backing);
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -1307,6 +1280,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<MacAddressType> = None;
@@ -1317,18 +1291,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_7: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "upt_compatibility_enabled" => f_0 = map.next_value()?,
-                "upt_v2_compatibility_enabled" => f_1 = map.next_value()?,
-                "mac_type" => f_2 = map.next_value()?,
-                "mac_address" => f_3 = map.next_value()?,
-                "wake_on_lan_enabled" => f_4 = map.next_value()?,
-                "backing" => f_5 = map.next_value()?,
-                "start_connected" => f_6 = map.next_value()?,
-                "allow_guest_control" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "upt_compatibility_enabled" => __de::put(&mut map, &mut f_0),
+                "upt_v2_compatibility_enabled" => __de::put(&mut map, &mut f_1),
+                "mac_type" => __de::put(&mut map, &mut f_2),
+                "mac_address" => __de::put(&mut map, &mut f_3),
+                "wake_on_lan_enabled" => __de::put(&mut map, &mut f_4),
+                "backing" => __de::put(&mut map, &mut f_5),
+                "start_connected" => __de::put(&mut map, &mut f_6),
+                "allow_guest_control" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             upt_compatibility_enabled: f_0,

@@ -132,15 +132,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "image_file" => f_1 = map.next_value()?,
-                "host_device" => f_2 = map.next_value()?,
-                "auto_detect" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "image_file" => __de::put(&mut map, &mut f_1),
+                "host_device" => __de::put(&mut map, &mut f_2),
+                "auto_detect" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -321,14 +318,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "image_file" => f_1 = map.next_value()?,
-                "host_device" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "image_file" => __de::put(&mut map, &mut f_1),
+                "host_device" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -415,18 +409,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("backing", &self.backing);
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -444,18 +433,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<BackingSpec> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = map.next_value()?,
-                "start_connected" => f_1 = map.next_value()?,
-                "allow_guest_control" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "backing" => __de::put(&mut map, &mut f_0),
+                "start_connected" => __de::put(&mut map, &mut f_1),
+                "allow_guest_control" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             backing: f_0,
@@ -487,14 +475,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("backing", &self.backing)?;
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("start_connected", &self.start_connected)?;
-        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("label", &self.label);
+        __m.entry("backing", &self.backing);
+        __m.entry("state", &self.state);
+        __m.entry("start_connected", &self.start_connected);
+        __m.entry("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -520,15 +509,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "backing" => f_1 = Some(map.next_value()?),
-                "state" => f_2 = Some(map.next_value()?),
-                "start_connected" => f_3 = Some(map.next_value()?),
-                "allow_guest_control" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "backing" => __de::put_some(&mut map, &mut f_1),
+                "state" => __de::put_some(&mut map, &mut f_2),
+                "start_connected" => __de::put_some(&mut map, &mut f_3),
+                "allow_guest_control" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             label: __de::or_zero(f_0, Self::NAME, "label"),
@@ -556,10 +543,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("floppy", &self.floppy)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("floppy", &self.floppy);
+        __m.end()
     }
 }
 
@@ -581,11 +569,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::FloppyId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "floppy" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "floppy" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             floppy: __de::required(f_0, "floppy")?,
@@ -611,18 +597,13 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("backing", &self.backing);
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -640,18 +621,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<BackingSpec> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = map.next_value()?,
-                "start_connected" => f_1 = map.next_value()?,
-                "allow_guest_control" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "backing" => __de::put(&mut map, &mut f_0),
+                "start_connected" => __de::put(&mut map, &mut f_1),
+                "allow_guest_control" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             backing: f_0,

@@ -28,17 +28,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size_MiB", &self.size_mib)?;
-        map.serialize_entry("hot_add_enabled", &self.hot_add_enabled)?;
-        if let Some(value) = &self.hot_add_increment_size_mib {
-            map.serialize_entry("hot_add_increment_size_MiB", value)?;
-        }
-        if let Some(value) = &self.hot_add_limit_mib {
-            map.serialize_entry("hot_add_limit_MiB", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size_MiB", &self.size_mib);
+        __m.entry("hot_add_enabled", &self.hot_add_enabled);
+        __m.optional("hot_add_increment_size_MiB", &self.hot_add_increment_size_mib);
+        __m.optional("hot_add_limit_MiB", &self.hot_add_limit_mib);
+        __m.end()
     }
 }
 
@@ -63,14 +60,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size_MiB" => f_0 = Some(map.next_value()?),
-                "hot_add_enabled" => f_1 = Some(map.next_value()?),
-                "hot_add_increment_size_MiB" => f_2 = map.next_value()?,
-                "hot_add_limit_MiB" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size_MiB" => __de::put_some(&mut map, &mut f_0),
+                "hot_add_enabled" => __de::put_some(&mut map, &mut f_1),
+                "hot_add_increment_size_MiB" => __de::put(&mut map, &mut f_2),
+                "hot_add_limit_MiB" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             size_mib: __de::or_zero(f_0, Self::NAME, "size_MiB"),
@@ -129,15 +124,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.size_mib {
-            map.serialize_entry("size_MiB", value)?;
-        }
-        if let Some(value) = &self.hot_add_enabled {
-            map.serialize_entry("hot_add_enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("size_MiB", &self.size_mib);
+        __m.optional("hot_add_enabled", &self.hot_add_enabled);
+        __m.end()
     }
 }
 
@@ -155,16 +147,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size_MiB" => f_0 = map.next_value()?,
-                "hot_add_enabled" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size_MiB" => __de::put(&mut map, &mut f_0),
+                "hot_add_enabled" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             size_mib: f_0,

@@ -206,19 +206,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "file" => f_1 = map.next_value()?,
-                "host_device" => f_2 = map.next_value()?,
-                "auto_detect" => f_3 = map.next_value()?,
-                "pipe" => f_4 = map.next_value()?,
-                "no_rx_loss" => f_5 = map.next_value()?,
-                "network_location" => f_6 = map.next_value()?,
-                "proxy" => f_7 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "file" => __de::put(&mut map, &mut f_1),
+                "host_device" => __de::put(&mut map, &mut f_2),
+                "auto_detect" => __de::put(&mut map, &mut f_3),
+                "pipe" => __de::put(&mut map, &mut f_4),
+                "no_rx_loss" => __de::put(&mut map, &mut f_5),
+                "network_location" => __de::put(&mut map, &mut f_6),
+                "proxy" => __de::put(&mut map, &mut f_7),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -524,18 +521,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "file" => f_1 = map.next_value()?,
-                "host_device" => f_2 = map.next_value()?,
-                "pipe" => f_3 = map.next_value()?,
-                "no_rx_loss" => f_4 = map.next_value()?,
-                "network_location" => f_5 = map.next_value()?,
-                "proxy" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "file" => __de::put(&mut map, &mut f_1),
+                "host_device" => __de::put(&mut map, &mut f_2),
+                "pipe" => __de::put(&mut map, &mut f_3),
+                "no_rx_loss" => __de::put(&mut map, &mut f_4),
+                "network_location" => __de::put(&mut map, &mut f_5),
+                "proxy" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -681,21 +675,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.yield_on_poll {
-            map.serialize_entry("yield_on_poll", value)?;
-        }
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("yield_on_poll", &self.yield_on_poll);
+        __m.optional("backing", &self.backing);
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -713,20 +700,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<BackingSpec> = None;
         let mut f_2: Option<bool> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "yield_on_poll" => f_0 = map.next_value()?,
-                "backing" => f_1 = map.next_value()?,
-                "start_connected" => f_2 = map.next_value()?,
-                "allow_guest_control" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "yield_on_poll" => __de::put(&mut map, &mut f_0),
+                "backing" => __de::put(&mut map, &mut f_1),
+                "start_connected" => __de::put(&mut map, &mut f_2),
+                "allow_guest_control" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             yield_on_poll: f_0,
@@ -761,15 +747,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("yield_on_poll", &self.yield_on_poll)?;
-        map.serialize_entry("backing", &self.backing)?;
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("start_connected", &self.start_connected)?;
-        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("label", &self.label);
+        __m.entry("yield_on_poll", &self.yield_on_poll);
+        __m.entry("backing", &self.backing);
+        __m.entry("state", &self.state);
+        __m.entry("start_connected", &self.start_connected);
+        __m.entry("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -796,16 +783,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "yield_on_poll" => f_1 = Some(map.next_value()?),
-                "backing" => f_2 = Some(map.next_value()?),
-                "state" => f_3 = Some(map.next_value()?),
-                "start_connected" => f_4 = Some(map.next_value()?),
-                "allow_guest_control" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "yield_on_poll" => __de::put_some(&mut map, &mut f_1),
+                "backing" => __de::put_some(&mut map, &mut f_2),
+                "state" => __de::put_some(&mut map, &mut f_3),
+                "start_connected" => __de::put_some(&mut map, &mut f_4),
+                "allow_guest_control" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             label: __de::or_zero(f_0, Self::NAME, "label"),
@@ -834,10 +819,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("port", &self.port)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("port", &self.port);
+        __m.end()
     }
 }
 
@@ -859,11 +845,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::SerialPortId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "port" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "port" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             port: __de::required(f_0, "port")?,
@@ -893,21 +877,14 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.yield_on_poll {
-            map.serialize_entry("yield_on_poll", value)?;
-        }
-        if let Some(value) = &self.backing {
-            map.serialize_entry("backing", value)?;
-        }
-        if let Some(value) = &self.start_connected {
-            map.serialize_entry("start_connected", value)?;
-        }
-        if let Some(value) = &self.allow_guest_control {
-            map.serialize_entry("allow_guest_control", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("yield_on_poll", &self.yield_on_poll);
+        __m.optional("backing", &self.backing);
+        __m.optional("start_connected", &self.start_connected);
+        __m.optional("allow_guest_control", &self.allow_guest_control);
+        __m.end()
     }
 }
 
@@ -925,20 +902,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<BackingSpec> = None;
         let mut f_2: Option<bool> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "yield_on_poll" => f_0 = map.next_value()?,
-                "backing" => f_1 = map.next_value()?,
-                "start_connected" => f_2 = map.next_value()?,
-                "allow_guest_control" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "yield_on_poll" => __de::put(&mut map, &mut f_0),
+                "backing" => __de::put(&mut map, &mut f_1),
+                "start_connected" => __de::put(&mut map, &mut f_2),
+                "allow_guest_control" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             yield_on_poll: f_0,

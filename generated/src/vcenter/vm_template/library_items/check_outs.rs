@@ -57,10 +57,11 @@ impl serde::Serialize for CheckInSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -82,11 +83,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckInSpec {
             message: __de::or_zero(f_0, Self::NAME, "message"),
@@ -154,18 +153,13 @@ impl serde::Serialize for CheckOutSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.placement {
-            map.serialize_entry("placement", value)?;
-        }
-        if let Some(value) = &self.powered_on {
-            map.serialize_entry("powered_on", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("placement", &self.placement);
+        __m.optional("powered_on", &self.powered_on);
+        __m.end()
     }
 }
 
@@ -183,18 +177,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckOutSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<PlacementSpec> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "placement" => f_1 = map.next_value()?,
-                "powered_on" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "placement" => __de::put(&mut map, &mut f_1),
+                "powered_on" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckOutSpec {
             name: f_0,
@@ -226,11 +219,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("time", &self.time)?;
-        map.serialize_entry("user", &self.user)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("time", &self.time);
+        __m.entry("user", &self.user);
+        __m.end()
     }
 }
 
@@ -253,12 +247,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "time" => f_0 = Some(map.next_value()?),
-                "user" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "time" => __de::put_some(&mut map, &mut f_0),
+                "user" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             time: __de::required(f_0, "time")?,
@@ -306,21 +298,14 @@ impl serde::Serialize for PlacementSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folder {
-            map.serialize_entry("folder", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folder", &self.folder);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("host", &self.host);
+        __m.optional("cluster", &self.cluster);
+        __m.end()
     }
 }
 
@@ -338,20 +323,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PlacementSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folder" => f_0 = map.next_value()?,
-                "resource_pool" => f_1 = map.next_value()?,
-                "host" => f_2 = map.next_value()?,
-                "cluster" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folder" => __de::put(&mut map, &mut f_0),
+                "resource_pool" => __de::put(&mut map, &mut f_1),
+                "host" => __de::put(&mut map, &mut f_2),
+                "cluster" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PlacementSpec {
             folder: f_0,
@@ -383,10 +367,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.end()
     }
 }
 
@@ -408,11 +393,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::VirtualMachineId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             vm: __de::required(f_0, "vm")?,

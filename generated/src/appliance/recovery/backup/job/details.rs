@@ -32,12 +32,13 @@ impl serde::Serialize for BuildInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version_name", &self.version_name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("build_number", &self.build_number)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version_name", &self.version_name);
+        __m.entry("version", &self.version);
+        __m.entry("build_number", &self.build_number);
+        __m.end()
     }
 }
 
@@ -61,13 +62,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BuildInfo {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version_name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "build_number" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version_name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "build_number" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BuildInfo {
             version_name: __de::or_zero(f_0, Self::NAME, "version_name"),
@@ -97,12 +96,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.jobs {
-            map.serialize_entry("jobs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("jobs", &self.jobs);
+        __m.end()
     }
 }
 
@@ -120,14 +118,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "jobs" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "jobs" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { jobs: f_0 })
     }
@@ -471,31 +468,28 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "location" => f_0 = Some(map.next_value()?),
-                "duration" => f_1 = map.next_value()?,
-                "size" => f_2 = map.next_value()?,
-                "progress" => f_3 = map.next_value()?,
-                "location_user" => f_4 = Some(map.next_value()?),
-                "type" => f_5 = Some(map.next_value()?),
-                "messages" => f_6 = __de::null_as_empty(map.next_value()?),
-                "build" => f_7 = map.next_value()?,
-                "fast_backup" => f_8 = map.next_value()?,
-                "description" => f_9 = Some(map.next_value()?),
-                "service" => f_10 = Some(map.next_value()?),
-                "operation" => f_11 = Some(map.next_value()?),
-                "parent" => f_12 = map.next_value()?,
-                "target" => f_13 = map.next_value()?,
-                "status" => f_14 = Some(map.next_value()?),
-                "cancelable" => f_15 = Some(map.next_value()?),
-                "error" => f_16 = map.next_value()?,
-                "start_time" => f_17 = map.next_value()?,
-                "end_time" => f_18 = map.next_value()?,
-                "user" => f_19 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "location" => __de::put_some(&mut map, &mut f_0),
+                "duration" => __de::put(&mut map, &mut f_1),
+                "size" => __de::put(&mut map, &mut f_2),
+                "progress" => __de::put(&mut map, &mut f_3),
+                "location_user" => __de::put_some(&mut map, &mut f_4),
+                "type" => __de::put_some(&mut map, &mut f_5),
+                "messages" => __de::put_or_empty(&mut map, &mut f_6),
+                "build" => __de::put(&mut map, &mut f_7),
+                "fast_backup" => __de::put(&mut map, &mut f_8),
+                "description" => __de::put_some(&mut map, &mut f_9),
+                "service" => __de::put_some(&mut map, &mut f_10),
+                "operation" => __de::put_some(&mut map, &mut f_11),
+                "parent" => __de::put(&mut map, &mut f_12),
+                "target" => __de::put(&mut map, &mut f_13),
+                "status" => __de::put_some(&mut map, &mut f_14),
+                "cancelable" => __de::put_some(&mut map, &mut f_15),
+                "error" => __de::put(&mut map, &mut f_16),
+                "start_time" => __de::put(&mut map, &mut f_17),
+                "end_time" => __de::put(&mut map, &mut f_18),
+                "user" => __de::put(&mut map, &mut f_19),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_14 {
             None => None,

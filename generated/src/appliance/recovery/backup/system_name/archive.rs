@@ -38,21 +38,14 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start_timestamp {
-            map.serialize_entry("start_timestamp", value)?;
-        }
-        if let Some(value) = &self.end_timestamp {
-            map.serialize_entry("end_timestamp", value)?;
-        }
-        if let Some(value) = &self.comment_substring {
-            map.serialize_entry("comment_substring", value)?;
-        }
-        if let Some(value) = &self.max_results {
-            map.serialize_entry("max_results", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("start_timestamp", &self.start_timestamp);
+        __m.optional("end_timestamp", &self.end_timestamp);
+        __m.optional("comment_substring", &self.comment_substring);
+        __m.optional("max_results", &self.max_results);
+        __m.end()
     }
 }
 
@@ -70,20 +63,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "start_timestamp" => f_0 = map.next_value()?,
-                "end_timestamp" => f_1 = map.next_value()?,
-                "comment_substring" => f_2 = map.next_value()?,
-                "max_results" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "start_timestamp" => __de::put(&mut map, &mut f_0),
+                "end_timestamp" => __de::put(&mut map, &mut f_1),
+                "comment_substring" => __de::put(&mut map, &mut f_2),
+                "max_results" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             start_timestamp: f_0,
@@ -134,15 +126,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("timestamp", &self.timestamp)?;
-        map.serialize_entry("location", &self.location)?;
-        map.serialize_entry("parts", &self.parts)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("system_name", &self.system_name)?;
-        map.serialize_entry("comment", &self.comment)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("timestamp", &self.timestamp);
+        __m.entry("location", &self.location);
+        __m.entry("parts", &self.parts);
+        __m.entry("version", &self.version);
+        __m.entry("system_name", &self.system_name);
+        __m.entry("comment", &self.comment);
+        __m.end()
     }
 }
 
@@ -169,16 +162,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "timestamp" => f_0 = Some(map.next_value()?),
-                "location" => f_1 = Some(map.next_value()?),
-                "parts" => f_2 = __de::null_as_empty(map.next_value()?),
-                "version" => f_3 = Some(map.next_value()?),
-                "system_name" => f_4 = Some(map.next_value()?),
-                "comment" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "timestamp" => __de::put_some(&mut map, &mut f_0),
+                "location" => __de::put_some(&mut map, &mut f_1),
+                "parts" => __de::put_or_empty(&mut map, &mut f_2),
+                "version" => __de::put_some(&mut map, &mut f_3),
+                "system_name" => __de::put_some(&mut map, &mut f_4),
+                "comment" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             timestamp: __de::required(f_0, "timestamp")?,
@@ -224,13 +215,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("archive", &self.archive)?;
-        map.serialize_entry("timestamp", &self.timestamp)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("comment", &self.comment)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("archive", &self.archive);
+        __m.entry("timestamp", &self.timestamp);
+        __m.entry("version", &self.version);
+        __m.entry("comment", &self.comment);
+        __m.end()
     }
 }
 
@@ -255,14 +247,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "archive" => f_0 = Some(map.next_value()?),
-                "timestamp" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "comment" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "archive" => __de::put_some(&mut map, &mut f_0),
+                "timestamp" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "comment" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             archive: __de::required(f_0, "archive")?,

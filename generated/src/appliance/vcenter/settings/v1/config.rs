@@ -31,11 +31,12 @@ impl serde::Serialize for ApplyDesiredStateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_state", &self.desired_state)?;
-        map.serialize_entry("apply_spec", &self.apply_spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_state", &self.desired_state);
+        __m.entry("apply_spec", &self.apply_spec);
+        __m.end()
     }
 }
 
@@ -58,12 +59,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyDesiredStateSpec {
         let mut f_1: Option<ApplySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_state" => f_0 = Some(map.next_value()?),
-                "apply_spec" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_state" => __de::put_some(&mut map, &mut f_0),
+                "apply_spec" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyDesiredStateSpec {
             desired_state: __de::or_zero(f_0, Self::NAME, "desired_state"),
@@ -108,20 +107,19 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        if let Some(value) = &self.end_time {
-            map.serialize_entry("end_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("success", &self.success)?;
-        map.serialize_entry("failed", &self.failed)?;
-        map.serialize_entry("skipped", &self.skipped)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("start_time", &self.start_time);
+        __m.optional("end_time", &self.end_time);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("profile", &self.profile);
+        __m.entry("version", &self.version);
+        __m.entry("success", &self.success);
+        __m.entry("failed", &self.failed);
+        __m.entry("skipped", &self.skipped);
+        __m.end()
     }
 }
 
@@ -151,19 +149,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_8: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "start_time" => f_1 = Some(map.next_value()?),
-                "end_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                "profile" => f_4 = Some(map.next_value()?),
-                "version" => f_5 = Some(map.next_value()?),
-                "success" => f_6 = __de::null_as_empty(map.next_value()?),
-                "failed" => f_7 = __de::null_as_empty(map.next_value()?),
-                "skipped" => f_8 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "start_time" => __de::put_some(&mut map, &mut f_1),
+                "end_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                "profile" => __de::put_some(&mut map, &mut f_4),
+                "version" => __de::put_some(&mut map, &mut f_5),
+                "success" => __de::put_or_empty(&mut map, &mut f_6),
+                "failed" => __de::put_or_empty(&mut map, &mut f_7),
+                "skipped" => __de::put_or_empty(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             status: __de::required(f_0, "status")?,
@@ -195,10 +191,11 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -220,11 +217,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             message: __de::or_zero(f_0, Self::NAME, "message"),
@@ -280,11 +275,12 @@ impl serde::Serialize for CheckDesiredStateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_state", &self.desired_state)?;
-        map.serialize_entry("check_spec", &self.check_spec)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_state", &self.desired_state);
+        __m.entry("check_spec", &self.check_spec);
+        __m.end()
     }
 }
 
@@ -307,12 +303,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckDesiredStateSpec {
         let mut f_1: Option<CheckSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_state" => f_0 = Some(map.next_value()?),
-                "check_spec" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_state" => __de::put_some(&mut map, &mut f_0),
+                "check_spec" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckDesiredStateSpec {
             desired_state: __de::or_zero(f_0, Self::NAME, "desired_state"),
@@ -337,10 +331,11 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -362,11 +357,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             message: __de::or_zero(f_0, Self::NAME, "message"),
@@ -402,14 +395,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("desired_state", &self.desired_state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.entry("desired_state", &self.desired_state);
+        __m.end()
     }
 }
 
@@ -433,13 +425,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "desired_state" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "desired_state" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -481,18 +471,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.serialize_entry("owner", &self.owner)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("desired_state", &self.desired_state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile", &self.profile);
+        __m.entry("version", &self.version);
+        __m.entry("name", &self.name);
+        __m.entry("creation_time", &self.creation_time);
+        __m.entry("owner", &self.owner);
+        __m.optional("description", &self.description);
+        __m.entry("desired_state", &self.desired_state);
+        __m.end()
     }
 }
 
@@ -520,17 +509,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "name" => f_2 = Some(map.next_value()?),
-                "creation_time" => f_3 = Some(map.next_value()?),
-                "owner" => f_4 = Some(map.next_value()?),
-                "description" => f_5 = map.next_value()?,
-                "desired_state" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "name" => __de::put_some(&mut map, &mut f_2),
+                "creation_time" => __de::put_some(&mut map, &mut f_3),
+                "owner" => __de::put_some(&mut map, &mut f_4),
+                "description" => __de::put(&mut map, &mut f_5),
+                "desired_state" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             profile: __de::required(f_0, "profile")?,
@@ -562,13 +549,12 @@ impl serde::Serialize for ScanSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.serialize_entry("desired_state", &self.desired_state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("message", &self.message);
+        __m.entry("desired_state", &self.desired_state);
+        __m.end()
     }
 }
 
@@ -591,12 +577,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ScanSpec {
         let mut f_1: Option<crate::appliance::vcenter::settings::v1::DesiredState> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = map.next_value()?,
-                "desired_state" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put(&mut map, &mut f_0),
+                "desired_state" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ScanSpec {
             message: f_0,

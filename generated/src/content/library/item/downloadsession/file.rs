@@ -48,24 +48,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        map.serialize_entry("bytes_transferred", &self.bytes_transferred)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.download_endpoint {
-            map.serialize_entry("download_endpoint", value)?;
-        }
-        if let Some(value) = &self.checksum_info {
-            map.serialize_entry("checksum_info", value)?;
-        }
-        if let Some(value) = &self.error_message {
-            map.serialize_entry("error_message", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("size", &self.size);
+        __m.entry("bytes_transferred", &self.bytes_transferred);
+        __m.entry("status", &self.status);
+        __m.optional("download_endpoint", &self.download_endpoint);
+        __m.optional("checksum_info", &self.checksum_info);
+        __m.optional("error_message", &self.error_message);
+        __m.end()
     }
 }
 
@@ -93,17 +86,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "size" => f_1 = map.next_value()?,
-                "bytes_transferred" => f_2 = Some(map.next_value()?),
-                "status" => f_3 = Some(map.next_value()?),
-                "download_endpoint" => f_4 = map.next_value()?,
-                "checksum_info" => f_5 = map.next_value()?,
-                "error_message" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "size" => __de::put(&mut map, &mut f_1),
+                "bytes_transferred" => __de::put_some(&mut map, &mut f_2),
+                "status" => __de::put_some(&mut map, &mut f_3),
+                "download_endpoint" => __de::put(&mut map, &mut f_4),
+                "checksum_info" => __de::put(&mut map, &mut f_5),
+                "error_message" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -133,16 +133,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "source_type" => f_1 = Some(map.next_value()?),
-                "source_endpoint" => f_2 = map.next_value()?,
-                "size" => f_3 = map.next_value()?,
-                "checksum_info" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "source_type" => __de::put_some(&mut map, &mut f_1),
+                "source_endpoint" => __de::put(&mut map, &mut f_2),
+                "size" => __de::put(&mut map, &mut f_3),
+                "checksum_info" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -343,21 +340,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "source_type" => f_1 = Some(map.next_value()?),
-                "size" => f_2 = map.next_value()?,
-                "checksum_info" => f_3 = map.next_value()?,
-                "source_endpoint" => f_4 = map.next_value()?,
-                "upload_endpoint" => f_5 = map.next_value()?,
-                "bytes_transferred" => f_6 = Some(map.next_value()?),
-                "status" => f_7 = Some(map.next_value()?),
-                "error_message" => f_8 = map.next_value()?,
-                "keep_in_storage" => f_9 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "source_type" => __de::put_some(&mut map, &mut f_1),
+                "size" => __de::put(&mut map, &mut f_2),
+                "checksum_info" => __de::put(&mut map, &mut f_3),
+                "source_endpoint" => __de::put(&mut map, &mut f_4),
+                "upload_endpoint" => __de::put(&mut map, &mut f_5),
+                "bytes_transferred" => __de::put_some(&mut map, &mut f_6),
+                "status" => __de::put_some(&mut map, &mut f_7),
+                "error_message" => __de::put(&mut map, &mut f_8),
+                "keep_in_storage" => __de::put(&mut map, &mut f_9),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -451,11 +445,12 @@ impl serde::Serialize for ValidationError {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("error_message", &self.error_message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("error_message", &self.error_message);
+        __m.end()
     }
 }
 
@@ -478,12 +473,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationError {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "error_message" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "error_message" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationError {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -511,12 +504,13 @@ impl serde::Serialize for ValidationResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("has_errors", &self.has_errors)?;
-        map.serialize_entry("missing_files", &self.missing_files)?;
-        map.serialize_entry("invalid_files", &self.invalid_files)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("has_errors", &self.has_errors);
+        __m.entry("missing_files", &self.missing_files);
+        __m.entry("invalid_files", &self.invalid_files);
+        __m.end()
     }
 }
 
@@ -540,13 +534,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
         let mut f_2: Option<Vec<ValidationError>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "has_errors" => f_0 = Some(map.next_value()?),
-                "missing_files" => f_1 = __de::null_as_empty(map.next_value()?),
-                "invalid_files" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "has_errors" => __de::put_some(&mut map, &mut f_0),
+                "missing_files" => __de::put_or_empty(&mut map, &mut f_1),
+                "invalid_files" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationResult {
             has_errors: __de::or_zero(f_0, Self::NAME, "has_errors"),

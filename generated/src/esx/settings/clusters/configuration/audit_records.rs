@@ -162,6 +162,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<String> = None;
@@ -169,15 +170,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operations" => f_0 = map.next_value()?,
-                "usernames" => f_1 = map.next_value()?,
-                "time_duration" => f_2 = map.next_value()?,
-                "time_period" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "operations" => __de::put(&mut map, &mut f_0),
+                "usernames" => __de::put(&mut map, &mut f_1),
+                "time_duration" => __de::put(&mut map, &mut f_2),
+                "time_period" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -286,22 +284,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster_id", &self.cluster_id)?;
-        map.serialize_entry("operation", &self.operation)?;
-        map.serialize_entry("username", &self.username)?;
-        if let Some(value) = &self.start_time {
-            map.serialize_entry("start_time", value)?;
-        }
-        if let Some(value) = &self.end_time {
-            map.serialize_entry("end_time", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.operation_details {
-            map.serialize_entry("operation_details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster_id", &self.cluster_id);
+        __m.entry("operation", &self.operation);
+        __m.entry("username", &self.username);
+        __m.optional("start_time", &self.start_time);
+        __m.optional("end_time", &self.end_time);
+        __m.entry("status", &self.status);
+        __m.optional("operation_details", &self.operation_details);
+        __m.end()
     }
 }
 
@@ -329,17 +322,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<OperationDetails> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_id" => f_0 = Some(map.next_value()?),
-                "operation" => f_1 = Some(map.next_value()?),
-                "username" => f_2 = Some(map.next_value()?),
-                "start_time" => f_3 = map.next_value()?,
-                "end_time" => f_4 = map.next_value()?,
-                "status" => f_5 = Some(map.next_value()?),
-                "operation_details" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_id" => __de::put_some(&mut map, &mut f_0),
+                "operation" => __de::put_some(&mut map, &mut f_1),
+                "username" => __de::put_some(&mut map, &mut f_2),
+                "start_time" => __de::put(&mut map, &mut f_3),
+                "end_time" => __de::put(&mut map, &mut f_4),
+                "status" => __de::put_some(&mut map, &mut f_5),
+                "operation_details" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster_id: __de::required(f_0, "cluster_id")?,
@@ -417,21 +408,14 @@ impl serde::Serialize for OperationDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.task_id {
-            map.serialize_entry("task_id", value)?;
-        }
-        if let Some(value) = &self.draft_id {
-            map.serialize_entry("draft_id", value)?;
-        }
-        if let Some(value) = &self.cancelled {
-            map.serialize_entry("cancelled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("error", &self.error);
+        __m.optional("task_id", &self.task_id);
+        __m.optional("draft_id", &self.draft_id);
+        __m.optional("cancelled", &self.cancelled);
+        __m.end()
     }
 }
 
@@ -449,20 +433,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OperationDetails {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<serde_json::Value> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "error" => f_0 = map.next_value()?,
-                "task_id" => f_1 = map.next_value()?,
-                "draft_id" => f_2 = map.next_value()?,
-                "cancelled" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => __de::put(&mut map, &mut f_0),
+                "task_id" => __de::put(&mut map, &mut f_1),
+                "draft_id" => __de::put(&mut map, &mut f_2),
+                "cancelled" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OperationDetails {
             error: f_0,
@@ -488,8 +471,7 @@ impl serde::Serialize for OperationType {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -597,11 +579,12 @@ impl serde::Serialize for TimePeriod {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("start", &self.start)?;
-        map.serialize_entry("end", &self.end)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("start", &self.start);
+        __m.entry("end", &self.end);
+        __m.end()
     }
 }
 
@@ -624,12 +607,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TimePeriod {
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "start" => f_0 = Some(map.next_value()?),
-                "end" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "start" => __de::put_some(&mut map, &mut f_0),
+                "end" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TimePeriod {
             start: __de::required(f_0, "start")?,

@@ -41,12 +41,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("results", &self.results)?;
-        map.serialize_entry("hosts", &self.hosts)?;
-        map.serialize_entry("bios_uuid_to_host_id_map", &self.bios_uuid_to_host_id_map)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("results", &self.results);
+        __m.entry("hosts", &self.hosts);
+        __m.entry("bios_uuid_to_host_id_map", &self.bios_uuid_to_host_id_map);
+        __m.end()
     }
 }
 
@@ -72,15 +73,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "results" => f_0 = __de::null_as_empty(map.next_value()?),
-                "hosts" => f_1 = __de::null_as_empty(map.next_value()?),
-                "bios_uuid_to_host_id_map" => {
-                    f_2 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "results" => __de::put_or_empty(&mut map, &mut f_0),
+                "hosts" => __de::put_or_empty(&mut map, &mut f_1),
+                "bios_uuid_to_host_id_map" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             results: __de::or_zero(f_0, Self::NAME, "results"),
@@ -229,15 +226,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_values" => f_0 = map.next_value()?,
-                "host_values" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                "error" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "cluster_values" => __de::put(&mut map, &mut f_0),
+                "host_values" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "error" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -430,6 +424,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
@@ -437,15 +432,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_id_type" => f_0 = map.next_value()?,
-                "hosts" => f_1 = map.next_value()?,
-                "bios_uuids" => f_2 = map.next_value()?,
-                "input_spec" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "host_id_type" => __de::put(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                "bios_uuids" => __de::put(&mut map, &mut f_2),
+                "input_spec" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -518,10 +510,11 @@ impl serde::Serialize for RequestSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path_specs", &self.path_specs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path_specs", &self.path_specs);
+        __m.end()
     }
 }
 
@@ -545,11 +538,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RequestSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path_specs" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path_specs" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RequestSpec {
             path_specs: __de::or_zero(f_0, Self::NAME, "path_specs"),

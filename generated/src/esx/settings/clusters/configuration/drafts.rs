@@ -64,13 +64,12 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("commit", &self.commit)?;
-        if let Some(value) = &self.apply_task {
-            map.serialize_entry("apply_task", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("commit", &self.commit);
+        __m.optional("apply_task", &self.apply_task);
+        __m.end()
     }
 }
 
@@ -93,12 +92,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "commit" => f_0 = Some(map.next_value()?),
-                "apply_task" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "commit" => __de::put_some(&mut map, &mut f_0),
+                "apply_task" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             commit: __de::required(f_0, "commit")?,
@@ -140,18 +137,13 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.apply_policy_spec {
-            map.serialize_entry("apply_policy_spec", value)?;
-        }
-        if let Some(value) = &self.drift_reviews {
-            map.serialize_entry("drift_reviews", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("message", &self.message);
+        __m.optional("apply_policy_spec", &self.apply_policy_spec);
+        __m.optional("drift_reviews", &self.drift_reviews);
+        __m.end()
     }
 }
 
@@ -169,6 +161,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<
             crate::esx::settings::clusters::policies::apply::effective::EffectivePolicySpec,
@@ -178,13 +171,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = map.next_value()?,
-                "apply_policy_spec" => f_1 = map.next_value()?,
-                "drift_reviews" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put(&mut map, &mut f_0),
+                "apply_policy_spec" => __de::put(&mut map, &mut f_1),
+                "drift_reviews" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             message: f_0,
@@ -220,11 +211,12 @@ impl serde::Serialize for ChangeDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("modified_properties", &self.modified_properties)?;
-        map.serialize_entry("deleted_properties", &self.deleted_properties)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("modified_properties", &self.modified_properties);
+        __m.entry("deleted_properties", &self.deleted_properties);
+        __m.end()
     }
 }
 
@@ -251,12 +243,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangeDetails {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "modified_properties" => f_0 = __de::null_as_empty(map.next_value()?),
-                "deleted_properties" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "modified_properties" => __de::put_or_empty(&mut map, &mut f_0),
+                "deleted_properties" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ChangeDetails {
             modified_properties: __de::or_zero(f_0, Self::NAME, "modified_properties"),
@@ -304,22 +294,15 @@ impl serde::Serialize for ChangedProperty {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.display_path {
-            map.serialize_entry("display_path", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.current {
-            map.serialize_entry("current", value)?;
-        }
-        if let Some(value) = &self.draft {
-            map.serialize_entry("draft", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.optional("display_path", &self.display_path);
+        __m.optional("type", &self.r#type);
+        __m.optional("current", &self.current);
+        __m.optional("draft", &self.draft);
+        __m.end()
     }
 }
 
@@ -345,15 +328,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangedProperty {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "display_path" => f_1 = map.next_value()?,
-                "type" => f_2 = map.next_value()?,
-                "current" => f_3 = map.next_value()?,
-                "draft" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "display_path" => __de::put(&mut map, &mut f_1),
+                "type" => __de::put(&mut map, &mut f_2),
+                "current" => __de::put(&mut map, &mut f_3),
+                "draft" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ChangedProperty {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -405,18 +386,13 @@ impl serde::Serialize for ChangesResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sets {
-            map.serialize_entry("sets", value)?;
-        }
-        if let Some(value) = &self.adds {
-            map.serialize_entry("adds", value)?;
-        }
-        if let Some(value) = &self.deletes {
-            map.serialize_entry("deletes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("sets", &self.sets);
+        __m.optional("adds", &self.adds);
+        __m.optional("deletes", &self.deletes);
+        __m.end()
     }
 }
 
@@ -434,18 +410,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ChangesResult {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<ChangedProperty>> = None;
         let mut f_1: Option<Vec<ChangedProperty>> = None;
         let mut f_2: Option<Vec<ChangedProperty>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sets" => f_0 = map.next_value()?,
-                "adds" => f_1 = map.next_value()?,
-                "deletes" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sets" => __de::put(&mut map, &mut f_0),
+                "adds" => __de::put(&mut map, &mut f_1),
+                "deletes" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ChangesResult {
             sets: f_0,
@@ -472,10 +447,11 @@ impl serde::Serialize for ConflictDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("properties", &self.properties)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("properties", &self.properties);
+        __m.end()
     }
 }
 
@@ -499,11 +475,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConflictDetails {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "properties" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "properties" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConflictDetails {
             properties: __de::or_zero(f_0, Self::NAME, "properties"),
@@ -530,10 +504,11 @@ impl serde::Serialize for ConflictPropertyInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("property_path", &self.property_path)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("property_path", &self.property_path);
+        __m.end()
     }
 }
 
@@ -555,11 +530,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConflictPropertyInfo {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "property_path" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "property_path" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConflictPropertyInfo {
             property_path: __de::or_zero(f_0, Self::NAME, "property_path"),
@@ -623,15 +596,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config {
-            map.serialize_entry("config", value)?;
-        }
-        if let Some(value) = &self.image_reference_host {
-            map.serialize_entry("image_reference_host", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("config", &self.config);
+        __m.optional("image_reference_host", &self.image_reference_host);
+        __m.end()
     }
 }
 
@@ -649,16 +619,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "config" => f_0 = map.next_value()?,
-                "image_reference_host" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "config" => __de::put(&mut map, &mut f_0),
+                "image_reference_host" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             config: f_0,
@@ -686,10 +655,11 @@ impl serde::Serialize for DeletionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_path", &self.display_path)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_path", &self.display_path);
+        __m.end()
     }
 }
 
@@ -711,11 +681,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeletionInfo {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_path" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_path" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeletionInfo {
             display_path: __de::or_zero(f_0, Self::NAME, "display_path"),
@@ -746,10 +714,11 @@ impl serde::Serialize for ImportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.end()
     }
 }
 
@@ -771,11 +740,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
         let mut f_0: Option<crate::ids::HostSystemId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImportSpec {
             host: __de::required(f_0, "host")?,
@@ -828,22 +795,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        if let Some(value) = &self.changes {
-            map.serialize_entry("changes", value)?;
-        }
-        if let Some(value) = &self.conflicts {
-            map.serialize_entry("conflicts", value)?;
-        }
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("host_id_to_UUID", &self.host_id_to_uuid)?;
-        map.serialize_entry("config", &self.config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata", &self.metadata);
+        __m.optional("errors", &self.errors);
+        __m.optional("changes", &self.changes);
+        __m.optional("conflicts", &self.conflicts);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("host_id_to_UUID", &self.host_id_to_uuid);
+        __m.entry("config", &self.config);
+        __m.end()
     }
 }
 
@@ -873,17 +835,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata" => f_0 = Some(map.next_value()?),
-                "errors" => f_1 = map.next_value()?,
-                "changes" => f_2 = map.next_value()?,
-                "conflicts" => f_3 = map.next_value()?,
-                "host_info" => f_4 = __de::null_as_empty(map.next_value()?),
-                "host_id_to_UUID" => f_5 = __de::null_as_empty(map.next_value()?),
-                "config" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata" => __de::put_some(&mut map, &mut f_0),
+                "errors" => __de::put(&mut map, &mut f_1),
+                "changes" => __de::put(&mut map, &mut f_2),
+                "conflicts" => __de::put(&mut map, &mut f_3),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_4),
+                "host_id_to_UUID" => __de::put_or_empty(&mut map, &mut f_5),
+                "config" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             metadata: __de::required(f_0, "metadata")?,
@@ -955,22 +915,19 @@ impl serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("parent_id", &self.parent_id)?;
-        map.serialize_entry("owner", &self.owner)?;
-        map.serialize_entry("state", &self.state)?;
-        map.serialize_entry("revision", &self.revision)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.serialize_entry("modified_time", &self.modified_time)?;
-        if let Some(value) = &self.precheck_task {
-            map.serialize_entry("precheck_task", value)?;
-        }
-        if let Some(value) = &self.image_reference_host {
-            map.serialize_entry("image_reference_host", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("parent_id", &self.parent_id);
+        __m.entry("owner", &self.owner);
+        __m.entry("state", &self.state);
+        __m.entry("revision", &self.revision);
+        __m.entry("creation_time", &self.creation_time);
+        __m.entry("modified_time", &self.modified_time);
+        __m.optional("precheck_task", &self.precheck_task);
+        __m.optional("image_reference_host", &self.image_reference_host);
+        __m.end()
     }
 }
 
@@ -1000,19 +957,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "parent_id" => f_1 = Some(map.next_value()?),
-                "owner" => f_2 = Some(map.next_value()?),
-                "state" => f_3 = Some(map.next_value()?),
-                "revision" => f_4 = Some(map.next_value()?),
-                "creation_time" => f_5 = Some(map.next_value()?),
-                "modified_time" => f_6 = Some(map.next_value()?),
-                "precheck_task" => f_7 = map.next_value()?,
-                "image_reference_host" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "parent_id" => __de::put_some(&mut map, &mut f_1),
+                "owner" => __de::put_some(&mut map, &mut f_2),
+                "state" => __de::put_some(&mut map, &mut f_3),
+                "revision" => __de::put_some(&mut map, &mut f_4),
+                "creation_time" => __de::put_some(&mut map, &mut f_5),
+                "modified_time" => __de::put_some(&mut map, &mut f_6),
+                "precheck_task" => __de::put(&mut map, &mut f_7),
+                "image_reference_host" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Metadata {
             id: __de::required(f_0, "id")?,
@@ -1051,13 +1006,12 @@ impl serde::Serialize for ModificationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_path", &self.display_path)?;
-        if let Some(value) = &self.original_path {
-            map.serialize_entry("original_path", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_path", &self.display_path);
+        __m.optional("original_path", &self.original_path);
+        __m.end()
     }
 }
 
@@ -1080,12 +1034,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ModificationInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_path" => f_0 = __de::null_as_empty(map.next_value()?),
-                "original_path" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_path" => __de::put_or_empty(&mut map, &mut f_0),
+                "original_path" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ModificationInfo {
             display_path: __de::or_zero(f_0, Self::NAME, "display_path"),
@@ -1134,13 +1086,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expected_revision {
-            map.serialize_entry("expected_revision", value)?;
-        }
-        map.serialize_entry("config", &self.config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("expected_revision", &self.expected_revision);
+        __m.entry("config", &self.config);
+        __m.end()
     }
 }
 
@@ -1163,12 +1114,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "expected_revision" => f_0 = map.next_value()?,
-                "config" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "expected_revision" => __de::put(&mut map, &mut f_0),
+                "config" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             expected_revision: f_0,
@@ -1196,10 +1145,11 @@ impl serde::Serialize for ValidationDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("errors", &self.errors)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -1223,11 +1173,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationDetails {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "errors" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "errors" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationDetails {
             errors: __de::or_zero(f_0, Self::NAME, "errors"),
@@ -1260,11 +1208,12 @@ impl serde::Serialize for ValidationErrors {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_path", &self.display_path)?;
-        map.serialize_entry("errors", &self.errors)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_path", &self.display_path);
+        __m.entry("errors", &self.errors);
+        __m.end()
     }
 }
 
@@ -1289,12 +1238,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationErrors {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_path" => f_0 = __de::null_as_empty(map.next_value()?),
-                "errors" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_path" => __de::put_or_empty(&mut map, &mut f_0),
+                "errors" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationErrors {
             display_path: __de::or_zero(f_0, Self::NAME, "display_path"),

@@ -203,19 +203,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionPrecheck 
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = map.next_value()?,
-                "drift_reviews" => f_1 = map.next_value()?,
-                "display_name" => f_2 = Some(map.next_value()?),
-                "status" => f_3 = Some(map.next_value()?),
-                "compliance_info" => f_4 = map.next_value()?,
-                "host_compliance_info" => f_5 = map.next_value()?,
-                "errors" => f_6 = map.next_value()?,
-                "summary" => f_7 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "notifications" => __de::put(&mut map, &mut f_0),
+                "drift_reviews" => __de::put(&mut map, &mut f_1),
+                "display_name" => __de::put_some(&mut map, &mut f_2),
+                "status" => __de::put_some(&mut map, &mut f_3),
+                "compliance_info" => __de::put(&mut map, &mut f_4),
+                "host_compliance_info" => __de::put(&mut map, &mut f_5),
+                "errors" => __de::put(&mut map, &mut f_6),
+                "summary" => __de::put_some(&mut map, &mut f_7),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,

@@ -38,13 +38,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("author", &self.author)?;
-        map.serialize_entry("commit_time", &self.commit_time)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("apply_status", &self.apply_status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("author", &self.author);
+        __m.entry("commit_time", &self.commit_time);
+        __m.entry("description", &self.description);
+        __m.entry("apply_status", &self.apply_status);
+        __m.end()
     }
 }
 
@@ -69,14 +70,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<info::ApplyStatusType> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "author" => f_0 = Some(map.next_value()?),
-                "commit_time" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "apply_status" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "author" => __de::put_some(&mut map, &mut f_0),
+                "commit_time" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "apply_status" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             author: __de::or_zero(f_0, Self::NAME, "author"),

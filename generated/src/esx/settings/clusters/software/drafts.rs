@@ -176,15 +176,12 @@ impl serde::Serialize for CommitSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.orchestrator {
-            map.serialize_entry("orchestrator", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("message", &self.message);
+        __m.optional("orchestrator", &self.orchestrator);
+        __m.end()
     }
 }
 
@@ -202,16 +199,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommitSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::esx::settings::OrchestratorSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = map.next_value()?,
-                "orchestrator" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put(&mut map, &mut f_0),
+                "orchestrator" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CommitSpec {
             message: f_0,
@@ -238,12 +234,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owners {
-            map.serialize_entry("owners", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owners", &self.owners);
+        __m.end()
     }
 }
 
@@ -261,14 +256,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owners" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owners" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { owners: f_0 })
     }
@@ -455,16 +449,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_type" => f_0 = Some(map.next_value()?),
-                "location" => f_1 = map.next_value()?,
-                "file_id" => f_2 = map.next_value()?,
-                "software_spec" => f_3 = map.next_value()?,
-                "display_name" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "source_type" => __de::put_some(&mut map, &mut f_0),
+                "location" => __de::put(&mut map, &mut f_1),
+                "file_id" => __de::put(&mut map, &mut f_2),
+                "software_spec" => __de::put(&mut map, &mut f_3),
+                "display_name" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -566,14 +557,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("software", &self.software)?;
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("display_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata", &self.metadata);
+        __m.entry("software", &self.software);
+        __m.optional("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -597,13 +587,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata" => f_0 = Some(map.next_value()?),
-                "software" => f_1 = Some(map.next_value()?),
-                "display_name" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata" => __de::put_some(&mut map, &mut f_0),
+                "software" => __de::put_some(&mut map, &mut f_1),
+                "display_name" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             metadata: __de::required(f_0, "metadata")?,
@@ -672,12 +660,13 @@ impl serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("owner", &self.owner)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("owner", &self.owner);
+        __m.entry("status", &self.status);
+        __m.entry("creation_time", &self.creation_time);
+        __m.end()
     }
 }
 
@@ -701,13 +690,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "creation_time" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "creation_time" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Metadata {
             owner: __de::or_zero(f_0, Self::NAME, "owner"),
@@ -785,10 +772,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata", &self.metadata);
+        __m.end()
     }
 }
 
@@ -810,11 +798,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<Metadata> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             metadata: __de::required(f_0, "metadata")?,
@@ -841,10 +827,11 @@ impl serde::Serialize for ValidateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -866,11 +853,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidateResult {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),

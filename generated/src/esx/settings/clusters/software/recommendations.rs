@@ -34,12 +34,13 @@ impl serde::Serialize for ExplanationDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("explanation", &self.explanation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("explanation", &self.explanation);
+        __m.end()
     }
 }
 
@@ -63,13 +64,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExplanationDetails {
         let mut f_2: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "display_version" => f_1 = Some(map.next_value()?),
-                "explanation" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "display_version" => __de::put_some(&mut map, &mut f_1),
+                "explanation" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExplanationDetails {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -98,12 +97,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.base_image_version {
-            map.serialize_entry("base_image_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("base_image_version", &self.base_image_version);
+        __m.end()
     }
 }
 
@@ -121,14 +119,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image_version" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image_version" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             base_image_version: f_0,
@@ -211,25 +208,24 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.latest_recommendation {
-            map.serialize_entry("latest_recommendation", value)?;
-        }
-        if let Some(value) = &self.current_series_recommendation {
-            map.serialize_entry("current_series_recommendation", value)?;
-        }
-        if let Some(value) = &self.specified_base_image_version_recommendation {
-            map.serialize_entry("specified_base_image_version_recommendation", value)?;
-        }
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("latest_recommendation", &self.latest_recommendation);
+        __m.optional(
+            "current_series_recommendation",
+            &self.current_series_recommendation,
+        );
+        __m.optional(
+            "specified_base_image_version_recommendation",
+            &self.specified_base_image_version_recommendation,
+        );
+        __m.entry(
             "base_image_explanation_details",
             &self.base_image_explanation_details,
-        )?;
-        if let Some(value) = &self.check_time {
-            map.serialize_entry("check_time", value)?;
-        }
-        map.end()
+        );
+        __m.optional("check_time", &self.check_time);
+        __m.end()
     }
 }
 
@@ -255,17 +251,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "latest_recommendation" => f_0 = map.next_value()?,
-                "current_series_recommendation" => f_1 = map.next_value()?,
-                "specified_base_image_version_recommendation" => f_2 = map.next_value()?,
+                "latest_recommendation" => __de::put(&mut map, &mut f_0),
+                "current_series_recommendation" => __de::put(&mut map, &mut f_1),
+                "specified_base_image_version_recommendation" => {
+                    __de::put(&mut map, &mut f_2)
+                }
                 "base_image_explanation_details" => {
-                    f_3 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_3)
                 }
-                "check_time" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check_time" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             latest_recommendation: f_0,

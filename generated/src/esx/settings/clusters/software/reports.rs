@@ -409,32 +409,21 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("scan_time", &self.scan_time)?;
-        if let Some(value) = &self.updated_since_last_check {
-            map.serialize_entry("updated_since_last_check", value)?;
-        }
-        if let Some(value) = &self.v_san_data_only {
-            map.serialize_entry("v_san_data_only", value)?;
-        }
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.serialize_entry("base_image_version", &self.base_image_version)?;
-        if let Some(value) = &self.has_alternative_images {
-            map.serialize_entry("has_alternative_images", value)?;
-        }
-        if let Some(value) = &self.pci_device_compliance {
-            map.serialize_entry("pci_device_compliance", value)?;
-        }
-        if let Some(value) = &self.storage_device_compliance {
-            map.serialize_entry("storage_device_compliance", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("note", &self.note)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("scan_time", &self.scan_time);
+        __m.optional("updated_since_last_check", &self.updated_since_last_check);
+        __m.optional("v_san_data_only", &self.v_san_data_only);
+        __m.optional("commit", &self.commit);
+        __m.entry("base_image_version", &self.base_image_version);
+        __m.optional("has_alternative_images", &self.has_alternative_images);
+        __m.optional("pci_device_compliance", &self.pci_device_compliance);
+        __m.optional("storage_device_compliance", &self.storage_device_compliance);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("note", &self.note);
+        __m.end()
     }
 }
 
@@ -466,21 +455,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut f_10: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "scan_time" => f_1 = Some(map.next_value()?),
-                "updated_since_last_check" => f_2 = map.next_value()?,
-                "v_san_data_only" => f_3 = map.next_value()?,
-                "commit" => f_4 = map.next_value()?,
-                "base_image_version" => f_5 = Some(map.next_value()?),
-                "has_alternative_images" => f_6 = map.next_value()?,
-                "pci_device_compliance" => f_7 = map.next_value()?,
-                "storage_device_compliance" => f_8 = map.next_value()?,
-                "notifications" => f_9 = Some(map.next_value()?),
-                "note" => f_10 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "scan_time" => __de::put_some(&mut map, &mut f_1),
+                "updated_since_last_check" => __de::put(&mut map, &mut f_2),
+                "v_san_data_only" => __de::put(&mut map, &mut f_3),
+                "commit" => __de::put(&mut map, &mut f_4),
+                "base_image_version" => __de::put_some(&mut map, &mut f_5),
+                "has_alternative_images" => __de::put(&mut map, &mut f_6),
+                "pci_device_compliance" => __de::put(&mut map, &mut f_7),
+                "storage_device_compliance" => __de::put(&mut map, &mut f_8),
+                "notifications" => __de::put_some(&mut map, &mut f_9),
+                "note" => __de::put_some(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             status: __de::required(f_0, "status")?,
@@ -583,12 +570,13 @@ impl serde::Serialize for DriverFirmwareVersion {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("driver_version", &self.driver_version)?;
-        map.serialize_entry("firmware_version", &self.firmware_version)?;
-        map.serialize_entry("driver_name", &self.driver_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("driver_version", &self.driver_version);
+        __m.entry("firmware_version", &self.firmware_version);
+        __m.entry("driver_name", &self.driver_name);
+        __m.end()
     }
 }
 
@@ -612,13 +600,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriverFirmwareVersion {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "driver_version" => f_0 = Some(map.next_value()?),
-                "firmware_version" => f_1 = Some(map.next_value()?),
-                "driver_name" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "driver_version" => __de::put_some(&mut map, &mut f_0),
+                "firmware_version" => __de::put_some(&mut map, &mut f_1),
+                "driver_name" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DriverFirmwareVersion {
             driver_version: __de::or_zero(f_0, Self::NAME, "driver_version"),
@@ -681,11 +667,12 @@ impl serde::Serialize for ImageDriverFirmwareDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("image_host_details", &self.image_host_details)?;
-        map.serialize_entry("target", &self.target)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("image_host_details", &self.image_host_details);
+        __m.entry("target", &self.target);
+        __m.end()
     }
 }
 
@@ -708,12 +695,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageDriverFirmwareDetai
         let mut f_1: Option<DriverFirmwareVersion> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "image_host_details" => f_0 = Some(map.next_value()?),
-                "target" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "image_host_details" => __de::put_some(&mut map, &mut f_0),
+                "target" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageDriverFirmwareDetails {
             image_host_details: __de::or_zero(f_0, Self::NAME, "image_host_details"),
@@ -747,13 +732,12 @@ impl serde::Serialize for ImageHostDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.image {
-            map.serialize_entry("image", value)?;
-        }
-        map.serialize_entry("hosts", &self.hosts)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("image", &self.image);
+        __m.entry("hosts", &self.hosts);
+        __m.end()
     }
 }
 
@@ -776,12 +760,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageHostDetails {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "image" => f_0 = map.next_value()?,
-                "hosts" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "image" => __de::put(&mut map, &mut f_0),
+                "hosts" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageHostDetails {
             image: f_0,
@@ -841,16 +823,17 @@ impl serde::Serialize for PciDevice {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("driver_name", &self.driver_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("vid", &self.vid)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("svid", &self.svid)?;
-        map.serialize_entry("ssid", &self.ssid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("driver_name", &self.driver_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("vid", &self.vid);
+        __m.entry("did", &self.did);
+        __m.entry("svid", &self.svid);
+        __m.entry("ssid", &self.ssid);
+        __m.end()
     }
 }
 
@@ -878,17 +861,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDevice {
         let mut f_6: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "driver_name" => f_1 = Some(map.next_value()?),
-                "vendor" => f_2 = Some(map.next_value()?),
-                "vid" => f_3 = Some(map.next_value()?),
-                "did" => f_4 = Some(map.next_value()?),
-                "svid" => f_5 = Some(map.next_value()?),
-                "ssid" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "driver_name" => __de::put_some(&mut map, &mut f_1),
+                "vendor" => __de::put_some(&mut map, &mut f_2),
+                "vid" => __de::put_some(&mut map, &mut f_3),
+                "did" => __de::put_some(&mut map, &mut f_4),
+                "svid" => __de::put_some(&mut map, &mut f_5),
+                "ssid" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PciDevice {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -947,16 +928,14 @@ impl serde::Serialize for PciDeviceCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("compatible_devices", &self.compatible_devices)?;
-        map.serialize_entry("incompatible_devices", &self.incompatible_devices)?;
-        map.serialize_entry(
-            "incompatible_driver_firmware",
-            &self.incompatible_driver_firmware,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("compatible_devices", &self.compatible_devices);
+        __m.entry("incompatible_devices", &self.incompatible_devices);
+        __m.entry("incompatible_driver_firmware", &self.incompatible_driver_firmware);
+        __m.end()
     }
 }
 
@@ -981,16 +960,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceCompliance {
         let mut f_3: Option<Vec<PciDeviceComplianceInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compatible_devices" => f_1 = __de::null_as_empty(map.next_value()?),
-                "incompatible_devices" => f_2 = __de::null_as_empty(map.next_value()?),
-                "incompatible_driver_firmware" => {
-                    f_3 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compatible_devices" => __de::put_or_empty(&mut map, &mut f_1),
+                "incompatible_devices" => __de::put_or_empty(&mut map, &mut f_2),
+                "incompatible_driver_firmware" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PciDeviceCompliance {
             status: __de::required(f_0, "status")?,
@@ -1082,33 +1057,25 @@ impl serde::Serialize for PciDeviceComplianceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("device", &self.device)?;
-        map.serialize_entry("compatible_versions", &self.compatible_versions)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("target", &self.target)?;
-        if let Some(value) = &self.default_image_host_details {
-            map.serialize_entry("default_image_host_details", value)?;
-        }
-        if let Some(value) = &self.alternative_image_driver_fw_details {
-            map.serialize_entry("alternative_image_driver_fw_details", value)?;
-        }
-        if let Some(value) = &self.validated_features_in_use {
-            map.serialize_entry("validated_features_in_use", value)?;
-        }
-        map.serialize_entry("supported", &self.supported)?;
-        if let Some(value) = &self.constraints {
-            map.serialize_entry("constraints", value)?;
-        }
-        if let Some(value) = &self.compatibility_guide_link {
-            map.serialize_entry("compatibility_guide_link", value)?;
-        }
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("device", &self.device);
+        __m.entry("compatible_versions", &self.compatible_versions);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("target", &self.target);
+        __m.optional("default_image_host_details", &self.default_image_host_details);
+        __m.optional(
+            "alternative_image_driver_fw_details",
+            &self.alternative_image_driver_fw_details,
+        );
+        __m.optional("validated_features_in_use", &self.validated_features_in_use);
+        __m.entry("supported", &self.supported);
+        __m.optional("constraints", &self.constraints);
+        __m.optional("compatibility_guide_link", &self.compatibility_guide_link);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1147,22 +1114,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceComplianceInfo 
         let mut f_11: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "device" => f_1 = Some(map.next_value()?),
-                "compatible_versions" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_info" => f_3 = __de::null_as_empty(map.next_value()?),
-                "target" => f_4 = Some(map.next_value()?),
-                "default_image_host_details" => f_5 = map.next_value()?,
-                "alternative_image_driver_fw_details" => f_6 = map.next_value()?,
-                "validated_features_in_use" => f_7 = map.next_value()?,
-                "supported" => f_8 = __de::null_as_empty(map.next_value()?),
-                "constraints" => f_9 = map.next_value()?,
-                "compatibility_guide_link" => f_10 = map.next_value()?,
-                "notifications" => f_11 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "device" => __de::put_some(&mut map, &mut f_1),
+                "compatible_versions" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_3),
+                "target" => __de::put_some(&mut map, &mut f_4),
+                "default_image_host_details" => __de::put(&mut map, &mut f_5),
+                "alternative_image_driver_fw_details" => __de::put(&mut map, &mut f_6),
+                "validated_features_in_use" => __de::put(&mut map, &mut f_7),
+                "supported" => __de::put_or_empty(&mut map, &mut f_8),
+                "constraints" => __de::put(&mut map, &mut f_9),
+                "compatibility_guide_link" => __de::put(&mut map, &mut f_10),
+                "notifications" => __de::put(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PciDeviceComplianceInfo {
             status: __de::required(f_0, "status")?,
@@ -1216,22 +1181,15 @@ impl serde::Serialize for PciDeviceConstraint {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        if let Some(value) = &self.firmware_version_match {
-            map.serialize_entry("firmware_version_match", value)?;
-        }
-        if let Some(value) = &self.driver_name {
-            map.serialize_entry("driver_name", value)?;
-        }
-        if let Some(value) = &self.driver_version {
-            map.serialize_entry("driver_version", value)?;
-        }
-        map.serialize_entry("supported_features", &self.supported_features)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.optional("firmware_version_match", &self.firmware_version_match);
+        __m.optional("driver_name", &self.driver_name);
+        __m.optional("driver_version", &self.driver_version);
+        __m.entry("supported_features", &self.supported_features);
+        __m.end()
     }
 }
 
@@ -1259,15 +1217,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceConstraint {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "firmware_version" => f_0 = map.next_value()?,
-                "firmware_version_match" => f_1 = map.next_value()?,
-                "driver_name" => f_2 = map.next_value()?,
-                "driver_version" => f_3 = map.next_value()?,
-                "supported_features" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "firmware_version" => __de::put(&mut map, &mut f_0),
+                "firmware_version_match" => __de::put(&mut map, &mut f_1),
+                "driver_name" => __de::put(&mut map, &mut f_2),
+                "driver_version" => __de::put(&mut map, &mut f_3),
+                "supported_features" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PciDeviceConstraint {
             firmware_version: f_0,
@@ -1373,28 +1329,21 @@ impl serde::Serialize for StorageDeviceCompatibility {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.compatible_versions {
-            map.serialize_entry("compatible_versions", value)?;
-        }
-        if let Some(value) = &self.supported_firmware_versions {
-            map.serialize_entry("supported_firmware_versions", value)?;
-        }
-        if let Some(value) = &self.constraints {
-            map.serialize_entry("constraints", value)?;
-        }
-        map.serialize_entry("vcg_product", &self.vcg_product)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("partner", &self.partner)?;
-        map.serialize_entry("compatibility_guide_link", &self.compatibility_guide_link)?;
-        map.serialize_entry("used_for_compliance", &self.used_for_compliance)?;
-        map.serialize_entry("user_selected", &self.user_selected)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("compatible_versions", &self.compatible_versions);
+        __m.optional("supported_firmware_versions", &self.supported_firmware_versions);
+        __m.optional("constraints", &self.constraints);
+        __m.entry("vcg_product", &self.vcg_product);
+        __m.entry("model", &self.model);
+        __m.entry("partner", &self.partner);
+        __m.entry("compatibility_guide_link", &self.compatibility_guide_link);
+        __m.entry("used_for_compliance", &self.used_for_compliance);
+        __m.entry("user_selected", &self.user_selected);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1426,21 +1375,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceCompatibili
         let mut f_10: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compatible_versions" => f_1 = map.next_value()?,
-                "supported_firmware_versions" => f_2 = map.next_value()?,
-                "constraints" => f_3 = map.next_value()?,
-                "vcg_product" => f_4 = Some(map.next_value()?),
-                "model" => f_5 = Some(map.next_value()?),
-                "partner" => f_6 = Some(map.next_value()?),
-                "compatibility_guide_link" => f_7 = Some(map.next_value()?),
-                "used_for_compliance" => f_8 = Some(map.next_value()?),
-                "user_selected" => f_9 = Some(map.next_value()?),
-                "notifications" => f_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compatible_versions" => __de::put(&mut map, &mut f_1),
+                "supported_firmware_versions" => __de::put(&mut map, &mut f_2),
+                "constraints" => __de::put(&mut map, &mut f_3),
+                "vcg_product" => __de::put_some(&mut map, &mut f_4),
+                "model" => __de::put_some(&mut map, &mut f_5),
+                "partner" => __de::put_some(&mut map, &mut f_6),
+                "compatibility_guide_link" => __de::put_some(&mut map, &mut f_7),
+                "used_for_compliance" => __de::put_some(&mut map, &mut f_8),
+                "user_selected" => __de::put_some(&mut map, &mut f_9),
+                "notifications" => __de::put(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDeviceCompatibility {
             status: __de::required(f_0, "status")?,
@@ -1499,16 +1446,15 @@ impl serde::Serialize for StorageDeviceCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("compatible_devices", &self.compatible_devices)?;
-        map.serialize_entry("incompatible_devices", &self.incompatible_devices)?;
-        map.serialize_entry("unknown_devices", &self.unknown_devices)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("compatible_devices", &self.compatible_devices);
+        __m.entry("incompatible_devices", &self.incompatible_devices);
+        __m.entry("unknown_devices", &self.unknown_devices);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1534,15 +1480,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceCompliance 
         let mut f_4: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compatible_devices" => f_1 = __de::null_as_empty(map.next_value()?),
-                "incompatible_devices" => f_2 = __de::null_as_empty(map.next_value()?),
-                "unknown_devices" => f_3 = __de::null_as_empty(map.next_value()?),
-                "notifications" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compatible_devices" => __de::put_or_empty(&mut map, &mut f_1),
+                "incompatible_devices" => __de::put_or_empty(&mut map, &mut f_2),
+                "unknown_devices" => __de::put_or_empty(&mut map, &mut f_3),
+                "notifications" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDeviceCompliance {
             status: __de::required(f_0, "status")?,
@@ -1641,39 +1585,27 @@ impl serde::Serialize for StorageDeviceComplianceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storage_device_info", &self.storage_device_info)?;
-        if let Some(value) = &self.device_count {
-            map.serialize_entry("device_count", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("detail", &self.detail)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        if let Some(value) = &self.default_image_host_details {
-            map.serialize_entry("default_image_host_details", value)?;
-        }
-        if let Some(value) = &self.alternative_image_host_details {
-            map.serialize_entry("alternative_image_host_details", value)?;
-        }
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        if let Some(value) = &self.validated_features_in_use {
-            map.serialize_entry("validated_features_in_use", value)?;
-        }
-        if let Some(value) = &self.driver_name {
-            map.serialize_entry("driver_name", value)?;
-        }
-        if let Some(value) = &self.driver_version {
-            map.serialize_entry("driver_version", value)?;
-        }
-        map.serialize_entry("matches", &self.matches)?;
-        map.serialize_entry("used_by_vsan", &self.used_by_vsan)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("storage_device_info", &self.storage_device_info);
+        __m.optional("device_count", &self.device_count);
+        __m.entry("status", &self.status);
+        __m.entry("detail", &self.detail);
+        __m.entry("host_info", &self.host_info);
+        __m.optional("default_image_host_details", &self.default_image_host_details);
+        __m.optional(
+            "alternative_image_host_details",
+            &self.alternative_image_host_details,
+        );
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.optional("validated_features_in_use", &self.validated_features_in_use);
+        __m.optional("driver_name", &self.driver_name);
+        __m.optional("driver_version", &self.driver_version);
+        __m.entry("matches", &self.matches);
+        __m.entry("used_by_vsan", &self.used_by_vsan);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1714,24 +1646,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceComplianceI
         let mut f_13: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "storage_device_info" => f_0 = Some(map.next_value()?),
-                "device_count" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                "detail" => f_3 = Some(map.next_value()?),
-                "host_info" => f_4 = __de::null_as_empty(map.next_value()?),
-                "default_image_host_details" => f_5 = map.next_value()?,
-                "alternative_image_host_details" => f_6 = map.next_value()?,
-                "firmware_version" => f_7 = map.next_value()?,
-                "validated_features_in_use" => f_8 = map.next_value()?,
-                "driver_name" => f_9 = map.next_value()?,
-                "driver_version" => f_10 = map.next_value()?,
-                "matches" => f_11 = __de::null_as_empty(map.next_value()?),
-                "used_by_vsan" => f_12 = Some(map.next_value()?),
-                "notifications" => f_13 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "storage_device_info" => __de::put_some(&mut map, &mut f_0),
+                "device_count" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "detail" => __de::put_some(&mut map, &mut f_3),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_4),
+                "default_image_host_details" => __de::put(&mut map, &mut f_5),
+                "alternative_image_host_details" => __de::put(&mut map, &mut f_6),
+                "firmware_version" => __de::put(&mut map, &mut f_7),
+                "validated_features_in_use" => __de::put(&mut map, &mut f_8),
+                "driver_name" => __de::put(&mut map, &mut f_9),
+                "driver_version" => __de::put(&mut map, &mut f_10),
+                "matches" => __de::put_or_empty(&mut map, &mut f_11),
+                "used_by_vsan" => __de::put_some(&mut map, &mut f_12),
+                "notifications" => __de::put(&mut map, &mut f_13),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDeviceComplianceInfo {
             storage_device_info: __de::or_zero(f_0, Self::NAME, "storage_device_info"),
@@ -1789,24 +1719,15 @@ impl serde::Serialize for StorageDeviceConstraint {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        if let Some(value) = &self.firmware_version_match {
-            map.serialize_entry("firmware_version_match", value)?;
-        }
-        if let Some(value) = &self.driver_name {
-            map.serialize_entry("driver_name", value)?;
-        }
-        if let Some(value) = &self.driver_version {
-            map.serialize_entry("driver_version", value)?;
-        }
-        if let Some(value) = &self.supported_features {
-            map.serialize_entry("supported_features", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.optional("firmware_version_match", &self.firmware_version_match);
+        __m.optional("driver_name", &self.driver_name);
+        __m.optional("driver_version", &self.driver_version);
+        __m.optional("supported_features", &self.supported_features);
+        __m.end()
     }
 }
 
@@ -1824,6 +1745,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceConstraint 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<FirmwareVersionMatchingCriteria> = None;
         let mut f_2: Option<String> = None;
@@ -1833,15 +1755,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceConstraint 
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "firmware_version" => f_0 = map.next_value()?,
-                "firmware_version_match" => f_1 = map.next_value()?,
-                "driver_name" => f_2 = map.next_value()?,
-                "driver_version" => f_3 = map.next_value()?,
-                "supported_features" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "firmware_version" => __de::put(&mut map, &mut f_0),
+                "firmware_version_match" => __de::put(&mut map, &mut f_1),
+                "driver_name" => __de::put(&mut map, &mut f_2),
+                "driver_version" => __de::put(&mut map, &mut f_3),
+                "supported_features" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDeviceConstraint {
             firmware_version: f_0,
@@ -1884,15 +1804,14 @@ impl serde::Serialize for StorageDeviceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        if let Some(value) = &self.part_number {
-            map.serialize_entry("part_number", value)?;
-        }
-        map.serialize_entry("capacity", &self.capacity)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("model", &self.model);
+        __m.entry("vendor", &self.vendor);
+        __m.optional("part_number", &self.part_number);
+        __m.entry("capacity", &self.capacity);
+        __m.end()
     }
 }
 
@@ -1917,14 +1836,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDeviceInfo {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "model" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "part_number" => f_2 = map.next_value()?,
-                "capacity" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "model" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "part_number" => __de::put(&mut map, &mut f_2),
+                "capacity" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDeviceInfo {
             model: __de::or_zero(f_0, Self::NAME, "model"),

@@ -30,10 +30,11 @@ impl serde::Serialize for UpdateSolutionsSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("solutions", &self.solutions);
+        __m.end()
     }
 }
 
@@ -60,11 +61,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSolutionsSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "solutions" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "solutions" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSolutionsSpec {
             solutions: __de::or_zero(f_0, Self::NAME, "solutions"),

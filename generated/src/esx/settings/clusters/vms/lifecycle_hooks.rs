@@ -52,15 +52,14 @@ impl serde::Serialize for DynamicUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.serialize_entry("solution", &self.solution)?;
-        map.serialize_entry("lifecycle_state", &self.lifecycle_state)?;
-        if let Some(value) = &self.alternative_vm_spec {
-            map.serialize_entry("alternative_vm_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.entry("solution", &self.solution);
+        __m.entry("lifecycle_state", &self.lifecycle_state);
+        __m.optional("alternative_vm_spec", &self.alternative_vm_spec);
+        __m.end()
     }
 }
 
@@ -85,14 +84,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DynamicUpdateSpec {
         let mut f_3: Option<crate::esx::settings::clusters::vms::AlternativeVmSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "solution" => f_1 = Some(map.next_value()?),
-                "lifecycle_state" => f_2 = Some(map.next_value()?),
-                "alternative_vm_spec" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "solution" => __de::put_some(&mut map, &mut f_1),
+                "lifecycle_state" => __de::put_some(&mut map, &mut f_2),
+                "alternative_vm_spec" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DynamicUpdateSpec {
             vm: __de::required(f_0, "vm")?,
@@ -124,10 +121,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hooks", &self.hooks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hooks", &self.hooks);
+        __m.end()
     }
 }
 
@@ -151,11 +149,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hooks" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hooks" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             hooks: __de::or_zero(f_0, Self::NAME, "hooks"),
@@ -194,12 +190,13 @@ impl serde::Serialize for ProcessedHookSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        map.serialize_entry("lifecycle_state", &self.lifecycle_state)?;
-        map.serialize_entry("processed_successfully", &self.processed_successfully)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.entry("lifecycle_state", &self.lifecycle_state);
+        __m.entry("processed_successfully", &self.processed_successfully);
+        __m.end()
     }
 }
 
@@ -223,13 +220,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProcessedHookSpec {
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "lifecycle_state" => f_1 = Some(map.next_value()?),
-                "processed_successfully" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "lifecycle_state" => __de::put_some(&mut map, &mut f_1),
+                "processed_successfully" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProcessedHookSpec {
             vm: __de::required(f_0, "vm")?,

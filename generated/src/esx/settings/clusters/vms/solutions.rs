@@ -38,14 +38,13 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("host_solutions_status", &self.host_solutions_status)?;
-        map.serialize_entry("cluster_solutions_status", &self.cluster_solutions_status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("host_solutions_status", &self.host_solutions_status);
+        __m.entry("cluster_solutions_status", &self.cluster_solutions_status);
+        __m.end()
     }
 }
 
@@ -69,13 +68,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_2: Option<ClusterSolutionsApplyStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "host_solutions_status" => f_1 = Some(map.next_value()?),
-                "cluster_solutions_status" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "host_solutions_status" => __de::put_some(&mut map, &mut f_1),
+                "cluster_solutions_status" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             status: f_0,
@@ -117,15 +114,12 @@ impl serde::Serialize for ApplySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.host_solutions {
-            map.serialize_entry("host_solutions", value)?;
-        }
-        if let Some(value) = &self.cluster_solutions {
-            map.serialize_entry("cluster_solutions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("host_solutions", &self.host_solutions);
+        __m.optional("cluster_solutions", &self.cluster_solutions);
+        __m.end()
     }
 }
 
@@ -143,16 +137,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<HostSolutionsApplyFilterSpec> = None;
         let mut f_1: Option<ClusterSolutionsApplyFilterSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_solutions" => f_0 = map.next_value()?,
-                "cluster_solutions" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_solutions" => __de::put(&mut map, &mut f_0),
+                "cluster_solutions" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplySpec {
             host_solutions: f_0,
@@ -294,14 +287,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "start_time" => f_1 = Some(map.next_value()?),
-                "end_time" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "start_time" => __de::put_some(&mut map, &mut f_1),
+                "end_time" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -382,18 +372,13 @@ impl serde::Serialize for CheckComplianceFilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.deployment_units {
-            map.serialize_entry("deployment_units", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hosts", &self.hosts);
+        __m.optional("deployment_units", &self.deployment_units);
+        __m.end()
     }
 }
 
@@ -411,18 +396,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckComplianceFilterSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "solutions" => f_0 = map.next_value()?,
-                "hosts" => f_1 = map.next_value()?,
-                "deployment_units" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "solutions" => __de::put(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                "deployment_units" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckComplianceFilterSpec {
             solutions: f_0,
@@ -461,12 +445,13 @@ impl serde::Serialize for ClusterCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("host_solutions_status", &self.host_solutions_status)?;
-        map.serialize_entry("cluster_solutions_status", &self.cluster_solutions_status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("host_solutions_status", &self.host_solutions_status);
+        __m.entry("cluster_solutions_status", &self.cluster_solutions_status);
+        __m.end()
     }
 }
 
@@ -490,13 +475,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterCompliance {
         let mut f_2: Option<ClusterSolutionsCompliance> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "host_solutions_status" => f_1 = Some(map.next_value()?),
-                "cluster_solutions_status" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "host_solutions_status" => __de::put_some(&mut map, &mut f_1),
+                "cluster_solutions_status" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterCompliance {
             status: __de::required(f_0, "status")?,
@@ -534,13 +517,12 @@ impl serde::Serialize for ClusterSolutionApplyStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("deployment_unit_statuses", &self.deployment_unit_statuses)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("deployment_unit_statuses", &self.deployment_unit_statuses);
+        __m.end()
     }
 }
 
@@ -563,14 +545,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionApplyStat
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "deployment_unit_statuses" => {
-                    f_1 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "deployment_unit_statuses" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionApplyStatus {
             status: f_0,
@@ -608,11 +586,12 @@ impl serde::Serialize for ClusterSolutionCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("compliances", &self.compliances)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("compliances", &self.compliances);
+        __m.end()
     }
 }
 
@@ -637,12 +616,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionComplianc
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compliances" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionCompliance {
             status: __de::required(f_0, "status")?,
@@ -706,22 +683,17 @@ impl serde::Serialize for ClusterSolutionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_count", &self.vm_count)?;
-        map.serialize_entry("vm_placement_policies", &self.vm_placement_policies)?;
-        map.serialize_entry("vm_networks", &self.vm_networks)?;
-        map.serialize_entry("vm_datastores", &self.vm_datastores)?;
-        if let Some(value) = &self.devices {
-            map.serialize_entry("devices", value)?;
-        }
-        if let Some(value) = &self.remediation_policy {
-            map.serialize_entry("remediation_policy", value)?;
-        }
-        if let Some(value) = &self.alternative_vm_specs {
-            map.serialize_entry("alternative_vm_specs", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_count", &self.vm_count);
+        __m.entry("vm_placement_policies", &self.vm_placement_policies);
+        __m.entry("vm_networks", &self.vm_networks);
+        __m.entry("vm_datastores", &self.vm_datastores);
+        __m.optional("devices", &self.devices);
+        __m.optional("remediation_policy", &self.remediation_policy);
+        __m.optional("alternative_vm_specs", &self.alternative_vm_specs);
+        __m.end()
     }
 }
 
@@ -753,17 +725,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_count" => f_0 = Some(map.next_value()?),
-                "vm_placement_policies" => f_1 = __de::null_as_empty(map.next_value()?),
-                "vm_networks" => f_2 = __de::null_as_empty(map.next_value()?),
-                "vm_datastores" => f_3 = __de::null_as_empty(map.next_value()?),
-                "devices" => f_4 = map.next_value()?,
-                "remediation_policy" => f_5 = map.next_value()?,
-                "alternative_vm_specs" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_count" => __de::put_some(&mut map, &mut f_0),
+                "vm_placement_policies" => __de::put_or_empty(&mut map, &mut f_1),
+                "vm_networks" => __de::put_or_empty(&mut map, &mut f_2),
+                "vm_datastores" => __de::put_or_empty(&mut map, &mut f_3),
+                "devices" => __de::put(&mut map, &mut f_4),
+                "remediation_policy" => __de::put(&mut map, &mut f_5),
+                "alternative_vm_specs" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionInfo {
             vm_count: __de::or_zero(f_0, Self::NAME, "vm_count"),
@@ -814,15 +784,12 @@ impl serde::Serialize for ClusterSolutionsApplyFilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.deployment_units {
-            map.serialize_entry("deployment_units", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("solutions", &self.solutions);
+        __m.optional("deployment_units", &self.deployment_units);
+        __m.end()
     }
 }
 
@@ -840,16 +807,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionsApplyFil
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "solutions" => f_0 = map.next_value()?,
-                "deployment_units" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "solutions" => __de::put(&mut map, &mut f_0),
+                "deployment_units" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionsApplyFilterSpec {
             solutions: f_0,
@@ -886,13 +852,12 @@ impl serde::Serialize for ClusterSolutionsApplyStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("solution_statuses", &self.solution_statuses)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("solution_statuses", &self.solution_statuses);
+        __m.end()
     }
 }
 
@@ -917,12 +882,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionsApplySta
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "solution_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "solution_statuses" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionsApplyStatus {
             status: f_0,
@@ -968,11 +931,12 @@ impl serde::Serialize for ClusterSolutionsCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("compliances", &self.compliances)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("compliances", &self.compliances);
+        __m.end()
     }
 }
 
@@ -997,12 +961,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionsComplian
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compliances" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSolutionsCompliance {
             status: __de::required(f_0, "status")?,
@@ -1062,12 +1024,13 @@ impl serde::Serialize for DeploymentCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.serialize_entry("deployment", &self.deployment)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("notifications", &self.notifications);
+        __m.entry("deployment", &self.deployment);
+        __m.end()
     }
 }
 
@@ -1091,13 +1054,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentCompliance {
         let mut f_2: Option<DeploymentInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                "deployment" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                "deployment" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploymentCompliance {
             status: __de::required(f_0, "status")?,
@@ -1338,17 +1299,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "vm" => f_1 = map.next_value()?,
-                "replacement_vm" => f_2 = map.next_value()?,
-                "issues" => f_3 = __de::null_as_empty(map.next_value()?),
-                "lifecycle_hook" => f_4 = map.next_value()?,
-                "solution_info" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "vm" => __de::put(&mut map, &mut f_1),
+                "replacement_vm" => __de::put(&mut map, &mut f_2),
+                "issues" => __de::put_or_empty(&mut map, &mut f_3),
+                "lifecycle_hook" => __de::put(&mut map, &mut f_4),
+                "solution_info" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1438,12 +1396,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("solutions", &self.solutions);
+        __m.end()
     }
 }
 
@@ -1461,14 +1418,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "solutions" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "solutions" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { solutions: f_0 })
     }
@@ -1499,13 +1455,12 @@ impl serde::Serialize for HostApplyStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("solution_statuses", &self.solution_statuses)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("solution_statuses", &self.solution_statuses);
+        __m.end()
     }
 }
 
@@ -1528,12 +1483,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostApplyStatus {
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "solution_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "solution_statuses" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostApplyStatus {
             status: f_0,
@@ -1566,11 +1519,12 @@ impl serde::Serialize for HostCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("compliances", &self.compliances)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("compliances", &self.compliances);
+        __m.end()
     }
 }
 
@@ -1595,12 +1549,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compliances" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostCompliance {
             status: __de::required(f_0, "status")?,
@@ -1644,15 +1596,13 @@ impl serde::Serialize for HostSolutionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "prefer_host_configuration",
-            &self.prefer_host_configuration,
-        )?;
-        map.serialize_entry("vm_networks", &self.vm_networks)?;
-        map.serialize_entry("vm_datastores", &self.vm_datastores)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("prefer_host_configuration", &self.prefer_host_configuration);
+        __m.entry("vm_networks", &self.vm_networks);
+        __m.entry("vm_datastores", &self.vm_datastores);
+        __m.end()
     }
 }
 
@@ -1676,13 +1626,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionInfo {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "prefer_host_configuration" => f_0 = Some(map.next_value()?),
-                "vm_networks" => f_1 = __de::null_as_empty(map.next_value()?),
-                "vm_datastores" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "prefer_host_configuration" => __de::put_some(&mut map, &mut f_0),
+                "vm_networks" => __de::put_or_empty(&mut map, &mut f_1),
+                "vm_datastores" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSolutionInfo {
             prefer_host_configuration: __de::or_zero(
@@ -1725,15 +1673,12 @@ impl serde::Serialize for HostSolutionsApplyFilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.solutions {
-            map.serialize_entry("solutions", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("solutions", &self.solutions);
+        __m.optional("hosts", &self.hosts);
+        __m.end()
     }
 }
 
@@ -1751,16 +1696,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionsApplyFilter
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "solutions" => f_0 = map.next_value()?,
-                "hosts" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "solutions" => __de::put(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSolutionsApplyFilterSpec {
             solutions: f_0,
@@ -1794,13 +1738,12 @@ impl serde::Serialize for HostSolutionsApplyStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("host_statuses", &self.host_statuses)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.entry("host_statuses", &self.host_statuses);
+        __m.end()
     }
 }
 
@@ -1825,12 +1768,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionsApplyStatus
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "host_statuses" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "host_statuses" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSolutionsApplyStatus {
             status: f_0,
@@ -1873,11 +1814,12 @@ impl serde::Serialize for HostSolutionsCompliance {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("compliances", &self.compliances)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("compliances", &self.compliances);
+        __m.end()
     }
 }
 
@@ -1902,12 +1844,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSolutionsCompliance 
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "compliances" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "compliances" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSolutionsCompliance {
             status: __de::required(f_0, "status")?,
@@ -1940,11 +1880,12 @@ impl serde::Serialize for IssueInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1967,12 +1908,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IssueInfo {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IssueInfo {
             r#type: __de::required(f_0, "type")?,
@@ -2030,10 +1969,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("solutions", &self.solutions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("solutions", &self.solutions);
+        __m.end()
     }
 }
 
@@ -2057,11 +1997,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "solutions" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "solutions" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             solutions: __de::or_zero(f_0, Self::NAME, "solutions"),
@@ -2369,30 +2307,25 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "deployment_type" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "vm_name_template" => f_3 = Some(map.next_value()?),
-                "host_solution_info" => f_4 = map.next_value()?,
-                "cluster_solution_info" => f_5 = map.next_value()?,
-                "hook_configurations" => f_6 = __de::null_as_empty(map.next_value()?),
-                "ovf_resource" => f_7 = Some(map.next_value()?),
-                "ovf_descriptor_properties" => {
-                    f_8 = __de::null_as_empty(map.next_value()?);
-                }
-                "vm_clone_config" => f_9 = Some(map.next_value()?),
-                "vm_storage_policy" => f_10 = Some(map.next_value()?),
-                "vm_storage_profiles" => f_11 = map.next_value()?,
-                "vm_disk_type" => f_12 = Some(map.next_value()?),
-                "vm_resource_pool" => f_13 = map.next_value()?,
-                "vm_folder" => f_14 = map.next_value()?,
-                "vm_resource_spec" => f_15 = map.next_value()?,
-                "redeployment_policy" => f_16 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "deployment_type" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "vm_name_template" => __de::put_some(&mut map, &mut f_3),
+                "host_solution_info" => __de::put(&mut map, &mut f_4),
+                "cluster_solution_info" => __de::put(&mut map, &mut f_5),
+                "hook_configurations" => __de::put_or_empty(&mut map, &mut f_6),
+                "ovf_resource" => __de::put_some(&mut map, &mut f_7),
+                "ovf_descriptor_properties" => __de::put_or_empty(&mut map, &mut f_8),
+                "vm_clone_config" => __de::put_some(&mut map, &mut f_9),
+                "vm_storage_policy" => __de::put_some(&mut map, &mut f_10),
+                "vm_storage_profiles" => __de::put(&mut map, &mut f_11),
+                "vm_disk_type" => __de::put_some(&mut map, &mut f_12),
+                "vm_resource_pool" => __de::put(&mut map, &mut f_13),
+                "vm_folder" => __de::put(&mut map, &mut f_14),
+                "vm_resource_spec" => __de::put(&mut map, &mut f_15),
+                "redeployment_policy" => __de::put(&mut map, &mut f_16),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -2511,10 +2444,11 @@ impl serde::Serialize for ValidateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -2536,11 +2470,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidateResult {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),

@@ -32,11 +32,12 @@ impl serde::Serialize for EnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("eam_agency_id", &self.eam_agency_id)?;
-        map.serialize_entry("solution", &self.solution)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("eam_agency_id", &self.eam_agency_id);
+        __m.entry("solution", &self.solution);
+        __m.end()
     }
 }
 
@@ -59,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
         let mut f_1: Option<crate::esx::settings::clusters::vms::SolutionSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "eam_agency_id" => f_0 = Some(map.next_value()?),
-                "solution" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "eam_agency_id" => __de::put_some(&mut map, &mut f_0),
+                "solution" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnableSpec {
             eam_agency_id: __de::or_zero(f_0, Self::NAME, "eam_agency_id"),
@@ -123,17 +122,14 @@ impl serde::Serialize for MultiSourceEnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("eam_agency_ids", &self.eam_agency_ids)?;
-        map.serialize_entry("solution", &self.solution)?;
-        if let Some(value) = &self.source_vm_selection_specs {
-            map.serialize_entry("source_vm_selection_specs", value)?;
-        }
-        if let Some(value) = &self.cluster_module {
-            map.serialize_entry("cluster_module", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("eam_agency_ids", &self.eam_agency_ids);
+        __m.entry("solution", &self.solution);
+        __m.optional("source_vm_selection_specs", &self.source_vm_selection_specs);
+        __m.optional("cluster_module", &self.cluster_module);
+        __m.end()
     }
 }
 
@@ -163,14 +159,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for MultiSourceEnableSpec {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "eam_agency_ids" => f_0 = __de::null_as_empty(map.next_value()?),
-                "solution" => f_1 = Some(map.next_value()?),
-                "source_vm_selection_specs" => f_2 = map.next_value()?,
-                "cluster_module" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "eam_agency_ids" => __de::put_or_empty(&mut map, &mut f_0),
+                "solution" => __de::put_some(&mut map, &mut f_1),
+                "source_vm_selection_specs" => __de::put(&mut map, &mut f_2),
+                "cluster_module" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(MultiSourceEnableSpec {
             eam_agency_ids: __de::or_zero(f_0, Self::NAME, "eam_agency_ids"),
@@ -227,11 +221,12 @@ impl serde::Serialize for TransitionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("source_cluster", &self.source_cluster)?;
-        map.serialize_entry("solution", &self.solution)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("source_cluster", &self.source_cluster);
+        __m.entry("solution", &self.solution);
+        __m.end()
     }
 }
 
@@ -254,12 +249,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitionSpec {
         let mut f_1: Option<crate::esx::settings::clusters::vms::SolutionSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "source_cluster" => f_0 = Some(map.next_value()?),
-                "solution" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "source_cluster" => __de::put_some(&mut map, &mut f_0),
+                "solution" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransitionSpec {
             source_cluster: __de::required(f_0, "source_cluster")?,
@@ -289,10 +282,11 @@ impl serde::Serialize for ValidationResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -314,11 +308,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidationResult {
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidationResult {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),

@@ -60,13 +60,14 @@ impl serde::Serialize for ComponentVersionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -91,14 +92,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentVersionInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "display_version" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "display_version" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentVersionInfo {
             name: __de::required(f_0, "name")?,
@@ -170,21 +169,23 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("kb", &self.kb)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.serialize_entry("components", &self.components)?;
-        if let Some(value) = &self.quick_patch_compatible_versions {
-            map.serialize_entry("quick_patch_compatible_versions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("summary", &self.summary);
+        __m.entry("description", &self.description);
+        __m.entry("category", &self.category);
+        __m.entry("kb", &self.kb);
+        __m.entry("release_date", &self.release_date);
+        __m.entry("components", &self.components);
+        __m.optional(
+            "quick_patch_compatible_versions",
+            &self.quick_patch_compatible_versions,
+        );
+        __m.end()
     }
 }
 
@@ -215,20 +216,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_9: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "summary" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = Some(map.next_value()?),
-                "category" => f_5 = Some(map.next_value()?),
-                "kb" => f_6 = Some(map.next_value()?),
-                "release_date" => f_7 = Some(map.next_value()?),
-                "components" => f_8 = __de::null_as_empty(map.next_value()?),
-                "quick_patch_compatible_versions" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "summary" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "category" => __de::put_some(&mut map, &mut f_5),
+                "kb" => __de::put_some(&mut map, &mut f_6),
+                "release_date" => __de::put_some(&mut map, &mut f_7),
+                "components" => __de::put_or_empty(&mut map, &mut f_8),
+                "quick_patch_compatible_versions" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),

@@ -91,19 +91,20 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("category", &self.category)?;
-        map.serialize_entry("urgency", &self.urgency)?;
-        map.serialize_entry("kb", &self.kb)?;
-        map.serialize_entry("contact", &self.contact)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("display_version", &self.display_version);
+        __m.entry("summary", &self.summary);
+        __m.entry("description", &self.description);
+        __m.entry("category", &self.category);
+        __m.entry("urgency", &self.urgency);
+        __m.entry("kb", &self.kb);
+        __m.entry("contact", &self.contact);
+        __m.entry("release_date", &self.release_date);
+        __m.end()
     }
 }
 
@@ -134,20 +135,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "display_version" => f_2 = Some(map.next_value()?),
-                "summary" => f_3 = Some(map.next_value()?),
-                "description" => f_4 = Some(map.next_value()?),
-                "category" => f_5 = Some(map.next_value()?),
-                "urgency" => f_6 = Some(map.next_value()?),
-                "kb" => f_7 = Some(map.next_value()?),
-                "contact" => f_8 = Some(map.next_value()?),
-                "release_date" => f_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "display_version" => __de::put_some(&mut map, &mut f_2),
+                "summary" => __de::put_some(&mut map, &mut f_3),
+                "description" => __de::put_some(&mut map, &mut f_4),
+                "category" => __de::put_some(&mut map, &mut f_5),
+                "urgency" => __de::put_some(&mut map, &mut f_6),
+                "kb" => __de::put_some(&mut map, &mut f_7),
+                "contact" => __de::put_some(&mut map, &mut f_8),
+                "release_date" => __de::put_some(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),

@@ -27,10 +27,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata_bundles", &self.metadata_bundles)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata_bundles", &self.metadata_bundles);
+        __m.end()
     }
 }
 
@@ -57,11 +58,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata_bundles" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata_bundles" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             metadata_bundles: __de::or_zero(f_0, Self::NAME, "metadata_bundles"),

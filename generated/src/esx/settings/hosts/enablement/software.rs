@@ -27,10 +27,11 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -57,11 +58,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),
@@ -87,10 +86,11 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("checks_to_skip", &self.checks_to_skip)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("checks_to_skip", &self.checks_to_skip);
+        __m.end()
     }
 }
 
@@ -112,11 +112,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
         let mut f_0: Option<Vec<CheckType>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "checks_to_skip" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "checks_to_skip" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             checks_to_skip: __de::or_zero(f_0, Self::NAME, "checks_to_skip"),
@@ -204,10 +202,11 @@ impl serde::Serialize for EnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("skip_software_check", &self.skip_software_check)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("skip_software_check", &self.skip_software_check);
+        __m.end()
     }
 }
 
@@ -229,11 +228,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "skip_software_check" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "skip_software_check" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnableSpec {
             skip_software_check: __de::or_zero(f_0, Self::NAME, "skip_software_check"),
@@ -296,10 +293,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -321,11 +319,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),

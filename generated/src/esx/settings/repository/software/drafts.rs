@@ -1382,15 +1382,12 @@ impl serde::Serialize for CommitSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.orchestrator {
-            map.serialize_entry("orchestrator", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("message", &self.message);
+        __m.optional("orchestrator", &self.orchestrator);
+        __m.end()
     }
 }
 
@@ -1408,16 +1405,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommitSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<crate::esx::settings::OrchestratorSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = map.next_value()?,
-                "orchestrator" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put(&mut map, &mut f_0),
+                "orchestrator" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CommitSpec {
             message: f_0,
@@ -1446,12 +1442,11 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delete_existing_draft {
-            map.serialize_entry("delete_existing_draft", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("delete_existing_draft", &self.delete_existing_draft);
+        __m.end()
     }
 }
 
@@ -1469,14 +1464,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "delete_existing_draft" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "delete_existing_draft" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             delete_existing_draft: f_0,
@@ -1510,15 +1504,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.software_spec_ids {
-            map.serialize_entry("software_spec_ids", value)?;
-        }
-        if let Some(value) = &self.owners {
-            map.serialize_entry("owners", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("software_spec_ids", &self.software_spec_ids);
+        __m.optional("owners", &self.owners);
+        __m.end()
     }
 }
 
@@ -1536,16 +1527,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_spec_ids" => f_0 = map.next_value()?,
-                "owners" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_spec_ids" => __de::put(&mut map, &mut f_0),
+                "owners" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             software_spec_ids: f_0,
@@ -1709,17 +1699,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "source_type" => f_1 = Some(map.next_value()?),
-                "location" => f_2 = map.next_value()?,
-                "file_id" => f_3 = map.next_value()?,
-                "software_spec" => f_4 = map.next_value()?,
-                "delete_existing_draft" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "source_type" => __de::put_some(&mut map, &mut f_1),
+                "location" => __de::put(&mut map, &mut f_2),
+                "file_id" => __de::put(&mut map, &mut f_3),
+                "software_spec" => __de::put(&mut map, &mut f_4),
+                "delete_existing_draft" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -1819,13 +1806,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("software_spec", &self.software_spec)?;
-        map.serialize_entry("software_info", &self.software_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("metadata", &self.metadata);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("software_spec", &self.software_spec);
+        __m.entry("software_info", &self.software_info);
+        __m.end()
     }
 }
 
@@ -1850,14 +1838,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<crate::esx::settings::SoftwareInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "metadata" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "software_spec" => f_2 = Some(map.next_value()?),
-                "software_info" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metadata" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "software_spec" => __de::put_some(&mut map, &mut f_2),
+                "software_info" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             metadata: __de::required(f_0, "metadata")?,
@@ -1929,12 +1915,13 @@ impl serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("owner", &self.owner)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("creation_time", &self.creation_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("owner", &self.owner);
+        __m.entry("status", &self.status);
+        __m.entry("creation_time", &self.creation_time);
+        __m.end()
     }
 }
 
@@ -1958,13 +1945,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Metadata {
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "creation_time" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "creation_time" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Metadata {
             owner: __de::or_zero(f_0, Self::NAME, "owner"),
@@ -2037,10 +2022,11 @@ impl serde::Serialize for ValidateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -2062,11 +2048,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
         let mut f_0: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "notifications" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "notifications" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ValidateResult {
             notifications: __de::or_zero(f_0, Self::NAME, "notifications"),

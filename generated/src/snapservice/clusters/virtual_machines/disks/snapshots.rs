@@ -29,13 +29,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("disk_key", &self.disk_key)?;
-        map.serialize_entry("sequence_uuid", &self.sequence_uuid)?;
-        map.serialize_entry("epoch", &self.epoch)?;
-        map.serialize_entry("uri", &self.uri)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("disk_key", &self.disk_key);
+        __m.entry("sequence_uuid", &self.sequence_uuid);
+        __m.entry("epoch", &self.epoch);
+        __m.entry("uri", &self.uri);
+        __m.end()
     }
 }
 
@@ -60,14 +61,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "disk_key" => f_0 = Some(map.next_value()?),
-                "sequence_uuid" => f_1 = Some(map.next_value()?),
-                "epoch" => f_2 = Some(map.next_value()?),
-                "uri" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "disk_key" => __de::put_some(&mut map, &mut f_0),
+                "sequence_uuid" => __de::put_some(&mut map, &mut f_1),
+                "epoch" => __de::put_some(&mut map, &mut f_2),
+                "uri" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             disk_key: __de::or_zero(f_0, Self::NAME, "disk_key"),

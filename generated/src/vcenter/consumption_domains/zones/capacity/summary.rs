@@ -36,12 +36,13 @@ impl serde::Serialize for CapacityInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("reserved", &self.reserved)?;
-        map.serialize_entry("consumed", &self.consumed)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("total", &self.total);
+        __m.entry("reserved", &self.reserved);
+        __m.entry("consumed", &self.consumed);
+        __m.end()
     }
 }
 
@@ -65,13 +66,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CapacityInfo {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "total" => f_0 = Some(map.next_value()?),
-                "reserved" => f_1 = Some(map.next_value()?),
-                "consumed" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "total" => __de::put_some(&mut map, &mut f_0),
+                "reserved" => __de::put_some(&mut map, &mut f_1),
+                "consumed" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CapacityInfo {
             total: __de::or_zero(f_0, Self::NAME, "total"),
@@ -112,10 +111,11 @@ impl serde::Serialize for ClusterInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster_infos", &self.cluster_infos)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster_infos", &self.cluster_infos);
+        __m.end()
     }
 }
 
@@ -137,11 +137,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterInfo {
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_infos" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_infos" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterInfo {
             cluster_infos: __de::or_zero(f_0, Self::NAME, "cluster_infos"),
@@ -178,12 +176,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu", &self.cpu)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.serialize_entry("vm_resource_profiles", &self.vm_resource_profiles)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu", &self.cpu);
+        __m.entry("memory", &self.memory);
+        __m.entry("vm_resource_profiles", &self.vm_resource_profiles);
+        __m.end()
     }
 }
 
@@ -209,13 +208,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu" => f_0 = Some(map.next_value()?),
-                "memory" => f_1 = Some(map.next_value()?),
-                "vm_resource_profiles" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu" => __de::put_some(&mut map, &mut f_0),
+                "memory" => __de::put_some(&mut map, &mut f_1),
+                "vm_resource_profiles" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cpu: __de::or_zero(f_0, Self::NAME, "cpu"),

@@ -30,11 +30,12 @@ impl serde::Serialize for Status {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("success", &self.success)?;
-        map.serialize_entry("failed_clusters", &self.failed_clusters)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("success", &self.success);
+        __m.entry("failed_clusters", &self.failed_clusters);
+        __m.end()
     }
 }
 
@@ -59,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "success" => f_0 = Some(map.next_value()?),
-                "failed_clusters" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "success" => __de::put_some(&mut map, &mut f_0),
+                "failed_clusters" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Status {
             success: __de::or_zero(f_0, Self::NAME, "success"),

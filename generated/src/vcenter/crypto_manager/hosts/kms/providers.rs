@@ -36,18 +36,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.providers {
-            map.serialize_entry("providers", value)?;
-        }
-        if let Some(value) = &self.health {
-            map.serialize_entry("health", value)?;
-        }
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("providers", &self.providers);
+        __m.optional("health", &self.health);
+        __m.optional("types", &self.types);
+        __m.end()
     }
 }
 
@@ -65,18 +60,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<Health>> = None;
         let mut f_2: Option<Vec<Type>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "providers" => f_0 = map.next_value()?,
-                "health" => f_1 = map.next_value()?,
-                "types" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "providers" => __de::put(&mut map, &mut f_0),
+                "health" => __de::put(&mut map, &mut f_1),
+                "types" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             providers: f_0,
@@ -232,15 +226,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = __de::null_as_empty(map.next_value()?),
-                "type" => f_2 = Some(map.next_value()?),
-                "native_info" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "health" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_or_empty(&mut map, &mut f_1),
+                "type" => __de::put_some(&mut map, &mut f_2),
+                "native_info" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -328,10 +319,11 @@ impl serde::Serialize for NativeProviderInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key_id", &self.key_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key_id", &self.key_id);
+        __m.end()
     }
 }
 
@@ -353,11 +345,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NativeProviderInfo {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key_id" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key_id" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NativeProviderInfo {
             key_id: __de::or_zero(f_0, Self::NAME, "key_id"),
@@ -393,12 +383,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("health", &self.health)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.entry("type", &self.r#type);
+        __m.entry("health", &self.health);
+        __m.end()
     }
 }
 
@@ -422,13 +413,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<Health> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "health" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "health" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             provider: __de::required(f_0, "provider")?,

@@ -312,25 +312,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subtasks" => f_0 = __de::null_as_empty(map.next_value()?),
-                "subtask_order" => f_1 = __de::null_as_empty(map.next_value()?),
-                "current_state" => f_2 = map.next_value()?,
-                "desired_state" => f_3 = map.next_value()?,
-                "progress" => f_4 = map.next_value()?,
-                "notifications" => f_5 = map.next_value()?,
-                "upgrade_info" => f_6 = Some(map.next_value()?),
-                "last_update_time" => f_7 = Some(map.next_value()?),
-                "description" => f_8 = Some(map.next_value()?),
-                "status" => f_9 = Some(map.next_value()?),
-                "cancelable" => f_10 = Some(map.next_value()?),
-                "error" => f_11 = map.next_value()?,
-                "start_time" => f_12 = map.next_value()?,
-                "end_time" => f_13 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "subtasks" => __de::put_or_empty(&mut map, &mut f_0),
+                "subtask_order" => __de::put_or_empty(&mut map, &mut f_1),
+                "current_state" => __de::put(&mut map, &mut f_2),
+                "desired_state" => __de::put(&mut map, &mut f_3),
+                "progress" => __de::put(&mut map, &mut f_4),
+                "notifications" => __de::put(&mut map, &mut f_5),
+                "upgrade_info" => __de::put_some(&mut map, &mut f_6),
+                "last_update_time" => __de::put_some(&mut map, &mut f_7),
+                "description" => __de::put_some(&mut map, &mut f_8),
+                "status" => __de::put_some(&mut map, &mut f_9),
+                "cancelable" => __de::put_some(&mut map, &mut f_10),
+                "error" => __de::put(&mut map, &mut f_11),
+                "start_time" => __de::put(&mut map, &mut f_12),
+                "end_time" => __de::put(&mut map, &mut f_13),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_9 {
             None => None,
@@ -730,19 +727,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Task {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "progress" => f_0 = map.next_value()?,
-                "notifications" => f_1 = map.next_value()?,
-                "description" => f_2 = Some(map.next_value()?),
-                "status" => f_3 = Some(map.next_value()?),
-                "cancelable" => f_4 = Some(map.next_value()?),
-                "error" => f_5 = map.next_value()?,
-                "start_time" => f_6 = map.next_value()?,
-                "end_time" => f_7 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "progress" => __de::put(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "status" => __de::put_some(&mut map, &mut f_3),
+                "cancelable" => __de::put_some(&mut map, &mut f_4),
+                "error" => __de::put(&mut map, &mut f_5),
+                "start_time" => __de::put(&mut map, &mut f_6),
+                "end_time" => __de::put(&mut map, &mut f_7),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -876,28 +870,16 @@ impl serde::Serialize for UpgradeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.upgrade_to {
-            map.serialize_entry("upgrade_to", value)?;
-        }
-        if let Some(value) = &self.start_switchover {
-            map.serialize_entry("start_switchover", value)?;
-        }
-        if let Some(value) = &self.pause {
-            map.serialize_entry("pause", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.serialize_entry(
-            "remaining_replication_data",
-            &self.remaining_replication_data,
-        )?;
-        if let Some(value) = &self.identifier {
-            map.serialize_entry("identifier", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("upgrade_to", &self.upgrade_to);
+        __m.optional("start_switchover", &self.start_switchover);
+        __m.optional("pause", &self.pause);
+        __m.optional("error", &self.error);
+        __m.entry("remaining_replication_data", &self.remaining_replication_data);
+        __m.optional("identifier", &self.identifier);
+        __m.end()
     }
 }
 
@@ -926,16 +908,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpgradeInfo {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "upgrade_to" => f_0 = map.next_value()?,
-                "start_switchover" => f_1 = map.next_value()?,
-                "pause" => f_2 = map.next_value()?,
-                "error" => f_3 = map.next_value()?,
-                "remaining_replication_data" => f_4 = Some(map.next_value()?),
-                "identifier" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "upgrade_to" => __de::put(&mut map, &mut f_0),
+                "start_switchover" => __de::put(&mut map, &mut f_1),
+                "pause" => __de::put(&mut map, &mut f_2),
+                "error" => __de::put(&mut map, &mut f_3),
+                "remaining_replication_data" => __de::put_some(&mut map, &mut f_4),
+                "identifier" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpgradeInfo {
             upgrade_to: f_0,

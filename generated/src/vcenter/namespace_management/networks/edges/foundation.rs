@@ -72,21 +72,14 @@ impl serde::Serialize for DeploymentTarget {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        if let Some(value) = &self.deployment_size {
-            map.serialize_entry("deployment_size", value)?;
-        }
-        if let Some(value) = &self.availability {
-            map.serialize_entry("availability", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("zones", &self.zones);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.optional("deployment_size", &self.deployment_size);
+        __m.optional("availability", &self.availability);
+        __m.end()
     }
 }
 
@@ -104,20 +97,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentTarget {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<SizeHint> = None;
         let mut f_3: Option<AvailabilityMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zones" => f_0 = map.next_value()?,
-                "storage_policy" => f_1 = map.next_value()?,
-                "deployment_size" => f_2 = map.next_value()?,
-                "availability" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zones" => __de::put(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                "deployment_size" => __de::put(&mut map, &mut f_2),
+                "availability" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DeploymentTarget {
             zones: f_0,
@@ -259,15 +251,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DistributedPortGroupNetw
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "network" => f_1 = Some(map.next_value()?),
-                "ipam" => f_2 = Some(map.next_value()?),
-                "ip_config" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "network" => __de::put_some(&mut map, &mut f_1),
+                "ipam" => __de::put_some(&mut map, &mut f_2),
+                "ip_config" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -339,11 +328,12 @@ impl serde::Serialize for Dns {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("search_domains", &self.search_domains)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("search_domains", &self.search_domains);
+        __m.end()
     }
 }
 
@@ -366,12 +356,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dns {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "search_domains" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Dns {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -410,11 +398,12 @@ impl serde::Serialize for FoundationIpRange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -437,12 +426,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FoundationIpRange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationIpRange {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -478,11 +465,12 @@ impl serde::Serialize for IpConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_ranges", &self.ip_ranges)?;
-        map.serialize_entry("gateway", &self.gateway)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_ranges", &self.ip_ranges);
+        __m.entry("gateway", &self.gateway);
+        __m.end()
     }
 }
 
@@ -505,12 +493,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpConfig {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
-                "gateway" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_ranges" => __de::put_or_empty(&mut map, &mut f_0),
+                "gateway" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpConfig {
             ip_ranges: __de::or_zero(f_0, Self::NAME, "ip_ranges"),
@@ -643,13 +629,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network_type" => f_0 = Some(map.next_value()?),
-                "dvpg_network" => f_1 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network_type" => __de::put_some(&mut map, &mut f_0),
+                "dvpg_network" => __de::put(&mut map, &mut f_1),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -718,11 +701,12 @@ impl serde::Serialize for NetworkInterface {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("personas", &self.personas)?;
-        map.serialize_entry("network", &self.network)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("personas", &self.personas);
+        __m.entry("network", &self.network);
+        __m.end()
     }
 }
 
@@ -745,12 +729,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkInterface {
         let mut f_1: Option<Network> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "personas" => f_0 = __de::null_as_empty(map.next_value()?),
-                "network" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "personas" => __de::put_or_empty(&mut map, &mut f_0),
+                "network" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkInterface {
             personas: __de::or_zero(f_0, Self::NAME, "personas"),
@@ -788,18 +770,13 @@ impl serde::Serialize for NetworkServices {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        if let Some(value) = &self.ntp {
-            map.serialize_entry("ntp", value)?;
-        }
-        if let Some(value) = &self.syslog {
-            map.serialize_entry("syslog", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns", &self.dns);
+        __m.optional("ntp", &self.ntp);
+        __m.optional("syslog", &self.syslog);
+        __m.end()
     }
 }
 
@@ -817,18 +794,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkServices {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Dns> = None;
         let mut f_1: Option<Ntp> = None;
         let mut f_2: Option<Syslog> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns" => f_0 = map.next_value()?,
-                "ntp" => f_1 = map.next_value()?,
-                "syslog" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns" => __de::put(&mut map, &mut f_0),
+                "ntp" => __de::put(&mut map, &mut f_1),
+                "syslog" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkServices {
             dns: f_0,
@@ -861,10 +837,11 @@ impl serde::Serialize for Ntp {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.end()
     }
 }
 
@@ -886,11 +863,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ntp {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ntp {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -981,15 +956,12 @@ impl serde::Serialize for Syslog {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.endpoint {
-            map.serialize_entry("endpoint", value)?;
-        }
-        if let Some(value) = &self.certificate_authority_pem {
-            map.serialize_entry("certificate_authority_pem", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("endpoint", &self.endpoint);
+        __m.optional("certificate_authority_pem", &self.certificate_authority_pem);
+        __m.end()
     }
 }
 
@@ -1007,16 +979,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Syslog {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "endpoint" => f_0 = map.next_value()?,
-                "certificate_authority_pem" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "endpoint" => __de::put(&mut map, &mut f_0),
+                "certificate_authority_pem" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Syslog {
             endpoint: f_0,

@@ -108,13 +108,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        map.serialize_entry("distributed_switch", &self.distributed_switch)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.entry("distributed_switch", &self.distributed_switch);
+        __m.end()
     }
 }
 
@@ -137,12 +136,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                "distributed_switch" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                "distributed_switch" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             compatible: f_0,
@@ -223,18 +220,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("edge_cluster", &self.edge_cluster)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        if let Some(value) = &self.incompatibility_reasons {
-            map.serialize_entry("incompatibility_reasons", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("edge_cluster", &self.edge_cluster);
+        __m.entry("name", &self.name);
+        __m.entry("path", &self.path);
+        __m.optional("compatible", &self.compatible);
+        __m.optional("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -260,15 +254,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edge_cluster" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "path" => f_2 = Some(map.next_value()?),
-                "compatible" => f_3 = map.next_value()?,
-                "incompatibility_reasons" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "edge_cluster" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "path" => __de::put_some(&mut map, &mut f_2),
+                "compatible" => __de::put(&mut map, &mut f_3),
+                "incompatibility_reasons" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             edge_cluster: __de::required(f_0, "edge_cluster")?,

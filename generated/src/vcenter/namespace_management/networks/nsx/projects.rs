@@ -371,11 +371,12 @@ impl serde::Serialize for EdgeClusterInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("edge_cluster_path", &self.edge_cluster_path)?;
-        map.serialize_entry("edge_cluster_name", &self.edge_cluster_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("edge_cluster_path", &self.edge_cluster_path);
+        __m.entry("edge_cluster_name", &self.edge_cluster_name);
+        __m.end()
     }
 }
 
@@ -398,12 +399,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeClusterInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edge_cluster_path" => f_0 = Some(map.next_value()?),
-                "edge_cluster_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "edge_cluster_path" => __de::put_some(&mut map, &mut f_0),
+                "edge_cluster_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EdgeClusterInfo {
             edge_cluster_path: __de::or_zero(f_0, Self::NAME, "edge_cluster_path"),
@@ -433,12 +432,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.end()
     }
 }
 
@@ -456,14 +454,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { compatible: f_0 })
     }
@@ -526,21 +523,19 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("project", &self.project)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("gateways", &self.gateways)?;
-        map.serialize_entry("edge_clusters", &self.edge_clusters)?;
-        map.serialize_entry("external_IPv4_blocks", &self.external_ipv4_blocks)?;
-        map.serialize_entry("default_project", &self.default_project)?;
-        map.serialize_entry(
-            "vpc_connectivity_profiles",
-            &self.vpc_connectivity_profiles,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("project", &self.project);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("gateways", &self.gateways);
+        __m.entry("edge_clusters", &self.edge_clusters);
+        __m.entry("external_IPv4_blocks", &self.external_ipv4_blocks);
+        __m.entry("default_project", &self.default_project);
+        __m.entry("vpc_connectivity_profiles", &self.vpc_connectivity_profiles);
+        __m.end()
     }
 }
 
@@ -572,21 +567,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_8: Option<Vec<VpcConnectivityProfileInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "project" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "nsx_path" => f_3 = Some(map.next_value()?),
-                "gateways" => f_4 = __de::null_as_empty(map.next_value()?),
-                "edge_clusters" => f_5 = __de::null_as_empty(map.next_value()?),
-                "external_IPv4_blocks" => f_6 = __de::null_as_empty(map.next_value()?),
-                "default_project" => f_7 = Some(map.next_value()?),
-                "vpc_connectivity_profiles" => {
-                    f_8 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "project" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "nsx_path" => __de::put_some(&mut map, &mut f_3),
+                "gateways" => __de::put_or_empty(&mut map, &mut f_4),
+                "edge_clusters" => __de::put_or_empty(&mut map, &mut f_5),
+                "external_IPv4_blocks" => __de::put_or_empty(&mut map, &mut f_6),
+                "default_project" => __de::put_some(&mut map, &mut f_7),
+                "vpc_connectivity_profiles" => __de::put_or_empty(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             project: __de::required(f_0, "project")?,
@@ -656,10 +647,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("projects", &self.projects)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("projects", &self.projects);
+        __m.end()
     }
 }
 
@@ -681,11 +673,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "projects" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "projects" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             projects: __de::or_zero(f_0, Self::NAME, "projects"),
@@ -718,11 +708,12 @@ impl serde::Serialize for NsxGatewayInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("nsx_gateway_path", &self.nsx_gateway_path)?;
-        map.serialize_entry("nsx_gateway_name", &self.nsx_gateway_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("nsx_gateway_path", &self.nsx_gateway_path);
+        __m.entry("nsx_gateway_name", &self.nsx_gateway_name);
+        __m.end()
     }
 }
 
@@ -745,12 +736,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxGatewayInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nsx_gateway_path" => f_0 = Some(map.next_value()?),
-                "nsx_gateway_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nsx_gateway_path" => __de::put_some(&mut map, &mut f_0),
+                "nsx_gateway_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxGatewayInfo {
             nsx_gateway_path: __de::or_zero(f_0, Self::NAME, "nsx_gateway_path"),
@@ -790,12 +779,13 @@ impl serde::Serialize for VpcConnectivityProfileInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile", &self.profile);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.end()
     }
 }
 
@@ -819,13 +809,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcConnectivityProfileIn
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcConnectivityProfileInfo {
             profile: __de::required(f_0, "profile")?,

@@ -27,12 +27,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_version {
-            map.serialize_entry("target_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("target_version", &self.target_version);
+        __m.end()
     }
 }
 
@@ -50,14 +49,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target_version" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target_version" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { target_version: f_0 })
     }
@@ -111,12 +109,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.precheck_results {
-            map.serialize_entry("precheck_results", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("precheck_results", &self.precheck_results);
+        __m.end()
     }
 }
 
@@ -134,14 +131,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<PrecheckResult>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "precheck_results" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "precheck_results" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info { precheck_results: f_0 })
     }
@@ -178,14 +174,13 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("target_version", &self.target_version)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("conditions", &self.conditions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("target_version", &self.target_version);
+        __m.optional("status", &self.status);
+        __m.entry("conditions", &self.conditions);
+        __m.end()
     }
 }
 
@@ -213,13 +208,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target_version" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = map.next_value()?,
-                "conditions" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target_version" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put(&mut map, &mut f_1),
+                "conditions" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             target_version: __de::or_zero(f_0, Self::NAME, "target_version"),
@@ -248,10 +241,11 @@ impl serde::Serialize for PrecheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("target_version", &self.target_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("target_version", &self.target_version);
+        __m.end()
     }
 }
 
@@ -273,11 +267,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckSpec {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target_version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target_version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckSpec {
             target_version: __de::or_zero(f_0, Self::NAME, "target_version"),

@@ -127,12 +127,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.supervisors {
-            map.serialize_entry("supervisors", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("supervisors", &self.supervisors);
+        __m.end()
     }
 }
 
@@ -150,14 +149,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisors" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisors" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { supervisors: f_0 })
     }
@@ -212,22 +210,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("current_version", &self.current_version)?;
-        map.serialize_entry("available_versions", &self.available_versions)?;
-        if let Some(value) = &self.last_upgraded_date {
-            map.serialize_entry("last_upgraded_date", value)?;
-        }
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.upgrade_status {
-            map.serialize_entry("upgrade_status", value)?;
-        }
-        if let Some(value) = &self.upgrade_prechecks {
-            map.serialize_entry("upgrade_prechecks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("current_version", &self.current_version);
+        __m.entry("available_versions", &self.available_versions);
+        __m.optional("last_upgraded_date", &self.last_upgraded_date);
+        __m.entry("messages", &self.messages);
+        __m.entry("state", &self.state);
+        __m.optional("upgrade_status", &self.upgrade_status);
+        __m.optional("upgrade_prechecks", &self.upgrade_prechecks);
+        __m.end()
     }
 }
 
@@ -257,17 +250,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "current_version" => f_0 = Some(map.next_value()?),
-                "available_versions" => f_1 = __de::null_as_empty(map.next_value()?),
-                "last_upgraded_date" => f_2 = map.next_value()?,
-                "messages" => f_3 = __de::null_as_empty(map.next_value()?),
-                "state" => f_4 = Some(map.next_value()?),
-                "upgrade_status" => f_5 = map.next_value()?,
-                "upgrade_prechecks" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "current_version" => __de::put_some(&mut map, &mut f_0),
+                "available_versions" => __de::put_or_empty(&mut map, &mut f_1),
+                "last_upgraded_date" => __de::put(&mut map, &mut f_2),
+                "messages" => __de::put_or_empty(&mut map, &mut f_3),
+                "state" => __de::put_some(&mut map, &mut f_4),
+                "upgrade_status" => __de::put(&mut map, &mut f_5),
+                "upgrade_prechecks" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             current_version: __de::required(f_0, "current_version")?,
@@ -331,10 +322,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisors", &self.supervisors)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisors", &self.supervisors);
+        __m.end()
     }
 }
 
@@ -356,11 +348,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisors" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisors" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             supervisors: __de::or_zero(f_0, Self::NAME, "supervisors"),
@@ -393,11 +383,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        map.serialize_entry("details", &self.details)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.entry("details", &self.details);
+        __m.end()
     }
 }
 
@@ -420,12 +411,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -463,12 +452,13 @@ impl serde::Serialize for Progress {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("completed", &self.completed)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("total", &self.total);
+        __m.entry("completed", &self.completed);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -492,13 +482,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Progress {
         let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "total" => f_0 = Some(map.next_value()?),
-                "completed" => f_1 = Some(map.next_value()?),
-                "message" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "total" => __de::put_some(&mut map, &mut f_0),
+                "completed" => __de::put_some(&mut map, &mut f_1),
+                "message" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Progress {
             total: __de::or_zero(f_0, Self::NAME, "total"),
@@ -582,15 +570,14 @@ impl serde::Serialize for Status {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("progress", &self.progress)?;
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_version", &self.desired_version);
+        __m.entry("messages", &self.messages);
+        __m.entry("progress", &self.progress);
+        __m.optional("components", &self.components);
+        __m.end()
     }
 }
 
@@ -617,14 +604,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_version" => f_0 = Some(map.next_value()?),
-                "messages" => f_1 = __de::null_as_empty(map.next_value()?),
-                "progress" => f_2 = Some(map.next_value()?),
-                "components" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_version" => __de::put_some(&mut map, &mut f_0),
+                "messages" => __de::put_or_empty(&mut map, &mut f_1),
+                "progress" => __de::put_some(&mut map, &mut f_2),
+                "components" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Status {
             desired_version: __de::required(f_0, "desired_version")?,
@@ -682,19 +667,16 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("current_version", &self.current_version)?;
-        map.serialize_entry("available_versions", &self.available_versions)?;
-        if let Some(value) = &self.last_upgraded_date {
-            map.serialize_entry("last_upgraded_date", value)?;
-        }
-        if let Some(value) = &self.desired_version {
-            map.serialize_entry("desired_version", value)?;
-        }
-        map.serialize_entry("state", &self.state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("current_version", &self.current_version);
+        __m.entry("available_versions", &self.available_versions);
+        __m.optional("last_upgraded_date", &self.last_upgraded_date);
+        __m.optional("desired_version", &self.desired_version);
+        __m.entry("state", &self.state);
+        __m.end()
     }
 }
 
@@ -721,16 +703,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_5: Option<State> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = Some(map.next_value()?),
-                "current_version" => f_1 = Some(map.next_value()?),
-                "available_versions" => f_2 = __de::null_as_empty(map.next_value()?),
-                "last_upgraded_date" => f_3 = map.next_value()?,
-                "desired_version" => f_4 = map.next_value()?,
-                "state" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put_some(&mut map, &mut f_0),
+                "current_version" => __de::put_some(&mut map, &mut f_1),
+                "available_versions" => __de::put_or_empty(&mut map, &mut f_2),
+                "last_upgraded_date" => __de::put(&mut map, &mut f_3),
+                "desired_version" => __de::put(&mut map, &mut f_4),
+                "state" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             supervisor: __de::required(f_0, "supervisor")?,

@@ -35,11 +35,12 @@ impl serde::Serialize for Capability {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -62,12 +63,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Capability {
         let mut f_1: Option<Status> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Capability {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -140,18 +139,13 @@ impl serde::Serialize for CheckCompatibilitySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.supervisor {
-            map.serialize_entry("supervisor", value)?;
-        }
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster", &self.cluster);
+        __m.optional("supervisor", &self.supervisor);
+        __m.optional("zones", &self.zones);
+        __m.end()
     }
 }
 
@@ -169,18 +163,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckCompatibilitySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = map.next_value()?,
-                "supervisor" => f_1 = map.next_value()?,
-                "zones" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put(&mut map, &mut f_0),
+                "supervisor" => __de::put(&mut map, &mut f_1),
+                "zones" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckCompatibilitySpec {
             cluster: f_0,
@@ -396,20 +389,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "release_date" => f_3 = Some(map.next_value()?),
-                "release_notes" => f_4 = Some(map.next_value()?),
-                "image_source_specs" => f_5 = __de::null_as_empty(map.next_value()?),
-                "compatibility" => f_6 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_7 = map.next_value()?,
-                "capabilities" => f_8 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "release_date" => __de::put_some(&mut map, &mut f_3),
+                "release_notes" => __de::put_some(&mut map, &mut f_4),
+                "image_source_specs" => __de::put_or_empty(&mut map, &mut f_5),
+                "compatibility" => __de::put_some(&mut map, &mut f_6),
+                "incompatibility_reasons" => __de::put(&mut map, &mut f_7),
+                "capabilities" => __de::put(&mut map, &mut f_8),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_6 {
             None => None,
@@ -504,18 +494,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_compute_resource {
-            map.serialize_entry("cluster_compute_resource", value)?;
-        }
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.network_provider {
-            map.serialize_entry("network_provider", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster_compute_resource", &self.cluster_compute_resource);
+        __m.optional("zones", &self.zones);
+        __m.optional("network_provider", &self.network_provider);
+        __m.end()
     }
 }
 
@@ -533,18 +518,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<NetworkProvider> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_compute_resource" => f_0 = map.next_value()?,
-                "zones" => f_1 = map.next_value()?,
-                "network_provider" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_compute_resource" => __de::put(&mut map, &mut f_0),
+                "zones" => __de::put(&mut map, &mut f_1),
+                "network_provider" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             cluster_compute_resource: f_0,
@@ -599,15 +583,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("release_date", &self.release_date)?;
-        map.serialize_entry("release_notes", &self.release_notes)?;
-        map.serialize_entry("image_source_specs", &self.image_source_specs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("release_date", &self.release_date);
+        __m.entry("release_notes", &self.release_notes);
+        __m.entry("image_source_specs", &self.image_source_specs);
+        __m.end()
     }
 }
 
@@ -636,16 +621,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "release_date" => f_3 = Some(map.next_value()?),
-                "release_notes" => f_4 = Some(map.next_value()?),
-                "image_source_specs" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "release_date" => __de::put_some(&mut map, &mut f_3),
+                "release_notes" => __de::put_some(&mut map, &mut f_4),
+                "image_source_specs" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             version: __de::required(f_0, "version")?,
@@ -712,10 +695,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_versions", &self.supervisor_versions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_versions", &self.supervisor_versions);
+        __m.end()
     }
 }
 
@@ -737,11 +721,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_versions" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_versions" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             supervisor_versions: __de::or_zero(f_0, Self::NAME, "supervisor_versions"),
@@ -816,10 +798,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.end()
     }
 }
 
@@ -841,11 +824,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             version: __de::required(f_0, "version")?,

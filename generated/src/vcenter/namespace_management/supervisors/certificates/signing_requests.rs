@@ -29,10 +29,11 @@ impl serde::Serialize for CreateResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("csr", &self.csr)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("csr", &self.csr);
+        __m.end()
     }
 }
 
@@ -54,11 +55,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "csr" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "csr" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateResult {
             csr: __de::or_zero(f_0, Self::NAME, "csr"),
@@ -136,25 +135,20 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("csr_type", &self.csr_type)?;
-        if let Some(value) = &self.key_size {
-            map.serialize_entry("key_size", value)?;
-        }
-        map.serialize_entry("common_name", &self.common_name)?;
-        map.serialize_entry("country", &self.country)?;
-        map.serialize_entry("state_or_province", &self.state_or_province)?;
-        map.serialize_entry("locality", &self.locality)?;
-        map.serialize_entry("organization_name", &self.organization_name)?;
-        map.serialize_entry("organization_unit_name", &self.organization_unit_name)?;
-        if let Some(value) = &self.email_address {
-            map.serialize_entry("email_address", value)?;
-        }
-        if let Some(value) = &self.subject_alternative_names {
-            map.serialize_entry("subject_alternative_names", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("csr_type", &self.csr_type);
+        __m.optional("key_size", &self.key_size);
+        __m.entry("common_name", &self.common_name);
+        __m.entry("country", &self.country);
+        __m.entry("state_or_province", &self.state_or_province);
+        __m.entry("locality", &self.locality);
+        __m.entry("organization_name", &self.organization_name);
+        __m.entry("organization_unit_name", &self.organization_unit_name);
+        __m.optional("email_address", &self.email_address);
+        __m.optional("subject_alternative_names", &self.subject_alternative_names);
+        __m.end()
     }
 }
 
@@ -185,20 +179,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_9: Option<SubjectAlternativeNames> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "csr_type" => f_0 = Some(map.next_value()?),
-                "key_size" => f_1 = map.next_value()?,
-                "common_name" => f_2 = Some(map.next_value()?),
-                "country" => f_3 = Some(map.next_value()?),
-                "state_or_province" => f_4 = Some(map.next_value()?),
-                "locality" => f_5 = Some(map.next_value()?),
-                "organization_name" => f_6 = Some(map.next_value()?),
-                "organization_unit_name" => f_7 = Some(map.next_value()?),
-                "email_address" => f_8 = map.next_value()?,
-                "subject_alternative_names" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "csr_type" => __de::put_some(&mut map, &mut f_0),
+                "key_size" => __de::put(&mut map, &mut f_1),
+                "common_name" => __de::put_some(&mut map, &mut f_2),
+                "country" => __de::put_some(&mut map, &mut f_3),
+                "state_or_province" => __de::put_some(&mut map, &mut f_4),
+                "locality" => __de::put_some(&mut map, &mut f_5),
+                "organization_name" => __de::put_some(&mut map, &mut f_6),
+                "organization_unit_name" => __de::put_some(&mut map, &mut f_7),
+                "email_address" => __de::put(&mut map, &mut f_8),
+                "subject_alternative_names" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             csr_type: __de::required(f_0, "csr_type")?,
@@ -271,15 +263,12 @@ impl serde::Serialize for SubjectAlternativeNames {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns_names {
-            map.serialize_entry("dns_names", value)?;
-        }
-        if let Some(value) = &self.ip_addresses {
-            map.serialize_entry("ip_addresses", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns_names", &self.dns_names);
+        __m.optional("ip_addresses", &self.ip_addresses);
+        __m.end()
     }
 }
 
@@ -297,16 +286,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubjectAlternativeNames 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns_names" => f_0 = map.next_value()?,
-                "ip_addresses" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns_names" => __de::put(&mut map, &mut f_0),
+                "ip_addresses" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SubjectAlternativeNames {
             dns_names: f_0,

@@ -37,16 +37,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size", &self.size)?;
-        if let Some(value) = &self.login_banner {
-            map.serialize_entry("login_banner", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size", &self.size);
+        __m.optional("login_banner", &self.login_banner);
+        __m.optional("count", &self.count);
+        __m.end()
     }
 }
 
@@ -70,13 +67,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = Some(map.next_value()?),
-                "login_banner" => f_1 = map.next_value()?,
-                "count" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put_some(&mut map, &mut f_0),
+                "login_banner" => __de::put(&mut map, &mut f_1),
+                "count" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             size: __de::required(f_0, "size")?,
@@ -120,10 +115,11 @@ impl serde::Serialize for SizeInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("identifier", &self.identifier)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("identifier", &self.identifier);
+        __m.end()
     }
 }
 
@@ -145,11 +141,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeInfo {
         let mut f_0: Option<crate::ids::SizeId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "identifier" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "identifier" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SizeInfo {
             identifier: __de::required(f_0, "identifier")?,
@@ -180,12 +174,11 @@ impl serde::Serialize for SizeUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.identifier {
-            map.serialize_entry("identifier", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("identifier", &self.identifier);
+        __m.end()
     }
 }
 
@@ -203,14 +196,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SizeUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "identifier" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "identifier" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SizeUpdateSpec { identifier: f_0 })
     }
@@ -245,18 +237,13 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.login_banner {
-            map.serialize_entry("login_banner", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("size", &self.size);
+        __m.optional("login_banner", &self.login_banner);
+        __m.optional("count", &self.count);
+        __m.end()
     }
 }
 
@@ -274,18 +261,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<SizeUpdateSpec> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = map.next_value()?,
-                "login_banner" => f_1 = map.next_value()?,
-                "count" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put(&mut map, &mut f_0),
+                "login_banner" => __de::put(&mut map, &mut f_1),
+                "count" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             size: f_0,

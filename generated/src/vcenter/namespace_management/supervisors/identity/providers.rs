@@ -95,40 +95,29 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("issuer_URL", &self.issuer_url)?;
-        if let Some(value) = &self.username_claim {
-            map.serialize_entry("username_claim", value)?;
-        }
-        if let Some(value) = &self.groups_claim {
-            map.serialize_entry("groups_claim", value)?;
-        }
-        map.serialize_entry("client_ID", &self.client_id)?;
-        map.serialize_entry("client_secret", &self.client_secret)?;
-        if let Some(value) = &self.certificate_authority_data {
-            map.serialize_entry("certificate_authority_data", value)?;
-        }
-        if let Some(value) = &self.additional_scopes {
-            map.serialize_entry("additional_scopes", value)?;
-        }
-        if let Some(value) = &self.additional_authorize_parameters {
-            map.serialize_entry("additional_authorize_parameters", value)?;
-        }
-        if let Some(value) = &self.allow_credentials_exchange {
-            map.serialize_entry("allow_credentials_exchange", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        if let Some(value) = &self.extra_claims {
-            map.serialize_entry("extra_claims", value)?;
-        }
-        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
-            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("issuer_URL", &self.issuer_url);
+        __m.optional("username_claim", &self.username_claim);
+        __m.optional("groups_claim", &self.groups_claim);
+        __m.entry("client_ID", &self.client_id);
+        __m.entry("client_secret", &self.client_secret);
+        __m.optional("certificate_authority_data", &self.certificate_authority_data);
+        __m.optional("additional_scopes", &self.additional_scopes);
+        __m.optional(
+            "additional_authorize_parameters",
+            &self.additional_authorize_parameters,
+        );
+        __m.optional("allow_credentials_exchange", &self.allow_credentials_exchange);
+        __m.optional("prefix", &self.prefix);
+        __m.optional("extra_claims", &self.extra_claims);
+        __m.optional(
+            "enable_kubernetes_JWT_authentication",
+            &self.enable_kubernetes_jwt_authentication,
+        );
+        __m.end()
     }
 }
 
@@ -162,23 +151,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_12: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "issuer_URL" => f_1 = Some(map.next_value()?),
-                "username_claim" => f_2 = map.next_value()?,
-                "groups_claim" => f_3 = map.next_value()?,
-                "client_ID" => f_4 = Some(map.next_value()?),
-                "client_secret" => f_5 = Some(map.next_value()?),
-                "certificate_authority_data" => f_6 = map.next_value()?,
-                "additional_scopes" => f_7 = map.next_value()?,
-                "additional_authorize_parameters" => f_8 = map.next_value()?,
-                "allow_credentials_exchange" => f_9 = map.next_value()?,
-                "prefix" => f_10 = map.next_value()?,
-                "extra_claims" => f_11 = map.next_value()?,
-                "enable_kubernetes_JWT_authentication" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "issuer_URL" => __de::put_some(&mut map, &mut f_1),
+                "username_claim" => __de::put(&mut map, &mut f_2),
+                "groups_claim" => __de::put(&mut map, &mut f_3),
+                "client_ID" => __de::put_some(&mut map, &mut f_4),
+                "client_secret" => __de::put_some(&mut map, &mut f_5),
+                "certificate_authority_data" => __de::put(&mut map, &mut f_6),
+                "additional_scopes" => __de::put(&mut map, &mut f_7),
+                "additional_authorize_parameters" => __de::put(&mut map, &mut f_8),
+                "allow_credentials_exchange" => __de::put(&mut map, &mut f_9),
+                "prefix" => __de::put(&mut map, &mut f_10),
+                "extra_claims" => __de::put(&mut map, &mut f_11),
+                "enable_kubernetes_JWT_authentication" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -293,43 +280,33 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("issuer_URL", &self.issuer_url)?;
-        if let Some(value) = &self.username_claim {
-            map.serialize_entry("username_claim", value)?;
-        }
-        if let Some(value) = &self.groups_claim {
-            map.serialize_entry("groups_claim", value)?;
-        }
-        map.serialize_entry("client_ID", &self.client_id)?;
-        if let Some(value) = &self.certificate_authority_data {
-            map.serialize_entry("certificate_authority_data", value)?;
-        }
-        if let Some(value) = &self.additional_scopes {
-            map.serialize_entry("additional_scopes", value)?;
-        }
-        if let Some(value) = &self.additional_authorize_parameters {
-            map.serialize_entry("additional_authorize_parameters", value)?;
-        }
-        if let Some(value) = &self.credentials_exchange_jwt_authenticator {
-            map.serialize_entry("credentials_exchange_JWT_authenticator", value)?;
-        }
-        if let Some(value) = &self.allow_credentials_exchange {
-            map.serialize_entry("allow_credentials_exchange", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        if let Some(value) = &self.extra_claims {
-            map.serialize_entry("extra_claims", value)?;
-        }
-        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
-            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("issuer_URL", &self.issuer_url);
+        __m.optional("username_claim", &self.username_claim);
+        __m.optional("groups_claim", &self.groups_claim);
+        __m.entry("client_ID", &self.client_id);
+        __m.optional("certificate_authority_data", &self.certificate_authority_data);
+        __m.optional("additional_scopes", &self.additional_scopes);
+        __m.optional(
+            "additional_authorize_parameters",
+            &self.additional_authorize_parameters,
+        );
+        __m.optional(
+            "credentials_exchange_JWT_authenticator",
+            &self.credentials_exchange_jwt_authenticator,
+        );
+        __m.optional("allow_credentials_exchange", &self.allow_credentials_exchange);
+        __m.optional("prefix", &self.prefix);
+        __m.optional("extra_claims", &self.extra_claims);
+        __m.optional(
+            "enable_kubernetes_JWT_authentication",
+            &self.enable_kubernetes_jwt_authentication,
+        );
+        __m.end()
     }
 }
 
@@ -364,24 +341,22 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_13: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "issuer_URL" => f_2 = Some(map.next_value()?),
-                "username_claim" => f_3 = map.next_value()?,
-                "groups_claim" => f_4 = map.next_value()?,
-                "client_ID" => f_5 = Some(map.next_value()?),
-                "certificate_authority_data" => f_6 = map.next_value()?,
-                "additional_scopes" => f_7 = map.next_value()?,
-                "additional_authorize_parameters" => f_8 = map.next_value()?,
-                "credentials_exchange_JWT_authenticator" => f_9 = map.next_value()?,
-                "allow_credentials_exchange" => f_10 = map.next_value()?,
-                "prefix" => f_11 = map.next_value()?,
-                "extra_claims" => f_12 = map.next_value()?,
-                "enable_kubernetes_JWT_authentication" => f_13 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "issuer_URL" => __de::put_some(&mut map, &mut f_2),
+                "username_claim" => __de::put(&mut map, &mut f_3),
+                "groups_claim" => __de::put(&mut map, &mut f_4),
+                "client_ID" => __de::put_some(&mut map, &mut f_5),
+                "certificate_authority_data" => __de::put(&mut map, &mut f_6),
+                "additional_scopes" => __de::put(&mut map, &mut f_7),
+                "additional_authorize_parameters" => __de::put(&mut map, &mut f_8),
+                "credentials_exchange_JWT_authenticator" => __de::put(&mut map, &mut f_9),
+                "allow_credentials_exchange" => __de::put(&mut map, &mut f_10),
+                "prefix" => __de::put(&mut map, &mut f_11),
+                "extra_claims" => __de::put(&mut map, &mut f_12),
+                "enable_kubernetes_JWT_authentication" => __de::put(&mut map, &mut f_13),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             provider: __de::required(f_0, "provider")?,
@@ -483,37 +458,28 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("issuer_URL", &self.issuer_url)?;
-        if let Some(value) = &self.username_claim {
-            map.serialize_entry("username_claim", value)?;
-        }
-        if let Some(value) = &self.groups_claim {
-            map.serialize_entry("groups_claim", value)?;
-        }
-        map.serialize_entry("client_ID", &self.client_id)?;
-        map.serialize_entry("client_secret", &self.client_secret)?;
-        if let Some(value) = &self.certificate_authority_data {
-            map.serialize_entry("certificate_authority_data", value)?;
-        }
-        if let Some(value) = &self.additional_scopes {
-            map.serialize_entry("additional_scopes", value)?;
-        }
-        if let Some(value) = &self.additional_authorize_parameters {
-            map.serialize_entry("additional_authorize_parameters", value)?;
-        }
-        if let Some(value) = &self.allow_credentials_exchange {
-            map.serialize_entry("allow_credentials_exchange", value)?;
-        }
-        if let Some(value) = &self.extra_claims {
-            map.serialize_entry("extra_claims", value)?;
-        }
-        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
-            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("display_name", &self.display_name);
+        __m.entry("issuer_URL", &self.issuer_url);
+        __m.optional("username_claim", &self.username_claim);
+        __m.optional("groups_claim", &self.groups_claim);
+        __m.entry("client_ID", &self.client_id);
+        __m.entry("client_secret", &self.client_secret);
+        __m.optional("certificate_authority_data", &self.certificate_authority_data);
+        __m.optional("additional_scopes", &self.additional_scopes);
+        __m.optional(
+            "additional_authorize_parameters",
+            &self.additional_authorize_parameters,
+        );
+        __m.optional("allow_credentials_exchange", &self.allow_credentials_exchange);
+        __m.optional("extra_claims", &self.extra_claims);
+        __m.optional(
+            "enable_kubernetes_JWT_authentication",
+            &self.enable_kubernetes_jwt_authentication,
+        );
+        __m.end()
     }
 }
 
@@ -546,22 +512,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut f_11: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = Some(map.next_value()?),
-                "issuer_URL" => f_1 = Some(map.next_value()?),
-                "username_claim" => f_2 = map.next_value()?,
-                "groups_claim" => f_3 = map.next_value()?,
-                "client_ID" => f_4 = Some(map.next_value()?),
-                "client_secret" => f_5 = Some(map.next_value()?),
-                "certificate_authority_data" => f_6 = map.next_value()?,
-                "additional_scopes" => f_7 = map.next_value()?,
-                "additional_authorize_parameters" => f_8 = map.next_value()?,
-                "allow_credentials_exchange" => f_9 = map.next_value()?,
-                "extra_claims" => f_10 = map.next_value()?,
-                "enable_kubernetes_JWT_authentication" => f_11 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put_some(&mut map, &mut f_0),
+                "issuer_URL" => __de::put_some(&mut map, &mut f_1),
+                "username_claim" => __de::put(&mut map, &mut f_2),
+                "groups_claim" => __de::put(&mut map, &mut f_3),
+                "client_ID" => __de::put_some(&mut map, &mut f_4),
+                "client_secret" => __de::put_some(&mut map, &mut f_5),
+                "certificate_authority_data" => __de::put(&mut map, &mut f_6),
+                "additional_scopes" => __de::put(&mut map, &mut f_7),
+                "additional_authorize_parameters" => __de::put(&mut map, &mut f_8),
+                "allow_credentials_exchange" => __de::put(&mut map, &mut f_9),
+                "extra_claims" => __de::put(&mut map, &mut f_10),
+                "enable_kubernetes_JWT_authentication" => __de::put(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             display_name: __de::or_zero(f_0, Self::NAME, "display_name"),
@@ -605,11 +569,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -632,12 +597,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             provider: __de::required(f_0, "provider")?,
@@ -747,57 +710,35 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("display_name", value)?;
-        }
-        if let Some(value) = &self.issuer_url {
-            map.serialize_entry("issuer_URL", value)?;
-        }
-        if let Some(value) = &self.username_claim {
-            map.serialize_entry("username_claim", value)?;
-        }
-        if let Some(value) = &self.unset_username_claim {
-            map.serialize_entry("unset_username_claim", value)?;
-        }
-        if let Some(value) = &self.groups_claim {
-            map.serialize_entry("groups_claim", value)?;
-        }
-        if let Some(value) = &self.unset_groups_claim {
-            map.serialize_entry("unset_groups_claim", value)?;
-        }
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_ID", value)?;
-        }
-        if let Some(value) = &self.client_secret {
-            map.serialize_entry("client_secret", value)?;
-        }
-        if let Some(value) = &self.certificate_authority_data {
-            map.serialize_entry("certificate_authority_data", value)?;
-        }
-        if let Some(value) = &self.unset_certificate_authority_data {
-            map.serialize_entry("unset_certificate_authority_data", value)?;
-        }
-        if let Some(value) = &self.additional_scopes {
-            map.serialize_entry("additional_scopes", value)?;
-        }
-        if let Some(value) = &self.additional_authorize_parameters {
-            map.serialize_entry("additional_authorize_parameters", value)?;
-        }
-        if let Some(value) = &self.allow_credentials_exchange {
-            map.serialize_entry("allow_credentials_exchange", value)?;
-        }
-        if let Some(value) = &self.extra_claims_to_add {
-            map.serialize_entry("extra_claims_to_add", value)?;
-        }
-        if let Some(value) = &self.extra_claims_to_remove {
-            map.serialize_entry("extra_claims_to_remove", value)?;
-        }
-        if let Some(value) = &self.enable_kubernetes_jwt_authentication {
-            map.serialize_entry("enable_kubernetes_JWT_authentication", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("display_name", &self.display_name);
+        __m.optional("issuer_URL", &self.issuer_url);
+        __m.optional("username_claim", &self.username_claim);
+        __m.optional("unset_username_claim", &self.unset_username_claim);
+        __m.optional("groups_claim", &self.groups_claim);
+        __m.optional("unset_groups_claim", &self.unset_groups_claim);
+        __m.optional("client_ID", &self.client_id);
+        __m.optional("client_secret", &self.client_secret);
+        __m.optional("certificate_authority_data", &self.certificate_authority_data);
+        __m.optional(
+            "unset_certificate_authority_data",
+            &self.unset_certificate_authority_data,
+        );
+        __m.optional("additional_scopes", &self.additional_scopes);
+        __m.optional(
+            "additional_authorize_parameters",
+            &self.additional_authorize_parameters,
+        );
+        __m.optional("allow_credentials_exchange", &self.allow_credentials_exchange);
+        __m.optional("extra_claims_to_add", &self.extra_claims_to_add);
+        __m.optional("extra_claims_to_remove", &self.extra_claims_to_remove);
+        __m.optional(
+            "enable_kubernetes_JWT_authentication",
+            &self.enable_kubernetes_jwt_authentication,
+        );
+        __m.end()
     }
 }
 
@@ -815,6 +756,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
@@ -833,26 +775,24 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_15: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "display_name" => f_0 = map.next_value()?,
-                "issuer_URL" => f_1 = map.next_value()?,
-                "username_claim" => f_2 = map.next_value()?,
-                "unset_username_claim" => f_3 = map.next_value()?,
-                "groups_claim" => f_4 = map.next_value()?,
-                "unset_groups_claim" => f_5 = map.next_value()?,
-                "client_ID" => f_6 = map.next_value()?,
-                "client_secret" => f_7 = map.next_value()?,
-                "certificate_authority_data" => f_8 = map.next_value()?,
-                "unset_certificate_authority_data" => f_9 = map.next_value()?,
-                "additional_scopes" => f_10 = map.next_value()?,
-                "additional_authorize_parameters" => f_11 = map.next_value()?,
-                "allow_credentials_exchange" => f_12 = map.next_value()?,
-                "extra_claims_to_add" => f_13 = map.next_value()?,
-                "extra_claims_to_remove" => f_14 = map.next_value()?,
-                "enable_kubernetes_JWT_authentication" => f_15 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "display_name" => __de::put(&mut map, &mut f_0),
+                "issuer_URL" => __de::put(&mut map, &mut f_1),
+                "username_claim" => __de::put(&mut map, &mut f_2),
+                "unset_username_claim" => __de::put(&mut map, &mut f_3),
+                "groups_claim" => __de::put(&mut map, &mut f_4),
+                "unset_groups_claim" => __de::put(&mut map, &mut f_5),
+                "client_ID" => __de::put(&mut map, &mut f_6),
+                "client_secret" => __de::put(&mut map, &mut f_7),
+                "certificate_authority_data" => __de::put(&mut map, &mut f_8),
+                "unset_certificate_authority_data" => __de::put(&mut map, &mut f_9),
+                "additional_scopes" => __de::put(&mut map, &mut f_10),
+                "additional_authorize_parameters" => __de::put(&mut map, &mut f_11),
+                "allow_credentials_exchange" => __de::put(&mut map, &mut f_12),
+                "extra_claims_to_add" => __de::put(&mut map, &mut f_13),
+                "extra_claims_to_remove" => __de::put(&mut map, &mut f_14),
+                "enable_kubernetes_JWT_authentication" => __de::put(&mut map, &mut f_15),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             display_name: f_0,

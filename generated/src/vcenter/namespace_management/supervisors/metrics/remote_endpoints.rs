@@ -143,15 +143,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "interval" => f_1 = map.next_value()?,
-                "remote_endpoint_type" => f_2 = Some(map.next_value()?),
-                "http_remote_endpoint" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "interval" => __de::put(&mut map, &mut f_1),
+                "remote_endpoint_type" => __de::put_some(&mut map, &mut f_2),
+                "http_remote_endpoint" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -323,15 +320,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "interval" => f_1 = Some(map.next_value()?),
-                "remote_endpoint_type" => f_2 = Some(map.next_value()?),
-                "http_remote_endpoint" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "interval" => __de::put_some(&mut map, &mut f_1),
+                "remote_endpoint_type" => __de::put_some(&mut map, &mut f_2),
+                "http_remote_endpoint" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -392,10 +386,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("remote_endpoints", &self.remote_endpoints)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("remote_endpoints", &self.remote_endpoints);
+        __m.end()
     }
 }
 
@@ -417,11 +412,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "remote_endpoints" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "remote_endpoints" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             remote_endpoints: __de::or_zero(f_0, Self::NAME, "remote_endpoints"),
@@ -563,15 +556,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "interval" => f_1 = map.next_value()?,
-                "remote_endpoint_type" => f_2 = Some(map.next_value()?),
-                "http_remote_endpoint" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "interval" => __de::put(&mut map, &mut f_1),
+                "remote_endpoint_type" => __de::put_some(&mut map, &mut f_2),
+                "http_remote_endpoint" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -642,12 +632,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("remote_endpoint", &self.remote_endpoint)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("remote_endpoint_type", &self.remote_endpoint_type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("remote_endpoint", &self.remote_endpoint);
+        __m.entry("name", &self.name);
+        __m.entry("remote_endpoint_type", &self.remote_endpoint_type);
+        __m.end()
     }
 }
 
@@ -673,13 +664,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "remote_endpoint" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "remote_endpoint_type" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "remote_endpoint" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "remote_endpoint_type" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             remote_endpoint: __de::required(f_0, "remote_endpoint")?,
@@ -818,6 +807,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<String> = None;
@@ -827,15 +817,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "interval" => f_1 = map.next_value()?,
-                "remote_endpoint_type" => f_2 = map.next_value()?,
-                "http_remote_endpoint" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "interval" => __de::put(&mut map, &mut f_1),
+                "remote_endpoint_type" => __de::put(&mut map, &mut f_2),
+                "http_remote_endpoint" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,

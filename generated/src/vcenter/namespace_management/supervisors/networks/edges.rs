@@ -50,19 +50,15 @@ impl serde::Serialize for AviCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.serialize_entry("server", &self.server)?;
-        if let Some(value) = &self.cloud_name {
-            map.serialize_entry("cloud_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("username", &self.username);
+        __m.entry("password", &self.password);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.entry("server", &self.server);
+        __m.optional("cloud_name", &self.cloud_name);
+        __m.end()
     }
 }
 
@@ -88,15 +84,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviCreateSpec {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "username" => f_0 = Some(map.next_value()?),
-                "password" => f_1 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
-                "server" => f_3 = Some(map.next_value()?),
-                "cloud_name" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "username" => __de::put_some(&mut map, &mut f_0),
+                "password" => __de::put_some(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_2),
+                "server" => __de::put_some(&mut map, &mut f_3),
+                "cloud_name" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviCreateSpec {
             username: __de::or_zero(f_0, Self::NAME, "username"),
@@ -145,18 +139,14 @@ impl serde::Serialize for AviInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server", &self.server)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        if let Some(value) = &self.cloud_name {
-            map.serialize_entry("cloud_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server", &self.server);
+        __m.entry("username", &self.username);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.optional("cloud_name", &self.cloud_name);
+        __m.end()
     }
 }
 
@@ -181,14 +171,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server" => f_0 = Some(map.next_value()?),
-                "username" => f_1 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_2 = Some(map.next_value()?),
-                "cloud_name" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server" => __de::put_some(&mut map, &mut f_0),
+                "username" => __de::put_some(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_2),
+                "cloud_name" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviInfo {
             server: __de::or_zero(f_0, Self::NAME, "server"),
@@ -232,18 +220,13 @@ impl serde::Serialize for AviUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -261,18 +244,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AviUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "username" => f_0 = map.next_value()?,
-                "password" => f_1 = map.next_value()?,
-                "certificate_authority_chain" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "username" => __de::put(&mut map, &mut f_0),
+                "password" => __de::put(&mut map, &mut f_1),
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AviUpdateSpec {
             username: f_0,
@@ -319,18 +301,15 @@ impl serde::Serialize for Condition {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.last_transition_time {
-            map.serialize_entry("last_transition_time", value)?;
-        }
-        map.serialize_entry("reason", &self.reason)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("status", &self.status);
+        __m.optional("last_transition_time", &self.last_transition_time);
+        __m.entry("reason", &self.reason);
+        __m.optional("message", &self.message);
+        __m.end()
     }
 }
 
@@ -356,15 +335,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
         let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "last_transition_time" => f_2 = map.next_value()?,
-                "reason" => f_3 = Some(map.next_value()?),
-                "message" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "last_transition_time" => __de::put(&mut map, &mut f_2),
+                "reason" => __de::put_some(&mut map, &mut f_3),
+                "message" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Condition {
             r#type: __de::required(f_0, "type")?,
@@ -549,15 +526,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "provider" => f_1 = Some(map.next_value()?),
-                "avi" => f_2 = map.next_value()?,
-                "foundation" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "provider" => __de::put_some(&mut map, &mut f_1),
+                "avi" => __de::put(&mut map, &mut f_2),
+                "foundation" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -678,18 +652,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.providers {
-            map.serialize_entry("providers", value)?;
-        }
-        if let Some(value) = &self.edges {
-            map.serialize_entry("edges", value)?;
-        }
-        if let Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("providers", &self.providers);
+        __m.optional("edges", &self.edges);
+        __m.optional("names", &self.names);
+        __m.end()
     }
 }
 
@@ -707,18 +676,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<EdgeProvider>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "providers" => f_0 = map.next_value()?,
-                "edges" => f_1 = map.next_value()?,
-                "names" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "providers" => __de::put(&mut map, &mut f_0),
+                "edges" => __de::put(&mut map, &mut f_1),
+                "names" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             providers: f_0,
@@ -761,18 +729,13 @@ impl serde::Serialize for FoundationDeploymentTargetUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.availability {
-            map.serialize_entry("availability", value)?;
-        }
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("size", &self.size);
+        __m.optional("availability", &self.availability);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.end()
     }
 }
 
@@ -791,6 +754,7 @@ for FoundationDeploymentTargetUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             crate::vcenter::namespace_management::networks::edges::foundation::SizeHint,
         > = None;
@@ -798,13 +762,11 @@ for FoundationDeploymentTargetUpdateSpec {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = map.next_value()?,
-                "availability" => f_1 = map.next_value()?,
-                "storage_policy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put(&mut map, &mut f_0),
+                "availability" => __de::put(&mut map, &mut f_1),
+                "storage_policy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationDeploymentTargetUpdateSpec {
             size: f_0,
@@ -875,22 +837,15 @@ impl serde::Serialize for FoundationLoadBalancerCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vip_ranges", &self.vip_ranges)?;
-        if let Some(value) = &self.vip_subnets {
-            map.serialize_entry("vip_subnets", value)?;
-        }
-        if let Some(value) = &self.interfaces {
-            map.serialize_entry("interfaces", value)?;
-        }
-        if let Some(value) = &self.deployment_target {
-            map.serialize_entry("deployment_target", value)?;
-        }
-        if let Some(value) = &self.network_services {
-            map.serialize_entry("network_services", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vip_ranges", &self.vip_ranges);
+        __m.optional("vip_subnets", &self.vip_subnets);
+        __m.optional("interfaces", &self.interfaces);
+        __m.optional("deployment_target", &self.deployment_target);
+        __m.optional("network_services", &self.network_services);
+        __m.end()
     }
 }
 
@@ -921,15 +876,13 @@ for FoundationLoadBalancerCreateSpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vip_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
-                "vip_subnets" => f_1 = map.next_value()?,
-                "interfaces" => f_2 = map.next_value()?,
-                "deployment_target" => f_3 = map.next_value()?,
-                "network_services" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vip_ranges" => __de::put_or_empty(&mut map, &mut f_0),
+                "vip_subnets" => __de::put(&mut map, &mut f_1),
+                "interfaces" => __de::put(&mut map, &mut f_2),
+                "deployment_target" => __de::put(&mut map, &mut f_3),
+                "network_services" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationLoadBalancerCreateSpec {
             vip_ranges: __de::or_zero(f_0, Self::NAME, "vip_ranges"),
@@ -1025,26 +978,26 @@ impl serde::Serialize for FoundationLoadBalancerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("runtime", &self.runtime)?;
-        map.serialize_entry("interfaces", &self.interfaces)?;
-        map.serialize_entry("vip_ranges", &self.vip_ranges)?;
-        map.serialize_entry("vip_subnets", &self.vip_subnets)?;
-        map.serialize_entry("size", &self.size)?;
-        map.serialize_entry("availability", &self.availability)?;
-        map.serialize_entry("zones", &self.zones)?;
-        map.serialize_entry("storage_policy", &self.storage_policy)?;
-        map.serialize_entry("dns_servers", &self.dns_servers)?;
-        map.serialize_entry("dns_search_domains", &self.dns_search_domains)?;
-        map.serialize_entry("ntp_servers", &self.ntp_servers)?;
-        if let Some(value) = &self.syslog_endpoint {
-            map.serialize_entry("syslog_endpoint", value)?;
-        }
-        if let Some(value) = &self.syslog_certificate_authority_pem {
-            map.serialize_entry("syslog_certificate_authority_pem", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("runtime", &self.runtime);
+        __m.entry("interfaces", &self.interfaces);
+        __m.entry("vip_ranges", &self.vip_ranges);
+        __m.entry("vip_subnets", &self.vip_subnets);
+        __m.entry("size", &self.size);
+        __m.entry("availability", &self.availability);
+        __m.entry("zones", &self.zones);
+        __m.entry("storage_policy", &self.storage_policy);
+        __m.entry("dns_servers", &self.dns_servers);
+        __m.entry("dns_search_domains", &self.dns_search_domains);
+        __m.entry("ntp_servers", &self.ntp_servers);
+        __m.optional("syslog_endpoint", &self.syslog_endpoint);
+        __m.optional(
+            "syslog_certificate_authority_pem",
+            &self.syslog_certificate_authority_pem,
+        );
+        __m.end()
     }
 }
 
@@ -1082,23 +1035,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FoundationLoadBalancerIn
         let mut f_12: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "runtime" => f_0 = Some(map.next_value()?),
-                "interfaces" => f_1 = __de::null_as_empty(map.next_value()?),
-                "vip_ranges" => f_2 = __de::null_as_empty(map.next_value()?),
-                "vip_subnets" => f_3 = __de::null_as_empty(map.next_value()?),
-                "size" => f_4 = Some(map.next_value()?),
-                "availability" => f_5 = Some(map.next_value()?),
-                "zones" => f_6 = __de::null_as_empty(map.next_value()?),
-                "storage_policy" => f_7 = Some(map.next_value()?),
-                "dns_servers" => f_8 = __de::null_as_empty(map.next_value()?),
-                "dns_search_domains" => f_9 = __de::null_as_empty(map.next_value()?),
-                "ntp_servers" => f_10 = __de::null_as_empty(map.next_value()?),
-                "syslog_endpoint" => f_11 = map.next_value()?,
-                "syslog_certificate_authority_pem" => f_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "runtime" => __de::put_some(&mut map, &mut f_0),
+                "interfaces" => __de::put_or_empty(&mut map, &mut f_1),
+                "vip_ranges" => __de::put_or_empty(&mut map, &mut f_2),
+                "vip_subnets" => __de::put_or_empty(&mut map, &mut f_3),
+                "size" => __de::put_some(&mut map, &mut f_4),
+                "availability" => __de::put_some(&mut map, &mut f_5),
+                "zones" => __de::put_or_empty(&mut map, &mut f_6),
+                "storage_policy" => __de::put_some(&mut map, &mut f_7),
+                "dns_servers" => __de::put_or_empty(&mut map, &mut f_8),
+                "dns_search_domains" => __de::put_or_empty(&mut map, &mut f_9),
+                "ntp_servers" => __de::put_or_empty(&mut map, &mut f_10),
+                "syslog_endpoint" => __de::put(&mut map, &mut f_11),
+                "syslog_certificate_authority_pem" => __de::put(&mut map, &mut f_12),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationLoadBalancerInfo {
             runtime: __de::or_zero(f_0, Self::NAME, "runtime"),
@@ -1149,11 +1100,12 @@ impl serde::Serialize for FoundationLoadBalancerNetworkInterface {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("personas", &self.personas)?;
-        map.serialize_entry("network", &self.network)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("personas", &self.personas);
+        __m.entry("network", &self.network);
+        __m.end()
     }
 }
 
@@ -1181,12 +1133,10 @@ for FoundationLoadBalancerNetworkInterface {
         let mut f_1: Option<crate::ids::NamespaceManagementNetworkId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "personas" => f_0 = __de::null_as_empty(map.next_value()?),
-                "network" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "personas" => __de::put_or_empty(&mut map, &mut f_0),
+                "network" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationLoadBalancerNetworkInterface {
             personas: __de::or_zero(f_0, Self::NAME, "personas"),
@@ -1230,13 +1180,14 @@ impl serde::Serialize for FoundationLoadBalancerRuntime {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("conditions", &self.conditions)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("vips_allocated", &self.vips_allocated)?;
-        map.serialize_entry("vips_available", &self.vips_available)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("conditions", &self.conditions);
+        __m.entry("version", &self.version);
+        __m.entry("vips_allocated", &self.vips_allocated);
+        __m.entry("vips_available", &self.vips_available);
+        __m.end()
     }
 }
 
@@ -1261,14 +1212,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FoundationLoadBalancerRu
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "conditions" => f_0 = __de::null_as_empty(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "vips_allocated" => f_2 = Some(map.next_value()?),
-                "vips_available" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "conditions" => __de::put_or_empty(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "vips_allocated" => __de::put_some(&mut map, &mut f_2),
+                "vips_available" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationLoadBalancerRuntime {
             conditions: __de::or_zero(f_0, Self::NAME, "conditions"),
@@ -1366,24 +1315,15 @@ impl serde::Serialize for FoundationLoadBalancerUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vip_ranges {
-            map.serialize_entry("vip_ranges", value)?;
-        }
-        if let Some(value) = &self.vip_subnets {
-            map.serialize_entry("vip_subnets", value)?;
-        }
-        if let Some(value) = &self.interfaces {
-            map.serialize_entry("interfaces", value)?;
-        }
-        if let Some(value) = &self.network_services {
-            map.serialize_entry("network_services", value)?;
-        }
-        if let Some(value) = &self.deployment_target {
-            map.serialize_entry("deployment_target", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vip_ranges", &self.vip_ranges);
+        __m.optional("vip_subnets", &self.vip_subnets);
+        __m.optional("interfaces", &self.interfaces);
+        __m.optional("network_services", &self.network_services);
+        __m.optional("deployment_target", &self.deployment_target);
+        __m.end()
     }
 }
 
@@ -1402,6 +1342,7 @@ for FoundationLoadBalancerUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<IpRange>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<FoundationLoadBalancerNetworkInterface>> = None;
@@ -1411,15 +1352,13 @@ for FoundationLoadBalancerUpdateSpec {
         let mut f_4: Option<FoundationDeploymentTargetUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vip_ranges" => f_0 = map.next_value()?,
-                "vip_subnets" => f_1 = map.next_value()?,
-                "interfaces" => f_2 = map.next_value()?,
-                "network_services" => f_3 = map.next_value()?,
-                "deployment_target" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vip_ranges" => __de::put(&mut map, &mut f_0),
+                "vip_subnets" => __de::put(&mut map, &mut f_1),
+                "interfaces" => __de::put(&mut map, &mut f_2),
+                "network_services" => __de::put(&mut map, &mut f_3),
+                "deployment_target" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FoundationLoadBalancerUpdateSpec {
             vip_ranges: f_0,
@@ -1465,16 +1404,14 @@ impl serde::Serialize for HaProxyInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address_ranges", &self.address_ranges)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("username", &self.username)?;
-        map.serialize_entry(
-            "certificate_authority_chain",
-            &self.certificate_authority_chain,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address_ranges", &self.address_ranges);
+        __m.entry("servers", &self.servers);
+        __m.entry("username", &self.username);
+        __m.entry("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -1499,14 +1436,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address_ranges" => f_0 = __de::null_as_empty(map.next_value()?),
-                "servers" => f_1 = __de::null_as_empty(map.next_value()?),
-                "username" => f_2 = Some(map.next_value()?),
-                "certificate_authority_chain" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address_ranges" => __de::put_or_empty(&mut map, &mut f_0),
+                "servers" => __de::put_or_empty(&mut map, &mut f_1),
+                "username" => __de::put_some(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyInfo {
             address_ranges: __de::or_zero(f_0, Self::NAME, "address_ranges"),
@@ -1555,21 +1490,14 @@ impl serde::Serialize for HaProxyUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.address_ranges {
-            map.serialize_entry("address_ranges", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.certificate_authority_chain {
-            map.serialize_entry("certificate_authority_chain", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("address_ranges", &self.address_ranges);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("certificate_authority_chain", &self.certificate_authority_chain);
+        __m.end()
     }
 }
 
@@ -1587,20 +1515,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaProxyUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<IpRange>> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address_ranges" => f_0 = map.next_value()?,
-                "username" => f_1 = map.next_value()?,
-                "password" => f_2 = map.next_value()?,
-                "certificate_authority_chain" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address_ranges" => __de::put(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                "password" => __de::put(&mut map, &mut f_2),
+                "certificate_authority_chain" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaProxyUpdateSpec {
             address_ranges: f_0,
@@ -1800,18 +1727,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edge" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "provider" => f_2 = Some(map.next_value()?),
-                "avi" => f_3 = map.next_value()?,
-                "haproxy" => f_4 = map.next_value()?,
-                "foundation" => f_5 = map.next_value()?,
-                "nsx" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "edge" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "provider" => __de::put_some(&mut map, &mut f_2),
+                "avi" => __de::put(&mut map, &mut f_3),
+                "haproxy" => __de::put(&mut map, &mut f_4),
+                "foundation" => __de::put(&mut map, &mut f_5),
+                "nsx" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_2 {
             None => None,
@@ -1908,11 +1832,12 @@ impl serde::Serialize for IpRange {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -1935,12 +1860,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpRange {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpRange {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -1999,10 +1922,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("edges", &self.edges)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("edges", &self.edges);
+        __m.end()
     }
 }
 
@@ -2024,11 +1948,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edges" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "edges" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             edges: __de::or_zero(f_0, Self::NAME, "edges"),
@@ -2068,16 +1990,18 @@ impl serde::Serialize for NsxLoadBalancerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "default_ingress_tls_certificate",
             &self.default_ingress_tls_certificate,
-        )?;
-        if let Some(value) = &self.default_ingress_tls_certificate_chain {
-            map.serialize_entry("default_ingress_tls_certificate_chain", value)?;
-        }
-        map.end()
+        );
+        __m.optional(
+            "default_ingress_tls_certificate_chain",
+            &self.default_ingress_tls_certificate_chain,
+        );
+        __m.end()
     }
 }
 
@@ -2100,12 +2024,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxLoadBalancerInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_ingress_tls_certificate" => f_0 = Some(map.next_value()?),
-                "default_ingress_tls_certificate_chain" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_ingress_tls_certificate" => __de::put_some(&mut map, &mut f_0),
+                "default_ingress_tls_certificate_chain" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxLoadBalancerInfo {
             default_ingress_tls_certificate: __de::or_zero(
@@ -2165,15 +2087,18 @@ impl serde::Serialize for NsxLoadBalancerUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_ingress_tls_certificate {
-            map.serialize_entry("default_ingress_tls_certificate", value)?;
-        }
-        if let Some(value) = &self.default_ingress_tls_private_key {
-            map.serialize_entry("default_ingress_tls_private_key", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional(
+            "default_ingress_tls_certificate",
+            &self.default_ingress_tls_certificate,
+        );
+        __m.optional(
+            "default_ingress_tls_private_key",
+            &self.default_ingress_tls_private_key,
+        );
+        __m.end()
     }
 }
 
@@ -2191,16 +2116,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxLoadBalancerUpdateSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_ingress_tls_certificate" => f_0 = map.next_value()?,
-                "default_ingress_tls_private_key" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_ingress_tls_certificate" => __de::put(&mut map, &mut f_0),
+                "default_ingress_tls_private_key" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxLoadBalancerUpdateSpec {
             default_ingress_tls_certificate: f_0,
@@ -2234,11 +2158,12 @@ impl serde::Serialize for Server {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("port", &self.port)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("port", &self.port);
+        __m.end()
     }
 }
 
@@ -2261,12 +2186,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Server {
             host: __de::or_zero(f_0, Self::NAME, "host"),
@@ -2459,16 +2382,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "avi" => f_1 = map.next_value()?,
-                "haproxy" => f_2 = map.next_value()?,
-                "foundation" => f_3 = map.next_value()?,
-                "nsx" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "avi" => __de::put(&mut map, &mut f_1),
+                "haproxy" => __de::put(&mut map, &mut f_2),
+                "foundation" => __de::put(&mut map, &mut f_3),
+                "nsx" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

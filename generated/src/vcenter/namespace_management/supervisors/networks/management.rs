@@ -51,25 +51,16 @@ impl serde::Serialize for Network {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        map.serialize_entry("backing", &self.backing)?;
-        if let Some(value) = &self.services {
-            map.serialize_entry("services", value)?;
-        }
-        if let Some(value) = &self.ip_management {
-            map.serialize_entry("ip_management", value)?;
-        }
-        if let Some(value) = &self.floating_ip_address {
-            map.serialize_entry("floating_IP_address", value)?;
-        }
-        if let Some(value) = &self.proxy {
-            map.serialize_entry("proxy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("network", &self.network);
+        __m.entry("backing", &self.backing);
+        __m.optional("services", &self.services);
+        __m.optional("ip_management", &self.ip_management);
+        __m.optional("floating_IP_address", &self.floating_ip_address);
+        __m.optional("proxy", &self.proxy);
+        __m.end()
     }
 }
 
@@ -98,16 +89,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
         let mut f_5: Option<ProxyConfiguration> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = map.next_value()?,
-                "backing" => f_1 = Some(map.next_value()?),
-                "services" => f_2 = map.next_value()?,
-                "ip_management" => f_3 = map.next_value()?,
-                "floating_IP_address" => f_4 = map.next_value()?,
-                "proxy" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put(&mut map, &mut f_0),
+                "backing" => __de::put_some(&mut map, &mut f_1),
+                "services" => __de::put(&mut map, &mut f_2),
+                "ip_management" => __de::put(&mut map, &mut f_3),
+                "floating_IP_address" => __de::put(&mut map, &mut f_4),
+                "proxy" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Network {
             network: f_0,
@@ -270,14 +259,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkBacking {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = Some(map.next_value()?),
-                "network" => f_1 = map.next_value()?,
-                "network_segment" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "backing" => __de::put_some(&mut map, &mut f_0),
+                "network" => __de::put(&mut map, &mut f_1),
+                "network_segment" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -519,16 +505,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "proxy_settings_source" => f_0 = Some(map.next_value()?),
-                "https_proxy_config" => f_1 = map.next_value()?,
-                "http_proxy_config" => f_2 = map.next_value()?,
-                "no_proxy_config" => f_3 = map.next_value()?,
-                "tls_root_ca_bundle" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "proxy_settings_source" => __de::put_some(&mut map, &mut f_0),
+                "https_proxy_config" => __de::put(&mut map, &mut f_1),
+                "http_proxy_config" => __de::put(&mut map, &mut f_2),
+                "no_proxy_config" => __de::put(&mut map, &mut f_3),
+                "tls_root_ca_bundle" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -182,18 +182,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = map.next_value()?,
-                "network_type" => f_1 = Some(map.next_value()?),
-                "nsx" => f_2 = map.next_value()?,
-                "vsphere" => f_3 = map.next_value()?,
-                "nsx_vpc" => f_4 = map.next_value()?,
-                "services" => f_5 = map.next_value()?,
-                "ip_management" => f_6 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "network" => __de::put(&mut map, &mut f_0),
+                "network_type" => __de::put_some(&mut map, &mut f_1),
+                "nsx" => __de::put(&mut map, &mut f_2),
+                "vsphere" => __de::put(&mut map, &mut f_3),
+                "nsx_vpc" => __de::put(&mut map, &mut f_4),
+                "services" => __de::put(&mut map, &mut f_5),
+                "ip_management" => __de::put(&mut map, &mut f_6),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_1 {
             None => None,
@@ -309,13 +306,12 @@ impl serde::Serialize for NsxNetwork {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dvs", &self.dvs)?;
-        if let Some(value) = &self.namespace_subnet_prefix {
-            map.serialize_entry("namespace_subnet_prefix", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dvs", &self.dvs);
+        __m.optional("namespace_subnet_prefix", &self.namespace_subnet_prefix);
+        __m.end()
     }
 }
 
@@ -338,12 +334,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxNetwork {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dvs" => f_0 = Some(map.next_value()?),
-                "namespace_subnet_prefix" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dvs" => __de::put_some(&mut map, &mut f_0),
+                "namespace_subnet_prefix" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxNetwork {
             dvs: __de::required(f_0, "dvs")?,
@@ -373,10 +367,11 @@ impl serde::Serialize for VSphereNetwork {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dvpg", &self.dvpg)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dvpg", &self.dvpg);
+        __m.end()
     }
 }
 
@@ -398,11 +393,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VSphereNetwork {
         let mut f_0: Option<crate::ids::VSphereDistributedPortGroupId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dvpg" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dvpg" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VSphereNetwork {
             dvpg: __de::required(f_0, "dvpg")?,
@@ -445,16 +438,13 @@ impl serde::Serialize for VpcNetwork {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.nsx_project {
-            map.serialize_entry("nsx_project", value)?;
-        }
-        if let Some(value) = &self.vpc_connectivity_profile {
-            map.serialize_entry("vpc_connectivity_profile", value)?;
-        }
-        map.serialize_entry("default_private_cidrs", &self.default_private_cidrs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("nsx_project", &self.nsx_project);
+        __m.optional("vpc_connectivity_profile", &self.vpc_connectivity_profile);
+        __m.entry("default_private_cidrs", &self.default_private_cidrs);
+        __m.end()
     }
 }
 
@@ -480,13 +470,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VpcNetwork {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nsx_project" => f_0 = map.next_value()?,
-                "vpc_connectivity_profile" => f_1 = map.next_value()?,
-                "default_private_cidrs" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nsx_project" => __de::put(&mut map, &mut f_0),
+                "vpc_connectivity_profile" => __de::put(&mut map, &mut f_1),
+                "default_private_cidrs" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VpcNetwork {
             nsx_project: f_0,

@@ -46,18 +46,13 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.supervisor {
-            map.serialize_entry("supervisor", value)?;
-        }
-        if let Some(value) = &self.service {
-            map.serialize_entry("service", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("supervisor", &self.supervisor);
+        __m.optional("service", &self.service);
+        __m.optional("version", &self.version);
+        __m.end()
     }
 }
 
@@ -75,18 +70,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = map.next_value()?,
-                "service" => f_1 = map.next_value()?,
-                "version" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put(&mut map, &mut f_0),
+                "service" => __de::put(&mut map, &mut f_1),
+                "version" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             supervisor: f_0,
@@ -133,16 +127,15 @@ impl serde::Serialize for Image {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("digest", &self.digest)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.certificate_chain {
-            map.serialize_entry("certificate_chain", value)?;
-        }
-        map.serialize_entry("last_verified_at", &self.last_verified_at)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("url", &self.url);
+        __m.entry("digest", &self.digest);
+        __m.entry("status", &self.status);
+        __m.optional("certificate_chain", &self.certificate_chain);
+        __m.entry("last_verified_at", &self.last_verified_at);
+        __m.end()
     }
 }
 
@@ -168,15 +161,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Image {
         let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = Some(map.next_value()?),
-                "digest" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "certificate_chain" => f_3 = map.next_value()?,
-                "last_verified_at" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put_some(&mut map, &mut f_0),
+                "digest" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "certificate_chain" => __de::put(&mut map, &mut f_3),
+                "last_verified_at" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Image {
             url: __de::or_zero(f_0, Self::NAME, "url"),
@@ -225,14 +216,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("supervisor_name", &self.supervisor_name)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("images", &self.images)?;
-        map.serialize_entry("last_verified_at", &self.last_verified_at)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("supervisor_name", &self.supervisor_name);
+        __m.entry("status", &self.status);
+        __m.entry("images", &self.images);
+        __m.entry("last_verified_at", &self.last_verified_at);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -258,15 +250,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<Vec<Message>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor_name" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "images" => f_2 = __de::null_as_empty(map.next_value()?),
-                "last_verified_at" => f_3 = Some(map.next_value()?),
-                "messages" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor_name" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "images" => __de::put_or_empty(&mut map, &mut f_2),
+                "last_verified_at" => __de::put_some(&mut map, &mut f_3),
+                "messages" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             supervisor_name: __de::or_zero(f_0, Self::NAME, "supervisor_name"),
@@ -328,10 +318,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("signatures", &self.signatures)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("signatures", &self.signatures);
+        __m.end()
     }
 }
 
@@ -353,11 +344,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "signatures" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "signatures" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             signatures: __de::or_zero(f_0, Self::NAME, "signatures"),
@@ -390,13 +379,12 @@ impl serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &self.severity)?;
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("severity", &self.severity);
+        __m.optional("details", &self.details);
+        __m.end()
     }
 }
 
@@ -419,12 +407,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Message {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "severity" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "severity" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Message {
             severity: __de::required(f_0, "severity")?,
@@ -510,15 +496,16 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("service", &self.service)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("supervisor_name", &self.supervisor_name)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("images", &self.images)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("service", &self.service);
+        __m.entry("version", &self.version);
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("supervisor_name", &self.supervisor_name);
+        __m.entry("status", &self.status);
+        __m.entry("images", &self.images);
+        __m.end()
     }
 }
 
@@ -545,16 +532,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_5: Option<Vec<Image>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "service" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "supervisor" => f_2 = Some(map.next_value()?),
-                "supervisor_name" => f_3 = Some(map.next_value()?),
-                "status" => f_4 = Some(map.next_value()?),
-                "images" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "service" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "supervisor" => __de::put_some(&mut map, &mut f_2),
+                "supervisor_name" => __de::put_some(&mut map, &mut f_3),
+                "status" => __de::put_some(&mut map, &mut f_4),
+                "images" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             service: __de::required(f_0, "service")?,

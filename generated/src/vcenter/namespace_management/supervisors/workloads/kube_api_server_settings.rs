@@ -35,14 +35,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("certificate_dns_names", &self.certificate_dns_names)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("certificate_dns_names", &self.certificate_dns_names);
+        __m.entry(
             "namespace_api_fairness_enabled",
             &self.namespace_api_fairness_enabled,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -65,12 +66,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_dns_names" => f_0 = __de::null_as_empty(map.next_value()?),
-                "namespace_api_fairness_enabled" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_dns_names" => __de::put_or_empty(&mut map, &mut f_0),
+                "namespace_api_fairness_enabled" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             certificate_dns_names: __de::or_zero(
@@ -120,18 +119,22 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.certificate_dns_names_to_add_list {
-            map.serialize_entry("certificate_dns_names_to_add_list", value)?;
-        }
-        if let Some(value) = &self.certificate_dns_names_to_remove_list {
-            map.serialize_entry("certificate_dns_names_to_remove_list", value)?;
-        }
-        if let Some(value) = &self.namespace_api_fairness_enabled {
-            map.serialize_entry("namespace_api_fairness_enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional(
+            "certificate_dns_names_to_add_list",
+            &self.certificate_dns_names_to_add_list,
+        );
+        __m.optional(
+            "certificate_dns_names_to_remove_list",
+            &self.certificate_dns_names_to_remove_list,
+        );
+        __m.optional(
+            "namespace_api_fairness_enabled",
+            &self.namespace_api_fairness_enabled,
+        );
+        __m.end()
     }
 }
 
@@ -149,18 +152,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "certificate_dns_names_to_add_list" => f_0 = map.next_value()?,
-                "certificate_dns_names_to_remove_list" => f_1 = map.next_value()?,
-                "namespace_api_fairness_enabled" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "certificate_dns_names_to_add_list" => __de::put(&mut map, &mut f_0),
+                "certificate_dns_names_to_remove_list" => __de::put(&mut map, &mut f_1),
+                "namespace_api_fairness_enabled" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             certificate_dns_names_to_add_list: f_0,

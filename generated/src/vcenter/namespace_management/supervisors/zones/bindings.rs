@@ -52,10 +52,11 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("specs", &self.specs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("specs", &self.specs);
+        __m.end()
     }
 }
 
@@ -77,11 +78,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_0: Option<Vec<ZoneSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "specs" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "specs" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             specs: __de::or_zero(f_0, Self::NAME, "specs"),
@@ -138,22 +137,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("zone", &self.zone)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("namespaces", &self.namespaces)?;
-        map.serialize_entry("marked_for_removal", &self.marked_for_removal)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.messages {
-            map.serialize_entry("messages", value)?;
-        }
-        if let Some(value) = &self.resource_allocation {
-            map.serialize_entry("resource_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("zone", &self.zone);
+        __m.entry("type", &self.r#type);
+        __m.entry("namespaces", &self.namespaces);
+        __m.entry("marked_for_removal", &self.marked_for_removal);
+        __m.optional("status", &self.status);
+        __m.optional("messages", &self.messages);
+        __m.optional("resource_allocation", &self.resource_allocation);
+        __m.end()
     }
 }
 
@@ -183,17 +177,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<ResourceAllocationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "namespaces" => f_2 = __de::null_as_empty(map.next_value()?),
-                "marked_for_removal" => f_3 = Some(map.next_value()?),
-                "status" => f_4 = map.next_value()?,
-                "messages" => f_5 = map.next_value()?,
-                "resource_allocation" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zone" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "namespaces" => __de::put_or_empty(&mut map, &mut f_2),
+                "marked_for_removal" => __de::put_some(&mut map, &mut f_3),
+                "status" => __de::put(&mut map, &mut f_4),
+                "messages" => __de::put(&mut map, &mut f_5),
+                "resource_allocation" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             zone: __de::required(f_0, "zone")?,
@@ -228,10 +220,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("zones", &self.zones)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("zones", &self.zones);
+        __m.end()
     }
 }
 
@@ -253,11 +246,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zones" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zones" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             zones: __de::or_zero(f_0, Self::NAME, "zones"),
@@ -286,12 +277,11 @@ impl serde::Serialize for ResourceAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_reservations {
-            map.serialize_entry("vm_reservations", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_reservations", &self.vm_reservations);
+        __m.end()
     }
 }
 
@@ -309,14 +299,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<VirtualMachineClassAllocationInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_reservations" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_reservations" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationInfo {
             vm_reservations: f_0,
@@ -345,12 +334,11 @@ impl serde::Serialize for ResourceAllocationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_reservations {
-            map.serialize_entry("vm_reservations", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_reservations", &self.vm_reservations);
+        __m.end()
     }
 }
 
@@ -368,14 +356,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<VirtualMachineClassAllocationSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_reservations" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_reservations" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationSpec {
             vm_reservations: f_0,
@@ -404,12 +391,11 @@ impl serde::Serialize for SetSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_allocation {
-            map.serialize_entry("resource_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("resource_allocation", &self.resource_allocation);
+        __m.end()
     }
 }
 
@@ -427,14 +413,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ResourceAllocationSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_allocation" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_allocation" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SetSpec {
             resource_allocation: f_0,
@@ -483,12 +468,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_allocation {
-            map.serialize_entry("resource_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("resource_allocation", &self.resource_allocation);
+        __m.end()
     }
 }
 
@@ -506,14 +490,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ResourceAllocationSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "resource_allocation" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "resource_allocation" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             resource_allocation: f_0,
@@ -556,14 +539,13 @@ impl serde::Serialize for VirtualMachineClassAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_allocation {
-            map.serialize_entry("cluster_allocation", value)?;
-        }
-        map.serialize_entry("reserved_vm_class", &self.reserved_vm_class)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("cluster_allocation", &self.cluster_allocation);
+        __m.entry("reserved_vm_class", &self.reserved_vm_class);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -590,13 +572,11 @@ for VirtualMachineClassAllocationInfo {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_allocation" => f_0 = map.next_value()?,
-                "reserved_vm_class" => f_1 = Some(map.next_value()?),
-                "count" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_allocation" => __de::put(&mut map, &mut f_0),
+                "reserved_vm_class" => __de::put_some(&mut map, &mut f_1),
+                "count" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualMachineClassAllocationInfo {
             cluster_allocation: f_0,
@@ -631,11 +611,12 @@ impl serde::Serialize for VirtualMachineClassAllocationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reserved_vm_class", &self.reserved_vm_class)?;
-        map.serialize_entry("count", &self.count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reserved_vm_class", &self.reserved_vm_class);
+        __m.entry("count", &self.count);
+        __m.end()
     }
 }
 
@@ -659,12 +640,10 @@ for VirtualMachineClassAllocationSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reserved_vm_class" => f_0 = Some(map.next_value()?),
-                "count" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reserved_vm_class" => __de::put_some(&mut map, &mut f_0),
+                "count" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualMachineClassAllocationSpec {
             reserved_vm_class: __de::or_zero(f_0, Self::NAME, "reserved_vm_class"),
@@ -698,11 +677,12 @@ impl serde::Serialize for VirtualMachineClassCapacityInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reserved", &self.reserved)?;
-        map.serialize_entry("used", &self.used)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reserved", &self.reserved);
+        __m.entry("used", &self.used);
+        __m.end()
     }
 }
 
@@ -725,12 +705,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualMachineClassCapac
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reserved" => f_0 = Some(map.next_value()?),
-                "used" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reserved" => __de::put_some(&mut map, &mut f_0),
+                "used" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualMachineClassCapacityInfo {
             reserved: __de::or_zero(f_0, Self::NAME, "reserved"),
@@ -770,16 +748,13 @@ impl serde::Serialize for ZoneSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("zone", &self.zone)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.resource_allocation {
-            map.serialize_entry("resource_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("zone", &self.zone);
+        __m.optional("type", &self.r#type);
+        __m.optional("resource_allocation", &self.resource_allocation);
+        __m.end()
     }
 }
 
@@ -803,13 +778,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ZoneSpec {
         let mut f_2: Option<ResourceAllocationSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zone" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = map.next_value()?,
-                "resource_allocation" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zone" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                "resource_allocation" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ZoneSpec {
             zone: __de::required(f_0, "zone")?,

@@ -57,18 +57,15 @@ impl serde::Serialize for Condition {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("reason", &self.reason)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.last_transition_time {
-            map.serialize_entry("last_transition_time", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("reason", &self.reason);
+        __m.entry("status", &self.status);
+        __m.optional("message", &self.message);
+        __m.optional("last_transition_time", &self.last_transition_time);
+        __m.end()
     }
 }
 
@@ -94,15 +91,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
         let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "reason" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                "message" => f_3 = map.next_value()?,
-                "last_transition_time" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "reason" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "message" => __de::put(&mut map, &mut f_3),
+                "last_transition_time" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Condition {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -196,19 +191,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm", &self.vm)?;
-        if let Some(value) = &self.storage_policy {
-            map.serialize_entry("storage_policy", value)?;
-        }
-        if let Some(value) = &self.subnet_mappings {
-            map.serialize_entry("subnet_mappings", value)?;
-        }
-        if let Some(value) = &self.network_customization {
-            map.serialize_entry("network_customization", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm", &self.vm);
+        __m.optional("storage_policy", &self.storage_policy);
+        __m.optional("subnet_mappings", &self.subnet_mappings);
+        __m.optional("network_customization", &self.network_customization);
+        __m.end()
     }
 }
 
@@ -233,14 +223,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_3: Option<NetworkCustomization> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm" => f_0 = Some(map.next_value()?),
-                "storage_policy" => f_1 = map.next_value()?,
-                "subnet_mappings" => f_2 = map.next_value()?,
-                "network_customization" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm" => __de::put_some(&mut map, &mut f_0),
+                "storage_policy" => __de::put(&mut map, &mut f_1),
+                "subnet_mappings" => __de::put(&mut map, &mut f_2),
+                "network_customization" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             vm: __de::required(f_0, "vm")?,
@@ -296,13 +284,14 @@ impl serde::Serialize for CustomizationSysprepUserData {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("computer_name", &self.computer_name)?;
-        map.serialize_entry("full_name", &self.full_name)?;
-        map.serialize_entry("org_name", &self.org_name)?;
-        map.serialize_entry("product_id", &self.product_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("computer_name", &self.computer_name);
+        __m.entry("full_name", &self.full_name);
+        __m.entry("org_name", &self.org_name);
+        __m.entry("product_id", &self.product_id);
+        __m.end()
     }
 }
 
@@ -327,14 +316,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CustomizationSysprepUser
         let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "computer_name" => f_0 = Some(map.next_value()?),
-                "full_name" => f_1 = Some(map.next_value()?),
-                "org_name" => f_2 = Some(map.next_value()?),
-                "product_id" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "computer_name" => __de::put_some(&mut map, &mut f_0),
+                "full_name" => __de::put_some(&mut map, &mut f_1),
+                "org_name" => __de::put_some(&mut map, &mut f_2),
+                "product_id" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CustomizationSysprepUserData {
             computer_name: __de::or_zero(f_0, Self::NAME, "computer_name"),
@@ -592,24 +579,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "spec" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "service" => f_3 = Some(map.next_value()?),
-                "operation" => f_4 = Some(map.next_value()?),
-                "parent" => f_5 = map.next_value()?,
-                "target" => f_6 = map.next_value()?,
-                "status" => f_7 = Some(map.next_value()?),
-                "cancelable" => f_8 = Some(map.next_value()?),
-                "error" => f_9 = map.next_value()?,
-                "start_time" => f_10 = map.next_value()?,
-                "end_time" => f_11 = map.next_value()?,
-                "user" => f_12 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "spec" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "service" => __de::put_some(&mut map, &mut f_3),
+                "operation" => __de::put_some(&mut map, &mut f_4),
+                "parent" => __de::put(&mut map, &mut f_5),
+                "target" => __de::put(&mut map, &mut f_6),
+                "status" => __de::put_some(&mut map, &mut f_7),
+                "cancelable" => __de::put_some(&mut map, &mut f_8),
+                "error" => __de::put(&mut map, &mut f_9),
+                "start_time" => __de::put(&mut map, &mut f_10),
+                "end_time" => __de::put(&mut map, &mut f_11),
+                "user" => __de::put(&mut map, &mut f_12),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_7 {
             None => None,
@@ -709,13 +693,14 @@ impl serde::Serialize for NetworkCustomization {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry(
             "customization_sysprep_user_data",
             &self.customization_sysprep_user_data,
-        )?;
-        map.end()
+        );
+        __m.end()
     }
 }
 
@@ -737,11 +722,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkCustomization {
         let mut f_0: Option<CustomizationSysprepUserData> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "customization_sysprep_user_data" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "customization_sysprep_user_data" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkCustomization {
             customization_sysprep_user_data: __de::required(
@@ -785,21 +768,14 @@ impl serde::Serialize for State {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.conditions {
-            map.serialize_entry("conditions", value)?;
-        }
-        if let Some(value) = &self.start_time {
-            map.serialize_entry("start_time", value)?;
-        }
-        if let Some(value) = &self.completion_time {
-            map.serialize_entry("completion_time", value)?;
-        }
-        if let Some(value) = &self.virtual_machine_name {
-            map.serialize_entry("virtual_machine_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("conditions", &self.conditions);
+        __m.optional("start_time", &self.start_time);
+        __m.optional("completion_time", &self.completion_time);
+        __m.optional("virtual_machine_name", &self.virtual_machine_name);
+        __m.end()
     }
 }
 
@@ -817,20 +793,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for State {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Condition>> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "conditions" => f_0 = map.next_value()?,
-                "start_time" => f_1 = map.next_value()?,
-                "completion_time" => f_2 = map.next_value()?,
-                "virtual_machine_name" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "conditions" => __de::put(&mut map, &mut f_0),
+                "start_time" => __de::put(&mut map, &mut f_1),
+                "completion_time" => __de::put(&mut map, &mut f_2),
+                "virtual_machine_name" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(State {
             conditions: f_0,
@@ -881,13 +856,12 @@ impl serde::Serialize for SubnetInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -910,12 +884,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetInfo {
         let mut f_1: Option<subnet_info::Entity> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SubnetInfo {
             name: __de::or_zero(f_0, Self::NAME, "name"),

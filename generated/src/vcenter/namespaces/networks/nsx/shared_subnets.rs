@@ -132,27 +132,18 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("project", &self.project)?;
-        map.serialize_entry("vpc", &self.vpc)?;
-        if let Some(value) = &self.namespace_project {
-            map.serialize_entry("namespace_project", value)?;
-        }
-        if let Some(value) = &self.namespace_vpc {
-            map.serialize_entry("namespace_vpc", value)?;
-        }
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.supervisor {
-            map.serialize_entry("supervisor", value)?;
-        }
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        map.serialize_entry("purposes", &self.purposes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("project", &self.project);
+        __m.entry("vpc", &self.vpc);
+        __m.optional("namespace_project", &self.namespace_project);
+        __m.optional("namespace_vpc", &self.namespace_vpc);
+        __m.optional("zones", &self.zones);
+        __m.optional("supervisor", &self.supervisor);
+        __m.optional("compatible", &self.compatible);
+        __m.entry("purposes", &self.purposes);
+        __m.end()
     }
 }
 
@@ -181,18 +172,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_7: Option<Vec<SubnetPurpose>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "project" => f_0 = Some(map.next_value()?),
-                "vpc" => f_1 = Some(map.next_value()?),
-                "namespace_project" => f_2 = map.next_value()?,
-                "namespace_vpc" => f_3 = map.next_value()?,
-                "zones" => f_4 = map.next_value()?,
-                "supervisor" => f_5 = map.next_value()?,
-                "compatible" => f_6 = map.next_value()?,
-                "purposes" => f_7 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "project" => __de::put_some(&mut map, &mut f_0),
+                "vpc" => __de::put_some(&mut map, &mut f_1),
+                "namespace_project" => __de::put(&mut map, &mut f_2),
+                "namespace_vpc" => __de::put(&mut map, &mut f_3),
+                "zones" => __de::put(&mut map, &mut f_4),
+                "supervisor" => __de::put(&mut map, &mut f_5),
+                "compatible" => __de::put(&mut map, &mut f_6),
+                "purposes" => __de::put_or_empty(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             project: __de::required(f_0, "project")?,
@@ -289,26 +278,21 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subnet", &self.subnet)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("parent_vpc", &self.parent_vpc)?;
-        map.serialize_entry("access_mode", &self.access_mode)?;
-        map.serialize_entry("ipv4_subnet_size", &self.ipv4_subnet_size)?;
-        map.serialize_entry("ip_addresses", &self.ip_addresses)?;
-        map.serialize_entry("connectivity_state", &self.connectivity_state)?;
-        if let Some(value) = &self.subnet_static_config {
-            map.serialize_entry("subnet_static_config", value)?;
-        }
-        if let Some(value) = &self.subnet_dhcp_config {
-            map.serialize_entry("subnet_DHCP_config", value)?;
-        }
-        if let Some(value) = &self.vlan_connection {
-            map.serialize_entry("vlan_connection", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subnet", &self.subnet);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("parent_vpc", &self.parent_vpc);
+        __m.entry("access_mode", &self.access_mode);
+        __m.entry("ipv4_subnet_size", &self.ipv4_subnet_size);
+        __m.entry("ip_addresses", &self.ip_addresses);
+        __m.entry("connectivity_state", &self.connectivity_state);
+        __m.optional("subnet_static_config", &self.subnet_static_config);
+        __m.optional("subnet_DHCP_config", &self.subnet_dhcp_config);
+        __m.optional("vlan_connection", &self.vlan_connection);
+        __m.end()
     }
 }
 
@@ -340,21 +324,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_10: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subnet" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "parent_vpc" => f_3 = Some(map.next_value()?),
-                "access_mode" => f_4 = Some(map.next_value()?),
-                "ipv4_subnet_size" => f_5 = Some(map.next_value()?),
-                "ip_addresses" => f_6 = __de::null_as_empty(map.next_value()?),
-                "connectivity_state" => f_7 = Some(map.next_value()?),
-                "subnet_static_config" => f_8 = map.next_value()?,
-                "subnet_DHCP_config" => f_9 = map.next_value()?,
-                "vlan_connection" => f_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subnet" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "parent_vpc" => __de::put_some(&mut map, &mut f_3),
+                "access_mode" => __de::put_some(&mut map, &mut f_4),
+                "ipv4_subnet_size" => __de::put_some(&mut map, &mut f_5),
+                "ip_addresses" => __de::put_or_empty(&mut map, &mut f_6),
+                "connectivity_state" => __de::put_some(&mut map, &mut f_7),
+                "subnet_static_config" => __de::put(&mut map, &mut f_8),
+                "subnet_DHCP_config" => __de::put(&mut map, &mut f_9),
+                "vlan_connection" => __de::put(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             subnet: __de::required(f_0, "subnet")?,
@@ -397,11 +379,12 @@ impl serde::Serialize for Ipv4Cidr {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -424,12 +407,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Cidr {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -459,10 +440,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subnets", &self.subnets)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subnets", &self.subnets);
+        __m.end()
     }
 }
 
@@ -484,11 +466,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Summary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subnets" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subnets" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             subnets: __de::or_zero(f_0, Self::NAME, "subnets"),
@@ -517,10 +497,11 @@ impl serde::Serialize for StaticIpAllocation {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -542,11 +523,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StaticIpAllocation {
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StaticIpAllocation {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -583,10 +562,11 @@ impl serde::Serialize for SubnetDhcpConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("mode", &self.mode)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -608,11 +588,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetDhcpConfig {
         let mut f_0: Option<DhcpMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mode" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mode" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SubnetDhcpConfig {
             mode: __de::required(f_0, "mode")?,
@@ -671,10 +649,11 @@ impl serde::Serialize for SubnetStaticConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("static_ip_allocation", &self.static_ip_allocation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("static_ip_allocation", &self.static_ip_allocation);
+        __m.end()
     }
 }
 
@@ -696,11 +675,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubnetStaticConfig {
         let mut f_0: Option<StaticIpAllocation> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "static_ip_allocation" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "static_ip_allocation" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SubnetStaticConfig {
             static_ip_allocation: __de::or_zero(f_0, Self::NAME, "static_ip_allocation"),
@@ -747,14 +724,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subnet", &self.subnet)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subnet", &self.subnet);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -780,15 +758,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subnet" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "compatible" => f_3 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subnet" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "compatible" => __de::put_some(&mut map, &mut f_3),
+                "incompatibility_reasons" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             subnet: __de::required(f_0, "subnet")?,
@@ -832,12 +808,13 @@ impl serde::Serialize for Vpc {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vpc", &self.vpc)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vpc", &self.vpc);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -861,13 +838,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Vpc {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpc" => f_0 = Some(map.next_value()?),
-                "nsx_path" => f_1 = Some(map.next_value()?),
-                "name" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpc" => __de::put_some(&mut map, &mut f_0),
+                "nsx_path" => __de::put_some(&mut map, &mut f_1),
+                "name" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Vpc {
             vpc: __de::or_zero(f_0, Self::NAME, "vpc"),

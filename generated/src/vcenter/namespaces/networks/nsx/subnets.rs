@@ -48,16 +48,15 @@ impl serde::Serialize for Condition {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("condition_status", &self.condition_status)?;
-        if let Some(value) = &self.time_stamp {
-            map.serialize_entry("time_stamp", value)?;
-        }
-        map.serialize_entry("reason", &self.reason)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("condition_status", &self.condition_status);
+        __m.optional("time_stamp", &self.time_stamp);
+        __m.entry("reason", &self.reason);
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -83,15 +82,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Condition {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "condition_status" => f_1 = Some(map.next_value()?),
-                "time_stamp" => f_2 = map.next_value()?,
-                "reason" => f_3 = Some(map.next_value()?),
-                "message" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "condition_status" => __de::put_some(&mut map, &mut f_1),
+                "time_stamp" => __de::put(&mut map, &mut f_2),
+                "reason" => __de::put_some(&mut map, &mut f_3),
+                "message" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Condition {
             r#type: __de::or_zero(f_0, Self::NAME, "type"),
@@ -170,16 +167,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("api_version", &self.api_version)?;
-        map.serialize_entry("uid", &self.uid)?;
-        map.serialize_entry("labels", &self.labels)?;
-        map.serialize_entry("access_mode", &self.access_mode)?;
-        map.serialize_entry("conditions", &self.conditions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("type", &self.r#type);
+        __m.entry("api_version", &self.api_version);
+        __m.entry("uid", &self.uid);
+        __m.entry("labels", &self.labels);
+        __m.entry("access_mode", &self.access_mode);
+        __m.entry("conditions", &self.conditions);
+        __m.end()
     }
 }
 
@@ -207,17 +205,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<Vec<Condition>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "api_version" => f_2 = Some(map.next_value()?),
-                "uid" => f_3 = Some(map.next_value()?),
-                "labels" => f_4 = __de::null_as_empty(map.next_value()?),
-                "access_mode" => f_5 = Some(map.next_value()?),
-                "conditions" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "api_version" => __de::put_some(&mut map, &mut f_2),
+                "uid" => __de::put_some(&mut map, &mut f_3),
+                "labels" => __de::put_or_empty(&mut map, &mut f_4),
+                "access_mode" => __de::put_some(&mut map, &mut f_5),
+                "conditions" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -251,10 +247,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("subnets", &self.subnets)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("subnets", &self.subnets);
+        __m.end()
     }
 }
 
@@ -276,11 +273,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "subnets" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "subnets" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             subnets: __de::or_zero(f_0, Self::NAME, "subnets"),

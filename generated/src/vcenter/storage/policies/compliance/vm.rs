@@ -30,13 +30,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("vms", &self.vms);
+        __m.end()
     }
 }
 
@@ -59,12 +58,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = __de::null_as_empty(map.next_value()?),
-                "vms" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_or_empty(&mut map, &mut f_0),
+                "vms" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             status: __de::or_zero(f_0, Self::NAME, "status"),
@@ -95,13 +92,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_home {
-            map.serialize_entry("vm_home", value)?;
-        }
-        map.serialize_entry("disks", &self.disks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_home", &self.vm_home);
+        __m.entry("disks", &self.disks);
+        __m.end()
     }
 }
 
@@ -124,12 +120,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_home" => f_0 = map.next_value()?,
-                "disks" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_home" => __de::put(&mut map, &mut f_0),
+                "disks" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             vm_home: f_0,

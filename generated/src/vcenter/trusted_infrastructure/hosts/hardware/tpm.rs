@@ -324,15 +324,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.major_versions {
-            map.serialize_entry("major_versions", value)?;
-        }
-        if let Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("major_versions", &self.major_versions);
+        __m.optional("active", &self.active);
+        __m.end()
     }
 }
 
@@ -350,16 +347,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<i64>> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "major_versions" => f_0 = map.next_value()?,
-                "active" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "major_versions" => __de::put(&mut map, &mut f_0),
+                "active" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             major_versions: f_0,
@@ -433,22 +429,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("major_version", &self.major_version)?;
-        map.serialize_entry("minor_version", &self.minor_version)?;
-        map.serialize_entry("active", &self.active)?;
-        if let Some(value) = &self.manufacturer {
-            map.serialize_entry("manufacturer", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        map.serialize_entry("banks", &self.banks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("major_version", &self.major_version);
+        __m.entry("minor_version", &self.minor_version);
+        __m.entry("active", &self.active);
+        __m.optional("manufacturer", &self.manufacturer);
+        __m.optional("model", &self.model);
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.entry("banks", &self.banks);
+        __m.end()
     }
 }
 
@@ -476,17 +467,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_6: Option<Vec<PcrBank>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "major_version" => f_0 = Some(map.next_value()?),
-                "minor_version" => f_1 = Some(map.next_value()?),
-                "active" => f_2 = Some(map.next_value()?),
-                "manufacturer" => f_3 = map.next_value()?,
-                "model" => f_4 = map.next_value()?,
-                "firmware_version" => f_5 = map.next_value()?,
-                "banks" => f_6 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "major_version" => __de::put_some(&mut map, &mut f_0),
+                "minor_version" => __de::put_some(&mut map, &mut f_1),
+                "active" => __de::put_some(&mut map, &mut f_2),
+                "manufacturer" => __de::put(&mut map, &mut f_3),
+                "model" => __de::put(&mut map, &mut f_4),
+                "firmware_version" => __de::put(&mut map, &mut f_5),
+                "banks" => __de::put_or_empty(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             major_version: __de::or_zero(f_0, Self::NAME, "major_version"),
@@ -557,11 +546,12 @@ impl serde::Serialize for PcrBank {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("algorithm", &self.algorithm)?;
-        map.serialize_entry("pcrs", &self.pcrs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("algorithm", &self.algorithm);
+        __m.entry("pcrs", &self.pcrs);
+        __m.end()
     }
 }
 
@@ -589,12 +579,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PcrBank {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "algorithm" => f_0 = Some(map.next_value()?),
-                "pcrs" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "algorithm" => __de::put_some(&mut map, &mut f_0),
+                "pcrs" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PcrBank {
             algorithm: __de::required(f_0, "algorithm")?,
@@ -636,13 +624,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tpm", &self.tpm)?;
-        map.serialize_entry("major_version", &self.major_version)?;
-        map.serialize_entry("minor_version", &self.minor_version)?;
-        map.serialize_entry("active", &self.active)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("tpm", &self.tpm);
+        __m.entry("major_version", &self.major_version);
+        __m.entry("minor_version", &self.minor_version);
+        __m.entry("active", &self.active);
+        __m.end()
     }
 }
 
@@ -667,14 +656,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "tpm" => f_0 = Some(map.next_value()?),
-                "major_version" => f_1 = Some(map.next_value()?),
-                "minor_version" => f_2 = Some(map.next_value()?),
-                "active" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "tpm" => __de::put_some(&mut map, &mut f_0),
+                "major_version" => __de::put_some(&mut map, &mut f_1),
+                "minor_version" => __de::put_some(&mut map, &mut f_2),
+                "active" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             tpm: __de::required(f_0, "tpm")?,

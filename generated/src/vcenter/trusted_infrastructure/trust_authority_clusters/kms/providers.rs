@@ -641,12 +641,13 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.serialize_entry("master_key_id", &self.master_key_id)?;
-        map.serialize_entry("key_server", &self.key_server)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.entry("master_key_id", &self.master_key_id);
+        __m.entry("key_server", &self.key_server);
+        __m.end()
     }
 }
 
@@ -670,13 +671,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_2: Option<KeyServerCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "master_key_id" => f_1 = Some(map.next_value()?),
-                "key_server" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "master_key_id" => __de::put_some(&mut map, &mut f_1),
+                "key_server" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             provider: __de::required(f_0, "provider")?,
@@ -753,12 +752,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("master_key_id", &self.master_key_id)?;
-        map.serialize_entry("key_server", &self.key_server)?;
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("master_key_id", &self.master_key_id);
+        __m.entry("key_server", &self.key_server);
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -782,13 +782,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<Status> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "master_key_id" => f_0 = Some(map.next_value()?),
-                "key_server" => f_1 = Some(map.next_value()?),
-                "status" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "master_key_id" => __de::put_some(&mut map, &mut f_0),
+                "key_server" => __de::put_some(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             master_key_id: __de::or_zero(f_0, Self::NAME, "master_key_id"),
@@ -938,16 +936,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerCreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "proxy_server" => f_2 = map.next_value()?,
-                "connection_timeout" => f_3 = map.next_value()?,
-                "kmip_server" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "proxy_server" => __de::put(&mut map, &mut f_2),
+                "connection_timeout" => __de::put(&mut map, &mut f_3),
+                "kmip_server" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1126,16 +1121,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = Some(map.next_value()?),
-                "proxy_server" => f_2 = map.next_value()?,
-                "connection_timeout" => f_3 = map.next_value()?,
-                "kmip_server" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put_some(&mut map, &mut f_1),
+                "proxy_server" => __de::put(&mut map, &mut f_2),
+                "connection_timeout" => __de::put(&mut map, &mut f_3),
+                "kmip_server" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1309,6 +1301,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
@@ -1317,16 +1310,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerUpdateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "description" => f_1 = map.next_value()?,
-                "proxy_server" => f_2 = map.next_value()?,
-                "connection_timeout" => f_3 = map.next_value()?,
-                "kmip_server" => f_4 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "proxy_server" => __de::put(&mut map, &mut f_2),
+                "connection_timeout" => __de::put(&mut map, &mut f_3),
+                "kmip_server" => __de::put(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -1395,13 +1385,12 @@ impl serde::Serialize for KmipServerCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.optional("username", &self.username);
+        __m.end()
     }
 }
 
@@ -1424,12 +1413,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KmipServerCreateSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "username" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(KmipServerCreateSpec {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -1464,13 +1451,12 @@ impl serde::Serialize for KmipServerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.optional("username", &self.username);
+        __m.end()
     }
 }
 
@@ -1493,12 +1479,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KmipServerInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "username" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(KmipServerInfo {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -1533,15 +1517,12 @@ impl serde::Serialize for KmipServerUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.servers {
-            map.serialize_entry("servers", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("servers", &self.servers);
+        __m.optional("username", &self.username);
+        __m.end()
     }
 }
 
@@ -1559,16 +1540,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KmipServerUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Server>> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = map.next_value()?,
-                "username" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put(&mut map, &mut f_0),
+                "username" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(KmipServerUpdateSpec {
             servers: f_0,
@@ -1603,11 +1583,12 @@ impl serde::Serialize for Server {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("address", &self.address)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("address", &self.address);
+        __m.end()
     }
 }
 
@@ -1630,12 +1611,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Server {
         let mut f_1: Option<crate::vcenter::trusted_infrastructure::NetworkAddress> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Server {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -1682,14 +1661,15 @@ impl serde::Serialize for ServerInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("health", &self.health)?;
-        map.serialize_entry("details", &self.details)?;
-        map.serialize_entry("client_trust_server", &self.client_trust_server)?;
-        map.serialize_entry("server_trust_client", &self.server_trust_client)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("health", &self.health);
+        __m.entry("details", &self.details);
+        __m.entry("client_trust_server", &self.client_trust_server);
+        __m.entry("server_trust_client", &self.server_trust_client);
+        __m.entry("name", &self.name);
+        __m.end()
     }
 }
 
@@ -1715,15 +1695,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServerInfo {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = __de::null_as_empty(map.next_value()?),
-                "client_trust_server" => f_2 = Some(map.next_value()?),
-                "server_trust_client" => f_3 = Some(map.next_value()?),
-                "name" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "health" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_or_empty(&mut map, &mut f_1),
+                "client_trust_server" => __de::put_some(&mut map, &mut f_2),
+                "server_trust_client" => __de::put_some(&mut map, &mut f_3),
+                "name" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServerInfo {
             health: __de::required(f_0, "health")?,
@@ -1765,12 +1743,13 @@ impl serde::Serialize for Status {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("health", &self.health)?;
-        map.serialize_entry("details", &self.details)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("health", &self.health);
+        __m.entry("details", &self.details);
+        __m.entry("servers", &self.servers);
+        __m.end()
     }
 }
 
@@ -1794,13 +1773,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Status {
         let mut f_2: Option<Vec<ServerInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = Some(map.next_value()?),
-                "details" => f_1 = __de::null_as_empty(map.next_value()?),
-                "servers" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "health" => __de::put_some(&mut map, &mut f_0),
+                "details" => __de::put_or_empty(&mut map, &mut f_1),
+                "servers" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Status {
             health: __de::required(f_0, "health")?,
@@ -1838,11 +1815,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("provider", &self.provider)?;
-        map.serialize_entry("health", &self.health)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("provider", &self.provider);
+        __m.entry("health", &self.health);
+        __m.end()
     }
 }
 
@@ -1865,12 +1843,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<Health> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "provider" => f_0 = Some(map.next_value()?),
-                "health" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => __de::put_some(&mut map, &mut f_0),
+                "health" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             provider: __de::required(f_0, "provider")?,
@@ -1905,15 +1881,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.master_key_id {
-            map.serialize_entry("master_key_id", value)?;
-        }
-        if let Some(value) = &self.key_server {
-            map.serialize_entry("key_server", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("master_key_id", &self.master_key_id);
+        __m.optional("key_server", &self.key_server);
+        __m.end()
     }
 }
 
@@ -1931,16 +1904,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<KeyServerUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "master_key_id" => f_0 = map.next_value()?,
-                "key_server" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "master_key_id" => __de::put(&mut map, &mut f_0),
+                "key_server" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             master_key_id: f_0,

@@ -34,15 +34,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.health {
-            map.serialize_entry("health", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("health", &self.health);
+        __m.optional("address", &self.address);
+        __m.end()
     }
 }
 
@@ -60,18 +57,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Health>> = None;
         let mut f_1: Option<
             Vec<crate::vcenter::trusted_infrastructure::NetworkAddress>,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = map.next_value()?,
-                "address" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "health" => __de::put(&mut map, &mut f_0),
+                "address" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             health: f_0,
@@ -156,17 +152,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("health", &self.health)?;
-        map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.service {
-            map.serialize_entry("service", value)?;
-        }
-        map.serialize_entry("groups", &self.groups)?;
-        map.serialize_entry("trustedc_as", &self.trustedc_as)?;
-        map.serialize_entry("details", &self.details)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("health", &self.health);
+        __m.entry("address", &self.address);
+        __m.optional("service", &self.service);
+        __m.entry("groups", &self.groups);
+        __m.entry("trustedc_as", &self.trustedc_as);
+        __m.entry("details", &self.details);
+        __m.end()
     }
 }
 
@@ -195,16 +190,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = Some(map.next_value()?),
-                "service" => f_2 = map.next_value()?,
-                "groups" => f_3 = __de::null_as_empty(map.next_value()?),
-                "trustedc_as" => f_4 = __de::null_as_empty(map.next_value()?),
-                "details" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "health" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put_some(&mut map, &mut f_1),
+                "service" => __de::put(&mut map, &mut f_2),
+                "groups" => __de::put_or_empty(&mut map, &mut f_3),
+                "trustedc_as" => __de::put_or_empty(&mut map, &mut f_4),
+                "details" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             health: __de::required(f_0, "health")?,
@@ -286,14 +279,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("health", &self.health)?;
-        map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.service {
-            map.serialize_entry("service", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("health", &self.health);
+        __m.entry("address", &self.address);
+        __m.optional("service", &self.service);
+        __m.end()
     }
 }
 
@@ -317,13 +309,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "health" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = Some(map.next_value()?),
-                "service" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "health" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put_some(&mut map, &mut f_1),
+                "service" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             health: __de::required(f_0, "health")?,

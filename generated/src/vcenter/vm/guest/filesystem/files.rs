@@ -198,17 +198,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileAttributesInfo {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "last_modified" => f_0 = Some(map.next_value()?),
-                "last_accessed" => f_1 = Some(map.next_value()?),
-                "symlink_target" => f_2 = map.next_value()?,
-                "filesystem_family" => f_3 = Some(map.next_value()?),
-                "win_attributes" => f_4 = map.next_value()?,
-                "posix_attributes" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "last_modified" => __de::put_some(&mut map, &mut f_0),
+                "last_accessed" => __de::put_some(&mut map, &mut f_1),
+                "symlink_target" => __de::put(&mut map, &mut f_2),
+                "filesystem_family" => __de::put_some(&mut map, &mut f_3),
+                "win_attributes" => __de::put(&mut map, &mut f_4),
+                "posix_attributes" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -293,21 +290,14 @@ impl serde::Serialize for FileAttributesUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        if let Some(value) = &self.last_accessed {
-            map.serialize_entry("last_accessed", value)?;
-        }
-        if let Some(value) = &self.windows {
-            map.serialize_entry("windows", value)?;
-        }
-        if let Some(value) = &self.posix {
-            map.serialize_entry("posix", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("last_modified", &self.last_modified);
+        __m.optional("last_accessed", &self.last_accessed);
+        __m.optional("windows", &self.windows);
+        __m.optional("posix", &self.posix);
+        __m.end()
     }
 }
 
@@ -325,20 +315,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileAttributesUpdateSpec
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
         let mut f_2: Option<WindowsFileAttributesUpdateSpec> = None;
         let mut f_3: Option<PosixFileAttributesUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "last_modified" => f_0 = map.next_value()?,
-                "last_accessed" => f_1 = map.next_value()?,
-                "windows" => f_2 = map.next_value()?,
-                "posix" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "last_modified" => __de::put(&mut map, &mut f_0),
+                "last_accessed" => __de::put(&mut map, &mut f_1),
+                "windows" => __de::put(&mut map, &mut f_2),
+                "posix" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FileAttributesUpdateSpec {
             last_modified: f_0,
@@ -385,12 +374,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.match_pattern {
-            map.serialize_entry("match_pattern", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("match_pattern", &self.match_pattern);
+        __m.end()
     }
 }
 
@@ -408,14 +396,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "match_pattern" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "match_pattern" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { match_pattern: f_0 })
     }
@@ -447,12 +434,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("size", &self.size)?;
-        map.serialize_entry("attributes", &self.attributes)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("size", &self.size);
+        __m.entry("attributes", &self.attributes);
+        __m.end()
     }
 }
 
@@ -476,13 +464,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<FileAttributesInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "size" => f_1 = Some(map.next_value()?),
-                "attributes" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "size" => __de::put_some(&mut map, &mut f_1),
+                "attributes" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             r#type: __de::required(f_0, "type")?,
@@ -514,15 +500,12 @@ impl serde::Serialize for IterationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("size", &self.size);
+        __m.optional("index", &self.index);
+        __m.end()
     }
 }
 
@@ -540,16 +523,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IterationSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = map.next_value()?,
-                "index" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put(&mut map, &mut f_0),
+                "index" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IterationSpec {
             size: f_0,
@@ -645,18 +627,15 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("files", &self.files)?;
-        map.serialize_entry("total", &self.total)?;
-        if let Some(value) = &self.start_index {
-            map.serialize_entry("start_index", value)?;
-        }
-        if let Some(value) = &self.end_index {
-            map.serialize_entry("end_index", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("files", &self.files);
+        __m.entry("total", &self.total);
+        __m.optional("start_index", &self.start_index);
+        __m.optional("end_index", &self.end_index);
+        __m.entry("status", &self.status);
+        __m.end()
     }
 }
 
@@ -682,15 +661,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_4: Option<LastIterationStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "files" => f_0 = __de::null_as_empty(map.next_value()?),
-                "total" => f_1 = Some(map.next_value()?),
-                "start_index" => f_2 = map.next_value()?,
-                "end_index" => f_3 = map.next_value()?,
-                "status" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "files" => __de::put_or_empty(&mut map, &mut f_0),
+                "total" => __de::put_some(&mut map, &mut f_1),
+                "start_index" => __de::put(&mut map, &mut f_2),
+                "end_index" => __de::put(&mut map, &mut f_3),
+                "status" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             files: __de::or_zero(f_0, Self::NAME, "files"),
@@ -791,12 +768,13 @@ impl serde::Serialize for PosixFileAttributesInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("owner", &self.owner)?;
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("permissions", &self.permissions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("owner", &self.owner);
+        __m.entry("group", &self.group);
+        __m.entry("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -820,13 +798,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PosixFileAttributesInfo 
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner" => f_0 = Some(map.next_value()?),
-                "group" => f_1 = Some(map.next_value()?),
-                "permissions" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner" => __de::put_some(&mut map, &mut f_0),
+                "group" => __de::put_some(&mut map, &mut f_1),
+                "permissions" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PosixFileAttributesInfo {
             owner: __de::or_zero(f_0, Self::NAME, "owner"),
@@ -863,18 +839,13 @@ impl serde::Serialize for PosixFileAttributesUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner_id {
-            map.serialize_entry("owner_id", value)?;
-        }
-        if let Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owner_id", &self.owner_id);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -892,18 +863,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PosixFileAttributesUpdat
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner_id" => f_0 = map.next_value()?,
-                "group_id" => f_1 = map.next_value()?,
-                "permissions" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner_id" => __de::put(&mut map, &mut f_0),
+                "group_id" => __de::put(&mut map, &mut f_1),
+                "permissions" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PosixFileAttributesUpdateSpec {
             owner_id: f_0,
@@ -939,12 +909,13 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("filename", &self.filename)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("filename", &self.filename);
+        __m.entry("type", &self.r#type);
+        __m.entry("size", &self.size);
+        __m.end()
     }
 }
 
@@ -968,13 +939,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "filename" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "size" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "filename" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "size" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             filename: __de::or_zero(f_0, Self::NAME, "filename"),
@@ -1047,12 +1016,13 @@ impl serde::Serialize for WindowsFileAttributesInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hidden", &self.hidden)?;
-        map.serialize_entry("read_only", &self.read_only)?;
-        map.serialize_entry("created", &self.created)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hidden", &self.hidden);
+        __m.entry("read_only", &self.read_only);
+        __m.entry("created", &self.created);
+        __m.end()
     }
 }
 
@@ -1076,13 +1046,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsFileAttributesInf
         let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hidden" => f_0 = Some(map.next_value()?),
-                "read_only" => f_1 = Some(map.next_value()?),
-                "created" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hidden" => __de::put_some(&mut map, &mut f_0),
+                "read_only" => __de::put_some(&mut map, &mut f_1),
+                "created" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WindowsFileAttributesInfo {
             hidden: __de::or_zero(f_0, Self::NAME, "hidden"),
@@ -1115,15 +1083,12 @@ impl serde::Serialize for WindowsFileAttributesUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hidden {
-            map.serialize_entry("hidden", value)?;
-        }
-        if let Some(value) = &self.read_only {
-            map.serialize_entry("read_only", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hidden", &self.hidden);
+        __m.optional("read_only", &self.read_only);
+        __m.end()
     }
 }
 
@@ -1141,16 +1106,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsFileAttributesUpd
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hidden" => f_0 = map.next_value()?,
-                "read_only" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hidden" => __de::put(&mut map, &mut f_0),
+                "read_only" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WindowsFileAttributesUpdateSpec {
             hidden: f_0,

@@ -28,13 +28,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.attributes {
-            map.serialize_entry("attributes", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("path", &self.path);
+        __m.optional("attributes", &self.attributes);
+        __m.end()
     }
 }
 
@@ -57,12 +56,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_1: Option<FileCreationAttributes> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "path" => f_0 = Some(map.next_value()?),
-                "attributes" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => __de::put_some(&mut map, &mut f_0),
+                "attributes" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             path: __de::or_zero(f_0, Self::NAME, "path"),
@@ -110,25 +107,16 @@ impl serde::Serialize for FileCreationAttributes {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size", &self.size)?;
-        if let Some(value) = &self.overwrite {
-            map.serialize_entry("overwrite", value)?;
-        }
-        if let Some(value) = &self.last_modified {
-            map.serialize_entry("last_modified", value)?;
-        }
-        if let Some(value) = &self.last_accessed {
-            map.serialize_entry("last_accessed", value)?;
-        }
-        if let Some(value) = &self.windows {
-            map.serialize_entry("windows", value)?;
-        }
-        if let Some(value) = &self.posix {
-            map.serialize_entry("posix", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("size", &self.size);
+        __m.optional("overwrite", &self.overwrite);
+        __m.optional("last_modified", &self.last_modified);
+        __m.optional("last_accessed", &self.last_accessed);
+        __m.optional("windows", &self.windows);
+        __m.optional("posix", &self.posix);
+        __m.end()
     }
 }
 
@@ -155,16 +143,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileCreationAttributes {
         let mut f_5: Option<PosixFileAttributesCreateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "size" => f_0 = Some(map.next_value()?),
-                "overwrite" => f_1 = map.next_value()?,
-                "last_modified" => f_2 = map.next_value()?,
-                "last_accessed" => f_3 = map.next_value()?,
-                "windows" => f_4 = map.next_value()?,
-                "posix" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "size" => __de::put_some(&mut map, &mut f_0),
+                "overwrite" => __de::put(&mut map, &mut f_1),
+                "last_modified" => __de::put(&mut map, &mut f_2),
+                "last_accessed" => __de::put(&mut map, &mut f_3),
+                "windows" => __de::put(&mut map, &mut f_4),
+                "posix" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FileCreationAttributes {
             size: __de::or_zero(f_0, Self::NAME, "size"),
@@ -218,18 +204,13 @@ impl serde::Serialize for PosixFileAttributesCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner_id {
-            map.serialize_entry("owner_id", value)?;
-        }
-        if let Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("owner_id", &self.owner_id);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -247,18 +228,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PosixFileAttributesCreat
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "owner_id" => f_0 = map.next_value()?,
-                "group_id" => f_1 = map.next_value()?,
-                "permissions" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "owner_id" => __de::put(&mut map, &mut f_0),
+                "group_id" => __de::put(&mut map, &mut f_1),
+                "permissions" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PosixFileAttributesCreateSpec {
             owner_id: f_0,
@@ -291,15 +271,12 @@ impl serde::Serialize for WindowsFileAttributesCreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hidden {
-            map.serialize_entry("hidden", value)?;
-        }
-        if let Some(value) = &self.read_only {
-            map.serialize_entry("read_only", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hidden", &self.hidden);
+        __m.optional("read_only", &self.read_only);
+        __m.end()
     }
 }
 
@@ -317,16 +294,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for WindowsFileAttributesCre
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hidden" => f_0 = map.next_value()?,
-                "read_only" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hidden" => __de::put(&mut map, &mut f_0),
+                "read_only" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(WindowsFileAttributesCreateSpec {
             hidden: f_0,

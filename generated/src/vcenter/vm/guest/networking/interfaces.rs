@@ -46,27 +46,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dns_values {
-            map.serialize_entry("dns_values", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("mac_address", value)?;
-        }
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.wins_servers {
-            map.serialize_entry("wins_servers", value)?;
-        }
-        if let Some(value) = &self.nic {
-            map.serialize_entry("nic", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dns_values", &self.dns_values);
+        __m.optional("mac_address", &self.mac_address);
+        __m.optional("dns", &self.dns);
+        __m.optional("ip", &self.ip);
+        __m.optional("wins_servers", &self.wins_servers);
+        __m.optional("nic", &self.nic);
+        __m.end()
     }
 }
 
@@ -84,6 +73,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<crate::vcenter::vm::guest::DnsAssignedValues> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<crate::vcenter::vm::guest::DnsConfigInfo> = None;
@@ -92,16 +82,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dns_values" => f_0 = map.next_value()?,
-                "mac_address" => f_1 = map.next_value()?,
-                "dns" => f_2 = map.next_value()?,
-                "ip" => f_3 = map.next_value()?,
-                "wins_servers" => f_4 = map.next_value()?,
-                "nic" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dns_values" => __de::put(&mut map, &mut f_0),
+                "mac_address" => __de::put(&mut map, &mut f_1),
+                "dns" => __de::put(&mut map, &mut f_2),
+                "ip" => __de::put(&mut map, &mut f_3),
+                "wins_servers" => __de::put(&mut map, &mut f_4),
+                "nic" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             dns_values: f_0,
@@ -145,15 +133,14 @@ impl serde::Serialize for IpAddressInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_address", &self.ip_address)?;
-        map.serialize_entry("prefix_length", &self.prefix_length)?;
-        if let Some(value) = &self.origin {
-            map.serialize_entry("origin", value)?;
-        }
-        map.serialize_entry("state", &self.state)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_address", &self.ip_address);
+        __m.entry("prefix_length", &self.prefix_length);
+        __m.optional("origin", &self.origin);
+        __m.entry("state", &self.state);
+        __m.end()
     }
 }
 
@@ -178,14 +165,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpAddressInfo {
         let mut f_3: Option<IpAddressStatus> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_address" => f_0 = Some(map.next_value()?),
-                "prefix_length" => f_1 = Some(map.next_value()?),
-                "origin" => f_2 = map.next_value()?,
-                "state" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_address" => __de::put_some(&mut map, &mut f_0),
+                "prefix_length" => __de::put_some(&mut map, &mut f_1),
+                "origin" => __de::put(&mut map, &mut f_2),
+                "state" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpAddressInfo {
             ip_address: __de::or_zero(f_0, Self::NAME, "ip_address"),
@@ -271,13 +256,12 @@ impl serde::Serialize for IpConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ip_addresses", &self.ip_addresses)?;
-        if let Some(value) = &self.dhcp {
-            map.serialize_entry("dhcp", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ip_addresses", &self.ip_addresses);
+        __m.optional("dhcp", &self.dhcp);
+        __m.end()
     }
 }
 
@@ -300,12 +284,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpConfigInfo {
         let mut f_1: Option<crate::vcenter::vm::guest::DhcpConfigInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ip_addresses" => f_0 = __de::null_as_empty(map.next_value()?),
-                "dhcp" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ip_addresses" => __de::put_or_empty(&mut map, &mut f_0),
+                "dhcp" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IpConfigInfo {
             ip_addresses: __de::or_zero(f_0, Self::NAME, "ip_addresses"),

@@ -36,17 +36,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network", &self.network)?;
-        map.serialize_entry("prefix_length", &self.prefix_length)?;
-        if let Some(value) = &self.gateway_address {
-            map.serialize_entry("gateway_address", value)?;
-        }
-        if let Some(value) = &self.interface_index {
-            map.serialize_entry("interface_index", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("network", &self.network);
+        __m.entry("prefix_length", &self.prefix_length);
+        __m.optional("gateway_address", &self.gateway_address);
+        __m.optional("interface_index", &self.interface_index);
+        __m.end()
     }
 }
 
@@ -71,14 +68,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "network" => f_0 = Some(map.next_value()?),
-                "prefix_length" => f_1 = Some(map.next_value()?),
-                "gateway_address" => f_2 = map.next_value()?,
-                "interface_index" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "network" => __de::put_some(&mut map, &mut f_0),
+                "prefix_length" => __de::put_some(&mut map, &mut f_1),
+                "gateway_address" => __de::put(&mut map, &mut f_2),
+                "interface_index" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             network: __de::or_zero(f_0, Self::NAME, "network"),

@@ -28,15 +28,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bus {
-            map.serialize_entry("bus", value)?;
-        }
-        if let Some(value) = &self.pci_slot_number {
-            map.serialize_entry("pci_slot_number", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("bus", &self.bus);
+        __m.optional("pci_slot_number", &self.pci_slot_number);
+        __m.end()
     }
 }
 
@@ -54,16 +51,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "bus" => f_0 = map.next_value()?,
-                "pci_slot_number" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "bus" => __de::put(&mut map, &mut f_0),
+                "pci_slot_number" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             bus: f_0,
@@ -98,14 +94,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("bus", &self.bus)?;
-        if let Some(value) = &self.pci_slot_number {
-            map.serialize_entry("pci_slot_number", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("label", &self.label);
+        __m.entry("bus", &self.bus);
+        __m.optional("pci_slot_number", &self.pci_slot_number);
+        __m.end()
     }
 }
 
@@ -129,13 +124,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "bus" => f_1 = Some(map.next_value()?),
-                "pci_slot_number" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "bus" => __de::put_some(&mut map, &mut f_1),
+                "pci_slot_number" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             label: __de::or_zero(f_0, Self::NAME, "label"),
@@ -165,10 +158,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("adapter", &self.adapter)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("adapter", &self.adapter);
+        __m.end()
     }
 }
 
@@ -190,11 +184,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::NvmeAdapterId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "adapter" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "adapter" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             adapter: __de::required(f_0, "adapter")?,

@@ -26,21 +26,14 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.bus {
-            map.serialize_entry("bus", value)?;
-        }
-        if let Some(value) = &self.pci_slot_number {
-            map.serialize_entry("pci_slot_number", value)?;
-        }
-        if let Some(value) = &self.sharing {
-            map.serialize_entry("sharing", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("type", &self.r#type);
+        __m.optional("bus", &self.bus);
+        __m.optional("pci_slot_number", &self.pci_slot_number);
+        __m.optional("sharing", &self.sharing);
+        __m.end()
     }
 }
 
@@ -58,20 +51,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Type> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
         let mut f_3: Option<Sharing> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = map.next_value()?,
-                "bus" => f_1 = map.next_value()?,
-                "pci_slot_number" => f_2 = map.next_value()?,
-                "sharing" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put(&mut map, &mut f_0),
+                "bus" => __de::put(&mut map, &mut f_1),
+                "pci_slot_number" => __de::put(&mut map, &mut f_2),
+                "sharing" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             r#type: f_0,
@@ -104,16 +96,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("scsi", &self.scsi)?;
-        if let Some(value) = &self.pci_slot_number {
-            map.serialize_entry("pci_slot_number", value)?;
-        }
-        map.serialize_entry("sharing", &self.sharing)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("label", &self.label);
+        __m.entry("type", &self.r#type);
+        __m.entry("scsi", &self.scsi);
+        __m.optional("pci_slot_number", &self.pci_slot_number);
+        __m.entry("sharing", &self.sharing);
+        __m.end()
     }
 }
 
@@ -139,15 +130,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<Sharing> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                "scsi" => f_2 = Some(map.next_value()?),
-                "pci_slot_number" => f_3 = map.next_value()?,
-                "sharing" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                "scsi" => __de::put_some(&mut map, &mut f_2),
+                "pci_slot_number" => __de::put(&mut map, &mut f_3),
+                "sharing" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             label: __de::or_zero(f_0, Self::NAME, "label"),
@@ -192,10 +181,11 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("adapter", &self.adapter)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("adapter", &self.adapter);
+        __m.end()
     }
 }
 
@@ -217,11 +207,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_0: Option<crate::ids::ScsiAdapterId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "adapter" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "adapter" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             adapter: __de::required(f_0, "adapter")?,
@@ -262,12 +250,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sharing {
-            map.serialize_entry("sharing", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("sharing", &self.sharing);
+        __m.end()
     }
 }
 
@@ -285,14 +272,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Sharing> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sharing" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sharing" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec { sharing: f_0 })
     }

@@ -61,13 +61,12 @@ impl serde::Serialize for CheckSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_home", &self.vm_home)?;
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_home", &self.vm_home);
+        __m.optional("disks", &self.disks);
+        __m.end()
     }
 }
 
@@ -90,12 +89,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSpec {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_home" => f_0 = Some(map.next_value()?),
-                "disks" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_home" => __de::put_some(&mut map, &mut f_0),
+                "disks" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSpec {
             vm_home: __de::or_zero(f_0, Self::NAME, "vm_home"),
@@ -130,14 +127,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("overall_compliance", &self.overall_compliance)?;
-        if let Some(value) = &self.vm_home {
-            map.serialize_entry("vm_home", value)?;
-        }
-        map.serialize_entry("disks", &self.disks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("overall_compliance", &self.overall_compliance);
+        __m.optional("vm_home", &self.vm_home);
+        __m.entry("disks", &self.disks);
+        __m.end()
     }
 }
 
@@ -163,13 +159,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "overall_compliance" => f_0 = Some(map.next_value()?),
-                "vm_home" => f_1 = map.next_value()?,
-                "disks" => f_2 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "overall_compliance" => __de::put_some(&mut map, &mut f_0),
+                "vm_home" => __de::put(&mut map, &mut f_1),
+                "disks" => __de::put_or_empty(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             overall_compliance: __de::required(f_0, "overall_compliance")?,
@@ -235,15 +229,14 @@ impl serde::Serialize for VmComplianceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("check_time", &self.check_time)?;
-        if let Some(value) = &self.policy {
-            map.serialize_entry("policy", value)?;
-        }
-        map.serialize_entry("failure_cause", &self.failure_cause)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("check_time", &self.check_time);
+        __m.optional("policy", &self.policy);
+        __m.entry("failure_cause", &self.failure_cause);
+        __m.end()
     }
 }
 
@@ -268,14 +261,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmComplianceInfo {
         let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "check_time" => f_1 = Some(map.next_value()?),
-                "policy" => f_2 = map.next_value()?,
-                "failure_cause" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "check_time" => __de::put_some(&mut map, &mut f_1),
+                "policy" => __de::put(&mut map, &mut f_2),
+                "failure_cause" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmComplianceInfo {
             status: __de::required(f_0, "status")?,

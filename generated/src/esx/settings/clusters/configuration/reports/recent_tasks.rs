@@ -26,12 +26,11 @@ impl serde::Serialize for DraftTasks {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.precheck {
-            map.serialize_entry("precheck", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("precheck", &self.precheck);
+        __m.end()
     }
 }
 
@@ -49,14 +48,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DraftTasks {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "precheck" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "precheck" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DraftTasks { precheck: f_0 })
     }
@@ -93,19 +91,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.check_compliance {
-            map.serialize_entry("check_compliance", value)?;
-        }
-        if let Some(value) = &self.precheck {
-            map.serialize_entry("precheck", value)?;
-        }
-        map.serialize_entry("draft_tasks", &self.draft_tasks)?;
-        if let Some(value) = &self.apply {
-            map.serialize_entry("apply", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("check_compliance", &self.check_compliance);
+        __m.optional("precheck", &self.precheck);
+        __m.entry("draft_tasks", &self.draft_tasks);
+        __m.optional("apply", &self.apply);
+        __m.end()
     }
 }
 
@@ -130,14 +123,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check_compliance" => f_0 = map.next_value()?,
-                "precheck" => f_1 = map.next_value()?,
-                "draft_tasks" => f_2 = __de::null_as_empty(map.next_value()?),
-                "apply" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check_compliance" => __de::put(&mut map, &mut f_0),
+                "precheck" => __de::put(&mut map, &mut f_1),
+                "draft_tasks" => __de::put_or_empty(&mut map, &mut f_2),
+                "apply" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             check_compliance: f_0,

@@ -35,13 +35,12 @@ impl serde::Serialize for EligibilityResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -64,12 +63,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EligibilityResult {
         let mut f_1: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "notifications" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "notifications" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EligibilityResult {
             status: __de::required(f_0, "status")?,
@@ -211,14 +208,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "errors" => f_1 = map.next_value()?,
-                "apply_task_ID" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "errors" => __de::put(&mut map, &mut f_1),
+                "apply_task_ID" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -294,12 +288,11 @@ impl serde::Serialize for EnableSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.drift_reviews {
-            map.serialize_entry("drift_reviews", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("drift_reviews", &self.drift_reviews);
+        __m.end()
     }
 }
 
@@ -317,16 +310,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             Vec<crate::esx::settings::clusters::configuration::DriftReview>,
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "drift_reviews" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "drift_reviews" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EnableSpec { drift_reviews: f_0 })
     }
@@ -396,11 +388,12 @@ impl serde::Serialize for FileSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("filename", &self.filename)?;
-        map.serialize_entry("config", &self.config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("filename", &self.filename);
+        __m.entry("config", &self.config);
+        __m.end()
     }
 }
 
@@ -423,12 +416,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "filename" => f_0 = Some(map.next_value()?),
-                "config" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "filename" => __de::put_some(&mut map, &mut f_0),
+                "config" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FileSpec {
             filename: __de::or_zero(f_0, Self::NAME, "filename"),
@@ -456,12 +447,11 @@ impl serde::Serialize for Hints {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.requires_reference_host {
-            map.serialize_entry("requires_reference_host", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("requires_reference_host", &self.requires_reference_host);
+        __m.end()
     }
 }
 
@@ -479,14 +469,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Hints {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "requires_reference_host" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "requires_reference_host" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Hints {
             requires_reference_host: f_0,
@@ -657,15 +646,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "state" => f_1 = map.next_value()?,
-                "fast_track" => f_2 = map.next_value()?,
-                "hints" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "state" => __de::put(&mut map, &mut f_1),
+                "fast_track" => __de::put(&mut map, &mut f_2),
+                "hints" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -745,11 +731,12 @@ impl serde::Serialize for ReferenceHost {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("host_info", &self.host_info);
+        __m.end()
     }
 }
 
@@ -772,12 +759,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReferenceHost {
         let mut f_1: Option<crate::esx::settings::HostInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "host_info" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "host_info" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReferenceHost {
             host: __de::required(f_0, "host")?,
@@ -947,17 +932,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for State {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "author" => f_0 = Some(map.next_value()?),
-                "start_time" => f_1 = Some(map.next_value()?),
-                "modified_time" => f_2 = Some(map.next_value()?),
-                "source" => f_3 = Some(map.next_value()?),
-                "host" => f_4 = map.next_value()?,
-                "filename" => f_5 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "author" => __de::put_some(&mut map, &mut f_0),
+                "start_time" => __de::put_some(&mut map, &mut f_1),
+                "modified_time" => __de::put_some(&mut map, &mut f_2),
+                "source" => __de::put_some(&mut map, &mut f_3),
+                "host" => __de::put(&mut map, &mut f_4),
+                "filename" => __de::put(&mut map, &mut f_5),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_3 {
             None => None,
@@ -1136,14 +1118,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "errors" => f_1 = map.next_value()?,
-                "compliance" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "errors" => __de::put(&mut map, &mut f_1),
+                "compliance" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -73,33 +73,21 @@ impl serde::Serialize for EffectivePolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("failure_action", &self.failure_action)?;
-        map.serialize_entry(
-            "pre_remediation_power_action",
-            &self.pre_remediation_power_action,
-        )?;
-        map.serialize_entry("enable_quick_boot", &self.enable_quick_boot)?;
-        map.serialize_entry("disable_dpm", &self.disable_dpm)?;
-        map.serialize_entry("disable_hac", &self.disable_hac)?;
-        map.serialize_entry("evacuate_offline_vms", &self.evacuate_offline_vms)?;
-        if let Some(value) = &self.enforce_hcl_validation {
-            map.serialize_entry("enforce_hcl_validation", value)?;
-        }
-        if let Some(value) = &self.parallel_remediation_action {
-            map.serialize_entry("parallel_remediation_action", value)?;
-        }
-        if let Some(value) = &self.enforce_quick_patch {
-            map.serialize_entry("enforce_quick_patch", value)?;
-        }
-        if let Some(value) = &self.software_policy_spec {
-            map.serialize_entry("software_policy_spec", value)?;
-        }
-        if let Some(value) = &self.config_manager_policy_spec {
-            map.serialize_entry("config_manager_policy_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("failure_action", &self.failure_action);
+        __m.entry("pre_remediation_power_action", &self.pre_remediation_power_action);
+        __m.entry("enable_quick_boot", &self.enable_quick_boot);
+        __m.entry("disable_dpm", &self.disable_dpm);
+        __m.entry("disable_hac", &self.disable_hac);
+        __m.entry("evacuate_offline_vms", &self.evacuate_offline_vms);
+        __m.optional("enforce_hcl_validation", &self.enforce_hcl_validation);
+        __m.optional("parallel_remediation_action", &self.parallel_remediation_action);
+        __m.optional("enforce_quick_patch", &self.enforce_quick_patch);
+        __m.optional("software_policy_spec", &self.software_policy_spec);
+        __m.optional("config_manager_policy_spec", &self.config_manager_policy_spec);
+        __m.end()
     }
 }
 
@@ -133,21 +121,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EffectivePolicySpec {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "failure_action" => f_0 = Some(map.next_value()?),
-                "pre_remediation_power_action" => f_1 = Some(map.next_value()?),
-                "enable_quick_boot" => f_2 = Some(map.next_value()?),
-                "disable_dpm" => f_3 = Some(map.next_value()?),
-                "disable_hac" => f_4 = Some(map.next_value()?),
-                "evacuate_offline_vms" => f_5 = Some(map.next_value()?),
-                "enforce_hcl_validation" => f_6 = map.next_value()?,
-                "parallel_remediation_action" => f_7 = map.next_value()?,
-                "enforce_quick_patch" => f_8 = map.next_value()?,
-                "software_policy_spec" => f_9 = map.next_value()?,
-                "config_manager_policy_spec" => f_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "failure_action" => __de::put_some(&mut map, &mut f_0),
+                "pre_remediation_power_action" => __de::put_some(&mut map, &mut f_1),
+                "enable_quick_boot" => __de::put_some(&mut map, &mut f_2),
+                "disable_dpm" => __de::put_some(&mut map, &mut f_3),
+                "disable_hac" => __de::put_some(&mut map, &mut f_4),
+                "evacuate_offline_vms" => __de::put_some(&mut map, &mut f_5),
+                "enforce_hcl_validation" => __de::put(&mut map, &mut f_6),
+                "parallel_remediation_action" => __de::put(&mut map, &mut f_7),
+                "enforce_quick_patch" => __de::put(&mut map, &mut f_8),
+                "software_policy_spec" => __de::put(&mut map, &mut f_9),
+                "config_manager_policy_spec" => __de::put(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(EffectivePolicySpec {
             failure_action: __de::required(f_0, "failure_action")?,
@@ -290,14 +276,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailureAction {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "action" => f_0 = Some(map.next_value()?),
-                "retry_delay" => f_1 = map.next_value()?,
-                "retry_count" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "action" => __de::put_some(&mut map, &mut f_0),
+                "retry_delay" => __de::put(&mut map, &mut f_1),
+                "retry_count" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -368,13 +351,12 @@ impl serde::Serialize for ParallelRemediationAction {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.max_hosts {
-            map.serialize_entry("max_hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.optional("max_hosts", &self.max_hosts);
+        __m.end()
     }
 }
 
@@ -397,12 +379,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ParallelRemediationActio
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "max_hosts" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "max_hosts" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ParallelRemediationAction {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),

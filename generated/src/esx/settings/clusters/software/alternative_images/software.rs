@@ -885,15 +885,14 @@ impl serde::Serialize for ExportSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("export_software_spec", &self.export_software_spec)?;
-        map.serialize_entry("export_iso_image", &self.export_iso_image)?;
-        map.serialize_entry("export_offline_bundle", &self.export_offline_bundle)?;
-        if let Some(value) = &self.skip_reserved_vibs_export {
-            map.serialize_entry("skip_reserved_vibs_export", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("export_software_spec", &self.export_software_spec);
+        __m.entry("export_iso_image", &self.export_iso_image);
+        __m.entry("export_offline_bundle", &self.export_offline_bundle);
+        __m.optional("skip_reserved_vibs_export", &self.skip_reserved_vibs_export);
+        __m.end()
     }
 }
 
@@ -918,14 +917,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportSpec {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "export_software_spec" => f_0 = Some(map.next_value()?),
-                "export_iso_image" => f_1 = Some(map.next_value()?),
-                "export_offline_bundle" => f_2 = Some(map.next_value()?),
-                "skip_reserved_vibs_export" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "export_software_spec" => __de::put_some(&mut map, &mut f_0),
+                "export_iso_image" => __de::put_some(&mut map, &mut f_1),
+                "export_offline_bundle" => __de::put_some(&mut map, &mut f_2),
+                "skip_reserved_vibs_export" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ExportSpec {
             export_software_spec: __de::or_zero(f_0, Self::NAME, "export_software_spec"),

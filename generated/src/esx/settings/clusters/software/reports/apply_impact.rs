@@ -28,12 +28,11 @@ impl serde::Serialize for ApplyImpactSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hosts", &self.hosts);
+        __m.end()
     }
 }
 
@@ -51,14 +50,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyImpactSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hosts" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hosts" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyImpactSpec { hosts: f_0 })
     }
@@ -100,13 +98,14 @@ impl serde::Serialize for ClusterImpact {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        map.serialize_entry("host_impact", &self.host_impact)?;
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.entry("host_impact", &self.host_impact);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.end()
     }
 }
 
@@ -133,14 +132,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterImpact {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = __de::null_as_empty(map.next_value()?),
-                "host_impact" => f_1 = __de::null_as_empty(map.next_value()?),
-                "commit" => f_2 = Some(map.next_value()?),
-                "host_info" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_or_empty(&mut map, &mut f_0),
+                "host_impact" => __de::put_or_empty(&mut map, &mut f_1),
+                "commit" => __de::put_some(&mut map, &mut f_2),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterImpact {
             impact: __de::or_zero(f_0, Self::NAME, "impact"),
@@ -201,10 +198,11 @@ impl serde::Serialize for Impact {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -226,11 +224,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Impact {
         let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Impact {
             message: __de::or_zero(f_0, Self::NAME, "message"),

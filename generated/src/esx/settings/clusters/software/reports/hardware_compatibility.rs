@@ -128,17 +128,16 @@ impl serde::Serialize for CheckSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("scan_time", &self.scan_time)?;
-        if let Some(value) = &self.commit {
-            map.serialize_entry("commit", value)?;
-        }
-        map.serialize_entry("base_image_version", &self.base_image_version)?;
-        map.serialize_entry("summary_result", &self.summary_result)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("scan_time", &self.scan_time);
+        __m.optional("commit", &self.commit);
+        __m.entry("base_image_version", &self.base_image_version);
+        __m.entry("summary_result", &self.summary_result);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -165,16 +164,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckSummary {
         let mut f_5: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "scan_time" => f_1 = Some(map.next_value()?),
-                "commit" => f_2 = map.next_value()?,
-                "base_image_version" => f_3 = Some(map.next_value()?),
-                "summary_result" => f_4 = Some(map.next_value()?),
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "scan_time" => __de::put_some(&mut map, &mut f_1),
+                "commit" => __de::put(&mut map, &mut f_2),
+                "base_image_version" => __de::put_some(&mut map, &mut f_3),
+                "summary_result" => __de::put_some(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckSummary {
             status: __de::required(f_0, "status")?,

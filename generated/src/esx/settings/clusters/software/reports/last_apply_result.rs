@@ -61,19 +61,18 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("host_status", &self.host_status)?;
-        map.serialize_entry("successful_hosts", &self.successful_hosts)?;
-        map.serialize_entry("failed_hosts", &self.failed_hosts)?;
-        map.serialize_entry("skipped_hosts", &self.skipped_hosts)?;
-        if let Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("host_status", &self.host_status);
+        __m.entry("successful_hosts", &self.successful_hosts);
+        __m.entry("failed_hosts", &self.failed_hosts);
+        __m.entry("skipped_hosts", &self.skipped_hosts);
+        __m.optional("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -104,18 +103,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_7: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "commit" => f_1 = Some(map.next_value()?),
-                "host_info" => f_2 = __de::null_as_empty(map.next_value()?),
-                "host_status" => f_3 = __de::null_as_empty(map.next_value()?),
-                "successful_hosts" => f_4 = __de::null_as_empty(map.next_value()?),
-                "failed_hosts" => f_5 = __de::null_as_empty(map.next_value()?),
-                "skipped_hosts" => f_6 = __de::null_as_empty(map.next_value()?),
-                "notifications" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "commit" => __de::put_some(&mut map, &mut f_1),
+                "host_info" => __de::put_or_empty(&mut map, &mut f_2),
+                "host_status" => __de::put_or_empty(&mut map, &mut f_3),
+                "successful_hosts" => __de::put_or_empty(&mut map, &mut f_4),
+                "failed_hosts" => __de::put_or_empty(&mut map, &mut f_5),
+                "skipped_hosts" => __de::put_or_empty(&mut map, &mut f_6),
+                "notifications" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             status: __de::required(f_0, "status")?,
@@ -296,16 +293,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "progress" => f_1 = map.next_value()?,
-                "start_time" => f_2 = Some(map.next_value()?),
-                "end_time" => f_3 = Some(map.next_value()?),
-                "notifications" => f_4 = Some(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "progress" => __de::put(&mut map, &mut f_1),
+                "start_time" => __de::put_some(&mut map, &mut f_2),
+                "end_time" => __de::put_some(&mut map, &mut f_3),
+                "notifications" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

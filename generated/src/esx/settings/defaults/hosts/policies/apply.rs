@@ -112,21 +112,14 @@ impl serde::Serialize for ConfiguredPolicySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.failure_action {
-            map.serialize_entry("failure_action", value)?;
-        }
-        if let Some(value) = &self.pre_remediation_power_action {
-            map.serialize_entry("pre_remediation_power_action", value)?;
-        }
-        if let Some(value) = &self.enable_quick_boot {
-            map.serialize_entry("enable_quick_boot", value)?;
-        }
-        if let Some(value) = &self.software_policy_spec {
-            map.serialize_entry("software_policy_spec", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("failure_action", &self.failure_action);
+        __m.optional("pre_remediation_power_action", &self.pre_remediation_power_action);
+        __m.optional("enable_quick_boot", &self.enable_quick_boot);
+        __m.optional("software_policy_spec", &self.software_policy_spec);
+        __m.end()
     }
 }
 
@@ -144,20 +137,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfiguredPolicySpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<FailureAction> = None;
         let mut f_1: Option<configured_policy_spec::PreRemediationPowerAction> = None;
         let mut f_2: Option<bool> = None;
         let mut f_3: Option<crate::esx::settings::HostSoftwarePolicySpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "failure_action" => f_0 = map.next_value()?,
-                "pre_remediation_power_action" => f_1 = map.next_value()?,
-                "enable_quick_boot" => f_2 = map.next_value()?,
-                "software_policy_spec" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "failure_action" => __de::put(&mut map, &mut f_0),
+                "pre_remediation_power_action" => __de::put(&mut map, &mut f_1),
+                "enable_quick_boot" => __de::put(&mut map, &mut f_2),
+                "software_policy_spec" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfiguredPolicySpec {
             failure_action: f_0,
@@ -290,14 +282,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailureAction {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "action" => f_0 = Some(map.next_value()?),
-                "retry_delay" => f_1 = map.next_value()?,
-                "retry_count" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "action" => __de::put_some(&mut map, &mut f_0),
+                "retry_delay" => __de::put(&mut map, &mut f_1),
+                "retry_count" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

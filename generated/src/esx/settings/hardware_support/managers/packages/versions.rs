@@ -40,13 +40,14 @@ impl serde::Serialize for ComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("display_version", &self.display_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("display_name", &self.display_name);
+        __m.entry("version", &self.version);
+        __m.entry("display_version", &self.display_version);
+        __m.end()
     }
 }
 
@@ -71,14 +72,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComponentInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                "version" => f_2 = Some(map.next_value()?),
-                "display_version" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                "version" => __de::put_some(&mut map, &mut f_2),
+                "display_version" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComponentInfo {
             name: __de::required(f_0, "name")?,
@@ -108,12 +107,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.base_image_version {
-            map.serialize_entry("base_image_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("base_image_version", &self.base_image_version);
+        __m.end()
     }
 }
 
@@ -131,14 +129,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "base_image_version" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "base_image_version" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             base_image_version: f_0,
@@ -218,15 +215,16 @@ impl serde::Serialize for PackageInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pkg", &self.pkg)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("supported_releases", &self.supported_releases)?;
-        map.serialize_entry("components", &self.components)?;
-        map.serialize_entry("removed_components", &self.removed_components)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pkg", &self.pkg);
+        __m.entry("version", &self.version);
+        __m.entry("description", &self.description);
+        __m.entry("supported_releases", &self.supported_releases);
+        __m.entry("components", &self.components);
+        __m.entry("removed_components", &self.removed_components);
+        __m.end()
     }
 }
 
@@ -253,16 +251,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PackageInfo {
         let mut f_5: Option<Vec<RemovedComponentInfo>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pkg" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "supported_releases" => f_3 = __de::null_as_empty(map.next_value()?),
-                "components" => f_4 = __de::null_as_empty(map.next_value()?),
-                "removed_components" => f_5 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pkg" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "supported_releases" => __de::put_or_empty(&mut map, &mut f_3),
+                "components" => __de::put_or_empty(&mut map, &mut f_4),
+                "removed_components" => __de::put_or_empty(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PackageInfo {
             pkg: __de::required(f_0, "pkg")?,
@@ -300,11 +296,12 @@ impl serde::Serialize for RemovedComponentInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -327,12 +324,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemovedComponentInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RemovedComponentInfo {
             name: __de::required(f_0, "name")?,

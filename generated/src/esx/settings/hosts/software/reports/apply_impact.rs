@@ -36,12 +36,13 @@ impl serde::Serialize for HostImpact {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("impact", &self.impact)?;
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("impact", &self.impact);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.end()
     }
 }
 
@@ -65,13 +66,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostImpact {
         let mut f_2: Option<crate::esx::settings::HostInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "impact" => f_0 = __de::null_as_empty(map.next_value()?),
-                "commit" => f_1 = Some(map.next_value()?),
-                "host_info" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "impact" => __de::put_or_empty(&mut map, &mut f_0),
+                "commit" => __de::put_some(&mut map, &mut f_1),
+                "host_info" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostImpact {
             impact: __de::or_zero(f_0, Self::NAME, "impact"),
@@ -100,10 +99,11 @@ impl serde::Serialize for Impact {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("message", &self.message);
+        __m.end()
     }
 }
 
@@ -125,11 +125,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Impact {
         let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "message" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Impact {
             message: __de::or_zero(f_0, Self::NAME, "message"),

@@ -40,15 +40,14 @@ impl serde::Serialize for CheckInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check", &self.check)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.originator {
-            map.serialize_entry("originator", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check", &self.check);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.optional("originator", &self.originator);
+        __m.end()
     }
 }
 
@@ -73,14 +72,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckInfo {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "originator" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "originator" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckInfo {
             check: __de::or_zero(f_0, Self::NAME, "check"),
@@ -123,13 +120,12 @@ impl serde::Serialize for CheckIssue {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("description", &self.description);
+        __m.optional("resolution", &self.resolution);
+        __m.end()
     }
 }
 
@@ -152,12 +148,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckIssue {
         let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "description" => f_0 = Some(map.next_value()?),
-                "resolution" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "description" => __de::put_some(&mut map, &mut f_0),
+                "resolution" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckIssue {
             description: __de::or_zero(f_0, Self::NAME, "description"),
@@ -207,15 +201,16 @@ impl serde::Serialize for CheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("start_time", &self.start_time)?;
-        map.serialize_entry("end_time", &self.end_time)?;
-        map.serialize_entry("commit", &self.commit)?;
-        map.serialize_entry("host_info", &self.host_info)?;
-        map.serialize_entry("entity_result", &self.entity_result)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("status", &self.status);
+        __m.entry("start_time", &self.start_time);
+        __m.entry("end_time", &self.end_time);
+        __m.entry("commit", &self.commit);
+        __m.entry("host_info", &self.host_info);
+        __m.entry("entity_result", &self.entity_result);
+        __m.end()
     }
 }
 
@@ -242,16 +237,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
         let mut f_5: Option<EntityCheckResult> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = Some(map.next_value()?),
-                "start_time" => f_1 = Some(map.next_value()?),
-                "end_time" => f_2 = Some(map.next_value()?),
-                "commit" => f_3 = Some(map.next_value()?),
-                "host_info" => f_4 = Some(map.next_value()?),
-                "entity_result" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put_some(&mut map, &mut f_0),
+                "start_time" => __de::put_some(&mut map, &mut f_1),
+                "end_time" => __de::put_some(&mut map, &mut f_2),
+                "commit" => __de::put_some(&mut map, &mut f_3),
+                "host_info" => __de::put_some(&mut map, &mut f_4),
+                "entity_result" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckResult {
             status: __de::required(f_0, "status")?,
@@ -291,14 +284,13 @@ impl serde::Serialize for CheckStatus {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("check", &self.check)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.check_issues {
-            map.serialize_entry("check_issues", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("check", &self.check);
+        __m.entry("status", &self.status);
+        __m.optional("check_issues", &self.check_issues);
+        __m.end()
     }
 }
 
@@ -322,13 +314,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckStatus {
         let mut f_2: Option<Vec<CheckIssue>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "check" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "check_issues" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "check" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "check_issues" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CheckStatus {
             check: __de::or_zero(f_0, Self::NAME, "check"),
@@ -460,15 +450,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "host" => f_1 = map.next_value()?,
-                "status" => f_2 = Some(map.next_value()?),
-                "check_statuses" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "status" => __de::put_some(&mut map, &mut f_2),
+                "check_statuses" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -42,15 +42,14 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("apply_status", &self.apply_status)?;
-        if let Some(value) = &self.last_apply_time {
-            map.serialize_entry("last_apply_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("apply_status", &self.apply_status);
+        __m.optional("last_apply_time", &self.last_apply_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -75,14 +74,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "apply_status" => f_1 = Some(map.next_value()?),
-                "last_apply_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "apply_status" => __de::put_some(&mut map, &mut f_1),
+                "last_apply_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             task_status: __de::required(f_0, "task_status")?,
@@ -170,23 +167,16 @@ impl serde::Serialize for ClusterSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("software_spec_info", &self.software_spec_info)?;
-        if let Some(value) = &self.compliance_summary {
-            map.serialize_entry("compliance_summary", value)?;
-        }
-        if let Some(value) = &self.precheck_summary {
-            map.serialize_entry("precheck_summary", value)?;
-        }
-        if let Some(value) = &self.stage_summary {
-            map.serialize_entry("stage_summary", value)?;
-        }
-        if let Some(value) = &self.apply_summary {
-            map.serialize_entry("apply_summary", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("software_spec_info", &self.software_spec_info);
+        __m.optional("compliance_summary", &self.compliance_summary);
+        __m.optional("precheck_summary", &self.precheck_summary);
+        __m.optional("stage_summary", &self.stage_summary);
+        __m.optional("apply_summary", &self.apply_summary);
+        __m.end()
     }
 }
 
@@ -213,16 +203,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSummary {
         let mut f_5: Option<ApplyResult> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "software_spec_info" => f_1 = Some(map.next_value()?),
-                "compliance_summary" => f_2 = map.next_value()?,
-                "precheck_summary" => f_3 = map.next_value()?,
-                "stage_summary" => f_4 = map.next_value()?,
-                "apply_summary" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "software_spec_info" => __de::put_some(&mut map, &mut f_1),
+                "compliance_summary" => __de::put(&mut map, &mut f_2),
+                "precheck_summary" => __de::put(&mut map, &mut f_3),
+                "stage_summary" => __de::put(&mut map, &mut f_4),
+                "apply_summary" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSummary {
             cluster: __de::required(f_0, "cluster")?,
@@ -285,15 +273,14 @@ impl serde::Serialize for ComplianceResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("compliance_status", &self.compliance_status)?;
-        if let Some(value) = &self.last_compliance_time {
-            map.serialize_entry("last_compliance_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("compliance_status", &self.compliance_status);
+        __m.optional("last_compliance_time", &self.last_compliance_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -318,14 +305,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "compliance_status" => f_1 = Some(map.next_value()?),
-                "last_compliance_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "compliance_status" => __de::put_some(&mut map, &mut f_1),
+                "last_compliance_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComplianceResult {
             task_status: __de::required(f_0, "task_status")?,
@@ -353,8 +338,7 @@ impl serde::Serialize for FilterSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -521,15 +505,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "clusters" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "clusters" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -657,10 +638,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster_summaries", &self.cluster_summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster_summaries", &self.cluster_summaries);
+        __m.end()
     }
 }
 
@@ -682,11 +664,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<ClusterSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_summaries" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster_summaries: __de::or_zero(f_0, Self::NAME, "cluster_summaries"),
@@ -711,8 +691,7 @@ impl serde::Serialize for IterationSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -770,15 +749,14 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("precheck_status", &self.precheck_status)?;
-        if let Some(value) = &self.last_precheck_time {
-            map.serialize_entry("last_precheck_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("precheck_status", &self.precheck_status);
+        __m.optional("last_precheck_time", &self.last_precheck_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -803,14 +781,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "precheck_status" => f_1 = Some(map.next_value()?),
-                "last_precheck_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "precheck_status" => __de::put_some(&mut map, &mut f_1),
+                "last_precheck_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             task_status: __de::required(f_0, "task_status")?,
@@ -880,11 +856,12 @@ impl serde::Serialize for SoftwareSpecInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -907,12 +884,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpecInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareSpecInfo {
             id: __de::required(f_0, "id")?,
@@ -938,8 +913,7 @@ impl serde::Serialize for SortCriteria {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -997,15 +971,14 @@ impl serde::Serialize for StageResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("stage_status", &self.stage_status)?;
-        if let Some(value) = &self.last_stage_time {
-            map.serialize_entry("last_stage_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("stage_status", &self.stage_status);
+        __m.optional("last_stage_time", &self.last_stage_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1030,14 +1003,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = Some(map.next_value()?),
-                "last_stage_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put_some(&mut map, &mut f_1),
+                "last_stage_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageResult {
             task_status: __de::required(f_0, "task_status")?,

@@ -41,15 +41,14 @@ impl serde::Serialize for ApplyResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("apply_status", &self.apply_status)?;
-        if let Some(value) = &self.last_apply_time {
-            map.serialize_entry("last_apply_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("apply_status", &self.apply_status);
+        __m.optional("last_apply_time", &self.last_apply_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -74,14 +73,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "apply_status" => f_1 = Some(map.next_value()?),
-                "last_apply_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "apply_status" => __de::put_some(&mut map, &mut f_1),
+                "last_apply_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplyResult {
             task_status: __de::required(f_0, "task_status")?,
@@ -159,15 +156,14 @@ impl serde::Serialize for ComplianceResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("compliance_status", &self.compliance_status)?;
-        if let Some(value) = &self.last_compliance_time {
-            map.serialize_entry("last_compliance_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("compliance_status", &self.compliance_status);
+        __m.optional("last_compliance_time", &self.last_compliance_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -192,14 +188,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ComplianceResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "compliance_status" => f_1 = Some(map.next_value()?),
-                "last_compliance_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "compliance_status" => __de::put_some(&mut map, &mut f_1),
+                "last_compliance_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ComplianceResult {
             task_status: __de::required(f_0, "task_status")?,
@@ -227,8 +221,7 @@ impl serde::Serialize for FilterSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -395,15 +388,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "hosts" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -549,23 +539,16 @@ impl serde::Serialize for HostSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("software_spec_info", &self.software_spec_info)?;
-        if let Some(value) = &self.compliance_summary {
-            map.serialize_entry("compliance_summary", value)?;
-        }
-        if let Some(value) = &self.precheck_summary {
-            map.serialize_entry("precheck_summary", value)?;
-        }
-        if let Some(value) = &self.stage_summary {
-            map.serialize_entry("stage_summary", value)?;
-        }
-        if let Some(value) = &self.apply_summary {
-            map.serialize_entry("apply_summary", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("software_spec_info", &self.software_spec_info);
+        __m.optional("compliance_summary", &self.compliance_summary);
+        __m.optional("precheck_summary", &self.precheck_summary);
+        __m.optional("stage_summary", &self.stage_summary);
+        __m.optional("apply_summary", &self.apply_summary);
+        __m.end()
     }
 }
 
@@ -592,16 +575,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSummary {
         let mut f_5: Option<ApplyResult> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "software_spec_info" => f_1 = Some(map.next_value()?),
-                "compliance_summary" => f_2 = map.next_value()?,
-                "precheck_summary" => f_3 = map.next_value()?,
-                "stage_summary" => f_4 = map.next_value()?,
-                "apply_summary" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "software_spec_info" => __de::put_some(&mut map, &mut f_1),
+                "compliance_summary" => __de::put(&mut map, &mut f_2),
+                "precheck_summary" => __de::put(&mut map, &mut f_3),
+                "stage_summary" => __de::put(&mut map, &mut f_4),
+                "apply_summary" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSummary {
             host: __de::required(f_0, "host")?,
@@ -651,10 +632,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_summaries", &self.host_summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_summaries", &self.host_summaries);
+        __m.end()
     }
 }
 
@@ -676,11 +658,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<HostSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_summaries" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             host_summaries: __de::or_zero(f_0, Self::NAME, "host_summaries"),
@@ -705,8 +685,7 @@ impl serde::Serialize for IterationSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -764,15 +743,14 @@ impl serde::Serialize for PrecheckResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("precheck_status", &self.precheck_status)?;
-        if let Some(value) = &self.last_precheck_time {
-            map.serialize_entry("last_precheck_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("precheck_status", &self.precheck_status);
+        __m.optional("last_precheck_time", &self.last_precheck_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -797,14 +775,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrecheckResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "precheck_status" => f_1 = Some(map.next_value()?),
-                "last_precheck_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "precheck_status" => __de::put_some(&mut map, &mut f_1),
+                "last_precheck_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PrecheckResult {
             task_status: __de::required(f_0, "task_status")?,
@@ -874,11 +850,12 @@ impl serde::Serialize for SoftwareSpecInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("display_name", &self.display_name)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.entry("display_name", &self.display_name);
+        __m.end()
     }
 }
 
@@ -901,12 +878,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareSpecInfo {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "display_name" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "display_name" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareSpecInfo {
             id: __de::required(f_0, "id")?,
@@ -932,8 +907,7 @@ impl serde::Serialize for SortCriteria {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -991,15 +965,14 @@ impl serde::Serialize for StageResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("task_status", &self.task_status)?;
-        map.serialize_entry("stage_status", &self.stage_status)?;
-        if let Some(value) = &self.last_stage_time {
-            map.serialize_entry("last_stage_time", value)?;
-        }
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("task_status", &self.task_status);
+        __m.entry("stage_status", &self.stage_status);
+        __m.optional("last_stage_time", &self.last_stage_time);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -1024,14 +997,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageResult {
         let mut f_3: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "task_status" => f_0 = Some(map.next_value()?),
-                "stage_status" => f_1 = Some(map.next_value()?),
-                "last_stage_time" => f_2 = map.next_value()?,
-                "notifications" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "task_status" => __de::put_some(&mut map, &mut f_0),
+                "stage_status" => __de::put_some(&mut map, &mut f_1),
+                "last_stage_time" => __de::put(&mut map, &mut f_2),
+                "notifications" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StageResult {
             task_status: __de::required(f_0, "task_status")?,

@@ -57,16 +57,17 @@ impl serde::Serialize for ClusterSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster", &self.cluster)?;
-        map.serialize_entry("last_check_time", &self.last_check_time)?;
-        map.serialize_entry("uniform_image", &self.uniform_image)?;
-        map.serialize_entry("images", &self.images)?;
-        map.serialize_entry("orphan_vibs", &self.orphan_vibs)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster", &self.cluster);
+        __m.entry("last_check_time", &self.last_check_time);
+        __m.entry("uniform_image", &self.uniform_image);
+        __m.entry("images", &self.images);
+        __m.entry("orphan_vibs", &self.orphan_vibs);
+        __m.entry("status", &self.status);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -94,17 +95,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSummary {
         let mut f_6: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster" => f_0 = Some(map.next_value()?),
-                "last_check_time" => f_1 = Some(map.next_value()?),
-                "uniform_image" => f_2 = Some(map.next_value()?),
-                "images" => f_3 = __de::null_as_empty(map.next_value()?),
-                "orphan_vibs" => f_4 = Some(map.next_value()?),
-                "status" => f_5 = Some(map.next_value()?),
-                "notifications" => f_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster" => __de::put_some(&mut map, &mut f_0),
+                "last_check_time" => __de::put_some(&mut map, &mut f_1),
+                "uniform_image" => __de::put_some(&mut map, &mut f_2),
+                "images" => __de::put_or_empty(&mut map, &mut f_3),
+                "orphan_vibs" => __de::put_some(&mut map, &mut f_4),
+                "status" => __de::put_some(&mut map, &mut f_5),
+                "notifications" => __de::put_some(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterSummary {
             cluster: __de::required(f_0, "cluster")?,
@@ -135,8 +134,7 @@ impl serde::Serialize for FilterSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -303,15 +301,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "clusters" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "clusters" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -439,10 +434,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cluster_summaries", &self.cluster_summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cluster_summaries", &self.cluster_summaries);
+        __m.end()
     }
 }
 
@@ -464,11 +460,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<ClusterSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cluster_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cluster_summaries" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             cluster_summaries: __de::or_zero(f_0, Self::NAME, "cluster_summaries"),
@@ -493,8 +487,7 @@ impl serde::Serialize for IterationSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -536,8 +529,7 @@ impl serde::Serialize for SortCriteria {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 

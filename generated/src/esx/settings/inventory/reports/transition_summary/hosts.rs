@@ -26,8 +26,7 @@ impl serde::Serialize for FilterSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -194,15 +193,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "hosts" => f_1 = map.next_value()?,
-                "folders" => f_2 = map.next_value()?,
-                "datacenters" => f_3 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "hosts" => __de::put(&mut map, &mut f_1),
+                "folders" => __de::put(&mut map, &mut f_2),
+                "datacenters" => __de::put(&mut map, &mut f_3),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -348,15 +344,16 @@ impl serde::Serialize for HostSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host", &self.host)?;
-        map.serialize_entry("last_check_time", &self.last_check_time)?;
-        map.serialize_entry("image", &self.image)?;
-        map.serialize_entry("orphan_vibs", &self.orphan_vibs)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("notifications", &self.notifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host", &self.host);
+        __m.entry("last_check_time", &self.last_check_time);
+        __m.entry("image", &self.image);
+        __m.entry("orphan_vibs", &self.orphan_vibs);
+        __m.entry("status", &self.status);
+        __m.entry("notifications", &self.notifications);
+        __m.end()
     }
 }
 
@@ -383,16 +380,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostSummary {
         let mut f_5: Option<crate::esx::settings::Notifications> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host" => f_0 = Some(map.next_value()?),
-                "last_check_time" => f_1 = Some(map.next_value()?),
-                "image" => f_2 = Some(map.next_value()?),
-                "orphan_vibs" => f_3 = Some(map.next_value()?),
-                "status" => f_4 = Some(map.next_value()?),
-                "notifications" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host" => __de::put_some(&mut map, &mut f_0),
+                "last_check_time" => __de::put_some(&mut map, &mut f_1),
+                "image" => __de::put_some(&mut map, &mut f_2),
+                "orphan_vibs" => __de::put_some(&mut map, &mut f_3),
+                "status" => __de::put_some(&mut map, &mut f_4),
+                "notifications" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostSummary {
             host: __de::required(f_0, "host")?,
@@ -426,10 +421,11 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("host_summaries", &self.host_summaries)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("host_summaries", &self.host_summaries);
+        __m.end()
     }
 }
 
@@ -451,11 +447,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_0: Option<Vec<HostSummary>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_summaries" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_summaries" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             host_summaries: __de::or_zero(f_0, Self::NAME, "host_summaries"),
@@ -480,8 +474,7 @@ impl serde::Serialize for IterationSpec {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 
@@ -523,8 +516,7 @@ impl serde::Serialize for SortCriteria {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(Some(0))?;
-        map.end()
+        serializer.serialize_map(Some(0))?.end()
     }
 }
 

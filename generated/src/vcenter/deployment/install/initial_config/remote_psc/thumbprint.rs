@@ -32,13 +32,12 @@ impl serde::Serialize for RemoteSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.https_port {
-            map.serialize_entry("https_port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.optional("https_port", &self.https_port);
+        __m.end()
     }
 }
 
@@ -61,12 +60,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RemoteSpec {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "https_port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "https_port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RemoteSpec {
             address: __de::or_zero(f_0, Self::NAME, "address"),

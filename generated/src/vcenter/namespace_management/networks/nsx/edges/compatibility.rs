@@ -76,13 +76,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("edge_cluster", &self.edge_cluster)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("edge_cluster", &self.edge_cluster);
+        __m.entry("name", &self.name);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -107,14 +108,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "edge_cluster" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "compatible" => f_2 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "edge_cluster" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "compatible" => __de::put_some(&mut map, &mut f_2),
+                "incompatibility_reasons" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             edge_cluster: __de::required(f_0, "edge_cluster")?,

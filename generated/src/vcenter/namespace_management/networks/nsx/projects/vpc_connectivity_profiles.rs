@@ -29,12 +29,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("compatible", &self.compatible);
+        __m.end()
     }
 }
 
@@ -52,14 +51,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "compatible" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "compatible" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { compatible: f_0 })
     }
@@ -122,25 +120,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("default_profile", &self.default_profile)?;
-        if let Some(value) = &self.transit_gateway {
-            map.serialize_entry("transit_gateway", value)?;
-        }
-        if let Some(value) = &self.external_ip_blocks {
-            map.serialize_entry("external_IP_blocks", value)?;
-        }
-        if let Some(value) = &self.privatetgw_ip_blocks {
-            map.serialize_entry("privateTGW_IP_blocks", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile", &self.profile);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.optional("description", &self.description);
+        __m.entry("default_profile", &self.default_profile);
+        __m.optional("transit_gateway", &self.transit_gateway);
+        __m.optional("external_IP_blocks", &self.external_ip_blocks);
+        __m.optional("privateTGW_IP_blocks", &self.privatetgw_ip_blocks);
+        __m.end()
     }
 }
 
@@ -173,18 +164,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = map.next_value()?,
-                "default_profile" => f_4 = Some(map.next_value()?),
-                "transit_gateway" => f_5 = map.next_value()?,
-                "external_IP_blocks" => f_6 = map.next_value()?,
-                "privateTGW_IP_blocks" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put(&mut map, &mut f_3),
+                "default_profile" => __de::put_some(&mut map, &mut f_4),
+                "transit_gateway" => __de::put(&mut map, &mut f_5),
+                "external_IP_blocks" => __de::put(&mut map, &mut f_6),
+                "privateTGW_IP_blocks" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             profile: __de::required(f_0, "profile")?,
@@ -249,10 +238,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profiles", &self.profiles)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profiles", &self.profiles);
+        __m.end()
     }
 }
 
@@ -274,11 +264,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profiles" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profiles" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             profiles: __de::or_zero(f_0, Self::NAME, "profiles"),
@@ -331,11 +319,12 @@ impl serde::Serialize for TransitGatewayInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("network_stack", &self.network_stack)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("network_stack", &self.network_stack);
+        __m.end()
     }
 }
 
@@ -358,12 +347,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TransitGatewayInfo {
         let mut f_1: Option<NetworkStack> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "nsx_path" => f_0 = Some(map.next_value()?),
-                "network_stack" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "nsx_path" => __de::put_some(&mut map, &mut f_0),
+                "network_stack" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TransitGatewayInfo {
             nsx_path: __de::or_zero(f_0, Self::NAME, "nsx_path"),

@@ -130,15 +130,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.supervisor {
-            map.serialize_entry("supervisor", value)?;
-        }
-        if let Some(value) = &self.compatible {
-            map.serialize_entry("compatible", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("supervisor", &self.supervisor);
+        __m.optional("compatible", &self.compatible);
+        __m.end()
     }
 }
 
@@ -156,16 +153,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "supervisor" => f_0 = map.next_value()?,
-                "compatible" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "supervisor" => __de::put(&mut map, &mut f_0),
+                "compatible" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             supervisor: f_0,
@@ -215,14 +211,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vpc", &self.vpc)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("vpc_connectivity_profile", &self.vpc_connectivity_profile)?;
-        map.serialize_entry("private_ips", &self.private_ips)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vpc", &self.vpc);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("vpc_connectivity_profile", &self.vpc_connectivity_profile);
+        __m.entry("private_ips", &self.private_ips);
+        __m.end()
     }
 }
 
@@ -248,15 +245,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpc" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "vpc_connectivity_profile" => f_3 = Some(map.next_value()?),
-                "private_ips" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpc" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "vpc_connectivity_profile" => __de::put_some(&mut map, &mut f_3),
+                "private_ips" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             vpc: __de::required(f_0, "vpc")?,
@@ -289,10 +284,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vpcs", &self.vpcs)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vpcs", &self.vpcs);
+        __m.end()
     }
 }
 
@@ -314,11 +310,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vpcs" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vpcs" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             vpcs: __de::or_zero(f_0, Self::NAME, "vpcs"),

@@ -35,13 +35,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("desired_version", &self.desired_version)?;
-        if let Some(value) = &self.ignore_precheck_warnings {
-            map.serialize_entry("ignore_precheck_warnings", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("desired_version", &self.desired_version);
+        __m.optional("ignore_precheck_warnings", &self.ignore_precheck_warnings);
+        __m.end()
     }
 }
 
@@ -64,12 +63,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "desired_version" => f_0 = Some(map.next_value()?),
-                "ignore_precheck_warnings" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "desired_version" => __de::put_some(&mut map, &mut f_0),
+                "ignore_precheck_warnings" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             desired_version: __de::required(f_0, "desired_version")?,

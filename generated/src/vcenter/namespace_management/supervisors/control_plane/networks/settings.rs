@@ -51,11 +51,12 @@ impl serde::Serialize for DnsInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.serialize_entry("search_domains", &self.search_domains)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.entry("search_domains", &self.search_domains);
+        __m.end()
     }
 }
 
@@ -78,12 +79,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsInfo {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                "search_domains" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                "search_domains" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DnsInfo {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -134,21 +133,14 @@ impl serde::Serialize for DnsUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.servers_to_add {
-            map.serialize_entry("servers_to_add", value)?;
-        }
-        if let Some(value) = &self.servers_to_remove {
-            map.serialize_entry("servers_to_remove", value)?;
-        }
-        if let Some(value) = &self.search_domains_to_add {
-            map.serialize_entry("search_domains_to_add", value)?;
-        }
-        if let Some(value) = &self.search_domains_to_remove {
-            map.serialize_entry("search_domains_to_remove", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("servers_to_add", &self.servers_to_add);
+        __m.optional("servers_to_remove", &self.servers_to_remove);
+        __m.optional("search_domains_to_add", &self.search_domains_to_add);
+        __m.optional("search_domains_to_remove", &self.search_domains_to_remove);
+        __m.end()
     }
 }
 
@@ -166,20 +158,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<Vec<String>> = None;
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers_to_add" => f_0 = map.next_value()?,
-                "servers_to_remove" => f_1 = map.next_value()?,
-                "search_domains_to_add" => f_2 = map.next_value()?,
-                "search_domains_to_remove" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers_to_add" => __de::put(&mut map, &mut f_0),
+                "servers_to_remove" => __de::put(&mut map, &mut f_1),
+                "search_domains_to_add" => __de::put(&mut map, &mut f_2),
+                "search_domains_to_remove" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DnsUpdateSpec {
             servers_to_add: f_0,
@@ -310,14 +301,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = Some(map.next_value()?),
-                "network_segments_info" => f_1 = map.next_value()?,
-                "floating_IP_address" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "backing" => __de::put_some(&mut map, &mut f_0),
+                "network_segments_info" => __de::put(&mut map, &mut f_1),
+                "floating_IP_address" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -385,12 +373,13 @@ impl serde::Serialize for NetworkSegmentsInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("port_groups", &self.port_groups)?;
-        map.serialize_entry("dns", &self.dns)?;
-        map.serialize_entry("ntp", &self.ntp)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("port_groups", &self.port_groups);
+        __m.entry("dns", &self.dns);
+        __m.entry("ntp", &self.ntp);
+        __m.end()
     }
 }
 
@@ -414,13 +403,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSegmentsInfo {
         let mut f_2: Option<NtpInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "port_groups" => f_0 = __de::null_as_empty(map.next_value()?),
-                "dns" => f_1 = Some(map.next_value()?),
-                "ntp" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "port_groups" => __de::put_or_empty(&mut map, &mut f_0),
+                "dns" => __de::put_some(&mut map, &mut f_1),
+                "ntp" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkSegmentsInfo {
             port_groups: __de::or_zero(f_0, Self::NAME, "port_groups"),
@@ -467,21 +454,14 @@ impl serde::Serialize for NetworkSegmentsUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.port_groups_to_add {
-            map.serialize_entry("port_groups_to_add", value)?;
-        }
-        if let Some(value) = &self.port_groups_to_remove {
-            map.serialize_entry("port_groups_to_remove", value)?;
-        }
-        if let Some(value) = &self.dns {
-            map.serialize_entry("dns", value)?;
-        }
-        if let Some(value) = &self.ntp {
-            map.serialize_entry("ntp", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("port_groups_to_add", &self.port_groups_to_add);
+        __m.optional("port_groups_to_remove", &self.port_groups_to_remove);
+        __m.optional("dns", &self.dns);
+        __m.optional("ntp", &self.ntp);
+        __m.end()
     }
 }
 
@@ -499,20 +479,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSegmentsUpdateSpe
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<DnsUpdateSpec> = None;
         let mut f_3: Option<NtpUpdateSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "port_groups_to_add" => f_0 = map.next_value()?,
-                "port_groups_to_remove" => f_1 = map.next_value()?,
-                "dns" => f_2 = map.next_value()?,
-                "ntp" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "port_groups_to_add" => __de::put(&mut map, &mut f_0),
+                "port_groups_to_remove" => __de::put(&mut map, &mut f_1),
+                "dns" => __de::put(&mut map, &mut f_2),
+                "ntp" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NetworkSegmentsUpdateSpec {
             port_groups_to_add: f_0,
@@ -544,10 +523,11 @@ impl serde::Serialize for NtpInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.end()
     }
 }
 
@@ -569,11 +549,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NtpInfo {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NtpInfo {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -614,15 +592,12 @@ impl serde::Serialize for NtpUpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.servers_to_add {
-            map.serialize_entry("servers_to_add", value)?;
-        }
-        if let Some(value) = &self.servers_to_remove {
-            map.serialize_entry("servers_to_remove", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("servers_to_add", &self.servers_to_add);
+        __m.optional("servers_to_remove", &self.servers_to_remove);
+        __m.end()
     }
 }
 
@@ -640,16 +615,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NtpUpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers_to_add" => f_0 = map.next_value()?,
-                "servers_to_remove" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers_to_add" => __de::put(&mut map, &mut f_0),
+                "servers_to_remove" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NtpUpdateSpec {
             servers_to_add: f_0,
@@ -773,20 +747,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<NetworkSegmentsUpdateSpec> = None;
         let mut f_2: Option<String> = None;
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "backing" => f_0 = map.next_value()?,
-                "network_segments_update_spec" => f_1 = map.next_value()?,
-                "floating_IP_address" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "backing" => __de::put(&mut map, &mut f_0),
+                "network_segments_update_spec" => __de::put(&mut map, &mut f_1),
+                "floating_IP_address" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,

@@ -49,19 +49,16 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.cmvp_cert {
-            map.serialize_entry("cmvp_cert", value)?;
-        }
-        if let Some(value) = &self.cavp_cert {
-            map.serialize_entry("cavp_cert", value)?;
-        }
-        map.serialize_entry("component_name", &self.component_name)?;
-        map.serialize_entry("component_version", &self.component_version)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("version", &self.version);
+        __m.optional("cmvp_cert", &self.cmvp_cert);
+        __m.optional("cavp_cert", &self.cavp_cert);
+        __m.entry("component_name", &self.component_name);
+        __m.entry("component_version", &self.component_version);
+        __m.end()
     }
 }
 
@@ -88,16 +85,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_5: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "version" => f_1 = Some(map.next_value()?),
-                "cmvp_cert" => f_2 = map.next_value()?,
-                "cavp_cert" => f_3 = map.next_value()?,
-                "component_name" => f_4 = Some(map.next_value()?),
-                "component_version" => f_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "version" => __de::put_some(&mut map, &mut f_1),
+                "cmvp_cert" => __de::put(&mut map, &mut f_2),
+                "cavp_cert" => __de::put(&mut map, &mut f_3),
+                "component_name" => __de::put_some(&mut map, &mut f_4),
+                "component_version" => __de::put_some(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -131,10 +126,11 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("modules", &self.modules)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("modules", &self.modules);
+        __m.end()
     }
 }
 
@@ -156,11 +152,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_0: Option<Vec<Info>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "modules" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "modules" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             modules: __de::or_zero(f_0, Self::NAME, "modules"),

@@ -33,15 +33,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.archive {
-            map.serialize_entry("archive", value)?;
-        }
-        if let Some(value) = &self.usable {
-            map.serialize_entry("usable", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("archive", &self.archive);
+        __m.optional("usable", &self.usable);
+        __m.end()
     }
 }
 
@@ -59,16 +56,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "archive" => f_0 = map.next_value()?,
-                "usable" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "archive" => __de::put(&mut map, &mut f_0),
+                "usable" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             archive: f_0,
@@ -139,18 +135,19 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("archive", &self.archive)?;
-        map.serialize_entry("supervisor", &self.supervisor)?;
-        map.serialize_entry("location", &self.location)?;
-        map.serialize_entry("timestamp", &self.timestamp)?;
-        map.serialize_entry("supervisor_version", &self.supervisor_version)?;
-        map.serialize_entry("namespaces", &self.namespaces)?;
-        map.serialize_entry("comment", &self.comment)?;
-        map.serialize_entry("usable", &self.usable)?;
-        map.serialize_entry("unusable_reasons", &self.unusable_reasons)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("archive", &self.archive);
+        __m.entry("supervisor", &self.supervisor);
+        __m.entry("location", &self.location);
+        __m.entry("timestamp", &self.timestamp);
+        __m.entry("supervisor_version", &self.supervisor_version);
+        __m.entry("namespaces", &self.namespaces);
+        __m.entry("comment", &self.comment);
+        __m.entry("usable", &self.usable);
+        __m.entry("unusable_reasons", &self.unusable_reasons);
+        __m.end()
     }
 }
 
@@ -180,19 +177,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_8: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "archive" => f_0 = Some(map.next_value()?),
-                "supervisor" => f_1 = Some(map.next_value()?),
-                "location" => f_2 = Some(map.next_value()?),
-                "timestamp" => f_3 = Some(map.next_value()?),
-                "supervisor_version" => f_4 = Some(map.next_value()?),
-                "namespaces" => f_5 = __de::null_as_empty(map.next_value()?),
-                "comment" => f_6 = Some(map.next_value()?),
-                "usable" => f_7 = Some(map.next_value()?),
-                "unusable_reasons" => f_8 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "archive" => __de::put_some(&mut map, &mut f_0),
+                "supervisor" => __de::put_some(&mut map, &mut f_1),
+                "location" => __de::put_some(&mut map, &mut f_2),
+                "timestamp" => __de::put_some(&mut map, &mut f_3),
+                "supervisor_version" => __de::put_some(&mut map, &mut f_4),
+                "namespaces" => __de::put_or_empty(&mut map, &mut f_5),
+                "comment" => __de::put_some(&mut map, &mut f_6),
+                "usable" => __de::put_some(&mut map, &mut f_7),
+                "unusable_reasons" => __de::put_or_empty(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             archive: __de::required(f_0, "archive")?,

@@ -31,15 +31,12 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.comment {
-            map.serialize_entry("comment", value)?;
-        }
-        if let Some(value) = &self.ignore_health_check_failure {
-            map.serialize_entry("ignore_health_check_failure", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("comment", &self.comment);
+        __m.optional("ignore_health_check_failure", &self.ignore_health_check_failure);
+        __m.end()
     }
 }
 
@@ -57,16 +54,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "comment" => f_0 = map.next_value()?,
-                "ignore_health_check_failure" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "comment" => __de::put(&mut map, &mut f_0),
+                "ignore_health_check_failure" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             comment: f_0,

@@ -132,14 +132,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operation" => f_0 = Some(map.next_value()?),
-                "host" => f_1 = map.next_value()?,
-                "action" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "operation" => __de::put_some(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "action" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -310,14 +307,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GetParams {
         let mut unknown = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "operation" => f_0 = Some(map.next_value()?),
-                "host" => f_1 = map.next_value()?,
-                "action" => f_2 = map.next_value()?,
-                _ => {
-                    let value: serde_json::Value = map.next_value()?;
-                    unknown.insert(key, value);
-                }
-            }
+                "operation" => __de::put_some(&mut map, &mut f_0),
+                "host" => __de::put(&mut map, &mut f_1),
+                "action" => __de::put(&mut map, &mut f_2),
+                _ => __de::keep(&mut map, key, &mut unknown),
+            }?;
         }
         let u_0 = match f_0 {
             None => None,
@@ -389,11 +383,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("query_params", &self.query_params)?;
-        map.serialize_entry("result", &self.result)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("query_params", &self.query_params);
+        __m.entry("result", &self.result);
+        __m.end()
     }
 }
 
@@ -416,12 +411,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<ResourceChecksResult> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "query_params" => f_0 = Some(map.next_value()?),
-                "result" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "query_params" => __de::put_some(&mut map, &mut f_0),
+                "result" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             query_params: __de::required(f_0, "query_params")?,
@@ -509,24 +502,21 @@ impl serde::Serialize for ResourceChecksResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("timestamp", &self.timestamp)?;
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.data_to_rebuild {
-            map.serialize_entry("data_to_rebuild", value)?;
-        }
-        if let Some(value) = &self.data_to_sync {
-            map.serialize_entry("data_to_sync", value)?;
-        }
-        map.serialize_entry("inaccessible_instances", &self.inaccessible_instances)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("timestamp", &self.timestamp);
+        __m.entry("status", &self.status);
+        __m.optional("data_to_rebuild", &self.data_to_rebuild);
+        __m.optional("data_to_sync", &self.data_to_sync);
+        __m.entry("inaccessible_instances", &self.inaccessible_instances);
+        __m.entry(
             "reduced_availability_instances",
             &self.reduced_availability_instances,
-        )?;
-        map.serialize_entry("rebuild_instances", &self.rebuild_instances)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.end()
+        );
+        __m.entry("rebuild_instances", &self.rebuild_instances);
+        __m.entry("messages", &self.messages);
+        __m.end()
     }
 }
 
@@ -555,20 +545,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceChecksResult {
         let mut f_7: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "timestamp" => f_0 = Some(map.next_value()?),
-                "status" => f_1 = Some(map.next_value()?),
-                "data_to_rebuild" => f_2 = map.next_value()?,
-                "data_to_sync" => f_3 = map.next_value()?,
-                "inaccessible_instances" => f_4 = __de::null_as_empty(map.next_value()?),
+                "timestamp" => __de::put_some(&mut map, &mut f_0),
+                "status" => __de::put_some(&mut map, &mut f_1),
+                "data_to_rebuild" => __de::put(&mut map, &mut f_2),
+                "data_to_sync" => __de::put(&mut map, &mut f_3),
+                "inaccessible_instances" => __de::put_or_empty(&mut map, &mut f_4),
                 "reduced_availability_instances" => {
-                    f_5 = __de::null_as_empty(map.next_value()?);
+                    __de::put_or_empty(&mut map, &mut f_5)
                 }
-                "rebuild_instances" => f_6 = __de::null_as_empty(map.next_value()?),
-                "messages" => f_7 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "rebuild_instances" => __de::put_or_empty(&mut map, &mut f_6),
+                "messages" => __de::put_or_empty(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceChecksResult {
             timestamp: __de::required(f_0, "timestamp")?,

@@ -41,16 +41,13 @@ impl serde::Serialize for ContentLibrarySpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("content_library", &self.content_library)?;
-        if let Some(value) = &self.supervisor_services {
-            map.serialize_entry("supervisor_services", value)?;
-        }
-        if let Some(value) = &self.resource_naming_strategy {
-            map.serialize_entry("resource_naming_strategy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("content_library", &self.content_library);
+        __m.optional("supervisor_services", &self.supervisor_services);
+        __m.optional("resource_naming_strategy", &self.resource_naming_strategy);
+        __m.end()
     }
 }
 
@@ -74,13 +71,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ContentLibrarySpec {
         let mut f_2: Option<ResourceNamingStrategyEnum> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "content_library" => f_0 = Some(map.next_value()?),
-                "supervisor_services" => f_1 = map.next_value()?,
-                "resource_naming_strategy" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content_library" => __de::put_some(&mut map, &mut f_0),
+                "supervisor_services" => __de::put(&mut map, &mut f_1),
+                "resource_naming_strategy" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ContentLibrarySpec {
             content_library: __de::required(f_0, "content_library")?,
@@ -128,13 +123,12 @@ impl serde::Serialize for ImageRegistry {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hostname", &self.hostname)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.end()
     }
 }
 
@@ -157,12 +151,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageRegistry {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = Some(map.next_value()?),
-                "port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put_some(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ImageRegistry {
             hostname: __de::or_zero(f_0, Self::NAME, "hostname"),
@@ -200,18 +192,13 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.registry {
-            map.serialize_entry("registry", value)?;
-        }
-        if let Some(value) = &self.repository {
-            map.serialize_entry("repository", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("registry", &self.registry);
+        __m.optional("repository", &self.repository);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -229,18 +216,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ImageRegistry> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<ContentLibrarySpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "registry" => f_0 = map.next_value()?,
-                "repository" => f_1 = map.next_value()?,
-                "content_libraries" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "registry" => __de::put(&mut map, &mut f_0),
+                "repository" => __de::put(&mut map, &mut f_1),
+                "content_libraries" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             registry: f_0,
@@ -299,18 +285,13 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.registry {
-            map.serialize_entry("registry", value)?;
-        }
-        if let Some(value) = &self.repository {
-            map.serialize_entry("repository", value)?;
-        }
-        if let Some(value) = &self.content_libraries {
-            map.serialize_entry("content_libraries", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("registry", &self.registry);
+        __m.optional("repository", &self.repository);
+        __m.optional("content_libraries", &self.content_libraries);
+        __m.end()
     }
 }
 
@@ -328,18 +309,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<ImageRegistry> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<Vec<ContentLibrarySpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "registry" => f_0 = map.next_value()?,
-                "repository" => f_1 = map.next_value()?,
-                "content_libraries" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "registry" => __de::put(&mut map, &mut f_0),
+                "repository" => __de::put(&mut map, &mut f_1),
+                "content_libraries" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             registry: f_0,

@@ -37,11 +37,12 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ephemeral_storage_policy", &self.ephemeral_storage_policy)?;
-        map.serialize_entry("image_storage_policy", &self.image_storage_policy)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("ephemeral_storage_policy", &self.ephemeral_storage_policy);
+        __m.entry("image_storage_policy", &self.image_storage_policy);
+        __m.end()
     }
 }
 
@@ -64,12 +65,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_1: Option<crate::ids::SpsStorageProfileId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ephemeral_storage_policy" => f_0 = Some(map.next_value()?),
-                "image_storage_policy" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ephemeral_storage_policy" => __de::put_some(&mut map, &mut f_0),
+                "image_storage_policy" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             ephemeral_storage_policy: __de::required(f_0, "ephemeral_storage_policy")?,
@@ -107,15 +106,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ephemeral_storage_policy {
-            map.serialize_entry("ephemeral_storage_policy", value)?;
-        }
-        if let Some(value) = &self.image_storage_policy {
-            map.serialize_entry("image_storage_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ephemeral_storage_policy", &self.ephemeral_storage_policy);
+        __m.optional("image_storage_policy", &self.image_storage_policy);
+        __m.end()
     }
 }
 
@@ -133,16 +129,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ephemeral_storage_policy" => f_0 = map.next_value()?,
-                "image_storage_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ephemeral_storage_policy" => __de::put(&mut map, &mut f_0),
+                "image_storage_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             ephemeral_storage_policy: f_0,

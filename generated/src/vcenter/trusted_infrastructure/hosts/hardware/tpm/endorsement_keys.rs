@@ -27,12 +27,11 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.types {
-            map.serialize_entry("types", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("types", &self.types);
+        __m.end()
     }
 }
 
@@ -50,14 +49,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<Type>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "types" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "types" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec { types: f_0 })
     }
@@ -118,25 +116,18 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("public_area", &self.public_area)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("qualified_name", &self.qualified_name)?;
-        if let Some(value) = &self.public_key {
-            map.serialize_entry("public_key", value)?;
-        }
-        if let Some(value) = &self.certificate {
-            map.serialize_entry("certificate", value)?;
-        }
-        if let Some(value) = &self.manufacturer_certificate_uri {
-            map.serialize_entry("manufacturer_certificate_uri", value)?;
-        }
-        if let Some(value) = &self.manufacturer_certificates {
-            map.serialize_entry("manufacturer_certificates", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.entry("public_area", &self.public_area);
+        __m.entry("name", &self.name);
+        __m.entry("qualified_name", &self.qualified_name);
+        __m.optional("public_key", &self.public_key);
+        __m.optional("certificate", &self.certificate);
+        __m.optional("manufacturer_certificate_uri", &self.manufacturer_certificate_uri);
+        __m.optional("manufacturer_certificates", &self.manufacturer_certificates);
+        __m.end()
     }
 }
 
@@ -165,18 +156,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_7: Option<crate::vcenter::trusted_infrastructure::X509CertChain> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "public_area" => f_1 = Some(map.next_value()?),
-                "name" => f_2 = Some(map.next_value()?),
-                "qualified_name" => f_3 = Some(map.next_value()?),
-                "public_key" => f_4 = map.next_value()?,
-                "certificate" => f_5 = map.next_value()?,
-                "manufacturer_certificate_uri" => f_6 = map.next_value()?,
-                "manufacturer_certificates" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "public_area" => __de::put_some(&mut map, &mut f_1),
+                "name" => __de::put_some(&mut map, &mut f_2),
+                "qualified_name" => __de::put_some(&mut map, &mut f_3),
+                "public_key" => __de::put(&mut map, &mut f_4),
+                "certificate" => __de::put(&mut map, &mut f_5),
+                "manufacturer_certificate_uri" => __de::put(&mut map, &mut f_6),
+                "manufacturer_certificates" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             r#type: __de::required(f_0, "type")?,
@@ -251,13 +240,12 @@ impl serde::Serialize for PolicyPcrSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pcrs", &self.pcrs)?;
-        if let Some(value) = &self.pcr_digest {
-            map.serialize_entry("pcr_digest", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pcrs", &self.pcrs);
+        __m.optional("pcr_digest", &self.pcr_digest);
+        __m.end()
     }
 }
 
@@ -280,12 +268,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PolicyPcrSpec {
         let mut f_1: Option<vsphere_vapi_runtime::types::Binary> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pcrs" => f_0 = Some(map.next_value()?),
-                "pcr_digest" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pcrs" => __de::put_some(&mut map, &mut f_0),
+                "pcr_digest" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PolicyPcrSpec {
             pcrs: __de::required(f_0, "pcrs")?,
@@ -319,11 +305,12 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.entry("type", &self.r#type);
+        __m.end()
     }
 }
 
@@ -346,12 +333,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_1: Option<Type> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "type" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "type" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             key: __de::required(f_0, "key")?,
@@ -456,15 +441,14 @@ impl serde::Serialize for UnsealSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("public_area", &self.public_area)?;
-        map.serialize_entry("private_area", &self.private_area)?;
-        map.serialize_entry("seed", &self.seed)?;
-        if let Some(value) = &self.policy_pcr {
-            map.serialize_entry("policy_pcr", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("public_area", &self.public_area);
+        __m.entry("private_area", &self.private_area);
+        __m.entry("seed", &self.seed);
+        __m.optional("policy_pcr", &self.policy_pcr);
+        __m.end()
     }
 }
 
@@ -489,14 +473,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UnsealSpec {
         let mut f_3: Option<PolicyPcrSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "public_area" => f_0 = Some(map.next_value()?),
-                "private_area" => f_1 = Some(map.next_value()?),
-                "seed" => f_2 = Some(map.next_value()?),
-                "policy_pcr" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "public_area" => __de::put_some(&mut map, &mut f_0),
+                "private_area" => __de::put_some(&mut map, &mut f_1),
+                "seed" => __de::put_some(&mut map, &mut f_2),
+                "policy_pcr" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UnsealSpec {
             public_area: __de::required(f_0, "public_area")?,

@@ -41,15 +41,14 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.serialize_entry("truncated", &self.truncated)?;
-        map.serialize_entry("banks", &self.banks)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("type", &self.r#type);
+        __m.optional("data", &self.data);
+        __m.entry("truncated", &self.truncated);
+        __m.entry("banks", &self.banks);
+        __m.end()
     }
 }
 
@@ -76,14 +75,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "type" => f_0 = Some(map.next_value()?),
-                "data" => f_1 = map.next_value()?,
-                "truncated" => f_2 = Some(map.next_value()?),
-                "banks" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "type" => __de::put_some(&mut map, &mut f_0),
+                "data" => __de::put(&mut map, &mut f_1),
+                "truncated" => __de::put_some(&mut map, &mut f_2),
+                "banks" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             r#type: __de::required(f_0, "type")?,

@@ -79,16 +79,17 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("require_endorsement_keys", &self.require_endorsement_keys)?;
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("require_endorsement_keys", &self.require_endorsement_keys);
+        __m.entry(
             "require_certificate_validation",
             &self.require_certificate_validation,
-        )?;
-        map.serialize_entry("health", &self.health)?;
-        map.serialize_entry("details", &self.details)?;
-        map.end()
+        );
+        __m.entry("health", &self.health);
+        __m.entry("details", &self.details);
+        __m.end()
     }
 }
 
@@ -113,14 +114,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_3: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "require_endorsement_keys" => f_0 = Some(map.next_value()?),
-                "require_certificate_validation" => f_1 = Some(map.next_value()?),
-                "health" => f_2 = Some(map.next_value()?),
-                "details" => f_3 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "require_endorsement_keys" => __de::put_some(&mut map, &mut f_0),
+                "require_certificate_validation" => __de::put_some(&mut map, &mut f_1),
+                "health" => __de::put_some(&mut map, &mut f_2),
+                "details" => __de::put_or_empty(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             require_endorsement_keys: __de::or_zero(
@@ -165,15 +164,15 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.require_endorsement_keys {
-            map.serialize_entry("require_endorsement_keys", value)?;
-        }
-        if let Some(value) = &self.require_certificate_validation {
-            map.serialize_entry("require_certificate_validation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("require_endorsement_keys", &self.require_endorsement_keys);
+        __m.optional(
+            "require_certificate_validation",
+            &self.require_certificate_validation,
+        );
+        __m.end()
     }
 }
 
@@ -191,16 +190,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "require_endorsement_keys" => f_0 = map.next_value()?,
-                "require_certificate_validation" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "require_endorsement_keys" => __de::put(&mut map, &mut f_0),
+                "require_certificate_validation" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             require_endorsement_keys: f_0,

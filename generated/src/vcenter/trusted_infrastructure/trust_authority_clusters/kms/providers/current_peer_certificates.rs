@@ -34,15 +34,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.server_names {
-            map.serialize_entry("server_names", value)?;
-        }
-        if let Some(value) = &self.trusted {
-            map.serialize_entry("trusted", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("server_names", &self.server_names);
+        __m.optional("trusted", &self.trusted);
+        __m.end()
     }
 }
 
@@ -60,16 +57,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server_names" => f_0 = map.next_value()?,
-                "trusted" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server_names" => __de::put(&mut map, &mut f_0),
+                "trusted" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             server_names: f_0,
@@ -149,15 +145,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("server_name", &self.server_name)?;
-        if let Some(value) = &self.certificate {
-            map.serialize_entry("certificate", value)?;
-        }
-        map.serialize_entry("error_messages", &self.error_messages)?;
-        map.serialize_entry("trusted", &self.trusted)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("server_name", &self.server_name);
+        __m.optional("certificate", &self.certificate);
+        __m.entry("error_messages", &self.error_messages);
+        __m.entry("trusted", &self.trusted);
+        __m.end()
     }
 }
 
@@ -182,14 +177,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "server_name" => f_0 = Some(map.next_value()?),
-                "certificate" => f_1 = map.next_value()?,
-                "error_messages" => f_2 = __de::null_as_empty(map.next_value()?),
-                "trusted" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "server_name" => __de::put_some(&mut map, &mut f_0),
+                "certificate" => __de::put(&mut map, &mut f_1),
+                "error_messages" => __de::put_or_empty(&mut map, &mut f_2),
+                "trusted" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             server_name: __de::or_zero(f_0, Self::NAME, "server_name"),

@@ -42,21 +42,14 @@ impl serde::Serialize for AccessSettings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ssh {
-            map.serialize_entry("ssh", value)?;
-        }
-        if let Some(value) = &self.dcui {
-            map.serialize_entry("dcui", value)?;
-        }
-        if let Some(value) = &self.console_cli {
-            map.serialize_entry("console_cli", value)?;
-        }
-        if let Some(value) = &self.shell {
-            map.serialize_entry("shell", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("ssh", &self.ssh);
+        __m.optional("dcui", &self.dcui);
+        __m.optional("console_cli", &self.console_cli);
+        __m.optional("shell", &self.shell);
+        __m.end()
     }
 }
 
@@ -74,20 +67,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AccessSettings {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Ssh> = None;
         let mut f_1: Option<Dcui> = None;
         let mut f_2: Option<Consolecli> = None;
         let mut f_3: Option<Shell> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "ssh" => f_0 = map.next_value()?,
-                "dcui" => f_1 = map.next_value()?,
-                "console_cli" => f_2 = map.next_value()?,
-                "shell" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ssh" => __de::put(&mut map, &mut f_0),
+                "dcui" => __de::put(&mut map, &mut f_1),
+                "console_cli" => __de::put(&mut map, &mut f_2),
+                "shell" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AccessSettings {
             ssh: f_0,
@@ -121,21 +113,14 @@ impl serde::Serialize for Address {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.origin {
-            map.serialize_entry("origin", value)?;
-        }
-        if let Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("address", &self.address);
+        __m.optional("origin", &self.origin);
+        __m.optional("prefix", &self.prefix);
+        __m.optional("status", &self.status);
+        __m.end()
     }
 }
 
@@ -153,20 +138,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Address {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<address::Origin> = None;
         let mut f_2: Option<i64> = None;
         let mut f_3: Option<address::Status> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = map.next_value()?,
-                "origin" => f_1 = map.next_value()?,
-                "prefix" => f_2 = map.next_value()?,
-                "status" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put(&mut map, &mut f_0),
+                "origin" => __de::put(&mut map, &mut f_1),
+                "prefix" => __de::put(&mut map, &mut f_2),
+                "status" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Address {
             address: f_0,
@@ -210,36 +194,19 @@ impl serde::Serialize for ApplianceManagement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.software_update_policy {
-            map.serialize_entry("software_update_policy", value)?;
-        }
-        if let Some(value) = &self.backup_schedules {
-            map.serialize_entry("backup_schedules", value)?;
-        }
-        if let Some(value) = &self.access_settings {
-            map.serialize_entry("access_settings", value)?;
-        }
-        if let Some(value) = &self.datetime_config {
-            map.serialize_entry("datetime_config", value)?;
-        }
-        if let Some(value) = &self.syslog {
-            map.serialize_entry("syslog", value)?;
-        }
-        if let Some(value) = &self.user_account_settings {
-            map.serialize_entry("user_account_settings", value)?;
-        }
-        if let Some(value) = &self.smtp {
-            map.serialize_entry("smtp", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.ceip {
-            map.serialize_entry("ceip", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("software_update_policy", &self.software_update_policy);
+        __m.optional("backup_schedules", &self.backup_schedules);
+        __m.optional("access_settings", &self.access_settings);
+        __m.optional("datetime_config", &self.datetime_config);
+        __m.optional("syslog", &self.syslog);
+        __m.optional("user_account_settings", &self.user_account_settings);
+        __m.optional("smtp", &self.smtp);
+        __m.optional("network", &self.network);
+        __m.optional("ceip", &self.ceip);
+        __m.end()
     }
 }
 
@@ -257,6 +224,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceManagement {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<SoftwareUpdatePolicy> = None;
         let mut f_1: Option<Vec<BackupSchedule>> = None;
         let mut f_2: Option<AccessSettings> = None;
@@ -268,19 +236,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceManagement {
         let mut f_8: Option<Ceip> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "software_update_policy" => f_0 = map.next_value()?,
-                "backup_schedules" => f_1 = map.next_value()?,
-                "access_settings" => f_2 = map.next_value()?,
-                "datetime_config" => f_3 = map.next_value()?,
-                "syslog" => f_4 = map.next_value()?,
-                "user_account_settings" => f_5 = map.next_value()?,
-                "smtp" => f_6 = map.next_value()?,
-                "network" => f_7 = map.next_value()?,
-                "ceip" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "software_update_policy" => __de::put(&mut map, &mut f_0),
+                "backup_schedules" => __de::put(&mut map, &mut f_1),
+                "access_settings" => __de::put(&mut map, &mut f_2),
+                "datetime_config" => __de::put(&mut map, &mut f_3),
+                "syslog" => __de::put(&mut map, &mut f_4),
+                "user_account_settings" => __de::put(&mut map, &mut f_5),
+                "smtp" => __de::put(&mut map, &mut f_6),
+                "network" => __de::put(&mut map, &mut f_7),
+                "ceip" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplianceManagement {
             software_update_policy: f_0,
@@ -319,21 +285,14 @@ impl serde::Serialize for ApplianceNetwork {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.firewall_rule_policies {
-            map.serialize_entry("firewall_rule_policies", value)?;
-        }
-        if let Some(value) = &self.dns_server_configuration {
-            map.serialize_entry("dns_server_configuration", value)?;
-        }
-        if let Some(value) = &self.proxy_configuration {
-            map.serialize_entry("proxy_configuration", value)?;
-        }
-        if let Some(value) = &self.interfaces {
-            map.serialize_entry("interfaces", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("firewall_rule_policies", &self.firewall_rule_policies);
+        __m.optional("dns_server_configuration", &self.dns_server_configuration);
+        __m.optional("proxy_configuration", &self.proxy_configuration);
+        __m.optional("interfaces", &self.interfaces);
+        __m.end()
     }
 }
 
@@ -351,20 +310,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplianceNetwork {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<FirewallRulePolicy>> = None;
         let mut f_1: Option<DnsServerConfiguration> = None;
         let mut f_2: Option<Vec<ProxyConfiguration>> = None;
         let mut f_3: Option<Vec<Interface>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "firewall_rule_policies" => f_0 = map.next_value()?,
-                "dns_server_configuration" => f_1 = map.next_value()?,
-                "proxy_configuration" => f_2 = map.next_value()?,
-                "interfaces" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "firewall_rule_policies" => __de::put(&mut map, &mut f_0),
+                "dns_server_configuration" => __de::put(&mut map, &mut f_1),
+                "proxy_configuration" => __de::put(&mut map, &mut f_2),
+                "interfaces" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ApplianceNetwork {
             firewall_rule_policies: f_0,
@@ -408,32 +366,19 @@ impl serde::Serialize for BackupSchedule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.parts {
-            map.serialize_entry("parts", value)?;
-        }
-        if let Some(value) = &self.backup_password {
-            map.serialize_entry("backup_password", value)?;
-        }
-        map.serialize_entry("location", &self.location)?;
-        if let Some(value) = &self.location_user {
-            map.serialize_entry("location_user", value)?;
-        }
-        if let Some(value) = &self.location_password {
-            map.serialize_entry("location_password", value)?;
-        }
-        if let Some(value) = &self.enable {
-            map.serialize_entry("enable", value)?;
-        }
-        if let Some(value) = &self.recurrence_info {
-            map.serialize_entry("recurrence_info", value)?;
-        }
-        if let Some(value) = &self.retention_info {
-            map.serialize_entry("retention_info", value)?;
-        }
-        map.serialize_entry("schedule_id", &self.schedule_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("parts", &self.parts);
+        __m.optional("backup_password", &self.backup_password);
+        __m.entry("location", &self.location);
+        __m.optional("location_user", &self.location_user);
+        __m.optional("location_password", &self.location_password);
+        __m.optional("enable", &self.enable);
+        __m.optional("recurrence_info", &self.recurrence_info);
+        __m.optional("retention_info", &self.retention_info);
+        __m.entry("schedule_id", &self.schedule_id);
+        __m.end()
     }
 }
 
@@ -463,19 +408,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackupSchedule {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "parts" => f_0 = map.next_value()?,
-                "backup_password" => f_1 = map.next_value()?,
-                "location" => f_2 = Some(map.next_value()?),
-                "location_user" => f_3 = map.next_value()?,
-                "location_password" => f_4 = map.next_value()?,
-                "enable" => f_5 = map.next_value()?,
-                "recurrence_info" => f_6 = map.next_value()?,
-                "retention_info" => f_7 = map.next_value()?,
-                "schedule_id" => f_8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "parts" => __de::put(&mut map, &mut f_0),
+                "backup_password" => __de::put(&mut map, &mut f_1),
+                "location" => __de::put_some(&mut map, &mut f_2),
+                "location_user" => __de::put(&mut map, &mut f_3),
+                "location_password" => __de::put(&mut map, &mut f_4),
+                "enable" => __de::put(&mut map, &mut f_5),
+                "recurrence_info" => __de::put(&mut map, &mut f_6),
+                "retention_info" => __de::put(&mut map, &mut f_7),
+                "schedule_id" => __de::put_some(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(BackupSchedule {
             parts: f_0,
@@ -528,12 +471,11 @@ impl serde::Serialize for Ceip {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -551,14 +493,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ceip {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ceip { enabled: f_0 })
     }
@@ -581,12 +522,11 @@ impl serde::Serialize for Consolecli {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -604,14 +544,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Consolecli {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Consolecli { enabled: f_0 })
     }
@@ -638,18 +577,13 @@ impl serde::Serialize for DatetimeConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.time_zone {
-            map.serialize_entry("time_zone", value)?;
-        }
-        if let Some(value) = &self.time_sync {
-            map.serialize_entry("time_sync", value)?;
-        }
-        if let Some(value) = &self.ntp {
-            map.serialize_entry("ntp", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("time_zone", &self.time_zone);
+        __m.optional("time_sync", &self.time_sync);
+        __m.optional("ntp", &self.ntp);
+        __m.end()
     }
 }
 
@@ -667,18 +601,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DatetimeConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Timezone> = None;
         let mut f_1: Option<Timesync> = None;
         let mut f_2: Option<Ntp> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "time_zone" => f_0 = map.next_value()?,
-                "time_sync" => f_1 = map.next_value()?,
-                "ntp" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "time_zone" => __de::put(&mut map, &mut f_0),
+                "time_sync" => __de::put(&mut map, &mut f_1),
+                "ntp" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DatetimeConfig {
             time_zone: f_0,
@@ -705,12 +638,11 @@ impl serde::Serialize for Dcui {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -728,14 +660,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Dcui {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Dcui { enabled: f_0 })
     }
@@ -762,14 +693,13 @@ impl serde::Serialize for DnsServerConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("mode", &self.mode)?;
-        map.serialize_entry("servers", &self.servers)?;
-        if let Some(value) = &self.domains {
-            map.serialize_entry("domains", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("mode", &self.mode);
+        __m.entry("servers", &self.servers);
+        __m.optional("domains", &self.domains);
+        __m.end()
     }
 }
 
@@ -793,13 +723,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DnsServerConfiguration {
         let mut f_2: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mode" => f_0 = Some(map.next_value()?),
-                "servers" => f_1 = __de::null_as_empty(map.next_value()?),
-                "domains" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mode" => __de::put_some(&mut map, &mut f_0),
+                "servers" => __de::put_or_empty(&mut map, &mut f_1),
+                "domains" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DnsServerConfiguration {
             mode: __de::required(f_0, "mode")?,
@@ -832,15 +760,14 @@ impl serde::Serialize for FirewallRulePolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.serialize_entry("policy", &self.policy)?;
-        if let Some(value) = &self.interface_name {
-            map.serialize_entry("interface_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.entry("policy", &self.policy);
+        __m.optional("interface_name", &self.interface_name);
+        __m.end()
     }
 }
 
@@ -865,14 +792,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FirewallRulePolicy {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                "policy" => f_2 = Some(map.next_value()?),
-                "interface_name" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                "policy" => __de::put_some(&mut map, &mut f_2),
+                "interface_name" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FirewallRulePolicy {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -908,24 +833,15 @@ impl serde::Serialize for Interface {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.mac {
-            map.serialize_entry("mac", value)?;
-        }
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("status", &self.status);
+        __m.optional("mac", &self.mac);
+        __m.optional("ipv4", &self.ipv4);
+        __m.optional("ipv6", &self.ipv6);
+        __m.end()
     }
 }
 
@@ -943,6 +859,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Interface {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<interface::InterfaceStatus> = None;
         let mut f_2: Option<String> = None;
@@ -950,15 +867,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Interface {
         let mut f_4: Option<Ipv6> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "status" => f_1 = map.next_value()?,
-                "mac" => f_2 = map.next_value()?,
-                "ipv4" => f_3 = map.next_value()?,
-                "ipv6" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "status" => __de::put(&mut map, &mut f_1),
+                "mac" => __de::put(&mut map, &mut f_2),
+                "ipv4" => __de::put(&mut map, &mut f_3),
+                "ipv6" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Interface {
             name: f_0,
@@ -995,18 +910,15 @@ impl serde::Serialize for Ipv4 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("mode", &self.mode)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        if let Some(value) = &self.default_gateway {
-            map.serialize_entry("default_gateway", value)?;
-        }
-        if let Some(value) = &self.configurable {
-            map.serialize_entry("configurable", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("mode", &self.mode);
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.optional("default_gateway", &self.default_gateway);
+        __m.optional("configurable", &self.configurable);
+        __m.end()
     }
 }
 
@@ -1032,15 +944,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4 {
         let mut f_4: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mode" => f_0 = Some(map.next_value()?),
-                "address" => f_1 = Some(map.next_value()?),
-                "prefix" => f_2 = Some(map.next_value()?),
-                "default_gateway" => f_3 = map.next_value()?,
-                "configurable" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mode" => __de::put_some(&mut map, &mut f_0),
+                "address" => __de::put_some(&mut map, &mut f_1),
+                "prefix" => __de::put_some(&mut map, &mut f_2),
+                "default_gateway" => __de::put(&mut map, &mut f_3),
+                "configurable" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4 {
             mode: __de::required(f_0, "mode")?,
@@ -1094,16 +1004,15 @@ impl serde::Serialize for Ipv6 {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("dhcp", &self.dhcp)?;
-        map.serialize_entry("autoconf", &self.autoconf)?;
-        map.serialize_entry("configurable", &self.configurable)?;
-        if let Some(value) = &self.addresses {
-            map.serialize_entry("addresses", value)?;
-        }
-        map.serialize_entry("default_gateway", &self.default_gateway)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("dhcp", &self.dhcp);
+        __m.entry("autoconf", &self.autoconf);
+        __m.entry("configurable", &self.configurable);
+        __m.optional("addresses", &self.addresses);
+        __m.entry("default_gateway", &self.default_gateway);
+        __m.end()
     }
 }
 
@@ -1129,15 +1038,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6 {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dhcp" => f_0 = Some(map.next_value()?),
-                "autoconf" => f_1 = Some(map.next_value()?),
-                "configurable" => f_2 = Some(map.next_value()?),
-                "addresses" => f_3 = map.next_value()?,
-                "default_gateway" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dhcp" => __de::put_some(&mut map, &mut f_0),
+                "autoconf" => __de::put_some(&mut map, &mut f_1),
+                "configurable" => __de::put_some(&mut map, &mut f_2),
+                "addresses" => __de::put(&mut map, &mut f_3),
+                "default_gateway" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv6 {
             dhcp: __de::or_zero(f_0, Self::NAME, "dhcp"),
@@ -1182,36 +1089,28 @@ impl serde::Serialize for LocalAccounts {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.fullname {
-            map.serialize_entry("fullname", value)?;
-        }
-        if let Some(value) = &self.roles {
-            map.serialize_entry("roles", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.has_password {
-            map.serialize_entry("has_password", value)?;
-        }
-        if let Some(value) = &self.min_days_between_password_change {
-            map.serialize_entry("min_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.max_days_between_password_change {
-            map.serialize_entry("max_days_between_password_change", value)?;
-        }
-        if let Some(value) = &self.warn_days_before_password_expiration {
-            map.serialize_entry("warn_days_before_password_expiration", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("fullname", &self.fullname);
+        __m.optional("roles", &self.roles);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("has_password", &self.has_password);
+        __m.optional(
+            "min_days_between_password_change",
+            &self.min_days_between_password_change,
+        );
+        __m.optional(
+            "max_days_between_password_change",
+            &self.max_days_between_password_change,
+        );
+        __m.optional(
+            "warn_days_before_password_expiration",
+            &self.warn_days_before_password_expiration,
+        );
+        __m.optional("password", &self.password);
+        __m.optional("email", &self.email);
+        __m.end()
     }
 }
 
@@ -1229,6 +1128,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalAccounts {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<bool> = None;
@@ -1240,19 +1140,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalAccounts {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "fullname" => f_0 = map.next_value()?,
-                "roles" => f_1 = map.next_value()?,
-                "enabled" => f_2 = map.next_value()?,
-                "has_password" => f_3 = map.next_value()?,
-                "min_days_between_password_change" => f_4 = map.next_value()?,
-                "max_days_between_password_change" => f_5 = map.next_value()?,
-                "warn_days_before_password_expiration" => f_6 = map.next_value()?,
-                "password" => f_7 = map.next_value()?,
-                "email" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "fullname" => __de::put(&mut map, &mut f_0),
+                "roles" => __de::put(&mut map, &mut f_1),
+                "enabled" => __de::put(&mut map, &mut f_2),
+                "has_password" => __de::put(&mut map, &mut f_3),
+                "min_days_between_password_change" => __de::put(&mut map, &mut f_4),
+                "max_days_between_password_change" => __de::put(&mut map, &mut f_5),
+                "warn_days_before_password_expiration" => __de::put(&mut map, &mut f_6),
+                "password" => __de::put(&mut map, &mut f_7),
+                "email" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalAccounts {
             fullname: f_0,
@@ -1289,18 +1187,13 @@ impl serde::Serialize for LocalAccountsPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_days {
-            map.serialize_entry("max_days", value)?;
-        }
-        if let Some(value) = &self.min_days {
-            map.serialize_entry("min_days", value)?;
-        }
-        if let Some(value) = &self.warn_days {
-            map.serialize_entry("warn_days", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("max_days", &self.max_days);
+        __m.optional("min_days", &self.min_days);
+        __m.optional("warn_days", &self.warn_days);
+        __m.end()
     }
 }
 
@@ -1318,18 +1211,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LocalAccountsPolicy {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "max_days" => f_0 = map.next_value()?,
-                "min_days" => f_1 = map.next_value()?,
-                "warn_days" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "max_days" => __de::put(&mut map, &mut f_0),
+                "min_days" => __de::put(&mut map, &mut f_1),
+                "warn_days" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LocalAccountsPolicy {
             max_days: f_0,
@@ -1360,18 +1252,13 @@ impl serde::Serialize for LogForwarding {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hostname {
-            map.serialize_entry("hostname", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.protocol {
-            map.serialize_entry("protocol", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hostname", &self.hostname);
+        __m.optional("port", &self.port);
+        __m.optional("protocol", &self.protocol);
+        __m.end()
     }
 }
 
@@ -1389,18 +1276,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LogForwarding {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<log_forwarding::Protocol> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hostname" => f_0 = map.next_value()?,
-                "port" => f_1 = map.next_value()?,
-                "protocol" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hostname" => __de::put(&mut map, &mut f_0),
+                "port" => __de::put(&mut map, &mut f_1),
+                "protocol" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LogForwarding {
             hostname: f_0,
@@ -1427,10 +1313,11 @@ impl serde::Serialize for Ntp {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("servers", &self.servers)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("servers", &self.servers);
+        __m.end()
     }
 }
 
@@ -1452,11 +1339,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ntp {
         let mut f_0: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "servers" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "servers" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ntp {
             servers: __de::or_zero(f_0, Self::NAME, "servers"),
@@ -1491,23 +1376,16 @@ impl serde::Serialize for ProxyConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("protocol", &self.protocol)?;
-        if let Some(value) = &self.server {
-            map.serialize_entry("server", value)?;
-        }
-        map.serialize_entry("port", &self.port)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("protocol", &self.protocol);
+        __m.optional("server", &self.server);
+        __m.entry("port", &self.port);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -1534,16 +1412,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
         let mut f_5: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "protocol" => f_0 = Some(map.next_value()?),
-                "server" => f_1 = map.next_value()?,
-                "port" => f_2 = Some(map.next_value()?),
-                "username" => f_3 = map.next_value()?,
-                "password" => f_4 = map.next_value()?,
-                "enabled" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "protocol" => __de::put_some(&mut map, &mut f_0),
+                "server" => __de::put(&mut map, &mut f_1),
+                "port" => __de::put_some(&mut map, &mut f_2),
+                "username" => __de::put(&mut map, &mut f_3),
+                "password" => __de::put(&mut map, &mut f_4),
+                "enabled" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProxyConfiguration {
             protocol: __de::required(f_0, "protocol")?,
@@ -1594,14 +1470,13 @@ impl serde::Serialize for RecurrenceInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("minute", &self.minute)?;
-        map.serialize_entry("hour", &self.hour)?;
-        if let Some(value) = &self.days {
-            map.serialize_entry("days", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("minute", &self.minute);
+        __m.entry("hour", &self.hour);
+        __m.optional("days", &self.days);
+        __m.end()
     }
 }
 
@@ -1625,13 +1500,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RecurrenceInfo {
         let mut f_2: Option<Vec<recurrence_info::DayOfWeek>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "minute" => f_0 = Some(map.next_value()?),
-                "hour" => f_1 = Some(map.next_value()?),
-                "days" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "minute" => __de::put_some(&mut map, &mut f_0),
+                "hour" => __de::put_some(&mut map, &mut f_1),
+                "days" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RecurrenceInfo {
             minute: __de::or_zero(f_0, Self::NAME, "minute"),
@@ -1658,10 +1531,11 @@ impl serde::Serialize for RetentionInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("max_count", &self.max_count)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("max_count", &self.max_count);
+        __m.end()
     }
 }
 
@@ -1683,11 +1557,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for RetentionInfo {
         let mut f_0: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "max_count" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "max_count" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(RetentionInfo {
             max_count: __de::or_zero(f_0, Self::NAME, "max_count"),
@@ -1714,13 +1586,12 @@ impl serde::Serialize for Shell {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.serialize_entry("timeout", &self.timeout)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.entry("timeout", &self.timeout);
+        __m.end()
     }
 }
 
@@ -1743,12 +1614,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Shell {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                "timeout" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                "timeout" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Shell {
             enabled: f_0,
@@ -1776,15 +1645,12 @@ impl serde::Serialize for Smtp {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mail_server {
-            map.serialize_entry("mail_server", value)?;
-        }
-        if let Some(value) = &self.relay_port {
-            map.serialize_entry("relay_port", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("mail_server", &self.mail_server);
+        __m.optional("relay_port", &self.relay_port);
+        __m.end()
     }
 }
 
@@ -1802,16 +1668,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Smtp {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mail_server" => f_0 = map.next_value()?,
-                "relay_port" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mail_server" => __de::put(&mut map, &mut f_0),
+                "relay_port" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Smtp {
             mail_server: f_0,
@@ -1849,30 +1714,17 @@ impl serde::Serialize for SoftwareUpdatePolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
-        if let Some(value) = &self.default_url {
-            map.serialize_entry("default_URL", value)?;
-        }
-        if let Some(value) = &self.auto_stage {
-            map.serialize_entry("auto_stage", value)?;
-        }
-        if let Some(value) = &self.check_schedule {
-            map.serialize_entry("check_schedule", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.enable_ssl_cert_validation {
-            map.serialize_entry("enable_SSL_cert_validation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("url", &self.url);
+        __m.optional("default_URL", &self.default_url);
+        __m.optional("auto_stage", &self.auto_stage);
+        __m.optional("check_schedule", &self.check_schedule);
+        __m.optional("username", &self.username);
+        __m.optional("password", &self.password);
+        __m.optional("enable_SSL_cert_validation", &self.enable_ssl_cert_validation);
+        __m.end()
     }
 }
 
@@ -1890,6 +1742,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareUpdatePolicy {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<bool> = None;
@@ -1899,17 +1752,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SoftwareUpdatePolicy {
         let mut f_6: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "url" => f_0 = map.next_value()?,
-                "default_URL" => f_1 = map.next_value()?,
-                "auto_stage" => f_2 = map.next_value()?,
-                "check_schedule" => f_3 = map.next_value()?,
-                "username" => f_4 = map.next_value()?,
-                "password" => f_5 = map.next_value()?,
-                "enable_SSL_cert_validation" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => __de::put(&mut map, &mut f_0),
+                "default_URL" => __de::put(&mut map, &mut f_1),
+                "auto_stage" => __de::put(&mut map, &mut f_2),
+                "check_schedule" => __de::put(&mut map, &mut f_3),
+                "username" => __de::put(&mut map, &mut f_4),
+                "password" => __de::put(&mut map, &mut f_5),
+                "enable_SSL_cert_validation" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(SoftwareUpdatePolicy {
             url: f_0,
@@ -1940,12 +1791,11 @@ impl serde::Serialize for Ssh {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -1963,14 +1813,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ssh {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ssh { enabled: f_0 })
     }
@@ -1997,18 +1846,13 @@ impl serde::Serialize for Time {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hour {
-            map.serialize_entry("hour", value)?;
-        }
-        if let Some(value) = &self.minute {
-            map.serialize_entry("minute", value)?;
-        }
-        if let Some(value) = &self.day {
-            map.serialize_entry("day", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("hour", &self.hour);
+        __m.optional("minute", &self.minute);
+        __m.optional("day", &self.day);
+        __m.end()
     }
 }
 
@@ -2026,18 +1870,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Time {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<time::UpdateDay> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hour" => f_0 = map.next_value()?,
-                "minute" => f_1 = map.next_value()?,
-                "day" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hour" => __de::put(&mut map, &mut f_0),
+                "minute" => __de::put(&mut map, &mut f_1),
+                "day" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Time {
             hour: f_0,
@@ -2064,10 +1907,11 @@ impl serde::Serialize for Timesync {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("mode", &self.mode)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("mode", &self.mode);
+        __m.end()
     }
 }
 
@@ -2089,11 +1933,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Timesync {
         let mut f_0: Option<timesync::TimeSyncMode> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "mode" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "mode" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Timesync {
             mode: __de::required(f_0, "mode")?,
@@ -2118,12 +1960,11 @@ impl serde::Serialize for Timezone {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.end()
     }
 }
 
@@ -2141,14 +1982,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Timezone {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Timezone { name: f_0 })
     }
@@ -2173,15 +2013,12 @@ impl serde::Serialize for UserAccountSettings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.local_accounts_policy {
-            map.serialize_entry("local_accounts_policy", value)?;
-        }
-        if let Some(value) = &self.root_account_policy {
-            map.serialize_entry("root_account_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("local_accounts_policy", &self.local_accounts_policy);
+        __m.optional("root_account_policy", &self.root_account_policy);
+        __m.end()
     }
 }
 
@@ -2199,16 +2036,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UserAccountSettings {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<LocalAccountsPolicy> = None;
         let mut f_1: Option<LocalAccounts> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "local_accounts_policy" => f_0 = map.next_value()?,
-                "root_account_policy" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "local_accounts_policy" => __de::put(&mut map, &mut f_0),
+                "root_account_policy" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UserAccountSettings {
             local_accounts_policy: f_0,

@@ -40,28 +40,19 @@ impl serde::Serialize for AuthenticationManagement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.privileges {
-            map.serialize_entry("privileges", value)?;
-        }
-        map.serialize_entry("global_permissions", &self.global_permissions)?;
-        map.serialize_entry("roles", &self.roles)?;
-        map.serialize_entry("vc_groups", &self.vc_groups)?;
-        if let Some(value) = &self.identity_sources {
-            map.serialize_entry("identity_sources", value)?;
-        }
-        if let Some(value) = &self.password_policy {
-            map.serialize_entry("password_policy", value)?;
-        }
-        if let Some(value) = &self.token_policy {
-            map.serialize_entry("token_policy", value)?;
-        }
-        if let Some(value) = &self.lockout_policy {
-            map.serialize_entry("lockout_policy", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("privileges", &self.privileges);
+        __m.entry("global_permissions", &self.global_permissions);
+        __m.entry("roles", &self.roles);
+        __m.entry("vc_groups", &self.vc_groups);
+        __m.optional("identity_sources", &self.identity_sources);
+        __m.optional("password_policy", &self.password_policy);
+        __m.optional("token_policy", &self.token_policy);
+        __m.optional("lockout_policy", &self.lockout_policy);
+        __m.end()
     }
 }
 
@@ -91,19 +82,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationManagement
         let mut f_8: Option<LockoutPolicy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "privileges" => f_1 = map.next_value()?,
-                "global_permissions" => f_2 = __de::null_as_empty(map.next_value()?),
-                "roles" => f_3 = __de::null_as_empty(map.next_value()?),
-                "vc_groups" => f_4 = __de::null_as_empty(map.next_value()?),
-                "identity_sources" => f_5 = map.next_value()?,
-                "password_policy" => f_6 = map.next_value()?,
-                "token_policy" => f_7 = map.next_value()?,
-                "lockout_policy" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "privileges" => __de::put(&mut map, &mut f_1),
+                "global_permissions" => __de::put_or_empty(&mut map, &mut f_2),
+                "roles" => __de::put_or_empty(&mut map, &mut f_3),
+                "vc_groups" => __de::put_or_empty(&mut map, &mut f_4),
+                "identity_sources" => __de::put(&mut map, &mut f_5),
+                "password_policy" => __de::put(&mut map, &mut f_6),
+                "token_policy" => __de::put(&mut map, &mut f_7),
+                "lockout_policy" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AuthenticationManagement {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -142,15 +131,14 @@ impl serde::Serialize for GlobalPermission {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("principal", &self.principal)?;
-        if let Some(value) = &self.role_ids {
-            map.serialize_entry("role_ids", value)?;
-        }
-        map.serialize_entry("role_names", &self.role_names)?;
-        map.serialize_entry("propagate", &self.propagate)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("principal", &self.principal);
+        __m.optional("role_ids", &self.role_ids);
+        __m.entry("role_names", &self.role_names);
+        __m.entry("propagate", &self.propagate);
+        __m.end()
     }
 }
 
@@ -177,14 +165,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GlobalPermission {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "principal" => f_0 = Some(map.next_value()?),
-                "role_ids" => f_1 = map.next_value()?,
-                "role_names" => f_2 = __de::null_as_empty(map.next_value()?),
-                "propagate" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "principal" => __de::put_some(&mut map, &mut f_0),
+                "role_ids" => __de::put(&mut map, &mut f_1),
+                "role_names" => __de::put_or_empty(&mut map, &mut f_2),
+                "propagate" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GlobalPermission {
             principal: __de::or_zero(f_0, Self::NAME, "principal"),
@@ -216,14 +202,13 @@ impl serde::Serialize for IdentitySource {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("identity_source_type", &self.identity_source_type)?;
-        map.serialize_entry("names", &self.names)?;
-        if let Some(value) = &self.alias {
-            map.serialize_entry("alias", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("identity_source_type", &self.identity_source_type);
+        __m.entry("names", &self.names);
+        __m.optional("alias", &self.alias);
+        __m.end()
     }
 }
 
@@ -247,13 +232,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IdentitySource {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "identity_source_type" => f_0 = Some(map.next_value()?),
-                "names" => f_1 = __de::null_as_empty(map.next_value()?),
-                "alias" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "identity_source_type" => __de::put_some(&mut map, &mut f_0),
+                "names" => __de::put_or_empty(&mut map, &mut f_1),
+                "alias" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(IdentitySource {
             identity_source_type: __de::required(f_0, "identity_source_type")?,
@@ -312,12 +295,13 @@ impl serde::Serialize for LockoutPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("failed_login_attempts", &self.failed_login_attempts)?;
-        map.serialize_entry("failure_interval", &self.failure_interval)?;
-        map.serialize_entry("unlock_time", &self.unlock_time)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("failed_login_attempts", &self.failed_login_attempts);
+        __m.entry("failure_interval", &self.failure_interval);
+        __m.entry("unlock_time", &self.unlock_time);
+        __m.end()
     }
 }
 
@@ -341,13 +325,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for LockoutPolicy {
         let mut f_2: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "failed_login_attempts" => f_0 = Some(map.next_value()?),
-                "failure_interval" => f_1 = Some(map.next_value()?),
-                "unlock_time" => f_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "failed_login_attempts" => __de::put_some(&mut map, &mut f_0),
+                "failure_interval" => __de::put_some(&mut map, &mut f_1),
+                "unlock_time" => __de::put_some(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(LockoutPolicy {
             failed_login_attempts: __de::or_zero(
@@ -396,19 +378,20 @@ impl serde::Serialize for PasswordPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("special_chars", &self.special_chars)?;
-        map.serialize_entry("alpha_chars", &self.alpha_chars)?;
-        map.serialize_entry("uppercase_chars", &self.uppercase_chars)?;
-        map.serialize_entry("lowercase_chars", &self.lowercase_chars)?;
-        map.serialize_entry("numeric_chars", &self.numeric_chars)?;
-        map.serialize_entry("adj_identical_chars", &self.adj_identical_chars)?;
-        map.serialize_entry("password_reuse", &self.password_reuse)?;
-        map.serialize_entry("max_life", &self.max_life)?;
-        map.serialize_entry("max_length", &self.max_length)?;
-        map.serialize_entry("min_length", &self.min_length)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("special_chars", &self.special_chars);
+        __m.entry("alpha_chars", &self.alpha_chars);
+        __m.entry("uppercase_chars", &self.uppercase_chars);
+        __m.entry("lowercase_chars", &self.lowercase_chars);
+        __m.entry("numeric_chars", &self.numeric_chars);
+        __m.entry("adj_identical_chars", &self.adj_identical_chars);
+        __m.entry("password_reuse", &self.password_reuse);
+        __m.entry("max_life", &self.max_life);
+        __m.entry("max_length", &self.max_length);
+        __m.entry("min_length", &self.min_length);
+        __m.end()
     }
 }
 
@@ -439,20 +422,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PasswordPolicy {
         let mut f_9: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "special_chars" => f_0 = Some(map.next_value()?),
-                "alpha_chars" => f_1 = Some(map.next_value()?),
-                "uppercase_chars" => f_2 = Some(map.next_value()?),
-                "lowercase_chars" => f_3 = Some(map.next_value()?),
-                "numeric_chars" => f_4 = Some(map.next_value()?),
-                "adj_identical_chars" => f_5 = Some(map.next_value()?),
-                "password_reuse" => f_6 = Some(map.next_value()?),
-                "max_life" => f_7 = Some(map.next_value()?),
-                "max_length" => f_8 = Some(map.next_value()?),
-                "min_length" => f_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "special_chars" => __de::put_some(&mut map, &mut f_0),
+                "alpha_chars" => __de::put_some(&mut map, &mut f_1),
+                "uppercase_chars" => __de::put_some(&mut map, &mut f_2),
+                "lowercase_chars" => __de::put_some(&mut map, &mut f_3),
+                "numeric_chars" => __de::put_some(&mut map, &mut f_4),
+                "adj_identical_chars" => __de::put_some(&mut map, &mut f_5),
+                "password_reuse" => __de::put_some(&mut map, &mut f_6),
+                "max_life" => __de::put_some(&mut map, &mut f_7),
+                "max_length" => __de::put_some(&mut map, &mut f_8),
+                "min_length" => __de::put_some(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PasswordPolicy {
             special_chars: __de::or_zero(f_0, Self::NAME, "special_chars"),
@@ -492,15 +473,14 @@ impl serde::Serialize for Privileges {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("is_on_parent", &self.is_on_parent)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("id", &self.id);
+        __m.optional("description", &self.description);
+        __m.entry("group", &self.group);
+        __m.entry("is_on_parent", &self.is_on_parent);
+        __m.end()
     }
 }
 
@@ -525,14 +505,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Privileges {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "group" => f_2 = Some(map.next_value()?),
-                "is_on_parent" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "group" => __de::put_some(&mut map, &mut f_2),
+                "is_on_parent" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Privileges {
             id: __de::or_zero(f_0, Self::NAME, "id"),
@@ -566,19 +544,14 @@ impl serde::Serialize for Roles {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.privilege_ids {
-            map.serialize_entry("privilege_ids", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("id", &self.id);
+        __m.entry("name", &self.name);
+        __m.optional("description", &self.description);
+        __m.optional("privilege_ids", &self.privilege_ids);
+        __m.end()
     }
 }
 
@@ -603,14 +576,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Roles {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => f_0 = map.next_value()?,
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = map.next_value()?,
-                "privilege_ids" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => __de::put(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put(&mut map, &mut f_2),
+                "privilege_ids" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Roles {
             id: f_0,
@@ -658,14 +629,15 @@ impl serde::Serialize for TokenPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("clock_tolerance", &self.clock_tolerance)?;
-        map.serialize_entry("token_renewal", &self.token_renewal)?;
-        map.serialize_entry("token_delegation", &self.token_delegation)?;
-        map.serialize_entry("bearer_refresh", &self.bearer_refresh)?;
-        map.serialize_entry("hok_refresh", &self.hok_refresh)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("clock_tolerance", &self.clock_tolerance);
+        __m.entry("token_renewal", &self.token_renewal);
+        __m.entry("token_delegation", &self.token_delegation);
+        __m.entry("bearer_refresh", &self.bearer_refresh);
+        __m.entry("hok_refresh", &self.hok_refresh);
+        __m.end()
     }
 }
 
@@ -691,15 +663,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TokenPolicy {
         let mut f_4: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "clock_tolerance" => f_0 = Some(map.next_value()?),
-                "token_renewal" => f_1 = Some(map.next_value()?),
-                "token_delegation" => f_2 = Some(map.next_value()?),
-                "bearer_refresh" => f_3 = Some(map.next_value()?),
-                "hok_refresh" => f_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "clock_tolerance" => __de::put_some(&mut map, &mut f_0),
+                "token_renewal" => __de::put_some(&mut map, &mut f_1),
+                "token_delegation" => __de::put_some(&mut map, &mut f_2),
+                "bearer_refresh" => __de::put_some(&mut map, &mut f_3),
+                "hok_refresh" => __de::put_some(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(TokenPolicy {
             clock_tolerance: __de::or_zero(f_0, Self::NAME, "clock_tolerance"),
@@ -736,16 +706,13 @@ impl serde::Serialize for VcGroups {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("principal", &self.principal)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.members {
-            map.serialize_entry("members", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("principal", &self.principal);
+        __m.optional("description", &self.description);
+        __m.optional("members", &self.members);
+        __m.end()
     }
 }
 
@@ -773,13 +740,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VcGroups {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "principal" => f_0 = Some(map.next_value()?),
-                "description" => f_1 = map.next_value()?,
-                "members" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "principal" => __de::put_some(&mut map, &mut f_0),
+                "description" => __de::put(&mut map, &mut f_1),
+                "members" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VcGroups {
             principal: __de::or_zero(f_0, Self::NAME, "principal"),

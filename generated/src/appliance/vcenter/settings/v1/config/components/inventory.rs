@@ -45,30 +45,17 @@ impl serde::Serialize for InventoryManagement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.folders {
-            map.serialize_entry("folders", value)?;
-        }
-        if let Some(value) = &self.datacenters {
-            map.serialize_entry("datacenters", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.storage_pods {
-            map.serialize_entry("storage_pods", value)?;
-        }
-        if let Some(value) = &self.datastores {
-            map.serialize_entry("datastores", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("folders", &self.folders);
+        __m.optional("datacenters", &self.datacenters);
+        __m.optional("clusters", &self.clusters);
+        __m.optional("storage_pods", &self.storage_pods);
+        __m.optional("datastores", &self.datastores);
+        __m.optional("networks", &self.networks);
+        __m.optional("hosts", &self.hosts);
+        __m.end()
     }
 }
 
@@ -86,6 +73,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryManagement {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<folder::Folder> = None;
         let mut f_1: Option<Vec<datacenter::Datacenter>> = None;
         let mut f_2: Option<Vec<cluster::ClusterConfigInfo>> = None;
@@ -95,17 +83,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryManagement {
         let mut f_6: Option<Vec<host::HostConfig>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "folders" => f_0 = map.next_value()?,
-                "datacenters" => f_1 = map.next_value()?,
-                "clusters" => f_2 = map.next_value()?,
-                "storage_pods" => f_3 = map.next_value()?,
-                "datastores" => f_4 = map.next_value()?,
-                "networks" => f_5 = map.next_value()?,
-                "hosts" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "folders" => __de::put(&mut map, &mut f_0),
+                "datacenters" => __de::put(&mut map, &mut f_1),
+                "clusters" => __de::put(&mut map, &mut f_2),
+                "storage_pods" => __de::put(&mut map, &mut f_3),
+                "datastores" => __de::put(&mut map, &mut f_4),
+                "networks" => __de::put(&mut map, &mut f_5),
+                "hosts" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InventoryManagement {
             folders: f_0,
@@ -136,10 +122,11 @@ impl serde::Serialize for Settings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("settings", &self.settings)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("settings", &self.settings);
+        __m.end()
     }
 }
 
@@ -161,11 +148,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Settings {
         let mut f_0: Option<vsphere_vapi_runtime::types::VapiMap<String, String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "settings" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "settings" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Settings {
             settings: __de::or_zero(f_0, Self::NAME, "settings"),

@@ -27,13 +27,12 @@ impl serde::Serialize for InventoryAuthorization {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.service_provider_entities {
-            map.serialize_entry("service_provider_entities", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("version", &self.version);
+        __m.optional("service_provider_entities", &self.service_provider_entities);
+        __m.end()
     }
 }
 
@@ -56,12 +55,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InventoryAuthorization {
         let mut f_1: Option<ServiceProviderEntities> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "version" => f_0 = Some(map.next_value()?),
-                "service_provider_entities" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "version" => __de::put_some(&mut map, &mut f_0),
+                "service_provider_entities" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(InventoryAuthorization {
             version: __de::or_zero(f_0, Self::NAME, "version"),
@@ -93,13 +90,14 @@ impl serde::Serialize for Permission {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entity", &self.entity)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("role_name", &self.role_name)?;
-        map.serialize_entry("propagate", &self.propagate)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("entity", &self.entity);
+        __m.entry("principal", &self.principal);
+        __m.entry("role_name", &self.role_name);
+        __m.entry("propagate", &self.propagate);
+        __m.end()
     }
 }
 
@@ -126,14 +124,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Permission {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "entity" => f_0 = Some(map.next_value()?),
-                "principal" => f_1 = Some(map.next_value()?),
-                "role_name" => f_2 = Some(map.next_value()?),
-                "propagate" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "entity" => __de::put_some(&mut map, &mut f_0),
+                "principal" => __de::put_some(&mut map, &mut f_1),
+                "role_name" => __de::put_some(&mut map, &mut f_2),
+                "propagate" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Permission {
             entity: __de::or_zero(f_0, Self::NAME, "entity"),
@@ -163,11 +159,12 @@ impl serde::Serialize for ServiceProviderEntities {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entities", &self.entities)?;
-        map.serialize_entry("permissions", &self.permissions)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("entities", &self.entities);
+        __m.entry("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -190,12 +187,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ServiceProviderEntities 
         let mut f_1: Option<Vec<Permission>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "entities" => f_0 = __de::null_as_empty(map.next_value()?),
-                "permissions" => f_1 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "entities" => __de::put_or_empty(&mut map, &mut f_0),
+                "permissions" => __de::put_or_empty(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ServiceProviderEntities {
             entities: __de::or_zero(f_0, Self::NAME, "entities"),

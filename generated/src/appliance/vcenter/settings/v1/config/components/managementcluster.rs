@@ -35,17 +35,14 @@ impl serde::Serialize for Cluster {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("parent_path", &self.parent_path)?;
-        if let Some(value) = &self.drs {
-            map.serialize_entry("drs", value)?;
-        }
-        if let Some(value) = &self.management_resourcepools {
-            map.serialize_entry("management_resourcepools", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("parent_path", &self.parent_path);
+        __m.optional("drs", &self.drs);
+        __m.optional("management_resourcepools", &self.management_resourcepools);
+        __m.end()
     }
 }
 
@@ -70,14 +67,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Cluster {
         let mut f_3: Option<Vec<ResourcePool>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = Some(map.next_value()?),
-                "drs" => f_2 = map.next_value()?,
-                "management_resourcepools" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put_some(&mut map, &mut f_1),
+                "drs" => __de::put(&mut map, &mut f_2),
+                "management_resourcepools" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Cluster {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -126,19 +121,14 @@ impl serde::Serialize for DrsConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.automation_level {
-            map.serialize_entry("automation_level", value)?;
-        }
-        if let Some(value) = &self.migration_threshold {
-            map.serialize_entry("migration_threshold", value)?;
-        }
-        if let Some(value) = &self.virtual_machine_automation {
-            map.serialize_entry("virtual_machine_automation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.optional("automation_level", &self.automation_level);
+        __m.optional("migration_threshold", &self.migration_threshold);
+        __m.optional("virtual_machine_automation", &self.virtual_machine_automation);
+        __m.end()
     }
 }
 
@@ -163,14 +153,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DrsConfig {
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "automation_level" => f_1 = map.next_value()?,
-                "migration_threshold" => f_2 = map.next_value()?,
-                "virtual_machine_automation" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "automation_level" => __de::put(&mut map, &mut f_1),
+                "migration_threshold" => __de::put(&mut map, &mut f_2),
+                "virtual_machine_automation" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DrsConfig {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -218,24 +206,15 @@ impl serde::Serialize for ManagementCluster {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        if let Some(value) = &self.drs {
-            map.serialize_entry("drs", value)?;
-        }
-        if let Some(value) = &self.management_resourcepools {
-            map.serialize_entry("management_resourcepools", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("parent_path", &self.parent_path);
+        __m.optional("drs", &self.drs);
+        __m.optional("management_resourcepools", &self.management_resourcepools);
+        __m.optional("clusters", &self.clusters);
+        __m.end()
     }
 }
 
@@ -253,6 +232,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagementCluster {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<DrsConfig> = None;
@@ -260,15 +240,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagementCluster {
         let mut f_4: Option<Vec<Cluster>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "parent_path" => f_1 = map.next_value()?,
-                "drs" => f_2 = map.next_value()?,
-                "management_resourcepools" => f_3 = map.next_value()?,
-                "clusters" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "parent_path" => __de::put(&mut map, &mut f_1),
+                "drs" => __de::put(&mut map, &mut f_2),
+                "management_resourcepools" => __de::put(&mut map, &mut f_3),
+                "clusters" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ManagementCluster {
             name: f_0,
@@ -305,18 +283,15 @@ impl serde::Serialize for ManagementVirtualMachine {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.mo_id {
-            map.serialize_entry("mo_id", value)?;
-        }
-        map.serialize_entry("vm_type", &self.vm_type)?;
-        map.serialize_entry("parent_path", &self.parent_path)?;
-        if let Some(value) = &self.resource_config {
-            map.serialize_entry("resource_config", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("mo_id", &self.mo_id);
+        __m.entry("vm_type", &self.vm_type);
+        __m.entry("parent_path", &self.parent_path);
+        __m.optional("resource_config", &self.resource_config);
+        __m.end()
     }
 }
 
@@ -342,15 +317,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ManagementVirtualMachine
         let mut f_4: Option<ResourceConfigSpec> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "mo_id" => f_1 = map.next_value()?,
-                "vm_type" => f_2 = Some(map.next_value()?),
-                "parent_path" => f_3 = Some(map.next_value()?),
-                "resource_config" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "mo_id" => __de::put(&mut map, &mut f_1),
+                "vm_type" => __de::put_some(&mut map, &mut f_2),
+                "parent_path" => __de::put_some(&mut map, &mut f_3),
+                "resource_config" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ManagementVirtualMachine {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -402,13 +375,14 @@ impl serde::Serialize for ResourceAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reservation", &self.reservation)?;
-        map.serialize_entry("expandable_reservation", &self.expandable_reservation)?;
-        map.serialize_entry("limit", &self.limit)?;
-        map.serialize_entry("shares", &self.shares)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reservation", &self.reservation);
+        __m.entry("expandable_reservation", &self.expandable_reservation);
+        __m.entry("limit", &self.limit);
+        __m.entry("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -433,14 +407,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
         let mut f_3: Option<Shares> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = Some(map.next_value()?),
-                "expandable_reservation" => f_1 = Some(map.next_value()?),
-                "limit" => f_2 = Some(map.next_value()?),
-                "shares" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put_some(&mut map, &mut f_0),
+                "expandable_reservation" => __de::put_some(&mut map, &mut f_1),
+                "limit" => __de::put_some(&mut map, &mut f_2),
+                "shares" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationInfo {
             reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
@@ -474,11 +446,12 @@ impl serde::Serialize for ResourceConfigSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu_allocation", &self.cpu_allocation)?;
-        map.serialize_entry("memory_allocation", &self.memory_allocation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu_allocation", &self.cpu_allocation);
+        __m.entry("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -501,12 +474,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceConfigSpec {
         let mut f_1: Option<ResourceAllocationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_allocation" => f_0 = Some(map.next_value()?),
-                "memory_allocation" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_allocation" => __de::put_some(&mut map, &mut f_0),
+                "memory_allocation" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceConfigSpec {
             cpu_allocation: __de::required(f_0, "cpu_allocation")?,
@@ -538,15 +509,14 @@ impl serde::Serialize for ResourcePool {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("parent_path", &self.parent_path)?;
-        map.serialize_entry("config", &self.config)?;
-        if let Some(value) = &self.vm {
-            map.serialize_entry("vm", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("parent_path", &self.parent_path);
+        __m.entry("config", &self.config);
+        __m.optional("vm", &self.vm);
+        __m.end()
     }
 }
 
@@ -571,14 +541,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePool {
         let mut f_3: Option<Vec<ManagementVirtualMachine>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = Some(map.next_value()?),
-                "config" => f_2 = Some(map.next_value()?),
-                "vm" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put_some(&mut map, &mut f_1),
+                "config" => __de::put_some(&mut map, &mut f_2),
+                "vm" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourcePool {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -612,11 +580,12 @@ impl serde::Serialize for Shares {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("level", &self.level)?;
-        map.serialize_entry("shares", &self.shares)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("level", &self.level);
+        __m.entry("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -639,12 +608,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Shares {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "level" => f_0 = Some(map.next_value()?),
-                "shares" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "level" => __de::put_some(&mut map, &mut f_0),
+                "shares" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Shares {
             level: __de::required(f_0, "level")?,

@@ -43,39 +43,26 @@ impl serde::Serialize for VsphereUiConfiguration {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enable_idp_configuration {
-            map.serialize_entry("enable_IDP_configuration", value)?;
-        }
-        if let Some(value) = &self.enable_cloud_admin_role_protection {
-            map.serialize_entry("enable_cloud_admin_role_protection", value)?;
-        }
-        if let Some(value) = &self.enable_deprecated_vc_alert {
-            map.serialize_entry("enable_deprecated_vc_alert", value)?;
-        }
-        if let Some(value) = &self.enable_intercom_chat {
-            map.serialize_entry("enable_intercom_chat", value)?;
-        }
-        if let Some(value) = &self.enable_file_browser_download_upload_from_vc {
-            map.serialize_entry("enable_file_browser_download_upload_from_vc", value)?;
-        }
-        if let Some(value) = &self.enable_hybrid_management {
-            map.serialize_entry("enable_hybrid_management", value)?;
-        }
-        if let Some(value) = &self.enable_ceip {
-            map.serialize_entry("enable_ceip", value)?;
-        }
-        if let Some(value) = &self.help_url_pointing_to_aws {
-            map.serialize_entry("help_url_pointing_to_aws", value)?;
-        }
-        if let Some(value) = &self.enable_ad_iwa_ids {
-            map.serialize_entry("enable_ad_iwa_ids", value)?;
-        }
-        if let Some(value) = &self.enable_csp_oidc_federation {
-            map.serialize_entry("enable_csp_oidc_federation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enable_IDP_configuration", &self.enable_idp_configuration);
+        __m.optional(
+            "enable_cloud_admin_role_protection",
+            &self.enable_cloud_admin_role_protection,
+        );
+        __m.optional("enable_deprecated_vc_alert", &self.enable_deprecated_vc_alert);
+        __m.optional("enable_intercom_chat", &self.enable_intercom_chat);
+        __m.optional(
+            "enable_file_browser_download_upload_from_vc",
+            &self.enable_file_browser_download_upload_from_vc,
+        );
+        __m.optional("enable_hybrid_management", &self.enable_hybrid_management);
+        __m.optional("enable_ceip", &self.enable_ceip);
+        __m.optional("help_url_pointing_to_aws", &self.help_url_pointing_to_aws);
+        __m.optional("enable_ad_iwa_ids", &self.enable_ad_iwa_ids);
+        __m.optional("enable_csp_oidc_federation", &self.enable_csp_oidc_federation);
+        __m.end()
     }
 }
 
@@ -93,6 +80,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereUiConfiguration {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
@@ -105,20 +93,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereUiConfiguration {
         let mut f_9: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enable_IDP_configuration" => f_0 = map.next_value()?,
-                "enable_cloud_admin_role_protection" => f_1 = map.next_value()?,
-                "enable_deprecated_vc_alert" => f_2 = map.next_value()?,
-                "enable_intercom_chat" => f_3 = map.next_value()?,
-                "enable_file_browser_download_upload_from_vc" => f_4 = map.next_value()?,
-                "enable_hybrid_management" => f_5 = map.next_value()?,
-                "enable_ceip" => f_6 = map.next_value()?,
-                "help_url_pointing_to_aws" => f_7 = map.next_value()?,
-                "enable_ad_iwa_ids" => f_8 = map.next_value()?,
-                "enable_csp_oidc_federation" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "enable_IDP_configuration" => __de::put(&mut map, &mut f_0),
+                "enable_cloud_admin_role_protection" => __de::put(&mut map, &mut f_1),
+                "enable_deprecated_vc_alert" => __de::put(&mut map, &mut f_2),
+                "enable_intercom_chat" => __de::put(&mut map, &mut f_3),
+                "enable_file_browser_download_upload_from_vc" => {
+                    __de::put(&mut map, &mut f_4)
                 }
-            }
+                "enable_hybrid_management" => __de::put(&mut map, &mut f_5),
+                "enable_ceip" => __de::put(&mut map, &mut f_6),
+                "help_url_pointing_to_aws" => __de::put(&mut map, &mut f_7),
+                "enable_ad_iwa_ids" => __de::put(&mut map, &mut f_8),
+                "enable_csp_oidc_federation" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereUiConfiguration {
             enable_idp_configuration: f_0,

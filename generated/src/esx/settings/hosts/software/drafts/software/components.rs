@@ -65,15 +65,12 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.components_to_set {
-            map.serialize_entry("components_to_set", value)?;
-        }
-        if let Some(value) = &self.components_to_delete {
-            map.serialize_entry("components_to_delete", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("components_to_set", &self.components_to_set);
+        __m.optional("components_to_delete", &self.components_to_delete);
+        __m.end()
     }
 }
 
@@ -91,18 +88,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
         > = None;
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "components_to_set" => f_0 = map.next_value()?,
-                "components_to_delete" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "components_to_set" => __de::put(&mut map, &mut f_0),
+                "components_to_delete" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             components_to_set: f_0,

@@ -50,16 +50,15 @@ impl serde::Serialize for CreateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_tag", &self.vm_tag)?;
-        map.serialize_entry("capability", &self.capability)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_tag", &self.vm_tag);
+        __m.entry("capability", &self.capability);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.optional("managed_by", &self.managed_by);
+        __m.end()
     }
 }
 
@@ -85,15 +84,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
         let mut f_4: Option<crate::vcenter::compute::policies::ManagedBy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_tag" => f_0 = Some(map.next_value()?),
-                "capability" => f_1 = Some(map.next_value()?),
-                "name" => f_2 = Some(map.next_value()?),
-                "description" => f_3 = Some(map.next_value()?),
-                "managed_by" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_tag" => __de::put_some(&mut map, &mut f_0),
+                "capability" => __de::put_some(&mut map, &mut f_1),
+                "name" => __de::put_some(&mut map, &mut f_2),
+                "description" => __de::put_some(&mut map, &mut f_3),
+                "managed_by" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(CreateSpec {
             vm_tag: __de::required(f_0, "vm_tag")?,
@@ -149,16 +146,15 @@ impl serde::Serialize for Info {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vm_tag", &self.vm_tag)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("capability", &self.capability)?;
-        if let Some(value) = &self.managed_by {
-            map.serialize_entry("managed_by", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vm_tag", &self.vm_tag);
+        __m.entry("name", &self.name);
+        __m.entry("description", &self.description);
+        __m.entry("capability", &self.capability);
+        __m.optional("managed_by", &self.managed_by);
+        __m.end()
     }
 }
 
@@ -184,15 +180,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
         let mut f_4: Option<crate::vcenter::compute::policies::ManagedBy> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_tag" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "description" => f_2 = Some(map.next_value()?),
-                "capability" => f_3 = Some(map.next_value()?),
-                "managed_by" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_tag" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "description" => __de::put_some(&mut map, &mut f_2),
+                "capability" => __de::put_some(&mut map, &mut f_3),
+                "managed_by" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Info {
             vm_tag: __de::required(f_0, "vm_tag")?,

@@ -70,15 +70,12 @@ impl serde::Serialize for FilterSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.zones {
-            map.serialize_entry("zones", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("zones", &self.zones);
+        __m.optional("cluster", &self.cluster);
+        __m.end()
     }
 }
 
@@ -96,16 +93,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FilterSpec {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<String>> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "zones" => f_0 = map.next_value()?,
-                "cluster" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "zones" => __de::put(&mut map, &mut f_0),
+                "cluster" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FilterSpec {
             zones: f_0,
@@ -153,14 +149,15 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile", &self.profile)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("nsx_path", &self.nsx_path)?;
-        map.serialize_entry("compatible", &self.compatible)?;
-        map.serialize_entry("incompatibility_reasons", &self.incompatibility_reasons)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("profile", &self.profile);
+        __m.entry("name", &self.name);
+        __m.entry("nsx_path", &self.nsx_path);
+        __m.entry("compatible", &self.compatible);
+        __m.entry("incompatibility_reasons", &self.incompatibility_reasons);
+        __m.end()
     }
 }
 
@@ -186,15 +183,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "profile" => f_0 = Some(map.next_value()?),
-                "name" => f_1 = Some(map.next_value()?),
-                "nsx_path" => f_2 = Some(map.next_value()?),
-                "compatible" => f_3 = Some(map.next_value()?),
-                "incompatibility_reasons" => f_4 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "profile" => __de::put_some(&mut map, &mut f_0),
+                "name" => __de::put_some(&mut map, &mut f_1),
+                "nsx_path" => __de::put_some(&mut map, &mut f_2),
+                "compatible" => __de::put_some(&mut map, &mut f_3),
+                "incompatibility_reasons" => __de::put_or_empty(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             profile: __de::required(f_0, "profile")?,

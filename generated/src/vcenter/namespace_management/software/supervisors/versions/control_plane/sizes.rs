@@ -33,11 +33,12 @@ impl serde::Serialize for Ipv4Cidr {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry("prefix", &self.prefix)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("address", &self.address);
+        __m.entry("prefix", &self.prefix);
+        __m.end()
     }
 }
 
@@ -60,12 +61,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4Cidr {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "address" => f_0 = Some(map.next_value()?),
-                "prefix" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "address" => __de::put_some(&mut map, &mut f_0),
+                "prefix" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Ipv4Cidr {
             address: __de::or_zero(f_0, Self::NAME, "address"),
@@ -110,11 +109,12 @@ impl serde::Serialize for ListResult {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("sizes", &self.sizes)?;
-        map.serialize_entry("default_size_identifier", &self.default_size_identifier)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("sizes", &self.sizes);
+        __m.entry("default_size_identifier", &self.default_size_identifier);
+        __m.end()
     }
 }
 
@@ -137,12 +137,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListResult {
         let mut f_1: Option<crate::ids::SizeId> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "sizes" => f_0 = __de::null_as_empty(map.next_value()?),
-                "default_size_identifier" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sizes" => __de::put_or_empty(&mut map, &mut f_0),
+                "default_size_identifier" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ListResult {
             sizes: __de::or_zero(f_0, Self::NAME, "sizes"),
@@ -176,11 +174,12 @@ impl serde::Serialize for NsxT1Defaults {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("default_pod_cidr", &self.default_pod_cidr)?;
-        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("default_pod_cidr", &self.default_pod_cidr);
+        __m.entry("default_service_cidr", &self.default_service_cidr);
+        __m.end()
     }
 }
 
@@ -203,12 +202,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxT1Defaults {
         let mut f_1: Option<Ipv4Cidr> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_pod_cidr" => f_0 = Some(map.next_value()?),
-                "default_service_cidr" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_pod_cidr" => __de::put_some(&mut map, &mut f_0),
+                "default_service_cidr" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxT1Defaults {
             default_pod_cidr: __de::or_zero(f_0, Self::NAME, "default_pod_cidr"),
@@ -251,11 +248,12 @@ impl serde::Serialize for NsxVpcDefaults {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("default_private_cidr", &self.default_private_cidr)?;
-        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("default_private_cidr", &self.default_private_cidr);
+        __m.entry("default_service_cidr", &self.default_service_cidr);
+        __m.end()
     }
 }
 
@@ -278,12 +276,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxVpcDefaults {
         let mut f_1: Option<Ipv4Cidr> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_private_cidr" => f_0 = Some(map.next_value()?),
-                "default_service_cidr" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_private_cidr" => __de::put_some(&mut map, &mut f_0),
+                "default_service_cidr" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(NsxVpcDefaults {
             default_private_cidr: __de::or_zero(f_0, Self::NAME, "default_private_cidr"),
@@ -356,21 +352,19 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("identifier", &self.identifier)?;
-        map.serialize_entry("memory_in_mib", &self.memory_in_mib)?;
-        map.serialize_entry("v_CPU_count", &self.v_cpu_count)?;
-        map.serialize_entry("disk_capacity_in_mib", &self.disk_capacity_in_mib)?;
-        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
-        map.serialize_entry("nsx_t1_defaults", &self.nsx_t1_defaults)?;
-        map.serialize_entry("nsx_vpc_defaults", &self.nsx_vpc_defaults)?;
-        map.serialize_entry(
-            "vsphere_networking_defaults",
-            &self.vsphere_networking_defaults,
-        )?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("label", &self.label);
+        __m.entry("identifier", &self.identifier);
+        __m.entry("memory_in_mib", &self.memory_in_mib);
+        __m.entry("v_CPU_count", &self.v_cpu_count);
+        __m.entry("disk_capacity_in_mib", &self.disk_capacity_in_mib);
+        __m.entry("default_service_cidr", &self.default_service_cidr);
+        __m.entry("nsx_t1_defaults", &self.nsx_t1_defaults);
+        __m.entry("nsx_vpc_defaults", &self.nsx_vpc_defaults);
+        __m.entry("vsphere_networking_defaults", &self.vsphere_networking_defaults);
+        __m.end()
     }
 }
 
@@ -400,19 +394,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
         let mut f_8: Option<VsphereNetworkingDefaults> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "label" => f_0 = Some(map.next_value()?),
-                "identifier" => f_1 = Some(map.next_value()?),
-                "memory_in_mib" => f_2 = Some(map.next_value()?),
-                "v_CPU_count" => f_3 = Some(map.next_value()?),
-                "disk_capacity_in_mib" => f_4 = Some(map.next_value()?),
-                "default_service_cidr" => f_5 = Some(map.next_value()?),
-                "nsx_t1_defaults" => f_6 = Some(map.next_value()?),
-                "nsx_vpc_defaults" => f_7 = Some(map.next_value()?),
-                "vsphere_networking_defaults" => f_8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => __de::put_some(&mut map, &mut f_0),
+                "identifier" => __de::put_some(&mut map, &mut f_1),
+                "memory_in_mib" => __de::put_some(&mut map, &mut f_2),
+                "v_CPU_count" => __de::put_some(&mut map, &mut f_3),
+                "disk_capacity_in_mib" => __de::put_some(&mut map, &mut f_4),
+                "default_service_cidr" => __de::put_some(&mut map, &mut f_5),
+                "nsx_t1_defaults" => __de::put_some(&mut map, &mut f_6),
+                "nsx_vpc_defaults" => __de::put_some(&mut map, &mut f_7),
+                "vsphere_networking_defaults" => __de::put_some(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             label: __de::or_zero(f_0, Self::NAME, "label"),
@@ -453,10 +445,11 @@ impl serde::Serialize for VsphereNetworkingDefaults {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("default_service_cidr", &self.default_service_cidr)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("default_service_cidr", &self.default_service_cidr);
+        __m.end()
     }
 }
 
@@ -478,11 +471,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereNetworkingDefault
         let mut f_0: Option<Ipv4Cidr> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "default_service_cidr" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "default_service_cidr" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereNetworkingDefaults {
             default_service_cidr: __de::or_zero(f_0, Self::NAME, "default_service_cidr"),

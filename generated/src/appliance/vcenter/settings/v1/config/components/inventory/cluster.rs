@@ -57,45 +57,22 @@ impl serde::Serialize for ClusterConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        if let Some(value) = &self.ha {
-            map.serialize_entry("ha", value)?;
-        }
-        if let Some(value) = &self.ha_vm_overrides {
-            map.serialize_entry("ha_vm_overrides", value)?;
-        }
-        if let Some(value) = &self.drs {
-            map.serialize_entry("drs", value)?;
-        }
-        if let Some(value) = &self.drs_vm_overrides {
-            map.serialize_entry("drs_vm_overrides", value)?;
-        }
-        if let Some(value) = &self.rules {
-            map.serialize_entry("rules", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.proactive_ha {
-            map.serialize_entry("proactive_ha", value)?;
-        }
-        if let Some(value) = &self.hosts {
-            map.serialize_entry("hosts", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.resource_pools {
-            map.serialize_entry("resource_pools", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("parent_path", &self.parent_path);
+        __m.optional("ha", &self.ha);
+        __m.optional("ha_vm_overrides", &self.ha_vm_overrides);
+        __m.optional("drs", &self.drs);
+        __m.optional("drs_vm_overrides", &self.drs_vm_overrides);
+        __m.optional("rules", &self.rules);
+        __m.optional("groups", &self.groups);
+        __m.optional("proactive_ha", &self.proactive_ha);
+        __m.optional("hosts", &self.hosts);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("resource_pools", &self.resource_pools);
+        __m.end()
     }
 }
 
@@ -113,6 +90,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterConfigInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<ha::VsphereHa> = None;
@@ -135,22 +113,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterConfigInfo {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "parent_path" => f_1 = map.next_value()?,
-                "ha" => f_2 = map.next_value()?,
-                "ha_vm_overrides" => f_3 = map.next_value()?,
-                "drs" => f_4 = map.next_value()?,
-                "drs_vm_overrides" => f_5 = map.next_value()?,
-                "rules" => f_6 = map.next_value()?,
-                "groups" => f_7 = map.next_value()?,
-                "proactive_ha" => f_8 = map.next_value()?,
-                "hosts" => f_9 = map.next_value()?,
-                "permissions" => f_10 = map.next_value()?,
-                "resource_pools" => f_11 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "parent_path" => __de::put(&mut map, &mut f_1),
+                "ha" => __de::put(&mut map, &mut f_2),
+                "ha_vm_overrides" => __de::put(&mut map, &mut f_3),
+                "drs" => __de::put(&mut map, &mut f_4),
+                "drs_vm_overrides" => __de::put(&mut map, &mut f_5),
+                "rules" => __de::put(&mut map, &mut f_6),
+                "groups" => __de::put(&mut map, &mut f_7),
+                "proactive_ha" => __de::put(&mut map, &mut f_8),
+                "hosts" => __de::put(&mut map, &mut f_9),
+                "permissions" => __de::put(&mut map, &mut f_10),
+                "resource_pools" => __de::put(&mut map, &mut f_11),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterConfigInfo {
             name: f_0,

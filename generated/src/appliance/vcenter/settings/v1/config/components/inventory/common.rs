@@ -25,15 +25,12 @@ impl serde::Serialize for OptionValue {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("key", &self.key);
+        __m.optional("value", &self.value);
+        __m.end()
     }
 }
 
@@ -51,16 +48,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OptionValue {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = map.next_value()?,
-                "value" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put(&mut map, &mut f_0),
+                "value" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(OptionValue {
             key: f_0,
@@ -92,13 +88,14 @@ impl serde::Serialize for Permission {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("principal", &self.principal)?;
-        map.serialize_entry("group", &self.group)?;
-        map.serialize_entry("propagate", &self.propagate)?;
-        map.serialize_entry("role_id", &self.role_id)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("principal", &self.principal);
+        __m.entry("group", &self.group);
+        __m.entry("propagate", &self.propagate);
+        __m.entry("role_id", &self.role_id);
+        __m.end()
     }
 }
 
@@ -123,14 +120,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Permission {
         let mut f_3: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "principal" => f_0 = Some(map.next_value()?),
-                "group" => f_1 = Some(map.next_value()?),
-                "propagate" => f_2 = Some(map.next_value()?),
-                "role_id" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "principal" => __de::put_some(&mut map, &mut f_0),
+                "group" => __de::put_some(&mut map, &mut f_1),
+                "propagate" => __de::put_some(&mut map, &mut f_2),
+                "role_id" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Permission {
             principal: __de::or_zero(f_0, Self::NAME, "principal"),

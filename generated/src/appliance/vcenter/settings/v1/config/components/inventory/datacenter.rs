@@ -35,19 +35,14 @@ impl serde::Serialize for Datacenter {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.standalone_hosts {
-            map.serialize_entry("standalone_hosts", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("parent_path", &self.parent_path);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("standalone_hosts", &self.standalone_hosts);
+        __m.end()
     }
 }
 
@@ -76,14 +71,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Datacenter {
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = map.next_value()?,
-                "permissions" => f_2 = map.next_value()?,
-                "standalone_hosts" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put(&mut map, &mut f_1),
+                "permissions" => __de::put(&mut map, &mut f_2),
+                "standalone_hosts" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Datacenter {
             name: __de::required(f_0, "name")?,

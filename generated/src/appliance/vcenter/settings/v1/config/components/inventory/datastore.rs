@@ -35,17 +35,14 @@ impl serde::Serialize for Datastore {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("parent_path", &self.parent_path)?;
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("parent_path", &self.parent_path);
+        __m.optional("summary", &self.summary);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -74,14 +71,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Datastore {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = Some(map.next_value()?),
-                "summary" => f_2 = map.next_value()?,
-                "permissions" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put_some(&mut map, &mut f_1),
+                "summary" => __de::put(&mut map, &mut f_2),
+                "permissions" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Datastore {
             name: __de::required(f_0, "name")?,
@@ -144,10 +139,11 @@ impl serde::Serialize for PodStorageDrsEntry {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storage_drs_config", &self.storage_drs_config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("storage_drs_config", &self.storage_drs_config);
+        __m.end()
     }
 }
 
@@ -169,11 +165,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PodStorageDrsEntry {
         let mut f_0: Option<StorageDrsConfigInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "storage_drs_config" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "storage_drs_config" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PodStorageDrsEntry {
             storage_drs_config: __de::or_zero(f_0, Self::NAME, "storage_drs_config"),
@@ -206,10 +200,11 @@ impl serde::Serialize for StorageDrsConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pod_config", &self.pod_config)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("pod_config", &self.pod_config);
+        __m.end()
     }
 }
 
@@ -231,11 +226,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDrsConfigInfo {
         let mut f_0: Option<StorageDrsPodConfigInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "pod_config" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "pod_config" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDrsConfigInfo {
             pod_config: __de::or_zero(f_0, Self::NAME, "pod_config"),
@@ -268,10 +261,11 @@ impl serde::Serialize for StorageDrsPodConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.end()
     }
 }
 
@@ -293,11 +287,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageDrsPodConfigInfo 
         let mut f_0: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StorageDrsPodConfigInfo {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
@@ -342,15 +334,14 @@ impl serde::Serialize for StoragePod {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("parent_path", &self.parent_path)?;
-        map.serialize_entry("pod_storage_drs_entry", &self.pod_storage_drs_entry)?;
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.entry("parent_path", &self.parent_path);
+        __m.entry("pod_storage_drs_entry", &self.pod_storage_drs_entry);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -379,14 +370,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StoragePod {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = Some(map.next_value()?),
-                "pod_storage_drs_entry" => f_2 = Some(map.next_value()?),
-                "permissions" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put_some(&mut map, &mut f_1),
+                "pod_storage_drs_entry" => __de::put_some(&mut map, &mut f_2),
+                "permissions" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(StoragePod {
             name: __de::required(f_0, "name")?,
@@ -424,21 +413,14 @@ impl serde::Serialize for Summary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capacity {
-            map.serialize_entry("capacity", value)?;
-        }
-        if let Some(value) = &self.multiple_host_access {
-            map.serialize_entry("multiple_host_access", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.maintenance_mode {
-            map.serialize_entry("maintenance_mode", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("capacity", &self.capacity);
+        __m.optional("multiple_host_access", &self.multiple_host_access);
+        __m.optional("type", &self.r#type);
+        __m.optional("maintenance_mode", &self.maintenance_mode);
+        __m.end()
     }
 }
 
@@ -456,20 +438,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<String> = None;
         let mut f_3: Option<MaintenanceModeState> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "capacity" => f_0 = map.next_value()?,
-                "multiple_host_access" => f_1 = map.next_value()?,
-                "type" => f_2 = map.next_value()?,
-                "maintenance_mode" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "capacity" => __de::put(&mut map, &mut f_0),
+                "multiple_host_access" => __de::put(&mut map, &mut f_1),
+                "type" => __de::put(&mut map, &mut f_2),
+                "maintenance_mode" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Summary {
             capacity: f_0,

@@ -31,24 +31,15 @@ impl serde::Serialize for Folder {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datastore {
-            map.serialize_entry("datastore", value)?;
-        }
-        if let Some(value) = &self.datacenter {
-            map.serialize_entry("datacenter", value)?;
-        }
-        if let Some(value) = &self.vm {
-            map.serialize_entry("vm", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("datastore", &self.datastore);
+        __m.optional("datacenter", &self.datacenter);
+        __m.optional("vm", &self.vm);
+        __m.optional("network", &self.network);
+        __m.optional("host", &self.host);
+        __m.end()
     }
 }
 
@@ -66,6 +57,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Folder {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<FolderDetails>> = None;
         let mut f_1: Option<Vec<FolderDetails>> = None;
         let mut f_2: Option<Vec<FolderDetails>> = None;
@@ -73,15 +65,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Folder {
         let mut f_4: Option<Vec<FolderDetails>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "datastore" => f_0 = map.next_value()?,
-                "datacenter" => f_1 = map.next_value()?,
-                "vm" => f_2 = map.next_value()?,
-                "network" => f_3 = map.next_value()?,
-                "host" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "datastore" => __de::put(&mut map, &mut f_0),
+                "datacenter" => __de::put(&mut map, &mut f_1),
+                "vm" => __de::put(&mut map, &mut f_2),
+                "network" => __de::put(&mut map, &mut f_3),
+                "host" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Folder {
             datastore: f_0,
@@ -120,16 +110,13 @@ impl serde::Serialize for FolderDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("parent_path", &self.parent_path);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -157,13 +144,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FolderDetails {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = map.next_value()?,
-                "permissions" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put(&mut map, &mut f_1),
+                "permissions" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FolderDetails {
             name: __de::required(f_0, "name")?,

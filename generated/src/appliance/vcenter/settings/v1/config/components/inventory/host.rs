@@ -31,16 +31,13 @@ impl serde::Serialize for HostConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("permissions", &self.permissions);
+        __m.optional("parent_path", &self.parent_path);
+        __m.end()
     }
 }
 
@@ -68,13 +65,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostConfig {
         let mut f_2: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "permissions" => f_1 = map.next_value()?,
-                "parent_path" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "permissions" => __de::put(&mut map, &mut f_1),
+                "parent_path" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HostConfig {
             name: __de::or_zero(f_0, Self::NAME, "name"),

@@ -31,13 +31,14 @@ impl serde::Serialize for ResourceAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reservation", &self.reservation)?;
-        map.serialize_entry("expandable_reservation", &self.expandable_reservation)?;
-        map.serialize_entry("limit", &self.limit)?;
-        map.serialize_entry("shares", &self.shares)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("reservation", &self.reservation);
+        __m.entry("expandable_reservation", &self.expandable_reservation);
+        __m.entry("limit", &self.limit);
+        __m.entry("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -62,14 +63,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
         let mut f_3: Option<Shares> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = Some(map.next_value()?),
-                "expandable_reservation" => f_1 = Some(map.next_value()?),
-                "limit" => f_2 = Some(map.next_value()?),
-                "shares" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put_some(&mut map, &mut f_0),
+                "expandable_reservation" => __de::put_some(&mut map, &mut f_1),
+                "limit" => __de::put_some(&mut map, &mut f_2),
+                "shares" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationInfo {
             reservation: __de::or_zero(f_0, Self::NAME, "reservation"),
@@ -115,23 +114,16 @@ impl serde::Serialize for ResourcePool {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        if let Some(value) = &self.child_resource_pools {
-            map.serialize_entry("child_resource_pools", value)?;
-        }
-        if let Some(value) = &self.vm {
-            map.serialize_entry("vm", value)?;
-        }
-        map.serialize_entry("config", &self.config)?;
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("parent_path", &self.parent_path);
+        __m.optional("child_resource_pools", &self.child_resource_pools);
+        __m.optional("vm", &self.vm);
+        __m.entry("config", &self.config);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -162,16 +154,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePool {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = map.next_value()?,
-                "child_resource_pools" => f_2 = map.next_value()?,
-                "vm" => f_3 = map.next_value()?,
-                "config" => f_4 = Some(map.next_value()?),
-                "permissions" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put(&mut map, &mut f_1),
+                "child_resource_pools" => __de::put(&mut map, &mut f_2),
+                "vm" => __de::put(&mut map, &mut f_3),
+                "config" => __de::put_some(&mut map, &mut f_4),
+                "permissions" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourcePool {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -220,11 +210,12 @@ impl serde::Serialize for ResourcePoolSummary {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu_allocation", &self.cpu_allocation)?;
-        map.serialize_entry("memory_allocation", &self.memory_allocation)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu_allocation", &self.cpu_allocation);
+        __m.entry("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -247,12 +238,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourcePoolSummary {
         let mut f_1: Option<ResourceAllocationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu_allocation" => f_0 = Some(map.next_value()?),
-                "memory_allocation" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu_allocation" => __de::put_some(&mut map, &mut f_0),
+                "memory_allocation" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourcePoolSummary {
             cpu_allocation: __de::required(f_0, "cpu_allocation")?,
@@ -284,11 +273,12 @@ impl serde::Serialize for Shares {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("level", &self.level)?;
-        map.serialize_entry("shares", &self.shares)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("level", &self.level);
+        __m.entry("shares", &self.shares);
+        __m.end()
     }
 }
 
@@ -311,12 +301,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Shares {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "level" => f_0 = Some(map.next_value()?),
-                "shares" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "level" => __de::put_some(&mut map, &mut f_0),
+                "shares" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Shares {
             level: __de::required(f_0, "level")?,

@@ -27,16 +27,13 @@ impl serde::Serialize for ConfigInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("hardware", &self.hardware)?;
-        if let Some(value) = &self.cpu_allocation {
-            map.serialize_entry("cpu_allocation", value)?;
-        }
-        if let Some(value) = &self.memory_allocation {
-            map.serialize_entry("memory_allocation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("hardware", &self.hardware);
+        __m.optional("cpu_allocation", &self.cpu_allocation);
+        __m.optional("memory_allocation", &self.memory_allocation);
+        __m.end()
     }
 }
 
@@ -60,13 +57,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigInfo {
         let mut f_2: Option<ResourceAllocationInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "hardware" => f_0 = Some(map.next_value()?),
-                "cpu_allocation" => f_1 = map.next_value()?,
-                "memory_allocation" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hardware" => __de::put_some(&mut map, &mut f_0),
+                "cpu_allocation" => __de::put(&mut map, &mut f_1),
+                "memory_allocation" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ConfigInfo {
             hardware: __de::or_zero(f_0, Self::NAME, "hardware"),
@@ -106,15 +101,12 @@ impl serde::Serialize for ResourceAllocationInfo {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reservation {
-            map.serialize_entry("reservation", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("reservation", &self.reservation);
+        __m.optional("limit", &self.limit);
+        __m.end()
     }
 }
 
@@ -132,16 +124,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ResourceAllocationInfo {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "reservation" => f_0 = map.next_value()?,
-                "limit" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "reservation" => __de::put(&mut map, &mut f_0),
+                "limit" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ResourceAllocationInfo {
             reservation: f_0,
@@ -169,11 +160,12 @@ impl serde::Serialize for VirtualHardware {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("num_CPU", &self.num_cpu)?;
-        map.serialize_entry("memory_MB", &self.memory_mb)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("num_CPU", &self.num_cpu);
+        __m.entry("memory_MB", &self.memory_mb);
+        __m.end()
     }
 }
 
@@ -196,12 +188,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualHardware {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "num_CPU" => f_0 = Some(map.next_value()?),
-                "memory_MB" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "num_CPU" => __de::put_some(&mut map, &mut f_0),
+                "memory_MB" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualHardware {
             num_cpu: __de::or_zero(f_0, Self::NAME, "num_CPU"),
@@ -248,22 +238,15 @@ impl serde::Serialize for VirtualMachineConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.parent_path {
-            map.serialize_entry("parent_path", value)?;
-        }
-        if let Some(value) = &self.resource_pool {
-            map.serialize_entry("resource_pool", value)?;
-        }
-        if let Some(value) = &self.config {
-            map.serialize_entry("config", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("parent_path", &self.parent_path);
+        __m.optional("resource_pool", &self.resource_pool);
+        __m.optional("config", &self.config);
+        __m.optional("permissions", &self.permissions);
+        __m.end()
     }
 }
 
@@ -293,15 +276,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VirtualMachineConfig {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "parent_path" => f_1 = map.next_value()?,
-                "resource_pool" => f_2 = map.next_value()?,
-                "config" => f_3 = map.next_value()?,
-                "permissions" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "parent_path" => __de::put(&mut map, &mut f_1),
+                "resource_pool" => __de::put(&mut map, &mut f_2),
+                "config" => __de::put(&mut map, &mut f_3),
+                "permissions" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VirtualMachineConfig {
             name: __de::or_zero(f_0, Self::NAME, "name"),

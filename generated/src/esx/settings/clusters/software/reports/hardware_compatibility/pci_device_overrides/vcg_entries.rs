@@ -53,28 +53,17 @@ impl serde::Serialize for Key {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("device", &self.device)?;
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        if let Some(value) = &self.part_number {
-            map.serialize_entry("part_number", value)?;
-        }
-        if let Some(value) = &self.driver_name {
-            map.serialize_entry("driver_name", value)?;
-        }
-        if let Some(value) = &self.driver_version {
-            map.serialize_entry("driver_version", value)?;
-        }
-        if let Some(value) = &self.product_id {
-            map.serialize_entry("product_id", value)?;
-        }
-        if let Some(value) = &self.capacity {
-            map.serialize_entry("capacity", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("device", &self.device);
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.optional("part_number", &self.part_number);
+        __m.optional("driver_name", &self.driver_name);
+        __m.optional("driver_version", &self.driver_version);
+        __m.optional("product_id", &self.product_id);
+        __m.optional("capacity", &self.capacity);
+        __m.end()
     }
 }
 
@@ -102,17 +91,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Key {
         let mut f_6: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "device" => f_0 = Some(map.next_value()?),
-                "firmware_version" => f_1 = map.next_value()?,
-                "part_number" => f_2 = map.next_value()?,
-                "driver_name" => f_3 = map.next_value()?,
-                "driver_version" => f_4 = map.next_value()?,
-                "product_id" => f_5 = map.next_value()?,
-                "capacity" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "device" => __de::put_some(&mut map, &mut f_0),
+                "firmware_version" => __de::put(&mut map, &mut f_1),
+                "part_number" => __de::put(&mut map, &mut f_2),
+                "driver_name" => __de::put(&mut map, &mut f_3),
+                "driver_version" => __de::put(&mut map, &mut f_4),
+                "product_id" => __de::put(&mut map, &mut f_5),
+                "capacity" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Key {
             device: __de::or_zero(f_0, Self::NAME, "device"),
@@ -192,13 +179,14 @@ impl serde::Serialize for PciDeviceIdentifier {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("vid", &self.vid)?;
-        map.serialize_entry("did", &self.did)?;
-        map.serialize_entry("svid", &self.svid)?;
-        map.serialize_entry("ssid", &self.ssid)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("vid", &self.vid);
+        __m.entry("did", &self.did);
+        __m.entry("svid", &self.svid);
+        __m.entry("ssid", &self.ssid);
+        __m.end()
     }
 }
 
@@ -223,14 +211,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PciDeviceIdentifier {
         let mut f_3: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vid" => f_0 = Some(map.next_value()?),
-                "did" => f_1 = Some(map.next_value()?),
-                "svid" => f_2 = Some(map.next_value()?),
-                "ssid" => f_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vid" => __de::put_some(&mut map, &mut f_0),
+                "did" => __de::put_some(&mut map, &mut f_1),
+                "svid" => __de::put_some(&mut map, &mut f_2),
+                "ssid" => __de::put_some(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PciDeviceIdentifier {
             vid: __de::or_zero(f_0, Self::NAME, "vid"),
@@ -279,13 +265,12 @@ impl serde::Serialize for ProductSelectionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("target", &self.target)?;
-        if let Some(value) = &self.vcg_product {
-            map.serialize_entry("vcg_product", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("target", &self.target);
+        __m.optional("vcg_product", &self.vcg_product);
+        __m.end()
     }
 }
 
@@ -308,12 +293,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProductSelectionSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "target" => f_0 = Some(map.next_value()?),
-                "vcg_product" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "target" => __de::put_some(&mut map, &mut f_0),
+                "vcg_product" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProductSelectionSpec {
             target: __de::or_zero(f_0, Self::NAME, "target"),
@@ -343,10 +326,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("product_selections", &self.product_selections)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("product_selections", &self.product_selections);
+        __m.end()
     }
 }
 
@@ -368,11 +352,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_0: Option<Vec<ProductSelectionSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "product_selections" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "product_selections" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             product_selections: __de::or_zero(f_0, Self::NAME, "product_selections"),

@@ -81,30 +81,19 @@ impl serde::Serialize for Key {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        if let Some(value) = &self.part_number {
-            map.serialize_entry("part_number", value)?;
-        }
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        if let Some(value) = &self.driver_name {
-            map.serialize_entry("driver_name", value)?;
-        }
-        if let Some(value) = &self.driver_version {
-            map.serialize_entry("driver_version", value)?;
-        }
-        if let Some(value) = &self.release {
-            map.serialize_entry("release", value)?;
-        }
-        if let Some(value) = &self.validated_features_in_use {
-            map.serialize_entry("validated_features_in_use", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("model", &self.model);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("capacity", &self.capacity);
+        __m.optional("part_number", &self.part_number);
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.optional("driver_name", &self.driver_name);
+        __m.optional("driver_version", &self.driver_version);
+        __m.optional("release", &self.release);
+        __m.optional("validated_features_in_use", &self.validated_features_in_use);
+        __m.end()
     }
 }
 
@@ -136,19 +125,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Key {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "model" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "capacity" => f_2 = Some(map.next_value()?),
-                "part_number" => f_3 = map.next_value()?,
-                "firmware_version" => f_4 = map.next_value()?,
-                "driver_name" => f_5 = map.next_value()?,
-                "driver_version" => f_6 = map.next_value()?,
-                "release" => f_7 = map.next_value()?,
-                "validated_features_in_use" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "model" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "capacity" => __de::put_some(&mut map, &mut f_2),
+                "part_number" => __de::put(&mut map, &mut f_3),
+                "firmware_version" => __de::put(&mut map, &mut f_4),
+                "driver_name" => __de::put(&mut map, &mut f_5),
+                "driver_version" => __de::put(&mut map, &mut f_6),
+                "release" => __de::put(&mut map, &mut f_7),
+                "validated_features_in_use" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Key {
             model: __de::or_zero(f_0, Self::NAME, "model"),
@@ -224,13 +211,12 @@ impl serde::Serialize for ReclassificationSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        if let Some(value) = &self.r#override {
-            map.serialize_entry("override", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.optional("override", &self.r#override);
+        __m.end()
     }
 }
 
@@ -253,12 +239,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReclassificationSpec {
         let mut f_1: Option<ComplianceAction> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "override" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "override" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ReclassificationSpec {
             key: __de::or_zero(f_0, Self::NAME, "key"),
@@ -302,10 +286,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("device_reclassifications", &self.device_reclassifications)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("device_reclassifications", &self.device_reclassifications);
+        __m.end()
     }
 }
 
@@ -327,13 +312,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_0: Option<Vec<ReclassificationSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "device_reclassifications" => {
-                    f_0 = __de::null_as_empty(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "device_reclassifications" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             device_reclassifications: __de::or_zero(

@@ -43,18 +43,15 @@ impl serde::Serialize for Key {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("model", &self.model)?;
-        map.serialize_entry("vendor", &self.vendor)?;
-        map.serialize_entry("capacity", &self.capacity)?;
-        if let Some(value) = &self.part_number {
-            map.serialize_entry("part_number", value)?;
-        }
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmware_version", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("model", &self.model);
+        __m.entry("vendor", &self.vendor);
+        __m.entry("capacity", &self.capacity);
+        __m.optional("part_number", &self.part_number);
+        __m.optional("firmware_version", &self.firmware_version);
+        __m.end()
     }
 }
 
@@ -80,15 +77,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Key {
         let mut f_4: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "model" => f_0 = Some(map.next_value()?),
-                "vendor" => f_1 = Some(map.next_value()?),
-                "capacity" => f_2 = Some(map.next_value()?),
-                "part_number" => f_3 = map.next_value()?,
-                "firmware_version" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "model" => __de::put_some(&mut map, &mut f_0),
+                "vendor" => __de::put_some(&mut map, &mut f_1),
+                "capacity" => __de::put_some(&mut map, &mut f_2),
+                "part_number" => __de::put(&mut map, &mut f_3),
+                "firmware_version" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Key {
             model: __de::or_zero(f_0, Self::NAME, "model"),
@@ -154,13 +149,12 @@ impl serde::Serialize for ProductSelectionSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        if let Some(value) = &self.vcg_product {
-            map.serialize_entry("vcg_product", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("key", &self.key);
+        __m.optional("vcg_product", &self.vcg_product);
+        __m.end()
     }
 }
 
@@ -183,12 +177,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProductSelectionSpec {
         let mut f_1: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "key" => f_0 = Some(map.next_value()?),
-                "vcg_product" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => __de::put_some(&mut map, &mut f_0),
+                "vcg_product" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProductSelectionSpec {
             key: __de::or_zero(f_0, Self::NAME, "key"),
@@ -216,10 +208,11 @@ impl serde::Serialize for UpdateSpec {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("product_selections", &self.product_selections)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("product_selections", &self.product_selections);
+        __m.end()
     }
 }
 
@@ -241,11 +234,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
         let mut f_0: Option<Vec<ProductSelectionSpec>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "product_selections" => f_0 = __de::null_as_empty(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "product_selections" => __de::put_or_empty(&mut map, &mut f_0),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(UpdateSpec {
             product_selections: __de::or_zero(f_0, Self::NAME, "product_selections"),

@@ -31,15 +31,12 @@ impl serde::Serialize for AdditionalOptions {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.advanced_options {
-            map.serialize_entry("advanced_options", value)?;
-        }
-        if let Some(value) = &self.scalable_shares {
-            map.serialize_entry("scalable_shares", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("advanced_options", &self.advanced_options);
+        __m.optional("scalable_shares", &self.scalable_shares);
+        __m.end()
     }
 }
 
@@ -57,6 +54,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdditionalOptions {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<
             Vec<
                 crate::appliance::vcenter::settings::v1::config::components::inventory::common::OptionValue,
@@ -65,12 +63,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdditionalOptions {
         let mut f_1: Option<ScaleSharesBehavior> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "advanced_options" => f_0 = map.next_value()?,
-                "scalable_shares" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "advanced_options" => __de::put(&mut map, &mut f_0),
+                "scalable_shares" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AdditionalOptions {
             advanced_options: f_0,
@@ -108,30 +104,17 @@ impl serde::Serialize for AffinityRule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.in_compliance {
-            map.serialize_entry("in_compliance", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.mandatory {
-            map.serialize_entry("mandatory", value)?;
-        }
-        if let Some(value) = &self.user_created {
-            map.serialize_entry("user_created", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("in_compliance", &self.in_compliance);
+        __m.optional("name", &self.name);
+        __m.optional("mandatory", &self.mandatory);
+        __m.optional("user_created", &self.user_created);
+        __m.optional("vms", &self.vms);
+        __m.end()
     }
 }
 
@@ -149,6 +132,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffinityRule {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Status> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
@@ -158,17 +142,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AffinityRule {
         let mut f_6: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "enabled" => f_1 = map.next_value()?,
-                "in_compliance" => f_2 = map.next_value()?,
-                "name" => f_3 = map.next_value()?,
-                "mandatory" => f_4 = map.next_value()?,
-                "user_created" => f_5 = map.next_value()?,
-                "vms" => f_6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "enabled" => __de::put(&mut map, &mut f_1),
+                "in_compliance" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put(&mut map, &mut f_3),
+                "mandatory" => __de::put(&mut map, &mut f_4),
+                "user_created" => __de::put(&mut map, &mut f_5),
+                "vms" => __de::put(&mut map, &mut f_6),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AffinityRule {
             status: f_0,
@@ -205,21 +187,14 @@ impl serde::Serialize for Automation {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automation_level {
-            map.serialize_entry("automation_level", value)?;
-        }
-        if let Some(value) = &self.migration_threshold {
-            map.serialize_entry("migration_threshold", value)?;
-        }
-        if let Some(value) = &self.proactive_drs_enabled {
-            map.serialize_entry("proactive_drs_enabled", value)?;
-        }
-        if let Some(value) = &self.virtual_machine_automation {
-            map.serialize_entry("virtual_machine_automation", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("automation_level", &self.automation_level);
+        __m.optional("migration_threshold", &self.migration_threshold);
+        __m.optional("proactive_drs_enabled", &self.proactive_drs_enabled);
+        __m.optional("virtual_machine_automation", &self.virtual_machine_automation);
+        __m.end()
     }
 }
 
@@ -237,20 +212,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Automation {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<DrsBehaviorInfo> = None;
         let mut f_1: Option<i64> = None;
         let mut f_2: Option<bool> = None;
         let mut f_3: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "automation_level" => f_0 = map.next_value()?,
-                "migration_threshold" => f_1 = map.next_value()?,
-                "proactive_drs_enabled" => f_2 = map.next_value()?,
-                "virtual_machine_automation" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "automation_level" => __de::put(&mut map, &mut f_0),
+                "migration_threshold" => __de::put(&mut map, &mut f_1),
+                "proactive_drs_enabled" => __de::put(&mut map, &mut f_2),
+                "virtual_machine_automation" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Automation {
             automation_level: f_0,
@@ -299,33 +273,18 @@ impl serde::Serialize for DependencyRule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.in_compliance {
-            map.serialize_entry("in_compliance", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.mandatory {
-            map.serialize_entry("mandatory", value)?;
-        }
-        if let Some(value) = &self.user_created {
-            map.serialize_entry("user_created", value)?;
-        }
-        if let Some(value) = &self.vm_group {
-            map.serialize_entry("vm_group", value)?;
-        }
-        if let Some(value) = &self.depends_on_vm_group {
-            map.serialize_entry("depends_on_vm_group", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("in_compliance", &self.in_compliance);
+        __m.optional("name", &self.name);
+        __m.optional("mandatory", &self.mandatory);
+        __m.optional("user_created", &self.user_created);
+        __m.optional("vm_group", &self.vm_group);
+        __m.optional("depends_on_vm_group", &self.depends_on_vm_group);
+        __m.end()
     }
 }
 
@@ -343,6 +302,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DependencyRule {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Status> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
@@ -353,18 +313,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DependencyRule {
         let mut f_7: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "enabled" => f_1 = map.next_value()?,
-                "in_compliance" => f_2 = map.next_value()?,
-                "name" => f_3 = map.next_value()?,
-                "mandatory" => f_4 = map.next_value()?,
-                "user_created" => f_5 = map.next_value()?,
-                "vm_group" => f_6 = map.next_value()?,
-                "depends_on_vm_group" => f_7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "enabled" => __de::put(&mut map, &mut f_1),
+                "in_compliance" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put(&mut map, &mut f_3),
+                "mandatory" => __de::put(&mut map, &mut f_4),
+                "user_created" => __de::put(&mut map, &mut f_5),
+                "vm_group" => __de::put(&mut map, &mut f_6),
+                "depends_on_vm_group" => __de::put(&mut map, &mut f_7),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DependencyRule {
             status: f_0,
@@ -440,21 +398,14 @@ impl serde::Serialize for DrsConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.automation {
-            map.serialize_entry("automation", value)?;
-        }
-        if let Some(value) = &self.additional_options {
-            map.serialize_entry("additional_options", value)?;
-        }
-        if let Some(value) = &self.power_management {
-            map.serialize_entry("power_management", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.optional("automation", &self.automation);
+        __m.optional("additional_options", &self.additional_options);
+        __m.optional("power_management", &self.power_management);
+        __m.end()
     }
 }
 
@@ -472,20 +423,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DrsConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<Automation> = None;
         let mut f_2: Option<AdditionalOptions> = None;
         let mut f_3: Option<PowerManagement> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                "automation" => f_1 = map.next_value()?,
-                "additional_options" => f_2 = map.next_value()?,
-                "power_management" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                "automation" => __de::put(&mut map, &mut f_1),
+                "additional_options" => __de::put(&mut map, &mut f_2),
+                "power_management" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DrsConfig {
             enabled: f_0,
@@ -515,15 +465,12 @@ impl serde::Serialize for DrsVmOverrides {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.behavior {
-            map.serialize_entry("behavior", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("behavior", &self.behavior);
+        __m.end()
     }
 }
 
@@ -541,16 +488,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DrsVmOverrides {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<DrsBehaviorInfo> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "behavior" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "behavior" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(DrsVmOverrides {
             name: f_0,
@@ -578,15 +524,12 @@ impl serde::Serialize for Group {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_groups {
-            map.serialize_entry("vm_groups", value)?;
-        }
-        if let Some(value) = &self.host_groups {
-            map.serialize_entry("host_groups", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_groups", &self.vm_groups);
+        __m.optional("host_groups", &self.host_groups);
+        __m.end()
     }
 }
 
@@ -604,16 +547,15 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Group {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<GroupDetails>> = None;
         let mut f_1: Option<Vec<GroupDetails>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_groups" => f_0 = map.next_value()?,
-                "host_groups" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_groups" => __de::put(&mut map, &mut f_0),
+                "host_groups" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Group {
             vm_groups: f_0,
@@ -641,18 +583,13 @@ impl serde::Serialize for GroupDetails {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.entities {
-            map.serialize_entry("entities", value)?;
-        }
-        if let Some(value) = &self.user_created {
-            map.serialize_entry("user_created", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("name", &self.name);
+        __m.optional("entities", &self.entities);
+        __m.optional("user_created", &self.user_created);
+        __m.end()
     }
 }
 
@@ -670,18 +607,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GroupDetails {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<String> = None;
         let mut f_1: Option<Vec<String>> = None;
         let mut f_2: Option<bool> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = map.next_value()?,
-                "entities" => f_1 = map.next_value()?,
-                "user_created" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => __de::put(&mut map, &mut f_0),
+                "entities" => __de::put(&mut map, &mut f_1),
+                "user_created" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(GroupDetails {
             name: f_0,
@@ -714,18 +650,13 @@ impl serde::Serialize for PowerManagement {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dpm_enabled {
-            map.serialize_entry("dpm_enabled", value)?;
-        }
-        if let Some(value) = &self.automation_level {
-            map.serialize_entry("automation_level", value)?;
-        }
-        if let Some(value) = &self.dpm_threshold {
-            map.serialize_entry("dpm_threshold", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("dpm_enabled", &self.dpm_enabled);
+        __m.optional("automation_level", &self.automation_level);
+        __m.optional("dpm_threshold", &self.dpm_threshold);
+        __m.end()
     }
 }
 
@@ -743,6 +674,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PowerManagement {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<DpmBehaviorInfo> = None;
         let mut f_2: Option<
@@ -750,13 +682,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PowerManagement {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "dpm_enabled" => f_0 = map.next_value()?,
-                "automation_level" => f_1 = map.next_value()?,
-                "dpm_threshold" => f_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dpm_enabled" => __de::put(&mut map, &mut f_0),
+                "automation_level" => __de::put(&mut map, &mut f_1),
+                "dpm_threshold" => __de::put(&mut map, &mut f_2),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(PowerManagement {
             dpm_enabled: f_0,
@@ -789,21 +719,14 @@ impl serde::Serialize for ProactiveHaConfig {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.automation_level {
-            map.serialize_entry("automation_level", value)?;
-        }
-        if let Some(value) = &self.remediation {
-            map.serialize_entry("remediation", value)?;
-        }
-        if let Some(value) = &self.providers {
-            map.serialize_entry("providers", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.optional("automation_level", &self.automation_level);
+        __m.optional("remediation", &self.remediation);
+        __m.optional("providers", &self.providers);
+        __m.end()
     }
 }
 
@@ -821,20 +744,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProactiveHaConfig {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<proactive_ha_config::BehaviorType> = None;
         let mut f_2: Option<proactive_ha_config::RemediationType> = None;
         let mut f_3: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                "automation_level" => f_1 = map.next_value()?,
-                "remediation" => f_2 = map.next_value()?,
-                "providers" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                "automation_level" => __de::put(&mut map, &mut f_1),
+                "remediation" => __de::put(&mut map, &mut f_2),
+                "providers" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ProactiveHaConfig {
             enabled: f_0,
@@ -868,21 +790,14 @@ impl serde::Serialize for Rule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_affinity_rules {
-            map.serialize_entry("vm_affinity_rules", value)?;
-        }
-        if let Some(value) = &self.vm_anti_affinity_rules {
-            map.serialize_entry("vm_anti_affinity_rules", value)?;
-        }
-        if let Some(value) = &self.dependency_rule {
-            map.serialize_entry("dependency_rule", value)?;
-        }
-        if let Some(value) = &self.vm_host_rule {
-            map.serialize_entry("vm_host_rule", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("vm_affinity_rules", &self.vm_affinity_rules);
+        __m.optional("vm_anti_affinity_rules", &self.vm_anti_affinity_rules);
+        __m.optional("dependency_rule", &self.dependency_rule);
+        __m.optional("vm_host_rule", &self.vm_host_rule);
+        __m.end()
     }
 }
 
@@ -900,20 +815,19 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Rule {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Vec<AffinityRule>> = None;
         let mut f_1: Option<Vec<AffinityRule>> = None;
         let mut f_2: Option<Vec<DependencyRule>> = None;
         let mut f_3: Option<Vec<VmHostRule>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "vm_affinity_rules" => f_0 = map.next_value()?,
-                "vm_anti_affinity_rules" => f_1 = map.next_value()?,
-                "dependency_rule" => f_2 = map.next_value()?,
-                "vm_host_rule" => f_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "vm_affinity_rules" => __de::put(&mut map, &mut f_0),
+                "vm_anti_affinity_rules" => __de::put(&mut map, &mut f_1),
+                "dependency_rule" => __de::put(&mut map, &mut f_2),
+                "vm_host_rule" => __de::put(&mut map, &mut f_3),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(Rule {
             vm_affinity_rules: f_0,
@@ -1000,36 +914,19 @@ impl serde::Serialize for VmHostRule {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.in_compliance {
-            map.serialize_entry("in_compliance", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.mandatory {
-            map.serialize_entry("mandatory", value)?;
-        }
-        if let Some(value) = &self.user_created {
-            map.serialize_entry("user_created", value)?;
-        }
-        if let Some(value) = &self.vm_group_name {
-            map.serialize_entry("vm_group_name", value)?;
-        }
-        if let Some(value) = &self.affine_host_group_name {
-            map.serialize_entry("affine_host_group_name", value)?;
-        }
-        if let Some(value) = &self.anti_affine_host_group_name {
-            map.serialize_entry("anti_affine_host_group_name", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("status", &self.status);
+        __m.optional("enabled", &self.enabled);
+        __m.optional("in_compliance", &self.in_compliance);
+        __m.optional("name", &self.name);
+        __m.optional("mandatory", &self.mandatory);
+        __m.optional("user_created", &self.user_created);
+        __m.optional("vm_group_name", &self.vm_group_name);
+        __m.optional("affine_host_group_name", &self.affine_host_group_name);
+        __m.optional("anti_affine_host_group_name", &self.anti_affine_host_group_name);
+        __m.end()
     }
 }
 
@@ -1047,6 +944,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmHostRule {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<Status> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<bool> = None;
@@ -1058,19 +956,17 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmHostRule {
         let mut f_8: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "status" => f_0 = map.next_value()?,
-                "enabled" => f_1 = map.next_value()?,
-                "in_compliance" => f_2 = map.next_value()?,
-                "name" => f_3 = map.next_value()?,
-                "mandatory" => f_4 = map.next_value()?,
-                "user_created" => f_5 = map.next_value()?,
-                "vm_group_name" => f_6 = map.next_value()?,
-                "affine_host_group_name" => f_7 = map.next_value()?,
-                "anti_affine_host_group_name" => f_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => __de::put(&mut map, &mut f_0),
+                "enabled" => __de::put(&mut map, &mut f_1),
+                "in_compliance" => __de::put(&mut map, &mut f_2),
+                "name" => __de::put(&mut map, &mut f_3),
+                "mandatory" => __de::put(&mut map, &mut f_4),
+                "user_created" => __de::put(&mut map, &mut f_5),
+                "vm_group_name" => __de::put(&mut map, &mut f_6),
+                "affine_host_group_name" => __de::put(&mut map, &mut f_7),
+                "anti_affine_host_group_name" => __de::put(&mut map, &mut f_8),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmHostRule {
             status: f_0,

@@ -36,27 +36,22 @@ impl serde::Serialize for AdmissionControl {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.host_failures_cluster_tolerates {
-            map.serialize_entry("host_failures_cluster_tolerates", value)?;
-        }
-        if let Some(value) = &self.policy_type {
-            map.serialize_entry("policy_type", value)?;
-        }
-        if let Some(value) = &self.host_fail_over_slot_policy {
-            map.serialize_entry("host_fail_over_slot_policy", value)?;
-        }
-        if let Some(value) = &self.cluster_resource_percentage {
-            map.serialize_entry("cluster_resource_percentage", value)?;
-        }
-        if let Some(value) = &self.dedicated_failover_hosts {
-            map.serialize_entry("dedicated_failover_hosts", value)?;
-        }
-        if let Some(value) = &self.performance_degradation_vm_tolerate {
-            map.serialize_entry("performance_degradation_vm_tolerate", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional(
+            "host_failures_cluster_tolerates",
+            &self.host_failures_cluster_tolerates,
+        );
+        __m.optional("policy_type", &self.policy_type);
+        __m.optional("host_fail_over_slot_policy", &self.host_fail_over_slot_policy);
+        __m.optional("cluster_resource_percentage", &self.cluster_resource_percentage);
+        __m.optional("dedicated_failover_hosts", &self.dedicated_failover_hosts);
+        __m.optional(
+            "performance_degradation_vm_tolerate",
+            &self.performance_degradation_vm_tolerate,
+        );
+        __m.end()
     }
 }
 
@@ -74,6 +69,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdmissionControl {
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<i64> = None;
         let mut f_1: Option<String> = None;
         let mut f_2: Option<FixedSizeSlotPolicy> = None;
@@ -82,16 +78,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AdmissionControl {
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_failures_cluster_tolerates" => f_0 = map.next_value()?,
-                "policy_type" => f_1 = map.next_value()?,
-                "host_fail_over_slot_policy" => f_2 = map.next_value()?,
-                "cluster_resource_percentage" => f_3 = map.next_value()?,
-                "dedicated_failover_hosts" => f_4 = map.next_value()?,
-                "performance_degradation_vm_tolerate" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "host_failures_cluster_tolerates" => __de::put(&mut map, &mut f_0),
+                "policy_type" => __de::put(&mut map, &mut f_1),
+                "host_fail_over_slot_policy" => __de::put(&mut map, &mut f_2),
+                "cluster_resource_percentage" => __de::put(&mut map, &mut f_3),
+                "dedicated_failover_hosts" => __de::put(&mut map, &mut f_4),
+                "performance_degradation_vm_tolerate" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(AdmissionControl {
             host_failures_cluster_tolerates: f_0,
@@ -123,11 +117,12 @@ impl serde::Serialize for ClusterResourcePercentage {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu", &self.cpu)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu", &self.cpu);
+        __m.entry("memory", &self.memory);
+        __m.end()
     }
 }
 
@@ -150,12 +145,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterResourcePercentag
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu" => f_0 = Some(map.next_value()?),
-                "memory" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu" => __de::put_some(&mut map, &mut f_0),
+                "memory" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(ClusterResourcePercentage {
             cpu: __de::or_zero(f_0, Self::NAME, "cpu"),
@@ -205,41 +198,27 @@ impl serde::Serialize for FailuresAndResponses {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.host_monitoring {
-            map.serialize_entry("host_monitoring", value)?;
-        }
-        if let Some(value) = &self.default_vm_restart_priority {
-            map.serialize_entry("default_vm_restart_priority", value)?;
-        }
-        if let Some(value) = &self.restart_priority_condition_timeout {
-            map.serialize_entry("restart_priority_condition_timeout", value)?;
-        }
-        if let Some(value) = &self.additional_delay {
-            map.serialize_entry("additional_delay", value)?;
-        }
-        if let Some(value) = &self.host_isolation_response {
-            map.serialize_entry("host_isolation_response", value)?;
-        }
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("host_monitoring", &self.host_monitoring);
+        __m.optional("default_vm_restart_priority", &self.default_vm_restart_priority);
+        __m.optional(
+            "restart_priority_condition_timeout",
+            &self.restart_priority_condition_timeout,
+        );
+        __m.optional("additional_delay", &self.additional_delay);
+        __m.optional("host_isolation_response", &self.host_isolation_response);
+        __m.entry(
             "datastore_with_pdl_failure_response",
             &self.datastore_with_pdl_failure_response,
-        )?;
-        map.serialize_entry("apd_failure_response", &self.apd_failure_response)?;
-        if let Some(value) = &self.response_recovery {
-            map.serialize_entry("response_recovery", value)?;
-        }
-        if let Some(value) = &self.response_delay {
-            map.serialize_entry("response_delay", value)?;
-        }
-        if let Some(value) = &self.vm_monitoring {
-            map.serialize_entry("vm_monitoring", value)?;
-        }
-        if let Some(value) = &self.vm_tools_monitoring_settings {
-            map.serialize_entry("vm_tools_monitoring_settings", value)?;
-        }
-        map.end()
+        );
+        __m.entry("apd_failure_response", &self.apd_failure_response);
+        __m.optional("response_recovery", &self.response_recovery);
+        __m.optional("response_delay", &self.response_delay);
+        __m.optional("vm_monitoring", &self.vm_monitoring);
+        __m.optional("vm_tools_monitoring_settings", &self.vm_tools_monitoring_settings);
+        __m.end()
     }
 }
 
@@ -271,21 +250,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailuresAndResponses {
         let mut f_10: Option<VmToolsMonitoringSettings> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "host_monitoring" => f_0 = map.next_value()?,
-                "default_vm_restart_priority" => f_1 = map.next_value()?,
-                "restart_priority_condition_timeout" => f_2 = map.next_value()?,
-                "additional_delay" => f_3 = map.next_value()?,
-                "host_isolation_response" => f_4 = map.next_value()?,
-                "datastore_with_pdl_failure_response" => f_5 = Some(map.next_value()?),
-                "apd_failure_response" => f_6 = Some(map.next_value()?),
-                "response_recovery" => f_7 = map.next_value()?,
-                "response_delay" => f_8 = map.next_value()?,
-                "vm_monitoring" => f_9 = map.next_value()?,
-                "vm_tools_monitoring_settings" => f_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "host_monitoring" => __de::put(&mut map, &mut f_0),
+                "default_vm_restart_priority" => __de::put(&mut map, &mut f_1),
+                "restart_priority_condition_timeout" => __de::put(&mut map, &mut f_2),
+                "additional_delay" => __de::put(&mut map, &mut f_3),
+                "host_isolation_response" => __de::put(&mut map, &mut f_4),
+                "datastore_with_pdl_failure_response" => {
+                    __de::put_some(&mut map, &mut f_5)
                 }
-            }
+                "apd_failure_response" => __de::put_some(&mut map, &mut f_6),
+                "response_recovery" => __de::put(&mut map, &mut f_7),
+                "response_delay" => __de::put(&mut map, &mut f_8),
+                "vm_monitoring" => __de::put(&mut map, &mut f_9),
+                "vm_tools_monitoring_settings" => __de::put(&mut map, &mut f_10),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FailuresAndResponses {
             host_monitoring: f_0,
@@ -352,11 +331,12 @@ impl serde::Serialize for FixedSizeSlotPolicy {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cpu", &self.cpu)?;
-        map.serialize_entry("memory", &self.memory)?;
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("cpu", &self.cpu);
+        __m.entry("memory", &self.memory);
+        __m.end()
     }
 }
 
@@ -379,12 +359,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FixedSizeSlotPolicy {
         let mut f_1: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "cpu" => f_0 = Some(map.next_value()?),
-                "memory" => f_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu" => __de::put_some(&mut map, &mut f_0),
+                "memory" => __de::put_some(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(FixedSizeSlotPolicy {
             cpu: __de::or_zero(f_0, Self::NAME, "cpu"),
@@ -430,36 +408,23 @@ impl serde::Serialize for HaVmOverrides {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.vm_restart_priority {
-            map.serialize_entry("vm_restart_priority", value)?;
-        }
-        if let Some(value) = &self.vm_additional_delay {
-            map.serialize_entry("vm_additional_delay", value)?;
-        }
-        if let Some(value) = &self.vm_restart_priority_timeout {
-            map.serialize_entry("vm_restart_priority_timeout", value)?;
-        }
-        if let Some(value) = &self.vm_isolation_response {
-            map.serialize_entry("vm_isolation_response", value)?;
-        }
-        map.serialize_entry(
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("name", &self.name);
+        __m.optional("vm_restart_priority", &self.vm_restart_priority);
+        __m.optional("vm_additional_delay", &self.vm_additional_delay);
+        __m.optional("vm_restart_priority_timeout", &self.vm_restart_priority_timeout);
+        __m.optional("vm_isolation_response", &self.vm_isolation_response);
+        __m.entry(
             "vm_datastore_with_pdl_failure_response",
             &self.vm_datastore_with_pdl_failure_response,
-        )?;
-        map.serialize_entry("vm_apd_failure_response", &self.vm_apd_failure_response)?;
-        if let Some(value) = &self.vm_apd_failover_delay {
-            map.serialize_entry("vm_apd_failover_delay", value)?;
-        }
-        if let Some(value) = &self.vm_apd_response_recovery {
-            map.serialize_entry("vm_apd_response_recovery", value)?;
-        }
-        if let Some(value) = &self.vm_monitoring {
-            map.serialize_entry("vm_monitoring", value)?;
-        }
-        map.end()
+        );
+        __m.entry("vm_apd_failure_response", &self.vm_apd_failure_response);
+        __m.optional("vm_apd_failover_delay", &self.vm_apd_failover_delay);
+        __m.optional("vm_apd_response_recovery", &self.vm_apd_response_recovery);
+        __m.optional("vm_monitoring", &self.vm_monitoring);
+        __m.end()
     }
 }
 
@@ -490,20 +455,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HaVmOverrides {
         let mut f_9: Option<failures_and_responses::VmMonitoringState> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "name" => f_0 = Some(map.next_value()?),
-                "vm_restart_priority" => f_1 = map.next_value()?,
-                "vm_additional_delay" => f_2 = map.next_value()?,
-                "vm_restart_priority_timeout" => f_3 = map.next_value()?,
-                "vm_isolation_response" => f_4 = map.next_value()?,
-                "vm_datastore_with_pdl_failure_response" => f_5 = Some(map.next_value()?),
-                "vm_apd_failure_response" => f_6 = Some(map.next_value()?),
-                "vm_apd_failover_delay" => f_7 = map.next_value()?,
-                "vm_apd_response_recovery" => f_8 = map.next_value()?,
-                "vm_monitoring" => f_9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "name" => __de::put_some(&mut map, &mut f_0),
+                "vm_restart_priority" => __de::put(&mut map, &mut f_1),
+                "vm_additional_delay" => __de::put(&mut map, &mut f_2),
+                "vm_restart_priority_timeout" => __de::put(&mut map, &mut f_3),
+                "vm_isolation_response" => __de::put(&mut map, &mut f_4),
+                "vm_datastore_with_pdl_failure_response" => {
+                    __de::put_some(&mut map, &mut f_5)
                 }
-            }
+                "vm_apd_failure_response" => __de::put_some(&mut map, &mut f_6),
+                "vm_apd_failover_delay" => __de::put(&mut map, &mut f_7),
+                "vm_apd_response_recovery" => __de::put(&mut map, &mut f_8),
+                "vm_monitoring" => __de::put(&mut map, &mut f_9),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HaVmOverrides {
             name: __de::or_zero(f_0, Self::NAME, "name"),
@@ -569,16 +534,12 @@ impl serde::Serialize for HeartBeatDataStores {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "heartbeat_datastore_policy",
-            &self.heartbeat_datastore_policy,
-        )?;
-        if let Some(value) = &self.datastores {
-            map.serialize_entry("datastores", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("heartbeat_datastore_policy", &self.heartbeat_datastore_policy);
+        __m.optional("datastores", &self.datastores);
+        __m.end()
     }
 }
 
@@ -601,12 +562,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HeartBeatDataStores {
         let mut f_1: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "heartbeat_datastore_policy" => f_0 = Some(map.next_value()?),
-                "datastores" => f_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "heartbeat_datastore_policy" => __de::put_some(&mut map, &mut f_0),
+                "datastores" => __de::put(&mut map, &mut f_1),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(HeartBeatDataStores {
             heartbeat_datastore_policy: __de::required(
@@ -661,27 +620,16 @@ impl serde::Serialize for VmToolsMonitoringSettings {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.cluster_settings {
-            map.serialize_entry("cluster_settings", value)?;
-        }
-        if let Some(value) = &self.failure_interval {
-            map.serialize_entry("failure_interval", value)?;
-        }
-        if let Some(value) = &self.min_up_time {
-            map.serialize_entry("min_up_time", value)?;
-        }
-        if let Some(value) = &self.max_failures {
-            map.serialize_entry("max_failures", value)?;
-        }
-        if let Some(value) = &self.max_failure_window {
-            map.serialize_entry("max_failure_window", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.optional("enabled", &self.enabled);
+        __m.optional("cluster_settings", &self.cluster_settings);
+        __m.optional("failure_interval", &self.failure_interval);
+        __m.optional("min_up_time", &self.min_up_time);
+        __m.optional("max_failures", &self.max_failures);
+        __m.optional("max_failure_window", &self.max_failure_window);
+        __m.end()
     }
 }
 
@@ -699,6 +647,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmToolsMonitoringSetting
     fn visit_map<A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::core::result::Result<Self, A::Error> {
+        use ::vsphere_vapi_runtime::de as __de;
         let mut f_0: Option<bool> = None;
         let mut f_1: Option<bool> = None;
         let mut f_2: Option<i64> = None;
@@ -707,16 +656,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmToolsMonitoringSetting
         let mut f_5: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = map.next_value()?,
-                "cluster_settings" => f_1 = map.next_value()?,
-                "failure_interval" => f_2 = map.next_value()?,
-                "min_up_time" => f_3 = map.next_value()?,
-                "max_failures" => f_4 = map.next_value()?,
-                "max_failure_window" => f_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put(&mut map, &mut f_0),
+                "cluster_settings" => __de::put(&mut map, &mut f_1),
+                "failure_interval" => __de::put(&mut map, &mut f_2),
+                "min_up_time" => __de::put(&mut map, &mut f_3),
+                "max_failures" => __de::put(&mut map, &mut f_4),
+                "max_failure_window" => __de::put(&mut map, &mut f_5),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VmToolsMonitoringSettings {
             enabled: f_0,
@@ -758,22 +705,15 @@ impl serde::Serialize for VsphereHa {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.failures_and_responses {
-            map.serialize_entry("failures_and_responses", value)?;
-        }
-        if let Some(value) = &self.admission_control {
-            map.serialize_entry("admission_control", value)?;
-        }
-        if let Some(value) = &self.heartbeat_datastores {
-            map.serialize_entry("heartbeat_datastores", value)?;
-        }
-        if let Some(value) = &self.advanced_options {
-            map.serialize_entry("advanced_options", value)?;
-        }
-        map.end()
+        let mut __m = ::vsphere_vapi_runtime::ser::Members::new(
+            serializer.serialize_map(None)?,
+        );
+        __m.entry("enabled", &self.enabled);
+        __m.optional("failures_and_responses", &self.failures_and_responses);
+        __m.optional("admission_control", &self.admission_control);
+        __m.optional("heartbeat_datastores", &self.heartbeat_datastores);
+        __m.optional("advanced_options", &self.advanced_options);
+        __m.end()
     }
 }
 
@@ -803,15 +743,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VsphereHa {
         > = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "enabled" => f_0 = Some(map.next_value()?),
-                "failures_and_responses" => f_1 = map.next_value()?,
-                "admission_control" => f_2 = map.next_value()?,
-                "heartbeat_datastores" => f_3 = map.next_value()?,
-                "advanced_options" => f_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => __de::put_some(&mut map, &mut f_0),
+                "failures_and_responses" => __de::put(&mut map, &mut f_1),
+                "admission_control" => __de::put(&mut map, &mut f_2),
+                "heartbeat_datastores" => __de::put(&mut map, &mut f_3),
+                "advanced_options" => __de::put(&mut map, &mut f_4),
+                _ => __de::skip(&mut map),
+            }?;
         }
         ::core::result::Result::Ok(VsphereHa {
             enabled: __de::or_zero(f_0, Self::NAME, "enabled"),
