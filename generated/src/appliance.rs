@@ -2212,54 +2212,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SubtaskInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_0 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "result".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_11 {
-                                fields
-                                    .insert(
-                                        "start_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_12 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "auto_rollback_state".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_10 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_0)?;
+                            __de::keep_member(&mut fields, "result", f_1)?;
+                            __de::keep_member(&mut fields, "start_time", f_11)?;
+                            __de::keep_member(&mut fields, "end_time", f_12)?;
+                            __de::keep_member(&mut fields, "auto_rollback_state", f_2)?;
+                            __de::keep_member(&mut fields, "error", f_10)?;
                             SubtaskInfoStatus::Unknown {
                                 tag,
                                 fields,
@@ -2632,46 +2590,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_0 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_12 {
-                                fields
-                                    .insert(
-                                        "start_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_13 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "auto_rollback_state".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_11 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_0)?;
+                            __de::keep_member(&mut fields, "start_time", f_12)?;
+                            __de::keep_member(&mut fields, "end_time", f_13)?;
+                            __de::keep_member(&mut fields, "auto_rollback_state", f_3)?;
+                            __de::keep_member(&mut fields, "error", f_11)?;
                             TaskInfoStatus::Unknown {
                                 tag,
                                 fields,

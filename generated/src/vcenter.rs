@@ -2342,22 +2342,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credential {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "username_password".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "saml_token".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "username_password", f_1)?;
+                            __de::keep_member(&mut fields, "saml_token", f_2)?;
                             CredentialType::Unknown {
                                 tag,
                                 fields,

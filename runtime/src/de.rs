@@ -206,6 +206,21 @@ pub fn keep<'de, A: serde::de::MapAccess<'de>>(
     Ok(())
 }
 
+/// Puts a case member read for a union's known cases back among the
+/// `fields` of its catch-all variant, when it was present.
+#[doc(hidden)]
+pub fn keep_member<T: serde::Serialize, E: serde::de::Error>(
+    fields: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    value: Option<T>,
+) -> Result<(), E> {
+    if let Some(value) = value {
+        let value = serde_json::to_value(value).map_err(E::custom)?;
+        fields.insert(name.to_owned(), value);
+    }
+    Ok(())
+}
+
 /// A generated structure read from a map: its `Deserialize` impl is
 /// [`deserialize_map`], and the structure only writes the loop over the
 /// members. One shared visitor instead of a visitor type per structure

@@ -115,15 +115,24 @@ macro_rules! vapi_enum {
                 ::std::matches!(self, $name::$unknown(_))
             }
 
+            // The one place that maps wire strings to values; `From` and
+            // `Deserialize` both go through it.
+            fn known(value: &str) -> ::std::option::Option<Self> {
+                match value {
+                    $($wire => ::std::option::Option::Some($name::$variant),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
             // Takes the string by value so an unknown value keeps it without
             // copying.
             fn from_wire_string(value: ::std::string::String) -> Self {
-                $(
-                    if value == $wire {
-                        return $name::$variant;
+                match $name::known(&value) {
+                    ::std::option::Option::Some(known) => known,
+                    ::std::option::Option::None => {
+                        $name::$unknown($crate::UnknownVariant::__from_wire(value))
                     }
-                )*
-                $name::$unknown($crate::UnknownVariant::__from_wire(value))
+                }
             }
         }
 
@@ -143,14 +152,12 @@ macro_rules! vapi_enum {
 
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                $(
-                    if value == $wire {
-                        return $name::$variant;
-                    }
-                )*
-                $name::$unknown($crate::UnknownVariant::__from_wire(
-                    ::std::borrow::ToOwned::to_owned(value),
-                ))
+                match $name::known(value) {
+                    ::std::option::Option::Some(known) => known,
+                    ::std::option::Option::None => $name::$unknown(
+                        $crate::UnknownVariant::__from_wire(::std::borrow::ToOwned::to_owned(value)),
+                    ),
+                }
             }
         }
 

@@ -369,14 +369,7 @@ impl Printer<'_, '_, '_> {
                     None => {
                         let s = slot(i);
                         if kept.insert(field_name.clone()) {
-                            keep.push(quote! {
-                                if let Some(value) = #s {
-                                    fields.insert(
-                                        #field_name.into(),
-                                        serde_json::to_value(value).map_err(serde::de::Error::custom)?,
-                                    );
-                                }
-                            });
+                            keep.push(quote! { __de::keep_member(&mut fields, #field_name, #s)?; });
                         }
                         finish(&s, field)
                     }

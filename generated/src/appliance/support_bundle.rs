@@ -495,70 +495,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "generation_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "url".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "expiration_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "downloadable".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "size".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_8 {
-                                fields
-                                    .insert(
-                                        "checksum_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_10 {
-                                fields
-                                    .insert(
-                                        "content_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "failure_reason".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "generation_time", f_2)?;
+                            __de::keep_member(&mut fields, "url", f_3)?;
+                            __de::keep_member(&mut fields, "expiration_time", f_4)?;
+                            __de::keep_member(&mut fields, "downloadable", f_5)?;
+                            __de::keep_member(&mut fields, "size", f_6)?;
+                            __de::keep_member(&mut fields, "checksum_value", f_8)?;
+                            __de::keep_member(&mut fields, "content_type", f_10)?;
+                            __de::keep_member(&mut fields, "failure_reason", f_7)?;
                             InfoStatus::Unknown { tag, fields }
                         }
                     },

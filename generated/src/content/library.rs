@@ -1880,22 +1880,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageBacking {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "datastore_id".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "storage_uri".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "datastore_id", f_1)?;
+                            __de::keep_member(&mut fields, "storage_uri", f_2)?;
                             StorageBackingType::Unknown {
                                 tag,
                                 fields,

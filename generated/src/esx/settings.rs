@@ -4741,22 +4741,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host_uuids".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "host_hardware_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host_uuids", f_1)?;
+                            __de::keep_member(&mut fields, "host_hardware_spec", f_2)?;
                             ImageSelectionInfoSelectionType::Unknown {
                                 tag,
                                 fields,
@@ -4938,22 +4924,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSelectionSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host_uuids".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "host_hardware_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host_uuids", f_1)?;
+                            __de::keep_member(&mut fields, "host_hardware_spec", f_2)?;
                             ImageSelectionSpecSelectionType::Unknown {
                                 tag,
                                 fields,
@@ -5333,14 +5305,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Notification {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "retriable".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "retriable", f_6)?;
                             NotificationType::Unknown {
                                 tag,
                                 fields,
@@ -7068,46 +7033,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for TaskInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_0 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "result".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_14 {
-                                fields
-                                    .insert(
-                                        "start_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_15 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_13 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_0)?;
+                            __de::keep_member(&mut fields, "result", f_4)?;
+                            __de::keep_member(&mut fields, "start_time", f_14)?;
+                            __de::keep_member(&mut fields, "end_time", f_15)?;
+                            __de::keep_member(&mut fields, "error", f_13)?;
                             TaskInfoStatus::Unknown {
                                 tag,
                                 fields,

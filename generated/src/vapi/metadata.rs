@@ -215,22 +215,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceCreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "filepath".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "address".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "filepath", f_2)?;
+                            __de::keep_member(&mut fields, "address", f_3)?;
                             SourceCreateSpecType::Unknown {
                                 tag,
                                 fields,
@@ -397,30 +383,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SourceInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "file_name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "remote_addr".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "msg_protocol".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "file_name", f_1)?;
+                            __de::keep_member(&mut fields, "remote_addr", f_2)?;
+                            __de::keep_member(&mut fields, "msg_protocol", f_3)?;
                             SourceInfoType::Unknown {
                                 tag,
                                 fields,

@@ -545,14 +545,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CloudConfiguration {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "cloudinit".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "cloudinit", f_1)?;
                             CloudConfigurationType::Unknown {
                                 tag,
                                 fields,
@@ -970,46 +963,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Domain {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "workgroup".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "domain".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "domain_username".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "domain_password".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "domain_OU".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "workgroup", f_1)?;
+                            __de::keep_member(&mut fields, "domain", f_2)?;
+                            __de::keep_member(&mut fields, "domain_username", f_3)?;
+                            __de::keep_member(&mut fields, "domain_password", f_4)?;
+                            __de::keep_member(&mut fields, "domain_OU", f_5)?;
                             DomainType::Unknown { tag, fields }
                         }
                     },
@@ -1348,22 +1306,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostnameGenerator {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "fixed_name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "prefix".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "fixed_name", f_1)?;
+                            __de::keep_member(&mut fields, "prefix", f_2)?;
                             HostnameGeneratorType::Unknown {
                                 tag,
                                 fields,
@@ -1626,22 +1570,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv4 {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "ip_address".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "prefix".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ip_address", f_1)?;
+                            __de::keep_member(&mut fields, "prefix", f_2)?;
                             Ipv4Type::Unknown { tag, fields }
                         }
                     },
@@ -1799,14 +1729,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Ipv6 {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "ipv6".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ipv6", f_1)?;
                             Ipv6Type::Unknown { tag, fields }
                         }
                     },

@@ -222,22 +222,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "thumbprint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "ssl_certificate".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "thumbprint", f_6)?;
+                            __de::keep_member(&mut fields, "ssl_certificate", f_7)?;
                             CreateSpecThumbprintVerification::Unknown {
                                 tag,
                                 fields,
@@ -567,14 +553,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "power_state".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "power_state", f_3)?;
                             SummaryConnectionState::Unknown {
                                 tag,
                                 fields,

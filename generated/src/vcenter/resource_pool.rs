@@ -696,14 +696,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SharesInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "shares".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "shares", f_1)?;
                             SharesInfoLevel::Unknown {
                                 tag,
                                 fields,

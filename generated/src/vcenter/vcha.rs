@@ -859,22 +859,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for IpSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "ipv4".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "ipv6".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ipv4", f_1)?;
+                            __de::keep_member(&mut fields, "ipv6", f_2)?;
                             IpSpecIpFamily::Unknown {
                                 tag,
                                 fields,

@@ -220,14 +220,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "message".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "message", f_2)?;
                             ConnectionStatusState::Unknown {
                                 tag,
                                 fields,

@@ -621,30 +621,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Question {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "allowed_values".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "regexp".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "default_answer".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "allowed_values", f_4)?;
+                            __de::keep_member(&mut fields, "regexp", f_5)?;
+                            __de::keep_member(&mut fields, "default_answer", f_6)?;
                             QuestionType::Unknown {
                                 tag,
                                 fields,

@@ -1700,14 +1700,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSessionModel {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "preview_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "preview_info", f_7)?;
                             UpdateSessionModelState::Unknown {
                                 tag,
                                 fields,

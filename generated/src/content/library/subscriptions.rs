@@ -517,22 +517,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecSubscribedLibr
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "new_subscribed_library".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "subscribed_library".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "new_subscribed_library",
+                                f_1,
+                            )?;
+                            __de::keep_member(&mut fields, "subscribed_library", f_2)?;
                             CreateSpecSubscribedLibraryTarget::Unknown {
                                 tag,
                                 fields,
@@ -556,14 +546,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecSubscribedLibr
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "vcenter".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vcenter", f_4)?;
                             CreateSpecSubscribedLibraryLocation::Unknown {
                                 tag,
                                 fields,
@@ -802,14 +785,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "subscribed_library_vcenter".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "subscribed_library_vcenter",
+                                f_3,
+                            )?;
                             InfoSubscribedLibraryLocation::Unknown {
                                 tag,
                                 fields,

@@ -240,22 +240,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConnectionSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host_credential".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host_credential", f_1)?;
+                            __de::keep_member(&mut fields, "host", f_2)?;
                             ConnectionSpecAuthType::Unknown {
                                 tag,
                                 fields,

@@ -970,38 +970,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntitySpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "hosts".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "clusters".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "folders".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "datacenters".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "hosts", f_1)?;
+                            __de::keep_member(&mut fields, "clusters", f_2)?;
+                            __de::keep_member(&mut fields, "folders", f_3)?;
+                            __de::keep_member(&mut fields, "datacenters", f_4)?;
                             EntitySpecType::Unknown {
                                 tag,
                                 fields,

@@ -657,14 +657,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AuthenticationInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "session_manager".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "session_manager", f_1)?;
                             AuthenticationInfoSchemeType::Unknown {
                                 tag,
                                 fields,

@@ -1177,22 +1177,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConstantValue {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "primitive_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "list_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "primitive_value", f_1)?;
+                            __de::keep_member(&mut fields, "list_value", f_2)?;
                             ConstantValueCategory::Unknown {
                                 tag,
                                 fields,
@@ -1461,46 +1447,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ElementValue {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "long_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "string_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "list_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "structure_id".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "structure_ids".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "long_value", f_1)?;
+                            __de::keep_member(&mut fields, "string_value", f_2)?;
+                            __de::keep_member(&mut fields, "list_value", f_3)?;
+                            __de::keep_member(&mut fields, "structure_id", f_4)?;
+                            __de::keep_member(&mut fields, "structure_ids", f_5)?;
                             ElementValueType::Unknown {
                                 tag,
                                 fields,
@@ -1987,30 +1938,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GenericInstantiation {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "element_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "map_key_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "map_value_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "element_type", f_1)?;
+                            __de::keep_member(&mut fields, "map_key_type", f_2)?;
+                            __de::keep_member(&mut fields, "map_value_type", f_3)?;
                             GenericInstantiationGenericType::Unknown {
                                 tag,
                                 fields,
@@ -2450,38 +2380,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PrimitiveValue {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "boolean_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "double_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "long_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "string_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "boolean_value", f_1)?;
+                            __de::keep_member(&mut fields, "double_value", f_2)?;
+                            __de::keep_member(&mut fields, "long_value", f_3)?;
+                            __de::keep_member(&mut fields, "string_value", f_4)?;
                             PrimitiveValueType::Unknown {
                                 tag,
                                 fields,
@@ -2868,30 +2770,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Type {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "builtin_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "user_defined_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "generic_instantiation".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "builtin_type", f_1)?;
+                            __de::keep_member(&mut fields, "user_defined_type", f_2)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "generic_instantiation",
+                                f_3,
+                            )?;
                             TypeCategory::Unknown {
                                 tag,
                                 fields,

@@ -226,22 +226,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for InvocationResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "output".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "output", f_1)?;
+                            __de::keep_member(&mut fields, "error", f_2)?;
                             InvocationResultResultType::Unknown {
                                 tag,
                                 fields,

@@ -467,22 +467,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "oauth2".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "oidc".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "oauth2", f_1)?;
+                            __de::keep_member(&mut fields, "oidc", f_2)?;
                             CreateSpecConfigTag::Unknown {
                                 tag,
                                 fields,
@@ -520,22 +506,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_9 {
-                                fields
-                                    .insert(
-                                        "idm_endpoints".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_10 {
-                                fields
-                                    .insert(
-                                        "active_directory_over_ldap".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "idm_endpoints", f_9)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "active_directory_over_ldap",
+                                f_10,
+                            )?;
                             CreateSpecIdmProtocol::Unknown {
                                 tag,
                                 fields,
@@ -922,22 +898,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "oauth2".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "oidc".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "oauth2", f_3)?;
+                            __de::keep_member(&mut fields, "oidc", f_4)?;
                             InfoConfigTag::Unknown {
                                 tag,
                                 fields,
@@ -975,22 +937,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_9 {
-                                fields
-                                    .insert(
-                                        "idm_endpoints".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_10 {
-                                fields
-                                    .insert(
-                                        "active_directory_over_ldap".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "idm_endpoints", f_9)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "active_directory_over_ldap",
+                                f_10,
+                            )?;
                             InfoIdmProtocol::Unknown {
                                 tag,
                                 fields,
@@ -2177,22 +2129,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Summary {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "oauth2".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "oidc".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "oauth2", f_3)?;
+                            __de::keep_member(&mut fields, "oidc", f_4)?;
                             SummaryConfigTag::Unknown {
                                 tag,
                                 fields,
@@ -2573,22 +2511,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "oauth2".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "oidc".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "oauth2", f_1)?;
+                            __de::keep_member(&mut fields, "oidc", f_2)?;
                             UpdateSpecConfigTag::Unknown {
                                 tag,
                                 fields,
@@ -2626,22 +2550,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_9 {
-                                fields
-                                    .insert(
-                                        "idm_endpoints".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_10 {
-                                fields
-                                    .insert(
-                                        "active_directory_over_ldap".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "idm_endpoints", f_9)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "active_directory_over_ldap",
+                                f_10,
+                            )?;
                             UpdateSpecIdmProtocol::Unknown {
                                 tag,
                                 fields,

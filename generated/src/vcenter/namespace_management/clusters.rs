@@ -712,30 +712,21 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "ncp_cluster_network_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "workload_networks_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "load_balancer_config_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ncp_cluster_network_spec",
+                                f_3,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "workload_networks_spec",
+                                f_4,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "load_balancer_config_spec",
+                                f_6,
+                            )?;
                             EnableSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -1472,38 +1463,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_13 {
-                                fields
-                                    .insert(
-                                        "ncp_cluster_network_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_15 {
-                                fields
-                                    .insert(
-                                        "workload_networks".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_18 {
-                                fields
-                                    .insert(
-                                        "load_balancers".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_14 {
-                                fields
-                                    .insert(
-                                        "vpc_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ncp_cluster_network_info",
+                                f_13,
+                            )?;
+                            __de::keep_member(&mut fields, "workload_networks", f_15)?;
+                            __de::keep_member(&mut fields, "load_balancers", f_18)?;
+                            __de::keep_member(&mut fields, "vpc_network", f_14)?;
                             InfoNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -2437,22 +2404,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_0 {
-                                fields
-                                    .insert(
-                                        "floating_IP".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "address_range".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "floating_IP", f_0)?;
+                            __de::keep_member(&mut fields, "address_range", f_4)?;
                             NetworkSpecMode::Unknown {
                                 tag,
                                 fields,
@@ -2976,22 +2929,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "ncp_cluster_network_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "vpc_cluster_network_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ncp_cluster_network_spec",
+                                f_3,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "vpc_cluster_network_spec",
+                                f_4,
+                            )?;
                             SetSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -3737,22 +3684,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "ncp_cluster_network_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "vpc_cluster_network_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ncp_cluster_network_spec",
+                                f_5,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "vpc_cluster_network_spec",
+                                f_6,
+                            )?;
                             UpdateSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,

@@ -510,22 +510,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ConfigSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "ha_proxy_config_create_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "avi_config_create_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ha_proxy_config_create_spec",
+                                f_3,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "avi_config_create_spec",
+                                f_4,
+                            )?;
                             ConfigSpecProvider::Unknown {
                                 tag,
                                 fields,
@@ -1029,22 +1023,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "ha_proxy_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "avi_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ha_proxy_info", f_3)?;
+                            __de::keep_member(&mut fields, "avi_info", f_4)?;
                             InfoProvider::Unknown {
                                 tag,
                                 fields,
@@ -1322,22 +1302,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "ha_proxy_config_set_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "avi_config_set_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ha_proxy_config_set_spec",
+                                f_2,
+                            )?;
+                            __de::keep_member(&mut fields, "avi_config_set_spec", f_3)?;
                             SetSpecProvider::Unknown {
                                 tag,
                                 fields,
@@ -1588,22 +1558,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "ha_proxy_config_update_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "avi_config_update_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "ha_proxy_config_update_spec",
+                                f_2,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "avi_config_update_spec",
+                                f_3,
+                            )?;
                             UpdateSpecProvider::Unknown {
                                 tag,
                                 fields,

@@ -188,22 +188,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "nsx_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "nsx_network", f_3)?;
+                            __de::keep_member(&mut fields, "vsphere_network", f_2)?;
                             CreateSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -403,22 +389,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "nsx_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "nsx_network", f_3)?;
+                            __de::keep_member(&mut fields, "vsphere_network", f_2)?;
                             InfoNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -1358,22 +1330,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "nsx_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vsphere_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "nsx_network", f_2)?;
+                            __de::keep_member(&mut fields, "vsphere_network", f_1)?;
                             SetSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -1552,22 +1510,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "nsx_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vsphere_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "nsx_network", f_2)?;
+                            __de::keep_member(&mut fields, "vsphere_network", f_1)?;
                             UpdateSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,

@@ -996,22 +996,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "warning_messages".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "error_messages".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "warning_messages", f_4)?;
+                            __de::keep_member(&mut fields, "error_messages", f_5)?;
                             CheckResultStatus::Unknown {
                                 tag,
                                 fields,
@@ -1040,22 +1026,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CheckResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_apps_check_result".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "carvel_apps_check_result".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "vsphere_apps_check_result",
+                                f_2,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "carvel_apps_check_result",
+                                f_3,
+                            )?;
                             CheckResultContentType::Unknown {
                                 tag,
                                 fields,

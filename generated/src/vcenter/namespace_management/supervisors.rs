@@ -2743,14 +2743,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImageSourceSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "library".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "library", f_1)?;
                             ImageSourceSpecSourceType::Unknown {
                                 tag,
                                 fields,

@@ -1088,14 +1088,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeCreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "avi".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "avi", f_2)?;
                             EdgeCreateSpecEdgeProvider::Unknown {
                                 tag,
                                 fields,
@@ -1250,14 +1243,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "avi".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "avi", f_2)?;
                             EdgeInfoEdgeProvider::Unknown {
                                 tag,
                                 fields,
@@ -1429,14 +1415,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeSetSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "avi".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "avi", f_2)?;
                             EdgeSetSpecEdgeProvider::Unknown {
                                 tag,
                                 fields,
@@ -1591,14 +1570,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EdgeUpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "avi".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "avi", f_2)?;
                             EdgeUpdateSpecEdgeProvider::Unknown {
                                 tag,
                                 fields,
@@ -2315,22 +2287,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigCreateSpec 
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vpc_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vsphere_network", f_2)?;
+                            __de::keep_member(&mut fields, "vpc_network", f_1)?;
                             NetworkConfigCreateSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -2512,22 +2470,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vpc_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vsphere_network", f_2)?;
+                            __de::keep_member(&mut fields, "vpc_network", f_1)?;
                             NetworkConfigInfoNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -2710,22 +2654,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigSetSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_network_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vpc_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "vsphere_network_config",
+                                f_2,
+                            )?;
+                            __de::keep_member(&mut fields, "vpc_config", f_1)?;
                             NetworkConfigSetSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -2928,22 +2862,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkConfigUpdateSpec 
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "vsphere_network_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vpc_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "vsphere_network_config",
+                                f_2,
+                            )?;
+                            __de::keep_member(&mut fields, "vpc_config", f_1)?;
                             NetworkConfigUpdateSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,
@@ -3105,14 +3029,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkCreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "network", f_1)?;
                             NetworkCreateSpecNetworkProvider::Unknown {
                                 tag,
                                 fields,

@@ -978,22 +978,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StorageGroupMapping {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "datastore_id".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "storage_profile_id".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "datastore_id", f_1)?;
+                            __de::keep_member(&mut fields, "storage_profile_id", f_2)?;
                             StorageGroupMappingType::Unknown {
                                 tag,
                                 fields,
@@ -1137,14 +1123,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmConfigSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "xml".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "xml", f_1)?;
                             VmConfigSpecProviderUnion::Unknown {
                                 tag,
                                 fields,

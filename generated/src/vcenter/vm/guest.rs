@@ -1317,30 +1317,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Credentials {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "user_name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "password".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "saml_token".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "user_name", f_2)?;
+                            __de::keep_member(&mut fields, "password", f_3)?;
+                            __de::keep_member(&mut fields, "saml_token", f_4)?;
                             CredentialsType::Unknown {
                                 tag,
                                 fields,

@@ -1124,14 +1124,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecDiskStoragePol
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_1)?;
                             CreateSpecDiskStoragePolicyType::Unknown {
                                 tag,
                                 fields,
@@ -1343,14 +1336,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpecVmHomeStorageP
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_1)?;
                             CreateSpecVmHomeStoragePolicyType::Unknown {
                                 tag,
                                 fields,
@@ -1828,14 +1814,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecDiskStoragePol
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_1)?;
                             DeploySpecDiskStoragePolicyType::Unknown {
                                 tag,
                                 fields,
@@ -2054,14 +2033,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploySpecVmHomeStorageP
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_1)?;
                             DeploySpecVmHomeStoragePolicyType::Unknown {
                                 tag,
                                 fields,

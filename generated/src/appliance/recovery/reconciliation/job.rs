@@ -340,30 +340,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_8 {
-                                fields
-                                    .insert(
-                                        "start_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_9 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "start_time", f_8)?;
+                            __de::keep_member(&mut fields, "end_time", f_9)?;
+                            __de::keep_member(&mut fields, "error", f_7)?;
                             InfoStatus::Unknown { tag, fields }
                         }
                     },

@@ -483,22 +483,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PreviewInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "certificate_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "warnings".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "certificate_info", f_1)?;
+                            __de::keep_member(&mut fields, "warnings", f_2)?;
                             PreviewInfoState::Unknown {
                                 tag,
                                 fields,

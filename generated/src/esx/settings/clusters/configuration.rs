@@ -2361,118 +2361,20 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DetailedValidationError 
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "expected_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "maximum_length".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_8 {
-                                fields
-                                    .insert(
-                                        "minimum_length".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_11 {
-                                fields
-                                    .insert(
-                                        "dependency_error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "instance_id".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_9 {
-                                fields
-                                    .insert(
-                                        "maximum_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_10 {
-                                fields
-                                    .insert(
-                                        "minimum_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "pattern".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_12 {
-                                fields
-                                    .insert(
-                                        "component".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_13 {
-                                fields
-                                    .insert(
-                                        "group".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_14 {
-                                fields
-                                    .insert(
-                                        "key".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "property_name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_15 {
-                                fields
-                                    .insert(
-                                        "path".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_16 {
-                                fields
-                                    .insert(
-                                        "required_property".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "expected_type", f_4)?;
+                            __de::keep_member(&mut fields, "maximum_length", f_7)?;
+                            __de::keep_member(&mut fields, "minimum_length", f_8)?;
+                            __de::keep_member(&mut fields, "dependency_error", f_11)?;
+                            __de::keep_member(&mut fields, "instance_id", f_5)?;
+                            __de::keep_member(&mut fields, "maximum_value", f_9)?;
+                            __de::keep_member(&mut fields, "minimum_value", f_10)?;
+                            __de::keep_member(&mut fields, "pattern", f_3)?;
+                            __de::keep_member(&mut fields, "component", f_12)?;
+                            __de::keep_member(&mut fields, "group", f_13)?;
+                            __de::keep_member(&mut fields, "key", f_14)?;
+                            __de::keep_member(&mut fields, "property_name", f_6)?;
+                            __de::keep_member(&mut fields, "path", f_15)?;
+                            __de::keep_member(&mut fields, "required_property", f_16)?;
                             DetailedValidationErrorType::Unknown {
                                 tag,
                                 fields,
@@ -2666,22 +2568,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DraftImportResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "draft".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "draft", f_1)?;
+                            __de::keep_member(&mut fields, "error", f_2)?;
                             DraftImportResultStatus::Unknown {
                                 tag,
                                 fields,
@@ -2987,38 +2875,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DriftReviewPolicy {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "possible_values".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "value_string".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "value_long".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "value_boolean".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "possible_values", f_2)?;
+                            __de::keep_member(&mut fields, "value_string", f_3)?;
+                            __de::keep_member(&mut fields, "value_long", f_4)?;
+                            __de::keep_member(&mut fields, "value_boolean", f_5)?;
                             DriftReviewPolicyType::Unknown {
                                 tag,
                                 fields,
@@ -3257,14 +3117,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for HostCompliance {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "compliance_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "compliance_info", f_1)?;
                             HostComplianceStatus::Unknown {
                                 tag,
                                 fields,
@@ -3807,22 +3660,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "commit".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "errors".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "commit", f_1)?;
+                            __de::keep_member(&mut fields, "errors", f_2)?;
                             ImportResultStatus::Unknown {
                                 tag,
                                 fields,
@@ -4224,22 +4063,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ReferenceHostInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host", f_1)?;
+                            __de::keep_member(&mut fields, "name", f_2)?;
                             ReferenceHostInfoStatus::Unknown {
                                 tag,
                                 fields,
@@ -4397,14 +4222,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SchemaResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "reference_host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "reference_host", f_2)?;
                             SchemaResultSource::Unknown {
                                 tag,
                                 fields,
@@ -4636,22 +4454,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SettingCompliance {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "reference_current".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "reference_target".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "reference_current", f_5)?;
+                            __de::keep_member(&mut fields, "reference_target", f_6)?;
                             SettingComplianceType::Unknown {
                                 tag,
                                 fields,
@@ -4859,30 +4663,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionComplianceResult
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "compliance_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "host_compliance_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "errors".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "compliance_info", f_2)?;
+                            __de::keep_member(&mut fields, "host_compliance_info", f_3)?;
+                            __de::keep_member(&mut fields, "errors", f_4)?;
                             SolutionComplianceResultStatus::Unknown {
                                 tag,
                                 fields,

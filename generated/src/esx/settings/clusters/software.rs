@@ -2225,14 +2225,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_1)?;
                             ApplyStatusStatus::Unknown {
                                 tag,
                                 fields,
@@ -2809,22 +2802,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "cluster".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "cluster", f_1)?;
+                            __de::keep_member(&mut fields, "host", f_2)?;
                             EntityCheckResultType::Unknown {
                                 tag,
                                 fields,
@@ -3428,14 +3407,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_1)?;
                             StageStatusStatus::Unknown {
                                 tag,
                                 fields,

@@ -1716,14 +1716,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfResource {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "certificate".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "certificate", f_3)?;
                             OvfResourceSslCertificateValidation::Unknown {
                                 tag,
                                 fields,
@@ -1753,14 +1746,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfResource {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "url".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "url", f_1)?;
                             if let Some(inner) = u_1 {
                                 let mut object = serde::Serializer::serialize_map(
                                         serde_json::value::Serializer,
@@ -1778,14 +1764,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for OvfResource {
                                     fields.extend(members);
                                 }
                             }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "authentication_scheme".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "authentication_scheme",
+                                f_4,
+                            )?;
                             OvfResourceLocationType::Unknown {
                                 tag,
                                 fields,
@@ -2182,22 +2165,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "host_solution_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "cluster_solution_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host_solution_spec", f_4)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "cluster_solution_spec",
+                                f_5,
+                            )?;
                             SolutionSpecDeploymentType::Unknown {
                                 tag,
                                 fields,
@@ -2221,14 +2194,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_11 {
-                                fields
-                                    .insert(
-                                        "vm_storage_profiles".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vm_storage_profiles", f_11)?;
                             SolutionSpecVmStoragePolicy::Unknown {
                                 tag,
                                 fields,
@@ -2566,14 +2532,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmSelectionSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "extra_config_value".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "extra_config_value", f_1)?;
                             VmSelectionSpecSelectionType::Unknown {
                                 tag,
                                 fields,

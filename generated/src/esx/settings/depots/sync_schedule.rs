@@ -318,46 +318,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Schedule {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "skip".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "minute".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "hour".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "day_of_week".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "day_of_month".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "skip", f_1)?;
+                            __de::keep_member(&mut fields, "minute", f_2)?;
+                            __de::keep_member(&mut fields, "hour", f_3)?;
+                            __de::keep_member(&mut fields, "day_of_week", f_5)?;
+                            __de::keep_member(&mut fields, "day_of_month", f_4)?;
                             ScheduleType::Unknown {
                                 tag,
                                 fields,

@@ -1945,14 +1945,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_1)?;
                             ApplyStatusStatus::Unknown {
                                 tag,
                                 fields,
@@ -2483,14 +2476,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host", f_1)?;
                             EntityCheckResultType::Unknown {
                                 tag,
                                 fields,
@@ -3033,14 +3019,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for StageStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_1)?;
                             StageStatusStatus::Unknown {
                                 tag,
                                 fields,

@@ -165,14 +165,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_4)?;
                             CreateResultSnapshotType::Unknown {
                                 tag,
                                 fields,

@@ -267,30 +267,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DataDefinition {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "fields".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "element_definition".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "name", f_2)?;
+                            __de::keep_member(&mut fields, "fields", f_3)?;
+                            __de::keep_member(&mut fields, "element_definition", f_1)?;
                             DataDefinitionType::Unknown {
                                 tag,
                                 fields,

@@ -251,14 +251,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ListItem {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "remove_task".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "remove_task", f_3)?;
                             ListItemState::Unknown {
                                 tag,
                                 fields,

@@ -580,30 +580,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for GarbageCollection {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "hour".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "minute".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "day_of_week".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "hour", f_2)?;
+                            __de::keep_member(&mut fields, "minute", f_3)?;
+                            __de::keep_member(&mut fields, "day_of_week", f_1)?;
                             GarbageCollectionType::Unknown {
                                 tag,
                                 fields,

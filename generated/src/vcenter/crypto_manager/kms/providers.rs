@@ -327,14 +327,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ExportResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "location".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "location", f_1)?;
                             ExportResultType::Unknown {
                                 tag,
                                 fields,
@@ -666,14 +659,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ImportResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "native_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "native_info", f_2)?;
                             ImportResultType::Unknown {
                                 tag,
                                 fields,
@@ -920,14 +906,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "native_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "native_info", f_4)?;
                             InfoType::Unknown { tag, fields }
                         }
                     },

@@ -315,38 +315,14 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "capacity".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "currently_available".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "low_watermark".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "inactive_source_timeout".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "capacity", f_1)?;
+                            __de::keep_member(&mut fields, "currently_available", f_2)?;
+                            __de::keep_member(&mut fields, "low_watermark", f_3)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "inactive_source_timeout",
+                                f_4,
+                            )?;
                             InfoStatus::Unknown { tag, fields }
                         }
                     },

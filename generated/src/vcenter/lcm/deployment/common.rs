@@ -560,30 +560,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CommonInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "start_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "start_time", f_4)?;
+                            __de::keep_member(&mut fields, "end_time", f_5)?;
+                            __de::keep_member(&mut fields, "error", f_3)?;
                             CommonInfoStatus::Unknown {
                                 tag,
                                 fields,
@@ -1231,46 +1210,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "ip".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "dns_servers".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "prefix".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "gateway".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "hostname".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ip", f_2)?;
+                            __de::keep_member(&mut fields, "dns_servers", f_3)?;
+                            __de::keep_member(&mut fields, "prefix", f_4)?;
+                            __de::keep_member(&mut fields, "gateway", f_5)?;
+                            __de::keep_member(&mut fields, "hostname", f_6)?;
                             NetworkMode::Unknown {
                                 tag,
                                 fields,

@@ -247,38 +247,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Edge {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "haproxy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "nsx".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "nsx_advanced".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "foundation".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "haproxy", f_2)?;
+                            __de::keep_member(&mut fields, "nsx", f_3)?;
+                            __de::keep_member(&mut fields, "nsx_advanced", f_4)?;
+                            __de::keep_member(&mut fields, "foundation", f_5)?;
                             EdgeProviderUnion::Unknown {
                                 tag,
                                 fields,
@@ -719,14 +691,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NsxConfig {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "egress_IP_ranges".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "egress_IP_ranges", f_3)?;
                             NsxConfigRoutingMode::Unknown {
                                 tag,
                                 fields,

@@ -150,14 +150,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClustersResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "exception".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "exception", f_1)?;
                             ClustersResultRes::Unknown {
                                 tag,
                                 fields,

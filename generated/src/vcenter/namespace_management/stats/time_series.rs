@@ -253,30 +253,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Spec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "cluster".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "namespace".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "pod".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "cluster", f_3)?;
+                            __de::keep_member(&mut fields, "namespace", f_2)?;
+                            __de::keep_member(&mut fields, "pod", f_1)?;
                             SpecObjType::Unknown {
                                 tag,
                                 fields,

@@ -127,14 +127,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vmdk_file".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vmdk_file", f_1)?;
                             BackingInfoType::Unknown {
                                 tag,
                                 fields,
@@ -271,14 +264,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "vmdk_file".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vmdk_file", f_1)?;
                             BackingSpecType::Unknown {
                                 tag,
                                 fields,
@@ -489,38 +475,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "ide".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "scsi".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "sata".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "nvme".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ide", f_1)?;
+                            __de::keep_member(&mut fields, "scsi", f_2)?;
+                            __de::keep_member(&mut fields, "sata", f_3)?;
+                            __de::keep_member(&mut fields, "nvme", f_4)?;
                             CreateSpecType::Unknown {
                                 tag,
                                 fields,
@@ -742,38 +700,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "ide".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "scsi".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "sata".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "nvme".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ide", f_2)?;
+                            __de::keep_member(&mut fields, "scsi", f_3)?;
+                            __de::keep_member(&mut fields, "sata", f_4)?;
+                            __de::keep_member(&mut fields, "nvme", f_5)?;
                             InfoType::Unknown { tag, fields }
                         }
                     },

@@ -239,70 +239,18 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "network_name".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "host_device".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "distributed_switch_uuid".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "distributed_port".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "connection_cookie".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "opaque_network_type".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_8 {
-                                fields
-                                    .insert(
-                                        "opaque_network_id".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "network", f_1)?;
+                            __de::keep_member(&mut fields, "network_name", f_2)?;
+                            __de::keep_member(&mut fields, "host_device", f_3)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "distributed_switch_uuid",
+                                f_4,
+                            )?;
+                            __de::keep_member(&mut fields, "distributed_port", f_5)?;
+                            __de::keep_member(&mut fields, "connection_cookie", f_6)?;
+                            __de::keep_member(&mut fields, "opaque_network_type", f_7)?;
+                            __de::keep_member(&mut fields, "opaque_network_id", f_8)?;
                             BackingInfoType::Unknown {
                                 tag,
                                 fields,
@@ -486,22 +434,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "distributed_port".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "network", f_1)?;
+                            __de::keep_member(&mut fields, "distributed_port", f_2)?;
                             BackingSpecType::Unknown {
                                 tag,
                                 fields,
@@ -811,22 +745,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "upt_compatibility_enabled".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "upt_v2_compatibility_enabled".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "upt_compatibility_enabled",
+                                f_1,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "upt_v2_compatibility_enabled",
+                                f_2,
+                            )?;
                             CreateSpecType::Unknown {
                                 tag,
                                 fields,
@@ -851,14 +779,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "mac_address".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "mac_address", f_4)?;
                             CreateSpecMacType::Unknown {
                                 tag,
                                 fields,
@@ -1111,22 +1032,16 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "upt_compatibility_enabled".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "upt_v2_compatibility_enabled".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "upt_compatibility_enabled",
+                                f_2,
+                            )?;
+                            __de::keep_member(
+                                &mut fields,
+                                "upt_v2_compatibility_enabled",
+                                f_3,
+                            )?;
                             InfoType::Unknown { tag, fields }
                         }
                     },

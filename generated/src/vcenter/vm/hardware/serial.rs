@@ -256,62 +256,13 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "file".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "host_device".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "auto_detect".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "pipe".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "no_rx_loss".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "network_location".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "proxy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "file", f_1)?;
+                            __de::keep_member(&mut fields, "host_device", f_2)?;
+                            __de::keep_member(&mut fields, "auto_detect", f_3)?;
+                            __de::keep_member(&mut fields, "pipe", f_4)?;
+                            __de::keep_member(&mut fields, "no_rx_loss", f_5)?;
+                            __de::keep_member(&mut fields, "network_location", f_6)?;
+                            __de::keep_member(&mut fields, "proxy", f_7)?;
                             BackingInfoType::Unknown {
                                 tag,
                                 fields,
@@ -569,54 +520,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for BackingSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "file".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "host_device".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "pipe".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "no_rx_loss".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "network_location".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "proxy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "file", f_1)?;
+                            __de::keep_member(&mut fields, "host_device", f_2)?;
+                            __de::keep_member(&mut fields, "pipe", f_3)?;
+                            __de::keep_member(&mut fields, "no_rx_loss", f_4)?;
+                            __de::keep_member(&mut fields, "network_location", f_5)?;
+                            __de::keep_member(&mut fields, "proxy", f_6)?;
                             BackingSpecType::Unknown {
                                 tag,
                                 fields,

@@ -255,14 +255,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DiskPolicySpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_1)?;
                             DiskPolicySpecType::Unknown {
                                 tag,
                                 fields,
@@ -542,14 +535,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for VmHomePolicySpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "policy".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "policy", f_1)?;
                             VmHomePolicySpecType::Unknown {
                                 tag,
                                 fields,

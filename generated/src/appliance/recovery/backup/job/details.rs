@@ -532,54 +532,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "duration".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "size".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_17 {
-                                fields
-                                    .insert(
-                                        "start_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_18 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_16 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "duration", f_1)?;
+                            __de::keep_member(&mut fields, "size", f_2)?;
+                            __de::keep_member(&mut fields, "progress", f_3)?;
+                            __de::keep_member(&mut fields, "start_time", f_17)?;
+                            __de::keep_member(&mut fields, "end_time", f_18)?;
+                            __de::keep_member(&mut fields, "error", f_16)?;
                             InfoStatus::Unknown { tag, fields }
                         }
                     },

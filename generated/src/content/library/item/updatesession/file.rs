@@ -156,14 +156,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for AddSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "source_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "source_endpoint", f_2)?;
                             AddSpecSourceType::Unknown {
                                 tag,
                                 fields,
@@ -372,22 +365,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "upload_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "source_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "upload_endpoint", f_5)?;
+                            __de::keep_member(&mut fields, "source_endpoint", f_4)?;
                             InfoSourceType::Unknown {
                                 tag,
                                 fields,

@@ -252,30 +252,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_0 {
-                                fields
-                                    .insert(
-                                        "cluster_values".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host_values".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "error".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "cluster_values", f_0)?;
+                            __de::keep_member(&mut fields, "host_values", f_1)?;
+                            __de::keep_member(&mut fields, "error", f_3)?;
                             PathInfoStatus::Unknown {
                                 tag,
                                 fields,
@@ -457,22 +436,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for PathSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "bios_uuids".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "hosts".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "bios_uuids", f_2)?;
+                            __de::keep_member(&mut fields, "hosts", f_1)?;
                             PathSpecHostIdType::Unknown {
                                 tag,
                                 fields,

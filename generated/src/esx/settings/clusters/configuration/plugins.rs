@@ -234,30 +234,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ClusterSolutionPrecheck 
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "compliance_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "host_compliance_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_6 {
-                                fields
-                                    .insert(
-                                        "errors".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "compliance_info", f_4)?;
+                            __de::keep_member(&mut fields, "host_compliance_info", f_5)?;
+                            __de::keep_member(&mut fields, "errors", f_6)?;
                             ClusterSolutionPrecheckStatus::Unknown {
                                 tag,
                                 fields,

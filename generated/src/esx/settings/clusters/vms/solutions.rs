@@ -311,14 +311,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "end_time".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "end_time", f_2)?;
                             ApplyStatusStatus::Unknown {
                                 tag,
                                 fields,
@@ -1347,14 +1340,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DeploymentInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "solution_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "solution_info", f_5)?;
                             DeploymentInfoStatus::Unknown {
                                 tag,
                                 fields,
@@ -2345,22 +2331,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "host_solution_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "cluster_solution_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host_solution_info", f_4)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "cluster_solution_info",
+                                f_5,
+                            )?;
                             SolutionInfoDeploymentType::Unknown {
                                 tag,
                                 fields,
@@ -2384,14 +2360,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SolutionInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_11 {
-                                fields
-                                    .insert(
-                                        "vm_storage_profiles".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "vm_storage_profiles", f_11)?;
                             SolutionInfoVmStoragePolicy::Unknown {
                                 tag,
                                 fields,

@@ -272,14 +272,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for DistributedPortGroupNetw
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "ip_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "ip_config", f_3)?;
                             DistributedPortGroupNetworkIpam::Unknown {
                                 tag,
                                 fields,
@@ -651,14 +644,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "dvpg_network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "dvpg_network", f_1)?;
                             NetworkNetworkType::Unknown {
                                 tag,
                                 fields,

@@ -424,22 +424,12 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CompatibilityInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_8 {
-                                fields
-                                    .insert(
-                                        "capabilities".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_7 {
-                                fields
-                                    .insert(
-                                        "incompatibility_reasons".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "capabilities", f_8)?;
+                            __de::keep_member(
+                                &mut fields,
+                                "incompatibility_reasons",
+                                f_7,
+                            )?;
                             CompatibilityInfoCompatibility::Unknown {
                                 tag,
                                 fields,

@@ -163,14 +163,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for CreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "http_remote_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "http_remote_endpoint", f_3)?;
                             CreateSpecRemoteEndpointType::Unknown {
                                 tag,
                                 fields,
@@ -340,14 +333,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "http_remote_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "http_remote_endpoint", f_3)?;
                             InfoRemoteEndpointType::Unknown {
                                 tag,
                                 fields,
@@ -576,14 +562,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for SetSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "http_remote_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "http_remote_endpoint", f_3)?;
                             SetSpecRemoteEndpointType::Unknown {
                                 tag,
                                 fields,
@@ -837,14 +816,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "http_remote_endpoint".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "http_remote_endpoint", f_3)?;
                             UpdateSpecRemoteEndpointType::Unknown {
                                 tag,
                                 fields,

@@ -283,22 +283,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for NetworkBacking {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "network".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "network_segment".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "network", f_1)?;
+                            __de::keep_member(&mut fields, "network_segment", f_2)?;
                             NetworkBackingBacking::Unknown {
                                 tag,
                                 fields,
@@ -533,38 +519,10 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ProxyConfiguration {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "https_proxy_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "http_proxy_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "no_proxy_config".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "tls_root_ca_bundle".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "https_proxy_config", f_1)?;
+                            __de::keep_member(&mut fields, "http_proxy_config", f_2)?;
+                            __de::keep_member(&mut fields, "no_proxy_config", f_3)?;
+                            __de::keep_member(&mut fields, "tls_root_ca_bundle", f_4)?;
                             ProxyConfigurationProxySettingsSource::Unknown {
                                 tag,
                                 fields,

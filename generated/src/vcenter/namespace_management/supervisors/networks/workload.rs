@@ -215,30 +215,9 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Network {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "nsx".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_3 {
-                                fields
-                                    .insert(
-                                        "vsphere".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "nsx_vpc".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "nsx", f_2)?;
+                            __de::keep_member(&mut fields, "vsphere", f_3)?;
+                            __de::keep_member(&mut fields, "nsx_vpc", f_4)?;
                             NetworkNetworkType::Unknown {
                                 tag,
                                 fields,

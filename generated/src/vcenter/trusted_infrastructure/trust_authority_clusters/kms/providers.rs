@@ -957,14 +957,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerCreateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "kmip_server".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "kmip_server", f_4)?;
                             KeyServerCreateSpecType::Unknown {
                                 tag,
                                 fields,
@@ -1142,14 +1135,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "kmip_server".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "kmip_server", f_4)?;
                             KeyServerInfoType::Unknown {
                                 tag,
                                 fields,
@@ -1331,14 +1317,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for KeyServerUpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "kmip_server".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "kmip_server", f_4)?;
                             KeyServerUpdateSpecType::Unknown {
                                 tag,
                                 fields,

@@ -225,22 +225,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FileAttributesInfo {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "win_attributes".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "posix_attributes".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "win_attributes", f_4)?;
+                            __de::keep_member(&mut fields, "posix_attributes", f_5)?;
                             FileAttributesInfoFilesystemFamily::Unknown {
                                 tag,
                                 fields,

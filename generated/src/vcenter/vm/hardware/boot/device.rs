@@ -148,22 +148,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Entry {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "disks".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "nic".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "disks", f_2)?;
+                            __de::keep_member(&mut fields, "nic", f_1)?;
                             EntryType::Unknown { tag, fields }
                         }
                     },

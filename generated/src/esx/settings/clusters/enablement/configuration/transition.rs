@@ -234,22 +234,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EnableResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "errors".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "apply_task_ID".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "errors", f_1)?;
+                            __de::keep_member(&mut fields, "apply_task_ID", f_2)?;
                             EnableResultStatus::Unknown {
                                 tag,
                                 fields,
@@ -677,22 +663,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "state".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "fast_track".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "state", f_1)?;
+                            __de::keep_member(&mut fields, "fast_track", f_2)?;
                             InfoStatus::Unknown { tag, fields }
                         }
                     },
@@ -951,22 +923,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for State {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_5 {
-                                fields
-                                    .insert(
-                                        "filename".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_4 {
-                                fields
-                                    .insert(
-                                        "host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "filename", f_5)?;
+                            __de::keep_member(&mut fields, "host", f_4)?;
                             StateSource::Unknown {
                                 tag,
                                 fields,
@@ -1142,22 +1100,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ValidateResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "errors".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "compliance".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "errors", f_1)?;
+                            __de::keep_member(&mut fields, "compliance", f_2)?;
                             ValidateResultStatus::Unknown {
                                 tag,
                                 fields,

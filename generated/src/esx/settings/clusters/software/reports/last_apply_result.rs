@@ -326,14 +326,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for ApplyStatus {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "progress".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "progress", f_1)?;
                             ApplyStatusStatus::Unknown {
                                 tag,
                                 fields,

@@ -364,22 +364,8 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for FailureAction {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "retry_delay".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
-                            if let Some(value) = f_2 {
-                                fields
-                                    .insert(
-                                        "retry_count".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "retry_delay", f_1)?;
+                            __de::keep_member(&mut fields, "retry_count", f_2)?;
                             FailureActionAction::Unknown {
                                 tag,
                                 fields,

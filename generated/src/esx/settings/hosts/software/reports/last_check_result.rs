@@ -470,14 +470,7 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for EntityCheckResult {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "host".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(&mut fields, "host", f_1)?;
                             EntityCheckResultType::Unknown {
                                 tag,
                                 fields,

@@ -320,14 +320,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for Info {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "network_segments_info".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "network_segments_info",
+                                f_1,
+                            )?;
                             InfoBacking::Unknown {
                                 tag,
                                 fields,
@@ -773,14 +770,11 @@ impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for UpdateSpec {
                         _ => {
                             #[allow(unused_mut)]
                             let mut fields = ::core::mem::take(&mut unknown);
-                            if let Some(value) = f_1 {
-                                fields
-                                    .insert(
-                                        "network_segments_update_spec".into(),
-                                        serde_json::to_value(value)
-                                            .map_err(serde::de::Error::custom)?,
-                                    );
-                            }
+                            __de::keep_member(
+                                &mut fields,
+                                "network_segments_update_spec",
+                                f_1,
+                            )?;
                             UpdateSpecBacking::Unknown {
                                 tag,
                                 fields,
