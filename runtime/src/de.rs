@@ -135,14 +135,6 @@ pub fn or_zero<T: Zero>(slot: Option<T>, type_name: &'static str, field: &'stati
     }
 }
 
-/// `Some` of the collection a required member held, `null` read as empty
-/// (see [`null_as_default`]).
-#[doc(hidden)]
-#[inline]
-pub fn null_as_empty<T: Default>(value: Option<T>) -> Option<T> {
-    Some(value.unwrap_or_default())
-}
-
 /// Reads the value of an optional member (`null` is `None`) into `slot`.
 ///
 /// Generated deserializers call these helpers, one per member, and apply
@@ -173,7 +165,7 @@ where
 }
 
 /// Reads the value of a required collection member into `slot`, `null` as
-/// empty (see [`null_as_empty`]).
+/// empty (see [`null_as_default`]).
 #[doc(hidden)]
 #[inline]
 pub fn put_or_empty<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
@@ -181,7 +173,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Deserialize<'de> + Default,
 {
-    *slot = null_as_empty(map.next_value()?);
+    *slot = Some(map.next_value::<Option<T>>()?.unwrap_or_default());
     Ok(())
 }
 
