@@ -93,7 +93,7 @@ check_generated() {
         if ((index % 2 == 0)); then first+=("$feature"); else second+=("$feature"); fi
         index=$((index + 1))
     done
-    check_features "" "${first[@]}" &
+    check_features "${CARGO_TARGET_DIR:-$root/target}" "${first[@]}" &
     local first_job=$!
     check_features "$root/target/feature-check" "${second[@]}" &
     local second_job=$!
@@ -104,14 +104,13 @@ check_generated() {
 }
 
 # check_features TARGET_DIR FEATURE... : `cargo check` of the generated crate
-# with each feature alone, in TARGET_DIR (cargo's default when empty).
+# with each feature alone, in TARGET_DIR.
 check_features() {
     local target_dir=$1 feature start
     shift
     for feature in "$@"; do
         start=$SECONDS
-        CARGO_TARGET_DIR="${target_dir:-${CARGO_TARGET_DIR:-$root/target}}" \
-            cargo check -p vsphere-vapi --no-default-features --features "$feature" || return
+        CARGO_TARGET_DIR="$target_dir" cargo check -p vsphere-vapi --no-default-features --features "$feature" || return
         echo "    feature $feature alone: $((SECONDS - start))s"
     done
 }
