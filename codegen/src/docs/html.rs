@@ -246,5 +246,18 @@ const LT: char = '\u{E000}';
 const GT: char = '\u{E001}';
 
 pub(super) fn restore(text: &str) -> String {
-    text.replace(LT, "<").replace(GT, ">")
+    if text.contains([LT, GT]) {
+        text.replace(LT, "<").replace(GT, ">")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// [`restore`] of one character.
+pub(super) fn restore_char(c: char) -> char {
+    match c {
+        LT => '<',
+        GT => '>',
+        c => c,
+    }
 }

@@ -21,7 +21,7 @@
 //! `{link X}`, `@name Tags`, `@name{result}`, `{ #cpuCount}`): they are
 //! read as the tag they were meant to be, never left as markup.
 
-use super::html::{decode_entities_outside_code, html, html_tag, restore};
+use super::html::{decode_entities_outside_code, html, html_tag, restore, restore_char};
 use crate::ir::DocNode;
 
 /// Parses documentation text into nodes.
@@ -79,7 +79,7 @@ pub fn parse(text: &str) -> Vec<DocNode> {
                     continue;
                 }
             }
-            _ => out.text(&c.to_string()),
+            _ => out.char(c),
         }
         i += 1;
     }
@@ -99,6 +99,16 @@ impl Nodes {
             last.push_str(&text);
         } else {
             self.nodes.push(DocNode::Text(text));
+        }
+    }
+
+    /// [`Nodes::text`] of one character; most of a doc arrives this way.
+    fn char(&mut self, c: char) {
+        let c = restore_char(c);
+        if let Some(DocNode::Text(last)) = self.nodes.last_mut() {
+            last.push(c);
+        } else {
+            self.nodes.push(DocNode::Text(c.to_string()));
         }
     }
 

@@ -8,6 +8,9 @@ use super::{Ctx, EmitError};
 /// Parsing catches emitter bugs (unbalanced or misplaced tokens) where they
 /// happen instead of in a later `cargo check` of the generated crate.
 ///
+/// Doc blocks filed by [`doc_attrs`](super::tokens::doc_attrs) are printed
+/// here, in place of their placeholders.
+///
 /// prettyplease separates neither items nor the methods of an `impl` with
 /// blank lines; both get one here, which is what rustfmt'd code looks like.
 pub fn items(tokens: TokenStream, context: &str) -> Result<String, EmitError> {
@@ -36,7 +39,7 @@ pub fn items(tokens: TokenStream, context: &str) -> Result<String, EmitError> {
         };
         out.push_str(&space_impl_items(&prettyplease::unparse(&single)));
     }
-    Ok(out)
+    super::doc_text::expand(&out, context)
 }
 
 /// Inserts a blank line between the members of an `impl` (lines indented

@@ -152,6 +152,7 @@
 //! as [`EmitError`]s naming the offending definitions.
 
 mod crate_root;
+mod doc_text;
 mod docs;
 mod enumeration;
 mod format;

@@ -19,22 +19,19 @@ pub fn ident(name: &str, context: &str) -> Result<Ident, EmitError> {
 /// The identifier as it appears in file names and wire comparisons: `r#type` → `type`.
 pub use crate::names::unraw;
 
-/// `#[doc = "…"]` attributes, one per line, so prettyplease prints `///` lines.
-/// Lines get the conventional leading space; blank lines stay blank.
+/// Outer docs for an item built as tokens; [`format::items`](super::format::items)
+/// prints them as `///` lines. Lines get the conventional leading space;
+/// blank lines stay blank.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let text = text.trim_matches('\n');
     if text.trim().is_empty() {
         return TokenStream::new();
     }
-    let lines = text.lines().map(|line| {
-        let line = line.trim_end();
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote! { #( #[doc = #lines] )* }
+    let lines = text
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect();
+    super::doc_text::attribute(lines)
 }
 
 /// Outer doc lines (`/// …`) as text, for items printed as text (macro calls).
