@@ -20,6 +20,7 @@ pub mod ir;
 pub mod lower;
 pub mod merge;
 pub mod names;
+mod parallel;
 pub mod rest;
 pub mod snapshot;
 pub mod wire;

@@ -37,7 +37,9 @@ pub fn refine(model: &mut Model) {
         let scope = index.with_parents(vec![package.id.clone()]);
         index.refine(&mut package.doc, &scope, Kind::Package, &no_params);
     }
-    for service in model.services.values_mut() {
+    // Docs are refined one element at a time against the shared index, so
+    // elements are refined on all cores.
+    crate::parallel::for_each(model.services.values_mut().collect(), |service| {
         let scope = index.with_parents(vec![service.id.clone(), service.package.clone()]);
         index.refine(&mut service.doc, &scope, Kind::Service, &no_params);
         index.refine_lifecycle(&mut service.lifecycle, &scope, Kind::Service);
@@ -61,7 +63,7 @@ pub fn refine(model: &mut Model) {
                 index.refine_lifecycle(&mut param.lifecycle, &scope, Kind::Parameter);
             }
         }
-    }
+    });
     let owners: BTreeMap<String, Owner> = model
         .structures
         .iter()
@@ -91,7 +93,7 @@ pub fn refine(model: &mut Model) {
         }
         index.with_parents(scope)
     };
-    for (id, structure) in model.structures.iter_mut() {
+    crate::parallel::for_each(model.structures.iter_mut().collect(), |(id, structure)| {
         let scope = scope_of(id, &structure.owner);
         let own = match structure.kind {
             StructureKind::Error => Kind::Error,
@@ -106,16 +108,19 @@ pub fn refine(model: &mut Model) {
         for constant in &mut structure.constants {
             index.refine(&mut constant.doc, &scope, Kind::Constant, &no_params);
         }
-    }
-    for (id, enumeration) in model.enumerations.iter_mut() {
-        let scope = scope_of(id, &enumeration.owner);
-        index.refine(&mut enumeration.doc, &scope, Kind::Enumeration, &no_params);
-        index.refine_lifecycle(&mut enumeration.lifecycle, &scope, Kind::Enumeration);
-        for value in &mut enumeration.values {
-            index.refine(&mut value.doc, &scope, Kind::Value, &no_params);
-            index.refine_lifecycle(&mut value.lifecycle, &scope, Kind::Value);
-        }
-    }
+    });
+    crate::parallel::for_each(
+        model.enumerations.iter_mut().collect(),
+        |(id, enumeration)| {
+            let scope = scope_of(id, &enumeration.owner);
+            index.refine(&mut enumeration.doc, &scope, Kind::Enumeration, &no_params);
+            index.refine_lifecycle(&mut enumeration.lifecycle, &scope, Kind::Enumeration);
+            for value in &mut enumeration.values {
+                index.refine(&mut value.doc, &scope, Kind::Value, &no_params);
+                index.refine_lifecycle(&mut value.lifecycle, &scope, Kind::Value);
+            }
+        },
+    );
 }
 
 /// Lower-case without underscores: the form in which ids and member names
