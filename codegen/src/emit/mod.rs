@@ -132,6 +132,24 @@
 //!   in `-Z time-passes`), proportional to their number: prefer one impl
 //!   to several, and no helper items per field.
 //!
+//! # Regen cost
+//!
+//! Budget: `cargo xtask regen` ≤ 1 s warm, as users run it (the dev
+//! profile, with the generator and the crates it spends its time in
+//! optimized), and ≤ 6× a bare parse of the same snapshots; `cargo xtask
+//! bench` measures both. What profiling (`perf record`) showed:
+//!
+//! - **The formatting round trip is most of emit:** tokens are built by
+//!   `quote`, parsed by `syn` and printed by prettyplease. Docs are 40 % of
+//!   the output bytes and skip it: a doc block becomes one placeholder
+//!   attribute and is written as `///` lines after printing
+//!   (`emit::doc_text`), a third off emit.
+//! - **No allocation per character** in doc parsing: most of a doc is
+//!   plain text appended to the node before it.
+//! - **Independent work runs on all cores:** reading component files,
+//!   refining docs element by element, emitting module files; results are
+//!   put in a fixed order, so output does not depend on scheduling.
+//!
 //! # Features and files
 //!
 //! One module per package, one file per module (`src/vcenter/vm.rs`, children
