@@ -19,7 +19,7 @@
 //!   used by exactly one feature other than `<group>-core`, that feature
 //!   being of the same group, and which itself uses nothing of its group
 //!   outside that feature, joins that feature instead of `<group>-core`
-//!   (see [`attach_light_units`]). Without this,
+//!   (see `attach_light_units`). Without this,
 //!   one small shared package (`com.vmware.vcenter.evc_mode`, used by
 //!   `vcenter.vm`) makes a heavy feature enable all of `<group>-core` and
 //!   everything the catch-all core depends on.
@@ -37,14 +37,14 @@
 //!   a lighter root-service unit of at least [`SERVICE_FEATURE_WEIGHT`]
 //!   leaves the core for a feature named after it (`vcenter-datastore`,
 //!   `vcenter-host`, `vcenter-folder`, …), unless it uses a part of the core
-//!   (see [`rejoin_core_users`]): then its feature would enable the core
+//!   (see `rejoin_core_users`): then its feature would enable the core
 //!   anyway and only add a name. Lighter ones (`vcenter.System`, one
 //!   operation) stay in the core. Measured on vSphere 9.1: a unit of weight
 //!   4–15 adds well under a second to a cold `cargo check`, while reaching
 //!   it through `vcenter-core` costs the whole core.
 //! - A light unit still in the core that two or more other features of its
 //!   group use, and that uses nothing of its group outside itself, gets a
-//!   feature of its own (see [`separate_shared_leaves`]):
+//!   feature of its own (see `separate_shared_leaves`):
 //!   `com.vmware.vcenter.evc_mode`, used by `vcenter-vm` and
 //!   `vcenter-cluster`, is `vcenter-evc-mode`, so neither enables the core.
 //!

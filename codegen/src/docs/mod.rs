@@ -11,7 +11,7 @@
 //!   absolute snake-case ids, `{@code Tools.Info}` for type names, and the
 //!   Python vocabulary (class, attribute, method, exception, `None`, `True`).
 //!
-//! Both become the same [`DocNode`]s in three steps:
+//! Both become the same [`DocNode`](crate::ir::DocNode)s in three steps:
 //!
 //! 1. [`lifecycle::extract`] takes "This class was added in vSphere API X"
 //!    and the deprecation sentences out of the text into [`Lifecycle`] data;
