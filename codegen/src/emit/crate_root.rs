@@ -16,38 +16,11 @@ use super::{Ctx, EmitError, enumeration, format, service, structure};
 /// Writes one file per module of the layout (the root is `src/lib.rs`).
 pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Result<(), EmitError> {
     // Module files are independent of each other, so they are emitted on all
-    // cores; each thread takes every n-th module (modules differ widely in
-    // size, so interleaving balances better than contiguous ranges). The
-    // results go into the sorted map, and the first error in module order is
-    // reported, so output and errors do not depend on scheduling.
+    // cores. The results go into the sorted map, and the first error in
+    // module order is reported, so output and errors do not depend on
+    // scheduling.
     let modules: Vec<&Module> = ctx.layout.modules.values().collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 8)
-        .min(modules.len().max(1));
-    let emitted: Vec<(usize, EmittedFile)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|first| {
-                let modules = &modules;
-                scope.spawn(move || {
-                    (first..modules.len())
-                        .step_by(threads)
-                        .map(|index| (index, emit_module(ctx, modules[index])))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(results) => results,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    let mut emitted = emitted;
-    emitted.sort_by_key(|(index, _)| *index);
-    for (_, result) in emitted {
+    for result in crate::parallel::map(modules, |module| emit_module(ctx, module)) {
         let (path, text) = result?;
         files.insert(path, text);
     }

@@ -48,10 +48,10 @@ pub fn attribute(lines: Vec<String>) -> TokenStream {
 }
 
 /// `text` with every placeholder line replaced by its doc block.
-pub fn expand(text: &str, context: &str) -> Result<String, EmitError> {
+pub fn expand(text: String, context: &str) -> Result<String, EmitError> {
     let placeholder = format!("///{MARK}");
     if !text.contains(&placeholder) {
-        return Ok(text.to_owned());
+        return Ok(text);
     }
     TABLE.with_borrow_mut(|table| {
         let mut out = String::with_capacity(text.len() * 2);
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn a_placeholder_without_its_block_is_an_error() {
-        let error = expand("///\u{1}999999\nfn f() {}\n", "the test item").unwrap_err();
+        let error = expand("///\u{1}999999\nfn f() {}\n".to_owned(), "the test item").unwrap_err();
         let message = error.to_string();
         assert!(message.contains("the test item"), "{message}");
         assert!(message.contains("no doc block"), "{message}");

@@ -39,7 +39,7 @@ pub fn items(tokens: TokenStream, context: &str) -> Result<String, EmitError> {
         };
         out.push_str(&space_impl_items(&prettyplease::unparse(&single)));
     }
-    super::doc_text::expand(&out, context)
+    super::doc_text::expand(out, context)
 }
 
 /// Inserts a blank line between the members of an `impl` (lines indented
