@@ -580,6 +580,69 @@ pub fn assign(model: &mut Model) {
         });
     }
     model.features = features;
+    assign_resource_id_features(model);
+}
+
+/// Which features use each identifier type: those of the structures whose
+/// fields or constants mention it and of the services whose operations do.
+fn assign_resource_id_features(model: &mut Model) {
+    let mut used_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut record = |feature: &str, ty: &TypeRef| {
+        let mut keys = Vec::new();
+        resource_keys(ty, &mut keys);
+        for key in keys {
+            used_by
+                .entry(key.to_owned())
+                .or_default()
+                .insert(feature.to_owned());
+        }
+    };
+    for structure in model.structures.values() {
+        for field in &structure.fields {
+            record(&structure.feature, &field.ty);
+        }
+        for constant in &structure.constants {
+            record(&structure.feature, &constant.ty);
+        }
+    }
+    for service in model.services.values() {
+        for operation in &service.operations {
+            for param in &operation.params {
+                record(&service.feature, &param.ty);
+            }
+            record(&service.feature, &operation.output);
+            if let Some(result) = &operation.task_result {
+                record(&service.feature, result);
+            }
+        }
+        for constant in &service.constants {
+            record(&service.feature, &constant.ty);
+        }
+    }
+    for (key, id) in &mut model.resource_ids {
+        id.features = used_by
+            .remove(key)
+            .map(|features| features.into_iter().filter(|f| !f.is_empty()).collect())
+            .unwrap_or_default();
+    }
+}
+
+/// The [`Model::resource_ids`] keys a type mentions.
+fn resource_keys<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Resource(key) => out.push(key),
+        TypeRef::Builtin(_)
+        | TypeRef::Structure(_)
+        | TypeRef::Enumeration(_)
+        | TypeRef::AnyResource => {}
+        TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
+            resource_keys(inner, out)
+        }
+        TypeRef::Map(key, value) => {
+            resource_keys(key, out);
+            resource_keys(value, out);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -123,6 +123,11 @@ pub struct ResourceIdType {
     pub runtime: bool,
     /// How many fields, parameters and results use it.
     pub uses: usize,
+    /// The features of the items that use it, sorted (set by
+    /// `features::assign`): the type is compiled only when one of them is
+    /// enabled, so a single feature does not pay for every identifier of
+    /// the API. Empty when nothing uses it; such a type is always compiled.
+    pub features: Vec<String>,
 }
 
 /// A Cargo feature of the generated crate: either a set of packages (every

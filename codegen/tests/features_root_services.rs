@@ -223,8 +223,8 @@ fn model() -> Model {
         .unwrap()
         .services
         .push(POWER.to_owned());
-    features::assign(&mut model);
     emit_support::register_ids(&mut model);
+    features::assign(&mut model);
     assert!(vsphere_vapi_codegen::shape_calls(&mut model).is_empty());
     model
 }
@@ -299,4 +299,28 @@ fn the_handle_is_gated_on_its_own_feature() {
     assert!(manifest.contains(
         "# service com.vmware.vcenter.datastore: 1 services, 1 operations.\nvcenter-datastore = []\n"
     ));
+}
+
+#[test]
+fn an_identifier_type_is_compiled_with_the_features_that_use_it() {
+    let model = model();
+    // `VM.get` and `vm.Power.start` take a virtual machine; nothing takes a
+    // host.
+    assert_eq!(
+        model.resource_ids["virtualmachine"].features,
+        ["vcenter-vm"]
+    );
+    assert!(model.resource_ids["hostsystem"].features.is_empty());
+    let generated = emit::generate(&model).unwrap_or_else(|err| panic!("{err}"));
+    let ids = generated.files[Path::new("src/ids.rs")].as_str();
+    assert!(
+        ids.contains(
+            "    #[cfg(feature = \"vcenter-vm\")]\n    pub struct VirtualMachineId = \"VirtualMachine\";"
+        ),
+        "{ids}"
+    );
+    assert!(
+        ids.contains("    /// Identifier of a `HostSystem` resource.\n    pub struct HostSystemId"),
+        "{ids}"
+    );
 }

@@ -12,176 +12,211 @@ pub use vsphere_vapi_runtime::ResourceId;
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `ClusterComputeResource` resource.
+    #[cfg(any(feature = "esx-settings", feature = "snapservice", feature = "vcenter-cluster", feature = "vcenter-core", feature = "vcenter-namespace-management", feature = "vcenter-namespaces", feature = "vcenter-trusted-infrastructure"))]
     pub struct ClusterComputeResourceId = "ClusterComputeResource";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `ClusterComputeResource.name` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct ClusterComputeResourceNameId = "ClusterComputeResource.name";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.health` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct HealthId = "com.vmware.appliance.health";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.local_accounts` resource.
+    #[cfg(feature = "appliance-local-accounts")]
     pub struct LocalAccountsId = "com.vmware.appliance.local_accounts";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.monitoring` resource.
+    #[cfg(feature = "appliance-monitoring")]
     pub struct MonitoringId = "com.vmware.appliance.monitoring";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.networking.interfaces` resource.
+    #[cfg(feature = "appliance-networking")]
     pub struct InterfacesId = "com.vmware.appliance.networking.interfaces";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.recovery.backup.job` resource.
+    #[cfg(feature = "appliance-recovery")]
     pub struct BackupJobId = "com.vmware.appliance.recovery.backup.job";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.recovery.backup.parts` resource.
+    #[cfg(feature = "appliance-recovery")]
     pub struct PartsId = "com.vmware.appliance.recovery.backup.parts";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.recovery.backup.schedule` resource.
+    #[cfg(feature = "appliance-recovery")]
     pub struct ScheduleId = "com.vmware.appliance.recovery.backup.schedule";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name` resource.
+    #[cfg(feature = "appliance-recovery")]
     pub struct SystemNameId = "com.vmware.appliance.recovery.backup.system_name";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name.archive` resource.
+    #[cfg(feature = "appliance-recovery")]
     pub struct SystemNameArchiveId = "com.vmware.appliance.recovery.backup.system_name.archive";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.recovery.reconciliation.job` resource.
+    #[cfg(feature = "appliance-recovery")]
     pub struct ReconciliationJobId = "com.vmware.appliance.recovery.reconciliation.job";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.service` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct ApplianceServiceId = "com.vmware.appliance.service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.services` resource.
+    #[cfg(feature = "appliance-services")]
     pub struct ApplianceServicesId = "com.vmware.appliance.services";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.supportbundle` resource.
+    #[cfg(feature = "appliance-support-bundle")]
     pub struct SupportbundleId = "com.vmware.appliance.supportbundle";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.supportbundle.cores` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct CoresId = "com.vmware.appliance.supportbundle.cores";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct CryptoHashId = "com.vmware.appliance.system.crypto_hash";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.system.storage` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct StorageId = "com.vmware.appliance.system.storage";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.tls.manual_parameters.services` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct ManualParametersServicesId = "com.vmware.appliance.tls.manual_parameters.services";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct ProfilesId = "com.vmware.appliance.tls.profiles";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct ApplianceUpdatePendingId = "com.vmware.appliance.update.pending";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.component` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct ConfigComponentId = "com.vmware.appliance.vcenter.settings.v1.config.component";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datacenter` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct InventoryDatacenterId = "com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datacenter";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct InventoryDatastoreId = "com.vmware.appliance.vcenter.settings.v1.config.components.inventory.datastore";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.folder` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct InventoryFolderId = "com.vmware.appliance.vcenter.settings.v1.config.components.inventory.folder";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.network` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct InventoryNetworkId = "com.vmware.appliance.vcenter.settings.v1.config.components.inventory.network";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.components.inventory.storagepod` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct StoragepodId = "com.vmware.appliance.vcenter.settings.v1.config.components.inventory.storagepod";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.notification` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct ConfigNotificationId = "com.vmware.appliance.vcenter.settings.v1.config.notification";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.profile` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct ConfigProfileId = "com.vmware.appliance.vcenter.settings.v1.config.profile";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vcenter.settings.v1.config.version` resource.
+    #[cfg(feature = "appliance-vcenter")]
     pub struct ConfigVersionId = "com.vmware.appliance.vcenter.settings.v1.config.version";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.appliance.vmon.Service` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct VmonServiceId = "com.vmware.appliance.vmon.Service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.applicance.update.pending.dataitem` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct DataitemId = "com.vmware.applicance.update.pending.dataitem";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.cis.authz.Privilege` resource.
+    #[cfg(feature = "vcenter-authorization")]
     pub struct AuthzPrivilegeId = "com.vmware.cis.authz.Privilege";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
+    #[cfg(any(feature = "cis", feature = "vcenter-core"))]
     pub struct CategoryId = "com.vmware.cis.tagging.Category";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.cis.tagging.Tag` / `com.vmware.cis.tagging.Tag:HostSystem` / `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
+    #[cfg(any(feature = "cis", feature = "vcenter-compute", feature = "vcenter-core"))]
     pub struct TagId = "com.vmware.cis.tagging.Tag";
 }
 
@@ -190,750 +225,900 @@ pub use vsphere_vapi_runtime::TaskId;
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.Library` resource.
+    #[cfg(any(feature = "content-core", feature = "content-library", feature = "vcenter-namespace-management", feature = "vcenter-namespaces", feature = "vcenter-vm-template"))]
     pub struct LibraryId = "com.vmware.content.Library";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.library.Item` resource.
+    #[cfg(any(feature = "content-core", feature = "content-library", feature = "vcenter-core", feature = "vcenter-ovf", feature = "vcenter-vm", feature = "vcenter-vm-template"))]
     pub struct ItemId = "com.vmware.content.library.Item";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.library.item.DownloadSession` resource.
+    #[cfg(feature = "content-library")]
     pub struct DownloadSessionId = "com.vmware.content.library.item.DownloadSession";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.library.item.UpdateSession` resource.
+    #[cfg(feature = "content-library")]
     pub struct UpdateSessionId = "com.vmware.content.library.item.UpdateSession";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
+    #[cfg(any(feature = "content-library", feature = "vcenter-vm-template"))]
     pub struct ItemVersionId = "com.vmware.content.library.item.Version";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
+    #[cfg(any(feature = "content-core", feature = "content-library"))]
     pub struct SubscriptionsId = "com.vmware.content.library.Subscriptions";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.library.Usages` resource.
+    #[cfg(feature = "content-library")]
     pub struct UsagesId = "com.vmware.content.library.Usages";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.SecurityPolicy` resource.
+    #[cfg(feature = "content-core")]
     pub struct SecurityPolicyId = "com.vmware.content.SecurityPolicy";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.content.TrustedCertificate` resource.
+    #[cfg(feature = "content-core")]
     pub struct TrustedCertificateId = "com.vmware.content.TrustedCertificate";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct ClientprofileId = "com.vmware.esx.authentication.clientprofile";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct SecurityTokenIssuerId = "com.vmware.esx.authentication.trust.security-token-issuer";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.hcl.resources.CompatibilityReport` resource.
+    #[cfg(feature = "esx-core")]
     pub struct CompatibilityReportId = "com.vmware.esx.hcl.resources.CompatibilityReport";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.hosts.add_on` resource.
+    #[cfg(feature = "esx-core")]
     pub struct HostsAddOnId = "com.vmware.esx.hosts.add_on";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.hosts.base_image` resource.
+    #[cfg(feature = "esx-core")]
     pub struct HostsBaseImageId = "com.vmware.esx.hosts.base_image";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.hosts.component` resource.
+    #[cfg(feature = "esx-core")]
     pub struct HostsComponentId = "com.vmware.esx.hosts.component";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.hosts.hardware_support.package` resource.
+    #[cfg(feature = "esx-core")]
     pub struct HostsHardwareSupportPackageId = "com.vmware.esx.hosts.hardware_support.package";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.setting.hardware_support.manager` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct ManagerId = "com.vmware.esx.setting.hardware_support.manager";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SettingHardwareSupportPackageId = "com.vmware.esx.setting.hardware_support.package";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.add_on` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SettingsAddOnId = "com.vmware.esx.settings.add_on";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.base_image` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SettingsBaseImageId = "com.vmware.esx.settings.base_image";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct CommitId = "com.vmware.esx.settings.commit";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.component` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SettingsComponentId = "com.vmware.esx.settings.component";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.depots.offline` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct OfflineId = "com.vmware.esx.settings.depots.offline";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.depots.online` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct OnlineId = "com.vmware.esx.settings.depots.online";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.depots.vendor` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct VendorId = "com.vmware.esx.settings.depots.vendor";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct DraftId = "com.vmware.esx.settings.draft";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.image` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct ImageId = "com.vmware.esx.settings.image";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SoftwareSpecId = "com.vmware.esx.settings.repository.software_spec";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.solution` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SolutionId = "com.vmware.esx.settings.solution";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.vcg_product` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct VcgProductId = "com.vmware.esx.settings.vcg_product";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.esx.settings.vms.SystemVmSolution` resource.
+    #[cfg(feature = "esx-settings")]
     pub struct SystemVmSolutionId = "com.vmware.esx.settings.vms.SystemVmSolution";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.infraprofile.notification` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct InfraprofileNotificationId = "com.vmware.infraprofile.notification";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.infraprofile.profile` resource.
+    #[cfg(feature = "appliance-core")]
     pub struct InfraprofileProfileId = "com.vmware.infraprofile.profile";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.snapservice.operation` resource.
+    #[cfg(feature = "snapservice")]
     pub struct SnapserviceOperationId = "com.vmware.snapservice.operation";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.snapservice.protection_group` resource.
+    #[cfg(feature = "snapservice")]
     pub struct ProtectionGroupId = "com.vmware.snapservice.protection_group";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.snapservice.protection_group.snapshot` resource.
+    #[cfg(feature = "snapservice")]
     pub struct ProtectionGroupSnapshotId = "com.vmware.snapservice.protection_group.snapshot";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.snapservice.service` resource.
+    #[cfg(feature = "snapservice")]
     pub struct SnapserviceServiceId = "com.vmware.snapservice.service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.snapservice.task` resource.
+    #[cfg(feature = "snapservice")]
     pub struct SnapserviceTaskId = "com.vmware.snapservice.task";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.snapservice.vm.snapshot` resource.
+    #[cfg(feature = "snapservice")]
     pub struct VmSnapshotId = "com.vmware.snapservice.vm.snapshot";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.component` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct VapiComponentId = "com.vmware.vapi.component";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.enumeration` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct EnumerationId = "com.vmware.vapi.enumeration";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.metadata.authentication.source` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct AuthenticationSourceId = "com.vmware.vapi.metadata.authentication.source";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.metadata.metamodel.source` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct MetamodelSourceId = "com.vmware.vapi.metadata.metamodel.source";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.metadata.privilege.source` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct PrivilegeSourceId = "com.vmware.vapi.metadata.privilege.source";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.metadata.source` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct MetadataSourceId = "com.vmware.vapi.metadata.source";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.operation` resource.
+    #[cfg(any(feature = "appliance-core", feature = "appliance-recovery", feature = "appliance-vcenter", feature = "cis", feature = "esx-settings", feature = "vapi-metadata", feature = "vapi-std", feature = "vcenter-deployment", feature = "vcenter-namespaces"))]
     pub struct VapiOperationId = "com.vmware.vapi.operation";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.package` resource.
+    #[cfg(feature = "vapi-metadata")]
     pub struct VapiPackageId = "com.vmware.vapi.package";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.provider` resource.
+    #[cfg(feature = "vapi-std")]
     pub struct VapiProviderId = "com.vmware.vapi.provider";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.resource` resource.
+    #[cfg(any(feature = "vapi-metadata", feature = "vcenter-compute"))]
     pub struct VapiResourceId = "com.vmware.vapi.resource";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.service` resource.
+    #[cfg(any(feature = "appliance-core", feature = "appliance-recovery", feature = "appliance-vcenter", feature = "cis", feature = "esx-settings", feature = "vapi-metadata", feature = "vapi-std", feature = "vcenter-deployment", feature = "vcenter-namespaces"))]
     pub struct VapiServiceId = "com.vmware.vapi.service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.structure` resource.
+    #[cfg(any(feature = "vapi-metadata", feature = "vcenter-compute", feature = "vcenter-namespace-management"))]
     pub struct StructureId = "com.vmware.vapi.structure";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.authorization.Permission` resource.
+    #[cfg(feature = "vcenter-authorization")]
     pub struct PermissionId = "com.vmware.vcenter.authorization.Permission";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.authorization.Privilege` resource.
+    #[cfg(feature = "vcenter-authorization")]
     pub struct AuthorizationPrivilegeId = "com.vmware.vcenter.authorization.Privilege";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
+    #[cfg(feature = "vcenter-authorization")]
     pub struct RoleId = "com.vmware.vcenter.authorization.Role";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.authorization.vt_containers.Mapping` resource.
+    #[cfg(feature = "vcenter-authorization")]
     pub struct MappingId = "com.vmware.vcenter.authorization.vt_containers.Mapping";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
+    #[cfg(feature = "vcenter-authorization")]
     pub struct VtContainerId = "com.vmware.vcenter.authorization.VtContainer";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.capacity.usage` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct UsageId = "com.vmware.vcenter.capacity.usage";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
+    #[cfg(feature = "vcenter-compute")]
     pub struct PoliciesCapabilityId = "com.vmware.vcenter.compute.policies.Capability";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
+    #[cfg(feature = "vcenter-compute")]
     pub struct PolicyId = "com.vmware.vcenter.compute.Policy";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.compute.Resources.COMPUTE_POLICY` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct ComputePolicyId = "com.vmware.vcenter.compute.Resources.COMPUTE_POLICY";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.config_option` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct ConfigOptionId = "com.vmware.vcenter.config_option";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
+    #[cfg(any(feature = "vcenter-core", feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct ZoneId = "com.vmware.vcenter.consumption_domains.Zone";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.content.Registry` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct RegistryId = "com.vmware.vcenter.content.Registry";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.content.Registry.Harbor.Project` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct HarborProjectId = "com.vmware.vcenter.content.Registry.Harbor.Project";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct CryptoManagerKmsProviderId = "com.vmware.vcenter.crypto_manager.kms.provider";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.FoundationLoadBalancer` resource.
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     pub struct FoundationLoadBalancerId = "com.vmware.vcenter.FoundationLoadBalancer";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.FoundationLoadBalancerNode` resource.
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     pub struct FoundationLoadBalancerNodeId = "com.vmware.vcenter.FoundationLoadBalancerNode";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.guest.CustomizationSpec` resource.
+    #[cfg(feature = "vcenter-guest")]
     pub struct CustomizationSpecId = "com.vmware.vcenter.guest.CustomizationSpec";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.hvc.Links` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct LinksId = "com.vmware.vcenter.hvc.Links";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.identity.broker.tenant` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct TenantId = "com.vmware.vcenter.identity.broker.tenant";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.identity.Providers` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct ProvidersId = "com.vmware.vcenter.identity.Providers";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.lcm.product` resource.
+    #[cfg(feature = "vcenter-lcm")]
     pub struct LcmProductId = "com.vmware.vcenter.lcm.product";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.lcm.report` resource.
+    #[cfg(feature = "vcenter-lcm")]
     pub struct ReportId = "com.vmware.vcenter.lcm.report";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
+    #[cfg(feature = "vcenter-lcm")]
     pub struct LcmUpdatePendingId = "com.vmware.vcenter.lcm.update.pending";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct DomainId = "com.vmware.vcenter.namespace_management.identity.domain";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct IdentityProviderId = "com.vmware.vcenter.namespace_management.identity.Provider";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct InfrastructurePolicyId = "com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct LoadBalancerConfigId = "com.vmware.vcenter.namespace_management.LoadBalancerConfig";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct NamespaceManagementNetworkId = "com.vmware.vcenter.namespace_management.Network";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct EdgeId = "com.vmware.vcenter.namespace_management.network.edge.Edge";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct NsxVpcId = "com.vmware.vcenter.namespace_management.networks.nsx.Vpc";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.VpcConnectivityProfile` resource.
+    #[cfg(feature = "vcenter-namespaces")]
     pub struct NsxVpcConnectivityProfileId = "com.vmware.vcenter.namespace_management.networks.nsx.VpcConnectivityProfile";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct SizeId = "com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.backup.Archive` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct BackupArchiveId = "com.vmware.vcenter.namespace_management.supervisor.backup.Archive";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Capability` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct SupervisorCapabilityId = "com.vmware.vcenter.namespace_management.supervisor.Capability";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct ContainerImageRegistryId = "com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct ManagementServiceId = "com.vmware.vcenter.namespace_management.supervisor.ManagementService";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct RemoteEndpointId = "com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct SupervisorId = "com.vmware.vcenter.namespace_management.supervisor.Supervisor";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct SupervisorServicesVersionId = "com.vmware.vcenter.namespace_management.supervisor_services.Version";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisors.zones.Bindings.Type` resource.
+    #[cfg(feature = "vcenter-namespaces")]
     pub struct TypeId = "com.vmware.vcenter.namespace_management.supervisors.zones.Bindings.Type";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct SupervisorServiceId = "com.vmware.vcenter.namespace_management.SupervisorService";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
+    #[cfg(any(feature = "vcenter-host", feature = "vcenter-namespace-management"))]
     pub struct VirtualMachineClassId = "com.vmware.vcenter.namespace_management.VirtualMachineClass";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct InstanceId = "com.vmware.vcenter.namespaces.Instance";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
+    #[cfg(feature = "vcenter-namespaces")]
     pub struct AccessGrantId = "com.vmware.vcenter.namespaces.management_services.AccessGrant";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
+    #[cfg(feature = "vcenter-namespaces")]
     pub struct NamespaceTemplateId = "com.vmware.vcenter.namespaces.NamespaceTemplate";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
+    #[cfg(feature = "vcenter-namespaces")]
     pub struct SharedSubnetId = "com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.network.project` resource.
+    #[cfg(feature = "vcenter-network")]
     pub struct NetworkProjectId = "com.vmware.vcenter.network.project";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.network.subnet` resource.
+    #[cfg(feature = "vcenter-network")]
     pub struct SubnetId = "com.vmware.vcenter.network.subnet";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.network.vpc` resource.
+    #[cfg(feature = "vcenter-network")]
     pub struct NetworkVpcId = "com.vmware.vcenter.network.vpc";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.phm.HardwareSupportManager` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct HardwareSupportManagerId = "com.vmware.vcenter.phm.HardwareSupportManager";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct ServicesServiceId = "com.vmware.vcenter.services.Service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
+    #[cfg(any(feature = "vcenter-core", feature = "vcenter-lcm", feature = "vcenter-vm"))]
     pub struct StoragePolicyId = "com.vmware.vcenter.StoragePolicy";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct AttestationServiceId = "com.vmware.vcenter.trusted_infrastructure.attestation.Service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct TpmId = "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct TpmEndorsementKeyId = "com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.kms.Service` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct KmsServiceId = "com.vmware.vcenter.trusted_infrastructure.kms.Service";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct EsxBaseImageId = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct CaCertificateId = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct Tpm2EndorsementKeyId = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider` resource.
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     pub struct TrustAuthorityClustersKmsProviderId = "com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
+    #[cfg(feature = "vcenter-core")]
     pub struct VCenterNameId = "com.vmware.vcenter.VCenter.name";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.data_sets.Entry` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct EntryId = "com.vmware.vcenter.vm.data_sets.Entry";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.DataSet` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct DataSetId = "com.vmware.vcenter.vm.DataSet";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Cdrom` resource.
+    #[cfg(any(feature = "vcenter-core", feature = "vcenter-vm"))]
     pub struct CdromId = "com.vmware.vcenter.vm.hardware.Cdrom";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Disk` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct DiskId = "com.vmware.vcenter.vm.hardware.Disk";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Ethernet` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct EthernetId = "com.vmware.vcenter.vm.hardware.Ethernet";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Floppy` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct FloppyId = "com.vmware.vcenter.vm.hardware.Floppy";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.NvmeAdapter` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct NvmeAdapterId = "com.vmware.vcenter.vm.hardware.NvmeAdapter";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ParallelPort` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct ParallelPortId = "com.vmware.vcenter.vm.hardware.ParallelPort";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.SataAdapter` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct SataAdapterId = "com.vmware.vcenter.vm.hardware.SataAdapter";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ScsiAdapter` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct ScsiAdapterId = "com.vmware.vcenter.vm.hardware.ScsiAdapter";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vcenter.vm.hardware.SerialPort` resource.
+    #[cfg(feature = "vcenter-vm")]
     pub struct SerialPortId = "com.vmware.vcenter.vm.hardware.SerialPort";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.AcqSpec` resource.
+    #[cfg(feature = "vstats")]
     pub struct AcqSpecId = "com.vmware.vstats.model.AcqSpec";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.Counter` resource.
+    #[cfg(feature = "vstats")]
     pub struct CounterId = "com.vmware.vstats.model.Counter";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.CounterMetadata` resource.
+    #[cfg(feature = "vstats")]
     pub struct CounterMetadataId = "com.vmware.vstats.model.CounterMetadata";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.CounterSet` resource.
+    #[cfg(feature = "vstats")]
     pub struct CounterSetId = "com.vmware.vstats.model.CounterSet";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.Metric` resource.
+    #[cfg(feature = "vstats")]
     pub struct MetricId = "com.vmware.vstats.model.Metric";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.Provider` resource.
+    #[cfg(feature = "vstats")]
     pub struct ModelProviderId = "com.vmware.vstats.model.Provider";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.RsrcAddr` resource.
+    #[cfg(feature = "vstats")]
     pub struct RsrcAddrId = "com.vmware.vstats.model.RsrcAddr";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.RsrcAddrSchema` resource.
+    #[cfg(feature = "vstats")]
     pub struct RsrcAddrSchemaId = "com.vmware.vstats.model.RsrcAddrSchema";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vstats.model.RsrcType` resource.
+    #[cfg(feature = "vstats")]
     pub struct RsrcTypeId = "com.vmware.vstats.model.RsrcType";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `Datacenter` / `Datacenter:VCenter` resource.
+    #[cfg(any(feature = "vcenter-datacenter", feature = "vcenter-vcha"))]
     pub struct DatacenterId = "Datacenter";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `Datastore` / `Datastore:VCenter` resource.
+    #[cfg(any(feature = "vcenter-core", feature = "vcenter-datastore", feature = "vcenter-ovfs", feature = "vcenter-vcha", feature = "vcenter-vm-template"))]
     pub struct DatastoreId = "Datastore";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `Folder` / `Folder:VCenter` resource.
+    #[cfg(any(feature = "vcenter-datacenter", feature = "vcenter-folder", feature = "vcenter-vcha"))]
     pub struct FolderId = "Folder";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `HostSystem` / `HostSystem:VCenter` resource.
+    #[cfg(any(feature = "esx-core", feature = "esx-settings", feature = "vcenter-core", feature = "vcenter-host", feature = "vcenter-trusted-infrastructure", feature = "vcenter-vcha"))]
     pub struct HostSystemId = "HostSystem";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `Network` / `Network:VCenter` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-network", feature = "vcenter-vcha"))]
     pub struct NetworkId = "Network";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `NSXEdgeCluster` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct NSXEdgeClusterId = "NSXEdgeCluster";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `NSXProject` resource.
+    #[cfg(any(feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct NSXProjectId = "NSXProject";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `NSXTier0Gateway` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct NSXTier0GatewayId = "NSXTier0Gateway";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `PRODUCT` resource.
+    #[cfg(feature = "vcenter-lcm")]
     pub struct ProductId = "PRODUCT";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `ResourcePool` resource.
+    #[cfg(any(feature = "vcenter-cluster", feature = "vcenter-ovf", feature = "vcenter-resource-pool"))]
     pub struct ResourcePoolId = "ResourcePool";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `SERVICEID` resource.
+    #[cfg(feature = "vcenter-lcm")]
     pub struct ServiceidId = "SERVICEID";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `SpsStorageProfile` resource.
+    #[cfg(any(feature = "vcenter-core", feature = "vcenter-namespace-management", feature = "vcenter-namespaces"))]
     pub struct SpsStorageProfileId = "SpsStorageProfile";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `SupervisorVersion` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct SupervisorVersionId = "SupervisorVersion";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `Task` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct ManagedTaskId = "Task";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `VirtualMachine` / `VirtualMachine:VCenter` resource.
+    #[cfg(any(feature = "esx-settings", feature = "snapservice", feature = "vcenter-core", feature = "vcenter-namespaces", feature = "vcenter-vcha", feature = "vcenter-vm", feature = "vcenter-vm-template"))]
     pub struct VirtualMachineId = "VirtualMachine";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `VpcConnectivityProfile` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct VpcConnectivityProfileId = "VpcConnectivityProfile";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `vSphereDistributedPortGroup` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct VSphereDistributedPortGroupId = "vSphereDistributedPortGroup";
 }
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `vSphereDistributedSwitch` resource.
+    #[cfg(feature = "vcenter-namespace-management")]
     pub struct VSphereDistributedSwitchId = "vSphereDistributedSwitch";
 }

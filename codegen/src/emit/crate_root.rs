@@ -203,8 +203,9 @@ pub fn emit_ids(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         }
         // Parsed as a struct to validate the name, printed as the macro call.
         super::tokens::ident(name, &format!("resource type `{resource_type}`"))?;
+        let gate = format::indent(&cfg_attr_text(id.features.iter().map(String::as_str)), 4);
         file.push(format!(
-            "vsphere_vapi_runtime::vapi_id! {{\n{}    pub struct {name} = {resource_type:?};\n}}\n",
+            "vsphere_vapi_runtime::vapi_id! {{\n{}{gate}    pub struct {name} = {resource_type:?};\n}}\n",
             format::indent(&super::tokens::outer_doc_lines(&doc), 4)
         ));
     }

@@ -187,6 +187,7 @@ pub fn plan(
                 },
                 runtime: *key == RUNTIME_TASK_KEY,
                 uses: uses.get(*key).copied().unwrap_or(0),
+                features: Vec::new(),
             },
         );
     }

@@ -95,6 +95,7 @@ pub fn register_ids(model: &mut Model) {
                 path: path(&["ids"], name),
                 runtime: false,
                 uses: 1,
+                features: Vec::new(),
             },
         );
     }
