@@ -1,11 +1,15 @@
 //! Work spread over the machine's cores.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 /// `f` of every item, in the order of `items`, computed on up to as many
-/// threads as there are cores (at most 8). Items are dealt out in turn
-/// (neighbours differ widely in size, so interleaving balances better than
-/// contiguous ranges) and the results put back in order, so the outcome
-/// does not depend on scheduling as long as `f` does not depend on the
-/// order in which items are visited. A panic in `f` is raised again here.
+/// threads as there are cores (at most 8). Each thread takes the next item
+/// not yet taken, so a few large items (one module file is 20 times the
+/// median) do not leave the other threads idle, and the results are put
+/// back in item order: the outcome does not depend on scheduling as long
+/// as `f` does not depend on the order in which items are visited. A panic
+/// in `f` is raised again here.
 pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let count = items.len();
     let threads = std::thread::available_parallelism()
@@ -15,29 +19,48 @@ pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) ->
     if threads <= 1 {
         return items.into_iter().map(f).collect();
     }
-    let mut shares: Vec<Vec<T>> = (0..threads).map(|_| Vec::new()).collect();
-    for (index, item) in items.into_iter().enumerate() {
-        shares[index % threads].push(item);
-    }
-    let f = &f;
-    let mut results: Vec<Vec<R>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = shares
-            .into_iter()
-            .map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<R>>()))
+    // Each slot is taken exactly once: the counter hands out every index
+    // to one thread only.
+    let slots: Vec<Mutex<Option<T>>> = items
+        .into_iter()
+        .map(|item| Mutex::new(Some(item)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let (f, slots, next) = (&f, &slots, &next);
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(slot) = slots.get(index) else {
+                            break done;
+                        };
+                        let item = slot
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .take();
+                        if let Some(item) = item {
+                            done.push((index, f(item)));
+                        }
+                    }
+                })
+            })
             .collect();
         workers
             .into_iter()
             .map(|worker| match worker.join() {
-                Ok(results) => results,
+                Ok(done) => done,
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()
     });
-    // Item `index` is result `index / threads` of worker `index % threads`.
-    let mut shares: Vec<_> = results.iter_mut().map(|share| share.drain(..)).collect();
-    (0..count)
-        .filter_map(|index| shares[index % threads].next())
-        .collect()
+    let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();
+    for (index, result) in done.into_iter().flatten() {
+        results[index] = Some(result);
+    }
+    results.into_iter().flatten().collect()
 }
 
 /// Calls `f` on every item, as [`map`] does.

@@ -23,30 +23,40 @@ pub fn load_snapshot(dir: &Path) -> Result<Model, Error> {
 /// the result and the error reported (the first in file order) do not
 /// depend on scheduling.
 pub fn read_components(files: &[PathBuf]) -> Result<Vec<ComponentData>, Error> {
-    let results: Vec<Result<ComponentData, Error>> = std::thread::scope(|scope| {
-        let readers: Vec<_> = files
-            .iter()
-            .map(|file| scope.spawn(move || read_component(file)))
-            .collect();
-        readers
-            .into_iter()
-            .map(|reader| match reader.join() {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    results.into_iter().collect()
+    crate::parallel::map(files.iter().collect(), |file| read_component(file))
+        .into_iter()
+        .collect()
 }
 
 /// Reads the snapshots of several releases (see [`snapshot_release`]),
 /// unites them by the rules of [`merge`] and builds the model of the union,
 /// whose [`Model::releases`] lists the releases, oldest first.
 pub fn load_union(dirs: &[PathBuf]) -> Result<(Model, MergeReport), Error> {
-    let snapshots = dirs
-        .iter()
-        .map(|dir| read_release_snapshot(dir))
-        .collect::<Result<Vec<_>, _>>()?;
+    // All releases' files are read in one pass over the cores: the largest
+    // file of each release (`vcenter`) would otherwise be read one after
+    // the other.
+    let mut plans = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        plans.push((release_of(dir)?, component_files(dir)?));
+    }
+    let mut read = crate::parallel::map(
+        plans.iter().flat_map(|(_, files)| files).collect(),
+        |file| read_component(file),
+    )
+    .into_iter();
+    let snapshots = plans
+        .into_iter()
+        .map(|(release, files)| {
+            let components = read
+                .by_ref()
+                .take(files.len())
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ReleaseSnapshot {
+                release,
+                components,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let merged = merge::merge(snapshots)?;
     let mut model = crate::build_model(&merged.components)?;
     model.releases = merged.releases;
@@ -91,17 +101,22 @@ pub fn load_releases(base: &Path) -> Result<(Model, MergeReport), Error> {
 
 /// Reads a snapshot directory that names its release.
 pub fn read_release_snapshot(dir: &Path) -> Result<ReleaseSnapshot, Error> {
-    let Some(release) = snapshot_release(dir)? else {
-        return Err(Error::Model(Problems(vec![Problem::new(
-            dir.display().to_string(),
-            "the snapshot names no release: manifest.json has no `release` and the \
-             directory is not named `vsphere-<release>`",
-        )])));
-    };
+    let release = release_of(dir)?;
     let components = read_components(&component_files(dir)?)?;
     Ok(ReleaseSnapshot {
         release,
         components,
+    })
+}
+
+/// [`snapshot_release`], required.
+fn release_of(dir: &Path) -> Result<String, Error> {
+    snapshot_release(dir)?.ok_or_else(|| {
+        Error::Model(Problems(vec![Problem::new(
+            dir.display().to_string(),
+            "the snapshot names no release: manifest.json has no `release` and the \
+             directory is not named `vsphere-<release>`",
+        )]))
     })
 }
 
