@@ -1,7 +1,7 @@
 // The same field read from its own case's variant compiles, typed
 // identifiers convert where several resource types are accepted, and a
 // service handle clones like any handle (no operation shadows `clone`).
-use vsphere_vapi::ids::{DatastoreId, VirtualMachineId};
+use vsphere_vapi::ids::{DiskId, VirtualMachineId};
 use vsphere_vapi::runtime::ResourceId;
 use vsphere_vapi::vcenter::Vm;
 use vsphere_vapi::vcenter::vm::hardware::ethernet::{BackingInfo, BackingInfoType};
@@ -16,7 +16,7 @@ pub fn device(backing: &BackingInfo) -> Option<&str> {
 fn main() {
     let any: Vec<ResourceId> = vec![
         VirtualMachineId::from("vm-42").into(),
-        DatastoreId::from("datastore-11").into(),
+        DiskId::from("2000").into(),
     ];
     assert_eq!(any[0].as_str(), "vm-42");
     let _ = device;
