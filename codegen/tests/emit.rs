@@ -478,6 +478,29 @@ fn unknown_references_and_feature_gaps_are_reported() {
             target_feature: "demo".to_owned(),
         }
     );
+
+    // An identifier type gated on a feature its user does not reach.
+    let mut model = demo_model();
+    model
+        .resource_ids
+        .get_mut("virtualmachine")
+        .unwrap()
+        .features = vec!["elsewhere".to_owned()];
+    let err = emit::generate(&model).unwrap_err();
+    let EmitError::MissingFeatureDependency {
+        target,
+        feature,
+        target_feature,
+        ..
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!(
+        (target.as_str(), feature.as_str(), target_feature.as_str()),
+        ("ids::VirtualMachineId", "demo", "elsewhere"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -450,8 +450,8 @@ impl<'a> Ctx<'a> {
         context: &str,
     ) -> Result<(), EmitError> {
         let (target, target_feature) = match ty {
-            // Identifier types are compiled with every feature.
-            TypeRef::Builtin(_) | TypeRef::Resource(_) | TypeRef::AnyResource => return Ok(()),
+            TypeRef::Builtin(_) | TypeRef::AnyResource => return Ok(()),
+            TypeRef::Resource(key) => return self.check_resource_features(feature, key, context),
             TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
                 return self.check_type_features(feature, inner, context);
             }
@@ -472,6 +472,32 @@ impl<'a> Ctx<'a> {
                 target_feature: target_feature.clone(),
             })
         }
+    }
+
+    /// Identifier types are compiled with the features that use them
+    /// (`ResourceIdType::features`), or with every feature when ungated; an
+    /// unknown key is reported where the type is printed.
+    fn check_resource_features(
+        &self,
+        feature: &str,
+        key: &str,
+        context: &str,
+    ) -> Result<(), EmitError> {
+        let Some(id) = self.model.resource_ids.get(key) else {
+            return Ok(());
+        };
+        if id.runtime
+            || id.features.is_empty()
+            || id.features.iter().any(|f| self.feature_reaches(feature, f))
+        {
+            return Ok(());
+        }
+        Err(EmitError::MissingFeatureDependency {
+            context: context.to_owned(),
+            target: format!("{}::{}", id.path.module.join("::"), id.path.name),
+            feature: feature.to_owned(),
+            target_feature: id.features.join("`, `"),
+        })
     }
 
     pub fn structure(
