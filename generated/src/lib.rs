@@ -261,62 +261,15 @@ pub use vsphere_vapi_runtime::{
 /// The runtime this crate is built on (HTTP client, sessions, wire types).
 pub use vsphere_vapi_runtime as runtime;
 
-pub mod ids;
+#[doc(inline)]
+pub use vsphere_vapi_shared::{EVERY_RELEASE, RELEASES, ids};
+
 mod route_table;
 pub use route_table::operations;
 
-/// The vSphere API releases this crate was generated from, oldest first.
-/// Each operation's `OperationSpec::releases` names those that have it;
-/// `Client::server_release(RELEASES)` tells which one the server runs.
-pub const RELEASES: &[&str] = &["8.0.3.0", "9.0.0.0", "9.1.0.0", "9.1.1.0"];
-
-/// The `OperationSpec::releases` of an operation every one of [`RELEASES`] has.
-pub const EVERY_RELEASE: vsphere_vapi_runtime::Releases = vsphere_vapi_runtime::Releases {
-    known: RELEASES,
-    present: RELEASES,
-};
-
 #[cfg(feature = "vapi-std")]
-pub use vapi::standard::errors::error::Type as ErrorKind;
-
-#[cfg(feature = "vapi-std")]
-pub use vapi::standard::errors::StandardError;
-
-/// Typed access to the standard error a server reported.
-///
-/// Implemented for [`Error`]; bring it into scope with
-/// `use vsphere_vapi::ErrorExt;`.
-#[cfg(feature = "vapi-std")]
-pub trait ErrorExt {
-    /// The standard error type the server reported (`NotFound`,
-    /// `Unauthenticated`, …); `None` when the server was not reached
-    /// or did not answer with an error (transport, timeout, decoding).
-    fn kind(&self) -> Option<ErrorKind>;
-
-    /// The server's error as the standard error structure: its
-    /// localizable messages and any data it carries.
-    fn standard_error(&self) -> Option<StandardError>;
-
-    /// Whether the server reported `kind`.
-    fn is_kind(&self, kind: ErrorKind) -> bool {
-        self.kind() == Some(kind)
-    }
-}
-
-#[cfg(feature = "vapi-std")]
-impl ErrorExt for Error {
-    fn kind(&self) -> Option<ErrorKind> {
-        let error_type = self.error_type()?;
-        match error_type.parse::<ErrorKind>() {
-            Ok(kind) => Some(kind),
-            Err(never) => match never {}
-        }
-    }
-
-    fn standard_error(&self) -> Option<StandardError> {
-        self.server_error()?.decode()
-    }
-}
+#[doc(inline)]
+pub use vsphere_vapi_vapi::{ErrorExt, ErrorKind, StandardError};
 
 /// Testing automation without a vCenter: a mock server answering
 /// operations with typed values (see the crate docs, "Testing your
@@ -339,31 +292,32 @@ pub mod mock {
     pub fn error(kind: crate::ErrorKind, message: impl Into<String>) -> MockError {
         MockError::new(kind.as_str()).message(message)
     }
-
-    /// A standard error of this kind, without messages.
-    #[cfg(feature = "vapi-std")]
-    impl From<crate::ErrorKind> for MockError {
-        fn from(kind: crate::ErrorKind) -> Self {
-            MockError::new(kind.as_str())
-        }
-    }
 }
 
 #[cfg(any(feature = "appliance-core", feature = "appliance-health-check-settings", feature = "appliance-local-accounts", feature = "appliance-monitoring", feature = "appliance-networking", feature = "appliance-ntp", feature = "appliance-recovery", feature = "appliance-services", feature = "appliance-shutdown", feature = "appliance-support-bundle", feature = "appliance-vcenter"))]
-pub mod appliance;
+#[doc(inline)]
+pub use vsphere_vapi_appliance::appliance;
 #[cfg(feature = "cis")]
-pub mod cis;
+#[doc(inline)]
+pub use vsphere_vapi_cis::cis;
 #[cfg(any(feature = "content-core", feature = "content-library"))]
-pub mod content;
+#[doc(inline)]
+pub use vsphere_vapi_content::content;
 #[cfg(any(feature = "esx-core", feature = "esx-settings"))]
-pub mod esx;
+#[doc(inline)]
+pub use vsphere_vapi_esx::esx;
 #[cfg(feature = "oauth2")]
-pub mod oauth2;
+#[doc(inline)]
+pub use vsphere_vapi_oauth2::oauth2;
 #[cfg(feature = "snapservice")]
-pub mod snapservice;
+#[doc(inline)]
+pub use vsphere_vapi_snapservice::snapservice;
 #[cfg(any(feature = "vapi-core", feature = "vapi-metadata", feature = "vapi-std"))]
-pub mod vapi;
+#[doc(inline)]
+pub use vsphere_vapi_vapi::vapi;
 #[cfg(any(feature = "vcenter-authorization", feature = "vcenter-cluster", feature = "vcenter-compute", feature = "vcenter-core", feature = "vcenter-datacenter", feature = "vcenter-datastore", feature = "vcenter-deployment", feature = "vcenter-evc-mode", feature = "vcenter-folder", feature = "vcenter-foundation-load-balancers", feature = "vcenter-guest", feature = "vcenter-host", feature = "vcenter-lcm", feature = "vcenter-namespace-management", feature = "vcenter-namespaces", feature = "vcenter-network", feature = "vcenter-ovf", feature = "vcenter-ovfs", feature = "vcenter-resource-pool", feature = "vcenter-trusted-infrastructure", feature = "vcenter-vcha", feature = "vcenter-vm", feature = "vcenter-vm-template"))]
-pub mod vcenter;
+#[doc(inline)]
+pub use vsphere_vapi_vcenter::vcenter;
 #[cfg(feature = "vstats")]
-pub mod vstats;
+#[doc(inline)]
+pub use vsphere_vapi_vstats::vstats;

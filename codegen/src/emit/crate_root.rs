@@ -20,7 +20,11 @@ pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Res
     // module order is reported, so output and errors do not depend on
     // scheduling.
     let modules: Vec<&Module> = ctx.layout.modules.values().collect();
-    for result in crate::parallel::map(modules, |module| emit_module(ctx, module)) {
+    for result in crate::parallel::map(modules, |module| {
+        super::crates::in_group(module.path.first().map(String::as_str), || {
+            emit_module(ctx, module)
+        })
+    }) {
         let (path, text) = result?;
         files.insert(path, text);
     }
@@ -38,17 +42,7 @@ fn emit_module(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {
     };
     if module.is_root() {
         file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
-        // Deprecated elements carry `#[deprecated]` so that users are
-        // warned where they use them; the crate's own code (serde impls,
-        // constructors, the route table) must name them without warnings.
-        file.push("#![allow(deprecated)]\n".to_owned());
-        // Every public item is documented; the per-feature checks
-        // (`-D warnings`) keep it so.
-        file.push("#![warn(missing_docs)]\n".to_owned());
-        // Documentation links spell the full `crate::` path of their
-        // target so that they resolve from any module; rustdoc calls
-        // those redundant where the shown name resolves alone.
-        file.push("#![allow(rustdoc::redundant_explicit_links)]\n".to_owned());
+        super::crates::root_attributes(&mut file);
         file.push(root_items(ctx)?);
     } else {
         file.inner_doc = inner_doc_lines(&module_docs(ctx, module));
@@ -57,12 +51,16 @@ fn emit_module(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {
     for chunk in module_items(ctx, module, |_| true)? {
         file.push(chunk);
     }
-    Ok((module.file(), file.render()))
+    Ok((super::crates::module_file(module), file.render()))
 }
 
-/// Re-exports, the identifier and route table modules, and the typed view
-/// of standard errors.
+/// Re-exports (the runtime, the shared crate, the typed view of standard
+/// errors), the route table and the mock module.
 fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
+    let shared = syn::Ident::new(
+        &super::crates::crate_ident(super::crates::SHARED),
+        proc_macro2::Span::call_site(),
+    );
     let mut out = format::items(
         quote! {
             pub use vsphere_vapi_runtime::{
@@ -72,7 +70,8 @@ fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
             #[doc = " The runtime this crate is built on (HTTP client, sessions, wire types)."]
             pub use vsphere_vapi_runtime as runtime;
 
-            pub mod ids;
+            #[doc(inline)]
+            pub use #shared::{EVERY_RELEASE, RELEASES, ids};
 
             mod route_table;
 
@@ -80,9 +79,32 @@ fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         },
         "the crate root",
     )?;
-    let releases = &ctx.model.releases;
+    let error_feature = ctx.error_kind_feature();
+    if let Some(group) = ctx.crates.feature_group.get(error_feature) {
+        let errors = syn::Ident::new(
+            &super::crates::crate_ident(group),
+            proc_macro2::Span::call_site(),
+        );
+        let gate = super::tokens::cfg_attr(Some(error_feature));
+        out.push('\n');
+        out.push_str(&format::items(
+            quote! {
+                #gate
+                #[doc(inline)]
+                pub use #errors::{ErrorExt, ErrorKind, StandardError};
+            },
+            "the crate root",
+        )?);
+    }
     out.push('\n');
-    out.push_str(&format::items(
+    out.push_str(&super::mock::mock_module(ctx)?);
+    Ok(out)
+}
+
+/// `RELEASES` and `EVERY_RELEASE`, for the shared crate.
+pub(super) fn release_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
+    let releases = &ctx.model.releases;
+    format::items(
         quote! {
             #[doc = " The vSphere API releases this crate was generated from, oldest first."]
             #[doc = " Each operation's `OperationSpec::releases` names those that have it;"]
@@ -93,20 +115,13 @@ fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
             pub const EVERY_RELEASE: vsphere_vapi_runtime::Releases =
                 vsphere_vapi_runtime::Releases { known: RELEASES, present: RELEASES };
         },
-        "the crate root",
-    )?);
-    if let Some(errors) = error_items(ctx)? {
-        out.push('\n');
-        out.push_str(&errors);
-    }
-    out.push('\n');
-    out.push_str(&super::mock::mock_module(ctx)?);
-    Ok(out)
+        "the shared crate root",
+    )
 }
 
 /// `ErrorKind`, `StandardError` and the `ErrorExt` trait, from the standard
 /// errors package of the metamodel (absent from models without it).
-fn error_items(ctx: &Ctx<'_>) -> Result<Option<String>, EmitError> {
+pub(super) fn error_items(ctx: &Ctx<'_>) -> Result<Option<String>, EmitError> {
     let context = "the standard errors";
     let (Some(kind), Some(base)) = (
         ctx.model.enumerations.get(super::ERROR_KIND_ENUMERATION),
@@ -228,7 +243,15 @@ fn child_declarations(ctx: &Ctx<'_>, module: &Module<'_>) -> String {
                 child_module.features.iter().map(String::as_str),
             ));
         }
-        out.push_str(&format!("pub mod {child};\n"));
+        if module.is_root() {
+            // Each group is a crate of its own (`emit::crates`).
+            out.push_str(&format!(
+                "#[doc(inline)]\npub use {}::{child};\n",
+                super::crates::crate_ident(child)
+            ));
+        } else {
+            out.push_str(&format!("pub mod {child};\n"));
+        }
     }
     out
 }

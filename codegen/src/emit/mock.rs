@@ -24,13 +24,6 @@ pub fn mock_module(ctx: &Ctx<'_>) -> Result<String, EmitError> {
                 MockError::new(kind.as_str()).message(message)
             }
 
-            #[doc = " A standard error of this kind, without messages."]
-            #gate
-            impl From<crate::ErrorKind> for MockError {
-                fn from(kind: crate::ErrorKind) -> Self {
-                    MockError::new(kind.as_str())
-                }
-            }
         }
     };
     format::items(
@@ -54,6 +47,27 @@ pub fn mock_module(ctx: &Ctx<'_>) -> Result<String, EmitError> {
             }
         },
         "the mock module",
+    )
+}
+
+/// `impl From<ErrorKind> for MockError`, in the crate defining `ErrorKind`
+/// (a conversion between two foreign types is not allowed elsewhere).
+pub fn error_conversion(ctx: &Ctx<'_>) -> Result<String, EmitError> {
+    let feature = ctx.error_kind_feature();
+    if feature.is_empty() {
+        return Ok(String::new());
+    }
+    format::items(
+        quote! {
+            #[doc = " A standard error of this kind, without messages."]
+            #[cfg(all(feature = "mock", feature = #feature))]
+            impl From<ErrorKind> for vsphere_vapi_runtime::mock::MockError {
+                fn from(kind: ErrorKind) -> Self {
+                    vsphere_vapi_runtime::mock::MockError::new(kind.as_str())
+                }
+            }
+        },
+        "the conversion of error kinds for the mock server",
     )
 }
 

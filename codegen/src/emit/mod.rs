@@ -185,6 +185,7 @@
 //! as [`EmitError`]s naming the offending definitions.
 
 mod crate_root;
+mod crates;
 mod doc_text;
 mod docs;
 mod enumeration;
@@ -286,7 +287,16 @@ pub fn generate_with(model: &Model, options: &Options) -> Result<GeneratedCrate,
     let ctx = Ctx::new(model, options)?;
     let mut files = BTreeMap::new();
     crate_root::emit_modules(&ctx, &mut files)?;
-    files.insert(PathBuf::from("src/ids.rs"), crate_root::emit_ids(&ctx)?);
+    let crates_dir = PathBuf::from(crates::CRATES_DIR);
+    for group in ctx.crates.groups.values() {
+        let dir = crates_dir.join(crate::names::unraw(&group.module));
+        files.insert(dir.join("src/lib.rs"), crates::group_lib(&ctx, group)?);
+        files.insert(dir.join("Cargo.toml"), manifest::group_cargo_toml(&ctx, group)?);
+    }
+    let shared = crates_dir.join(crates::SHARED);
+    files.insert(shared.join("src/lib.rs"), crates::shared_lib(&ctx)?);
+    files.insert(shared.join("src/ids.rs"), crate_root::emit_ids(&ctx)?);
+    files.insert(shared.join("Cargo.toml"), manifest::shared_cargo_toml(&ctx)?);
     files.insert(
         PathBuf::from("src/route_table.rs"),
         route_table::emit(&ctx)?,
@@ -348,6 +358,8 @@ pub(crate) struct Ctx<'a> {
     pub feature_closure: BTreeMap<String, BTreeSet<String>>,
     /// Where documentation references link to.
     pub links: docs::Links,
+    /// The crates the code is split into.
+    pub crates: crates::Crates,
     /// What printing documentation found (links, unresolved references).
     /// Behind a lock because module files are emitted on several threads;
     /// sorted when the crate is done, so the order of pushes does not matter.
@@ -362,6 +374,7 @@ impl<'a> Ctx<'a> {
         let links = docs::Links::build(model, &|id| {
             error_kind_variant(model, id).map(str::to_owned)
         });
+        let crates = crates::Crates::build(model, &layout, &feature_closure)?;
         let ctx = Ctx {
             model,
             options,
@@ -369,6 +382,7 @@ impl<'a> Ctx<'a> {
             boxed_fields,
             feature_closure,
             links,
+            crates,
             report: Default::default(),
         };
         ctx.check_feature_dependencies()?;

@@ -905,7 +905,7 @@ pub fn emit_ops_module(
     out.push_str(&format!("pub mod {OPS_MODULE} {{\n"));
     let mut body = inner_doc_lines(&wrap(&format!(
         "Wire descriptions of the [`{}`]({}::{}) operations, one static per operation; \
-         [`operations`](crate::operations) lists them all.",
+         `vsphere_vapi::operations()` lists them all.",
         service.path.name,
         module_link(&service.path.module),
         service.path.name,

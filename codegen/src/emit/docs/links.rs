@@ -27,6 +27,9 @@ use crate::names::unraw;
 pub struct Target {
     pub path: String,
     pub display: String,
+    /// The feature compiling the target: a link resolves only from crates
+    /// that reach it (see `emit::crates`).
+    pub feature: String,
 }
 
 /// Every linkable element of a model.
@@ -109,6 +112,7 @@ impl Links {
                         .map(|m| unraw(m))
                         .collect::<Vec<_>>()
                         .join("::"),
+                    feature: package.feature.clone(),
                 },
             );
         }
@@ -119,6 +123,7 @@ impl Links {
                 Target {
                     path: path.clone(),
                     display: service.path.name.clone(),
+                    feature: service.feature.clone(),
                 },
             );
             for op in &service.operations {
@@ -127,6 +132,7 @@ impl Links {
                     Target {
                         path: format!("{path}::{}", unraw(&op.rust_name)),
                         display: format!("{}::{}", service.path.name, unraw(&op.rust_name)),
+                        feature: service.feature.clone(),
                     },
                 );
             }
@@ -136,6 +142,7 @@ impl Links {
                     Target {
                         path: format!("{path}::{}", constant.rust_name),
                         display: format!("{}::{}", service.path.name, constant.rust_name),
+                        feature: service.feature.clone(),
                     },
                 );
             }
@@ -147,10 +154,12 @@ impl Links {
                 Some(variant) => Target {
                     path: format!("crate::ErrorKind::{variant}"),
                     display: format!("ErrorKind::{variant}"),
+                    feature: structure.feature.clone(),
                 },
                 None => Target {
                     path: path.clone(),
                     display: name.clone(),
+                    feature: structure.feature.clone(),
                 },
             };
             targets.insert(structure.id.clone(), own);
@@ -179,6 +188,7 @@ impl Links {
                     Target {
                         path,
                         display: format!("{name}::{}", unraw(&field.rust_name)),
+                        feature: structure.feature.clone(),
                     },
                 );
             }
@@ -188,6 +198,7 @@ impl Links {
                     Target {
                         path: format!("{path}::{}", constant.rust_name),
                         display: format!("{name}::{}", constant.rust_name),
+                        feature: structure.feature.clone(),
                     },
                 );
             }
@@ -200,6 +211,7 @@ impl Links {
                 Target {
                     path: path.clone(),
                     display: name.clone(),
+                    feature: enumeration.feature.clone(),
                 },
             );
             for value in &enumeration.values {
@@ -208,6 +220,7 @@ impl Links {
                     Target {
                         path: format!("{path}::{}", value.rust_name),
                         display: format!("{name}::{}", value.rust_name),
+                        feature: enumeration.feature.clone(),
                     },
                 );
             }

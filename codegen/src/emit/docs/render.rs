@@ -61,6 +61,25 @@ fn render_counted(ctx: &Ctx<'_>, doc: &Doc, at: Option<&str>) -> String {
                 Err(code) => code_span(&mut out, &code),
             },
             DocNode::Link { target, label } => match ctx.links.get(target) {
+                Some(found) if !ctx.crates.reaches(&found.feature) => {
+                    // The target is in a crate this file's crate does not
+                    // depend on, where rustdoc cannot resolve it.
+                    if let Some(at) = at {
+                        ctx.report
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .unresolved
+                            .push(Unresolved {
+                                location: at.to_owned(),
+                                target: target.clone(),
+                                reason: "in a package group the crate of the documented element does not depend on".to_owned(),
+                            });
+                    }
+                    match label {
+                        Some(label) => escape_into(&mut out, label),
+                        None => code_span(&mut out, &found.display),
+                    }
+                }
                 Some(found) => {
                     if at.is_some() {
                         ctx.report
