@@ -68,11 +68,35 @@ for name in features:
 PY
 }
 
+# The generated packages, one per line: vsphere-vapi and the crates it is
+# split into (generated/crates/*, one per package group and a shared one).
+generated_packages() {
+    python3 - generated <<'PY'
+import pathlib, sys, tomllib
+root = pathlib.Path(sys.argv[1])
+for manifest in [root / "Cargo.toml", *sorted(root.glob("crates/*/Cargo.toml"))]:
+    with open(manifest, "rb") as f:
+        print(tomllib.load(f)["package"]["name"])
+PY
+}
+
+# `-p NAME` for each generated package, in the array `generated_selection`.
+generated_selection=()
+select_generated() {
+    local package
+    generated_selection=()
+    for package in $(generated_packages); do
+        generated_selection+=(-p "$package")
+    done
+    ((${#generated_selection[@]} > 0))
+}
+
 # Every feature on (the union), then each feature alone, so that no feature
 # relies on another one without declaring it. `cargo check` only: the full
 # build happens once, in the test step.
 check_generated() {
-    cargo clippy -p vsphere-vapi --all-features -- -D warnings || return
+    select_generated || return
+    cargo clippy "${generated_selection[@]}" --all-features -- -D warnings || return
     # A program using `vcenter::Vm` needs nothing but the `vcenter-vm` feature.
     cargo check -p vsphere-vapi-examples --no-default-features --features vcenter-vm \
         --example vm_feature_only || return
@@ -119,7 +143,8 @@ check_features() {
 # Wall time and peak memory are printed (docs.rs allows 15 min and ~6 GB).
 doc_generated() {
     local flags="${RUSTDOCFLAGS:+$RUSTDOCFLAGS }-D warnings -D rustdoc::broken_intra_doc_links"
-    local command=(cargo doc -p vsphere-vapi --all-features --no-deps)
+    select_generated || return
+    local command=(cargo doc "${generated_selection[@]}" --all-features --no-deps)
     if [[ -x /usr/bin/time ]]; then
         RUSTDOCFLAGS="$flags" /usr/bin/time -f "    cargo doc: %e s wall, peak %M KiB" "${command[@]}"
     else
@@ -141,14 +166,17 @@ run_step "generated crate docs (all features, broken links denied)" doc_generate
 # The examples and tests select the same packages, so cargo resolves the
 # generated crate's features identically and both steps share one build of it
 # (`-p vsphere-vapi-examples` alone could resolve a different feature set).
-# The generated crate itself is left out of the selection: it has no tests of
-# its own, selecting it would turn on its default features, and `cargo test`
-# would compile it a second time as a unit-test harness. It is still built, as
+# The generated crates are left out of the selection: they have no tests of
+# their own, selecting them would turn on their default features, and `cargo
+# test` would compile them a second time as unit-test harnesses. It is still built, as
 # a dependency, with the features the test and example crates ask for.
 # The runtime's mock tests need its `mock` feature; the examples' tests enable
 # it through `vsphere-vapi/mock` anyway, and naming it keeps both steps on one
 # feature set even when run alone.
-selection=(--workspace --exclude vsphere-vapi --features vsphere-vapi-runtime/mock)
+selection=(--workspace --features vsphere-vapi-runtime/mock)
+for package in $(generated_packages); do
+    selection+=(--exclude "$package")
+done
 run_step "examples build" cargo build "${selection[@]}" --examples
 run_step "tests" cargo test "${selection[@]}"
 

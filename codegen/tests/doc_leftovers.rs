@@ -77,11 +77,10 @@ const LEFTOVERS: &[Leftover] = &[
     },
 ];
 
-fn generated_src() -> PathBuf {
+fn generated_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("generated")
-        .join("src")
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -117,8 +116,8 @@ fn doc_lines(text: &str, destinations: &Regex) -> Vec<(usize, String)> {
 #[test]
 fn rendered_docs_have_no_leftovers() {
     let mut files = Vec::new();
-    rust_files(&generated_src(), &mut files);
-    assert!(files.len() > 100, "generated/src has {} files", files.len());
+    rust_files(&generated_dir(), &mut files);
+    assert!(files.len() > 100, "generated/ has {} files", files.len());
     let destinations = Regex::new(r"\]\([^)]*\)|<https?://[^>]*>|\(https?://[^)]*\)").unwrap();
     let compiled: Vec<(Regex, Option<Regex>)> = LEFTOVERS
         .iter()
@@ -154,7 +153,7 @@ fn rendered_docs_have_no_leftovers() {
                     if examples[index].len() < 5 {
                         examples[index].push(format!(
                             "{}:{number}: {}",
-                            file.strip_prefix(generated_src()).unwrap_or(file).display(),
+                            file.strip_prefix(generated_dir()).unwrap_or(file).display(),
                             line.trim()
                         ));
                     }

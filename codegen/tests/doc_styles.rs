@@ -114,7 +114,7 @@ fn live_and_snapshot_docs_render_identically() {
 #[test]
 fn the_rendered_docs_are_linked_and_in_rust_words() {
     let files = generate(true);
-    let root = &files[Path::new("src/demo.rs")];
+    let root = &files[Path::new("crates/demo/src/demo.rs")];
     // The service, in Rust's words, with its lifecycle as one line.
     assert!(
         root.contains(
@@ -122,7 +122,7 @@ fn the_rendered_docs_are_linked_and_in_rust_words() {
         ),
         "{root}"
     );
-    let widget = &files[Path::new("src/demo/widget.rs")];
+    let widget = &files[Path::new("crates/demo/src/demo/widget.rs")];
     // `{@link #get}` from a structure of the service: the method.
     assert!(widget.contains("/// If `None`, [`Widget::get`](crate::demo::Widget::get) fails."));
     // `{@link Info#type}`: the raw field, linked by its keyword name.

@@ -43,17 +43,17 @@ fn golden_files() {
         [
             "Cargo.toml",
             "README.md",
-            "src/demo/extra.rs",
-            "src/demo/vm/file.rs",
-            "src/demo/vm/tools.rs",
-            "src/demo/vm.rs",
-            "src/demo.rs",
-            "src/ids.rs",
+            "crates/demo/src/demo/extra.rs",
+            "crates/demo/src/demo/vm/file.rs",
+            "crates/demo/src/demo/vm/tools.rs",
+            "crates/demo/src/demo/vm.rs",
+            "crates/demo/src/demo.rs",
+            "crates/shared/src/ids.rs",
             "src/lib.rs",
             "src/route_table.rs",
-            "src/vapi/standard/errors.rs",
-            "src/vapi/standard.rs",
-            "src/vapi.rs",
+            "crates/vapi/src/vapi/standard/errors.rs",
+            "crates/vapi/src/vapi/standard.rs",
+            "crates/vapi/src/vapi.rs",
         ]
     );
     for (path, text) in &generated.files {
@@ -86,7 +86,7 @@ fn every_file_starts_with_the_generated_header() {
 #[test]
 fn structures_follow_the_field_rules() {
     let generated = generate(&demo_model());
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     // Optional-only structure derives Default; one with required fields
     // does not. Serde impls are written out, not derived.
     assert!(tools.contains("#[derive(Debug, Clone, PartialEq, Default)]\npub struct UpdateSpec"));
@@ -152,7 +152,7 @@ fn structures_follow_the_field_rules() {
 #[test]
 fn unions_become_enums_with_flat_serde_impls() {
     let generated = generate(&demo_model());
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     // The tag field holds the enum; case fields leave the structure.
     assert!(tools.contains("pub struct Backing {"));
     assert!(tools.contains("    pub r#type: BackingTypeUnion,\n"));
@@ -182,20 +182,20 @@ fn unions_become_enums_with_flat_serde_impls() {
 #[test]
 fn prelude_names_defined_by_the_module_are_qualified() {
     let generated = generate(&demo_model());
-    let demo = file(&generated, "src/demo.rs");
+    let demo = file(&generated, "crates/demo/src/demo.rs");
     assert!(demo.contains("pub struct Option {"));
     assert!(demo.contains("pub default: ::std::option::Option<Option>,"));
     assert!(demo.contains("let mut f_1: ::std::option::Option<Option> = None;"));
     assert!(demo.contains("pub options: Vec<Option>,"));
     // Other modules keep the short names.
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     assert!(!tools.contains("::std::option::Option"));
 }
 
 #[test]
 fn enumerations_use_the_runtime_macro() {
     let generated = generate(&demo_model());
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     assert!(
         tools.contains("vsphere_vapi_runtime::vapi_enum! {\n    /// Run state of the tools.\n")
     );
@@ -212,7 +212,7 @@ fn enumerations_use_the_runtime_macro() {
 #[test]
 fn services_get_typed_methods_and_specs() {
     let generated = generate(&demo_model());
-    let vm = file(&generated, "src/demo/vm.rs");
+    let vm = file(&generated, "crates/demo/src/demo/vm.rs");
     assert!(vm.contains("pub struct Tools {\n    client: vsphere_vapi_runtime::Client,\n}"));
     assert!(vm.contains("pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {"));
     // Identifiers are typed by resource; types below the handle's module are
@@ -227,7 +227,7 @@ fn services_get_typed_methods_and_specs() {
     assert!(vm.contains(
         "pub fn upgrade(&self, vm: &crate::ids::VirtualMachineId) -> tools::UpgradeRequest {"
     ));
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     assert!(tools.contains("pub fn names(self, names: &[String]) -> Self {"));
     assert!(tools.contains("pub fn limit(self, limit: i64) -> Self {"));
     assert!(tools.contains("call: self.call.param(\"limit\", &limit),"));
@@ -294,7 +294,7 @@ fn services_get_typed_methods_and_specs() {
     assert!(tools.contains("location: ParamLocation::Header(\"vmw-client-token\"),"));
 
     // Typed identifiers are declared once, for every feature.
-    let ids = file(&generated, "src/ids.rs");
+    let ids = file(&generated, "crates/shared/src/ids.rs");
     assert!(ids.contains(
         "vsphere_vapi_runtime::vapi_id! {\n    /// Identifier of a `VirtualMachine` resource.\n    pub struct VirtualMachineId = \"VirtualMachine\";\n}"
     ));
@@ -373,7 +373,7 @@ fn umbrella_features_enable_their_members() {
 #[test]
 fn modules_shared_by_features_gate_each_item() {
     let generated = generate(&demo_model());
-    let demo = file(&generated, "src/demo.rs");
+    let demo = file(&generated, "crates/demo/src/demo.rs");
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\npub mod extra;\n"));
     assert!(demo.contains("#[cfg(feature = \"demo\")]\npub mod vm;\n"));
     assert!(demo.contains(
@@ -386,7 +386,7 @@ fn modules_shared_by_features_gate_each_item() {
     assert!(demo.contains("#[cfg(feature = \"vapi\")]\nvsphere_vapi_runtime::vapi_enum! {"));
     assert!(demo.contains("//! Compiled with any of the features `demo`, `vapi`."));
     // A module whose whole subtree has one feature does not repeat it.
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     assert!(!tools.contains("#[cfg("));
 }
 
@@ -522,7 +522,7 @@ fn mutually_recursive_structures_are_boxed() {
         "Info.",
     ));
     let generated = generate(&model);
-    let tools = file(&generated, "src/demo/vm/tools.rs");
+    let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     assert!(tools.contains("pub spec: Option<Box<UpdateSpec>>,"));
     assert!(tools.contains("pub info: Option<Box<Info>>,"));
     // Unrelated structure references stay unboxed.

@@ -45,19 +45,28 @@ fn write_crate(dir: &Path) {
             std::fs::create_dir_all(parent)
                 .unwrap_or_else(|err| panic!("{}: {err}", parent.display()));
         }
-        let text = if path == Path::new("Cargo.toml") {
-            let relative = "path = \"../runtime\"";
+        // Every crate of the split names the runtime by a relative path;
+        // the root one also becomes the workspace, with what the tests use.
+        let text = if path.file_name() == Some(std::ffi::OsStr::new("Cargo.toml")) {
+            let relative = if path == Path::new("Cargo.toml") {
+                "path = \"../runtime\""
+            } else {
+                "path = \"../../../runtime\""
+            };
             assert!(
                 text.contains(relative),
-                "the manifest depends on ../runtime"
+                "{} depends on the runtime by {relative}",
+                path.display()
             );
-            format!(
-                "{}\n[workspace]\n",
-                text.replace(
-                    relative,
-                    &format!("path = {:?}", runtime.display().to_string())
-                )
-            )
+            let text = text.replace(
+                relative,
+                &format!("path = {:?}", runtime.display().to_string()),
+            );
+            if path == Path::new("Cargo.toml") {
+                format!("{text}\n[dev-dependencies]\nserde_json = \"1\"\n\n[workspace]\n")
+            } else {
+                text
+            }
         } else {
             text.clone()
         };
@@ -347,7 +356,13 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
     cargo(
         &dir,
         &target,
-        &["clippy", "--quiet", "--all-features", "--all-targets"],
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-features",
+            "--all-targets",
+        ],
     );
     for features in ["demo", "vapi"] {
         cargo(
@@ -370,7 +385,7 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
     cargo(
         &dir,
         &target,
-        &["doc", "--quiet", "--no-deps", "--all-features"],
+        &["doc", "--quiet", "--workspace", "--no-deps", "--all-features"],
     );
     cargo(
         &dir,

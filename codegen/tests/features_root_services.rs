@@ -274,7 +274,7 @@ fn light_root_services_get_their_own_feature_or_stay_in_the_core() {
 fn the_handle_is_gated_on_its_own_feature() {
     let generated = emit::generate(&model()).unwrap_or_else(|err| panic!("{err}"));
     let file = |name: &str| generated.files[Path::new(name)].as_str();
-    let root = file("src/vcenter.rs");
+    let root = file("crates/vcenter/src/vcenter.rs");
     assert!(
         root.contains("#[cfg(feature = \"vcenter-vm\")]\n#[derive(Debug, Clone)]\npub struct Vm {"),
         "{root}"
@@ -287,7 +287,7 @@ fn the_handle_is_gated_on_its_own_feature() {
     ));
     // Everything in `vcenter::vm` (the package and `VM`'s nested types) is
     // `vcenter-vm`: no item there needs a gate of its own.
-    let vm = file("src/vcenter/vm.rs");
+    let vm = file("crates/vcenter/src/vcenter/vm.rs");
     assert!(!vm.contains("#[cfg(feature"), "{vm}");
     let manifest = file("Cargo.toml");
     assert!(
@@ -312,7 +312,7 @@ fn an_identifier_type_is_compiled_with_the_features_that_use_it() {
     );
     assert!(model.resource_ids["hostsystem"].features.is_empty());
     let generated = emit::generate(&model).unwrap_or_else(|err| panic!("{err}"));
-    let ids = generated.files[Path::new("src/ids.rs")].as_str();
+    let ids = generated.files[Path::new("crates/shared/src/ids.rs")].as_str();
     assert!(
         ids.contains(
             "    #[cfg(feature = \"vcenter-vm\")]\n    pub struct VirtualMachineId = \"VirtualMachine\";"

@@ -8,7 +8,8 @@
 //! - **Compile**: a cold `cargo check` of the generated crate (its
 //!   dependencies warm, `CARGO_INCREMENTAL=0`, `-D warnings` as in CI) with all
 //!   features and with single features, wall time and the peak resident memory
-//!   of the largest process (rustc). It uses its own target directory
+//!   of all processes at once (the group crates are checked side by side;
+//!   sampled from /proc) and of the largest one. It uses its own target directory
 //!   (`target/bench`), so normal builds are not disturbed.
 //!
 //! Each compile measurement runs in a child process of this command
@@ -84,7 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    println!("cold `cargo check -p vsphere-vapi` (deps warm, CARGO_INCREMENTAL=0, target/bench)");
+    println!(
+        "cold `cargo check -p vsphere-vapi`, every generated crate cold (other deps warm, CARGO_INCREMENTAL=0, target/bench)"
+    );
     warm_dependencies(&root)?;
     let features = if args.features.is_empty() {
         DEFAULT_FEATURES.iter().map(|f| (*f).to_owned()).collect()
@@ -105,7 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         let line = String::from_utf8_lossy(&output.stdout);
-        let (wall, peak_kib) = parse_measurement(&line)
+        let (wall, peak_kib, total_kib) = parse_measurement(&line)
             .with_context(|| format!("reading the measurement of `{selection}`: {line}"))?;
         let relative = match all {
             None => {
@@ -115,11 +118,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(all) => format!(", {:.0}% of all features", 100.0 * wall / all),
         };
         let peak_gb = peak_kib as f64 / 1024.0 / 1024.0;
+        // The memory budget holds for what runs at once, not one process.
+        let total_gb = (total_kib.max(peak_kib)) as f64 / 1024.0 / 1024.0;
         let verdict = match selection.as_str() {
             "all" => format!(
                 "  [{}]",
                 budget(
-                    wall <= ALL_FEATURES_BUDGET_SECS && peak_gb <= ALL_FEATURES_BUDGET_GB,
+                    wall <= ALL_FEATURES_BUDGET_SECS && total_gb <= ALL_FEATURES_BUDGET_GB,
                     &format!("≤ {ALL_FEATURES_BUDGET_SECS} s and ≤ {ALL_FEATURES_BUDGET_GB} GB")
                 )
             ),
@@ -133,13 +138,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             _ => String::new(),
         };
         println!(
-            "  {:<14} {:>6.1} s  peak {:>5.2} GB{relative}{verdict}",
+            "  {:<14} {:>6.1} s  peak {:>5.2} GB at once, {:>5.2} GB largest process{relative}{verdict}",
             if selection == "all" {
                 "all features"
             } else {
                 selection.as_str()
             },
             wall,
+            total_gb,
             peak_gb,
         );
     }
@@ -213,14 +219,18 @@ fn warm_dependencies(root: &Path) -> anyhow::Result<()> {
 }
 
 fn measure_check(root: &Path, features: &str) -> anyhow::Result<ExitCode> {
-    let clean = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    // Every crate of the generated client is checked cold, the rest warm.
+    let mut clean = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    clean
         .current_dir(root)
         .env("CARGO_TARGET_DIR", bench_target(root))
-        .args(["clean", "--quiet", "-p", "vsphere-vapi"])
-        .status()
-        .context("running cargo clean")?;
+        .args(["clean", "--quiet"]);
+    for package in generated_packages(root)? {
+        clean.args(["-p", &package]);
+    }
+    let clean = clean.status().context("running cargo clean")?;
     if !clean.success() {
-        bail!("cargo clean -p vsphere-vapi failed");
+        bail!("cargo clean of the generated crates failed");
     }
     let mut command = check_command(root);
     if features == "all" {
@@ -229,13 +239,109 @@ fn measure_check(root: &Path, features: &str) -> anyhow::Result<ExitCode> {
         command.args(["--no-default-features", "--features", features]);
     }
     let started = Instant::now();
-    let status = command.status().context("running cargo check")?;
+    let mut child = command.spawn().context("running cargo check")?;
+    // The group crates are checked side by side: what the machine needs is
+    // the sum over the processes running at once, sampled from /proc.
+    let mut peak_total_kib = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().context("waiting for cargo check")? {
+            break status;
+        }
+        peak_total_kib = peak_total_kib.max(tree_rss_kib(child.id()));
+        std::thread::sleep(Duration::from_millis(20));
+    };
     let wall = started.elapsed();
     if !status.success() {
         bail!("cargo check with `{features}` failed");
     }
-    println!("{:.3} {}", wall.as_secs_f64(), peak_children_kib()?);
+    println!(
+        "{:.3} {} {}",
+        wall.as_secs_f64(),
+        peak_children_kib()?,
+        peak_total_kib
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The names of the generated packages: `vsphere-vapi` and the crates
+/// below `generated/crates/`.
+fn generated_packages(root: &Path) -> anyhow::Result<Vec<String>> {
+    let generated = root.join("generated");
+    let mut manifests = vec![generated.join("Cargo.toml")];
+    let crates = generated.join("crates");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&crates)
+        .with_context(|| format!("listing {}", crates.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path().join("Cargo.toml")))
+        .filter(|manifest| manifest.is_file())
+        .collect();
+    dirs.sort();
+    manifests.extend(dirs);
+    let mut names = Vec::new();
+    for manifest in manifests {
+        let text = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        let name = text
+            .lines()
+            .find_map(|line| line.strip_prefix("name = "))
+            .map(|name| name.trim().trim_matches('"').to_owned())
+            .with_context(|| format!("{} names no package", manifest.display()))?;
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// Resident memory of process `root` and all its descendants, in KiB (0
+/// where /proc cannot be read).
+fn tree_rss_kib(root: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    // pid → (parent, resident pages), from /proc/<pid>/stat.
+    let mut processes = std::collections::HashMap::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if let Some((parent, pages)) = parse_stat(&stat) {
+            processes.insert(pid, (parent, pages));
+        }
+    }
+    // SAFETY: sysconf has no preconditions.
+    let page_kib = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096) / 1024;
+    let mut total = 0;
+    let mut pending = vec![root];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(pid) = pending.pop() {
+        if !seen.insert(pid) {
+            continue;
+        }
+        if let Some((_, pages)) = processes.get(&pid) {
+            total += pages * page_kib;
+        }
+        pending.extend(
+            processes
+                .iter()
+                .filter(|(_, (parent, _))| *parent == pid)
+                .map(|(child, _)| *child),
+        );
+    }
+    total
+}
+
+/// The parent pid and resident pages of a `/proc/<pid>/stat` line. The
+/// command name (2nd field) is in parentheses and may contain spaces, so
+/// fields are counted from the last `)`.
+fn parse_stat(stat: &str) -> Option<(u32, u64)> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After the name: state(3) ppid(4) … rss(24), numbered as in proc(5).
+    let parent = fields.get(1)?.parse().ok()?;
+    let pages = fields.get(21)?.parse().ok()?;
+    Some((parent, pages))
 }
 
 /// The largest resident set of any process this one waited for (directly or
@@ -252,11 +358,13 @@ fn peak_children_kib() -> anyhow::Result<u64> {
     Ok(u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 
-fn parse_measurement(line: &str) -> Option<(f64, u64)> {
+/// `wall seconds, largest process KiB, all processes at once KiB`.
+fn parse_measurement(line: &str) -> Option<(f64, u64, u64)> {
     let mut parts = line.split_whitespace();
     let wall = parts.next()?.parse().ok()?;
     let peak = parts.next()?.parse().ok()?;
-    Some((wall, peak))
+    let total = parts.next()?.parse().ok()?;
+    Some((wall, peak, total))
 }
 
 fn secs(duration: Duration) -> String {
@@ -270,11 +378,29 @@ mod tests {
     #[test]
     fn measurements_are_read_back() {
         assert_eq!(
-            parse_measurement("12.500 2048000\n"),
-            Some((12.5, 2_048_000))
+            parse_measurement("12.500 2048000 3000000\n"),
+            Some((12.5, 2_048_000, 3_000_000))
         );
+        assert_eq!(parse_measurement("12.500 2048000"), None);
         assert_eq!(parse_measurement("garbage"), None);
         assert_eq!(parse_measurement(""), None);
+    }
+
+    #[test]
+    fn stat_lines_give_parent_and_resident_pages() {
+        // pid (comm) state ppid … with rss the 24th field; the name has a
+        // space and a parenthesis.
+        let fields: Vec<String> = (4..=30).map(|n| n.to_string()).collect();
+        let line = format!("4242 (rustc (x) y) S {}", fields.join(" "));
+        assert_eq!(parse_stat(&line), Some((4, 24)));
+        assert_eq!(parse_stat("4242 (rustc) S"), None);
+        assert_eq!(parse_stat("no parenthesis"), None);
+    }
+
+    #[test]
+    fn the_memory_of_this_process_is_counted() {
+        let own = tree_rss_kib(std::process::id());
+        assert!(own > 0, "no resident memory read for this process");
     }
 
     #[test]

@@ -185,7 +185,7 @@ pub(super) fn error_items(ctx: &Ctx<'_>) -> Result<Option<String>, EmitError> {
     .map(Some)
 }
 
-/// `src/ids.rs`: one newtype per resource type.
+/// `crates/shared/src/ids.rs`: one newtype per resource type.
 pub fn emit_ids(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     let mut file = format::SourceFile {
         header: format::rust_header(ctx),
