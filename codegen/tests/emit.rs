@@ -43,17 +43,23 @@ fn golden_files() {
         [
             "Cargo.toml",
             "README.md",
+            "crates/demo/Cargo.toml",
             "crates/demo/src/demo/extra.rs",
             "crates/demo/src/demo/vm/file.rs",
             "crates/demo/src/demo/vm/tools.rs",
             "crates/demo/src/demo/vm.rs",
             "crates/demo/src/demo.rs",
+            "crates/demo/src/lib.rs",
+            "crates/shared/Cargo.toml",
             "crates/shared/src/ids.rs",
-            "src/lib.rs",
-            "src/route_table.rs",
+            "crates/shared/src/lib.rs",
+            "crates/vapi/Cargo.toml",
+            "crates/vapi/src/lib.rs",
             "crates/vapi/src/vapi/standard/errors.rs",
             "crates/vapi/src/vapi/standard.rs",
             "crates/vapi/src/vapi.rs",
+            "src/lib.rs",
+            "src/route_table.rs",
         ]
     );
     for (path, text) in &generated.files {
@@ -333,15 +339,19 @@ fn manifest_has_one_feature_per_group() {
     let generated = generate(&demo_model());
     let manifest = file(&generated, "Cargo.toml");
     assert!(manifest.contains("default = []\n"));
-    assert!(manifest.contains("full = [\"demo\", \"vapi\"]\n"));
-    assert!(manifest.contains("demo = [\"vapi\"]\n"));
-    assert!(manifest.contains("vapi = []\n"));
+    assert!(manifest.contains("full = [\"demo\", \"demo-extra\", \"vapi\"]\n"));
+    assert!(manifest.contains("demo = [\"vapi\", \"vsphere-vapi-demo/demo\"]\n"));
+    assert!(manifest.contains("vapi = [\"vsphere-vapi-vapi/vapi\"]\n"));
     assert!(
         manifest.contains("# com.vmware.demo and 1 more packages: 2 services, 10 operations.\n")
     );
     let lib = file(&generated, "src/lib.rs");
-    assert!(lib.contains("#[cfg(any(feature = \"demo\", feature = \"vapi\"))]\npub mod demo;\n"));
-    assert!(lib.contains("#[cfg(feature = \"vapi\")]\npub mod vapi;\n"));
+    assert!(lib.contains(
+        "#[cfg(any(feature = \"demo\", feature = \"demo-extra\"))]\n#[doc(inline)]\npub use vsphere_vapi_demo::demo;\n"
+    ), "{lib}");
+    assert!(lib.contains(
+        "#[cfg(feature = \"vapi\")]\n#[doc(inline)]\npub use vsphere_vapi_vapi::vapi;\n"
+    ));
 }
 
 #[test]
@@ -359,11 +369,14 @@ fn umbrella_features_enable_their_members() {
     let manifest = file(&generated, "Cargo.toml");
     // `full` lists only what no umbrella covers; the umbrella lists its
     // members and counts their services and operations.
-    assert!(manifest.contains("full = [\"suite\"]\n"), "{manifest}");
+    assert!(
+        manifest.contains("full = [\"demo-extra\", \"suite\"]\n"),
+        "{manifest}"
+    );
     assert!(manifest.contains(
         "# the whole group (2 features): 2 services, 10 operations.\nsuite = [\"demo\", \"vapi\"]\n"
     ));
-    assert!(manifest.contains("demo = [\"vapi\"]\n"));
+    assert!(manifest.contains("demo = [\"vapi\", \"vsphere-vapi-demo/demo\"]\n"));
     let lib = file(&generated, "src/lib.rs");
     assert!(lib.contains("| `suite` | all of `suite` | 2 | 10 | `demo`, `vapi` |"));
     // Items stay gated on their own feature, never on the umbrella.
@@ -374,20 +387,90 @@ fn umbrella_features_enable_their_members() {
 fn modules_shared_by_features_gate_each_item() {
     let generated = generate(&demo_model());
     let demo = file(&generated, "crates/demo/src/demo.rs");
-    assert!(demo.contains("#[cfg(feature = \"vapi\")]\npub mod extra;\n"));
+    assert!(demo.contains("#[cfg(feature = \"demo-extra\")]\npub mod extra;\n"));
     assert!(demo.contains("#[cfg(feature = \"demo\")]\npub mod vm;\n"));
     assert!(demo.contains(
         "#[cfg(feature = \"demo\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct Holder {"
     ));
     assert!(demo.contains(
-        "#[cfg(feature = \"vapi\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct ExtraNote {"
+        "#[cfg(feature = \"demo-extra\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct ExtraNote {"
     ));
-    assert!(demo.contains("#[cfg(feature = \"vapi\")]\nimpl serde::Serialize for ExtraNote {"));
-    assert!(demo.contains("#[cfg(feature = \"vapi\")]\nvsphere_vapi_runtime::vapi_enum! {"));
-    assert!(demo.contains("//! Compiled with any of the features `demo`, `vapi`."));
+    assert!(
+        demo.contains("#[cfg(feature = \"demo-extra\")]\nimpl serde::Serialize for ExtraNote {")
+    );
+    assert!(demo.contains("#[cfg(feature = \"demo-extra\")]\nvsphere_vapi_runtime::vapi_enum! {"));
+    assert!(demo.contains("//! Compiled with any of the features `demo`, `demo-extra`."));
     // A module whose whole subtree has one feature does not repeat it.
     let tools = file(&generated, "crates/demo/src/demo/vm/tools.rs");
     assert!(!tools.contains("#[cfg("));
+}
+
+#[test]
+fn a_feature_in_two_package_groups_is_reported() {
+    // Each group is a crate; a feature enabling modules of two would have
+    // to be split between them.
+    let mut model = demo_model();
+    model.packages.get_mut(EXTRA).unwrap().feature = "vapi".to_owned();
+    model
+        .features
+        .get_mut("vapi")
+        .unwrap()
+        .packages
+        .push(EXTRA.to_owned());
+    model
+        .features
+        .get_mut("demo-extra")
+        .unwrap()
+        .packages
+        .clear();
+    let err = emit::generate(&model).unwrap_err();
+    assert!(
+        matches!(&err, EmitError::Unsupported { context, message }
+            if context == "feature `vapi`" && message.contains("several package groups (demo, vapi)")),
+        "{err}"
+    );
+}
+
+#[test]
+fn each_group_is_a_crate_reexported_by_the_root() {
+    let generated = generate(&demo_model());
+    let lib = file(&generated, "src/lib.rs");
+    assert!(
+        lib.contains("#[doc(inline)]\npub use vsphere_vapi_demo::demo;\n"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("pub use vsphere_vapi_shared::{EVERY_RELEASE, RELEASES, ids};"),
+        "{lib}"
+    );
+    let demo = file(&generated, "crates/demo/src/lib.rs");
+    // `demo` refers to `vapi` types, so it depends on that crate and names
+    // it as `crate::vapi`, only where a feature needing it is on.
+    assert!(
+        demo.contains(
+            "#[cfg(feature = \"demo\")]\n#[doc(hidden)]\npub use vsphere_vapi_vapi::vapi;\n"
+        ),
+        "{demo}"
+    );
+    let manifest = file(&generated, "crates/demo/Cargo.toml");
+    assert!(
+        manifest.contains(
+            "vsphere-vapi-vapi = { path = \"../vapi\", version = \"0.1.0\", optional = true }"
+        ),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("demo = [\"vsphere-vapi-vapi/vapi\", \"vsphere-vapi-shared/demo\"]"),
+        "{manifest}"
+    );
+    let root = file(&generated, "Cargo.toml");
+    assert!(
+        root.contains("demo = [\"vapi\", \"vsphere-vapi-demo/demo\"]"),
+        "{root}"
+    );
+    // `vapi` depends on nothing, so it does not reach `demo`.
+    let vapi = file(&generated, "crates/vapi/Cargo.toml");
+    assert!(!vapi.contains("vsphere-vapi-demo"), "{vapi}");
 }
 
 #[test]

@@ -385,7 +385,13 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
     cargo(
         &dir,
         &target,
-        &["doc", "--quiet", "--workspace", "--no-deps", "--all-features"],
+        &[
+            "doc",
+            "--quiet",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+        ],
     );
     cargo(
         &dir,

@@ -66,7 +66,11 @@ fn vapi_metadata_metamodel_component() {
 #[test]
 fn whole_snapshot_emits() {
     let generated = emit::generate(model()).unwrap_or_else(|err| panic!("{err}"));
-    assert!(generated.files.contains_key(Path::new("crates/vcenter/src/vcenter/vm.rs")));
+    assert!(
+        generated
+            .files
+            .contains_key(Path::new("crates/vcenter/src/vcenter/vm.rs"))
+    );
     let largest = generated
         .files
         .iter()

@@ -292,12 +292,12 @@ fn the_handle_is_gated_on_its_own_feature() {
     let manifest = file("Cargo.toml");
     assert!(
         manifest.contains(
-            "# com.vmware.vcenter.vm with service com.vmware.vcenter.VM: 2 services, 3 operations.\nvcenter-vm = []\n"
+            "# com.vmware.vcenter.vm with service com.vmware.vcenter.VM: 2 services, 3 operations.\nvcenter-vm = [\"vsphere-vapi-vcenter/vcenter-vm\"]\n"
         ),
         "{manifest}"
     );
     assert!(manifest.contains(
-        "# service com.vmware.vcenter.datastore: 1 services, 1 operations.\nvcenter-datastore = []\n"
+        "# service com.vmware.vcenter.datastore: 1 services, 1 operations.\nvcenter-datastore = [\"vsphere-vapi-vcenter/vcenter-datastore\"]\n"
     ));
 }
 

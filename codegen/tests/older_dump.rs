@@ -23,7 +23,7 @@ fn a_live_dump_names_no_release_and_gates_nothing() {
     assert!(model.releases.is_empty());
     assert!(model.services[TRANSFERS].releases.present.is_empty());
     let crate_files = emit::generate(&model).unwrap_or_else(|err| panic!("{err}"));
-    let lib = &crate_files.files[&PathBuf::from("src/lib.rs")];
+    let lib = &crate_files.files[&PathBuf::from("crates/shared/src/lib.rs")];
     assert!(lib.contains("pub const RELEASES: &[&str] = &[];"), "{lib}");
 }
 

@@ -299,7 +299,10 @@ fn tree_rss_kib(root: u32) -> u64 {
     // pid → (parent, resident pages), from /proc/<pid>/stat.
     let mut processes = std::collections::HashMap::new();
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok())
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<u32>().ok())
         else {
             continue;
         };
@@ -311,7 +314,8 @@ fn tree_rss_kib(root: u32) -> u64 {
         }
     }
     // SAFETY: sysconf has no preconditions.
-    let page_kib = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096) / 1024;
+    let page_kib =
+        u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096) / 1024;
     let mut total = 0;
     let mut pending = vec![root];
     let mut seen = std::collections::HashSet::new();

@@ -55,7 +55,10 @@ pub struct Crates {
 
 /// `vsphere-vapi-vcenter` for the `vcenter` group (or `shared`).
 pub fn package_name(module: &str) -> String {
-    format!("vsphere-vapi-{}", crate::names::unraw(module).replace('_', "-"))
+    format!(
+        "vsphere-vapi-{}",
+        crate::names::unraw(module).replace('_', "-")
+    )
 }
 
 /// `vsphere_vapi_vcenter`: how Rust code names [`package_name`].
@@ -89,7 +92,7 @@ impl Crates {
                 .map(String::as_str)
                 .collect();
             if feature.packages.is_empty() && feature.services.is_empty() {
-                // An umbrella goes with its members.
+                // An umbrella goes with its members'.
                 groups.extend(
                     feature
                         .includes
@@ -101,9 +104,13 @@ impl Crates {
                         .map(String::as_str),
                 );
             }
+            let umbrella = feature.packages.is_empty() && feature.services.is_empty();
             match groups.len() {
                 0 => continue,
                 1 => {}
+                // An umbrella over several groups lives in `vsphere-vapi`
+                // only, which enables its members.
+                _ if umbrella => continue,
                 _ => {
                     return Err(EmitError::Unsupported {
                         context: format!("feature `{}`", feature.name),
@@ -298,9 +305,8 @@ pub fn group_lib(ctx: &super::Ctx<'_>, group: &GroupCrate) -> Result<String, Emi
     let error_group = ctx.crates.feature_group.get(error_feature);
     let mut uses = String::new();
     for dependency in &group.depends_on {
-        let gate = group.features_reaching(|feature| {
-            ctx.crates.feature_group.get(feature) == Some(dependency)
-        });
+        let gate = group
+            .features_reaching(|feature| ctx.crates.feature_group.get(feature) == Some(dependency));
         if error_group == Some(dependency) && group.reach.contains(error_feature) {
             // Re-exported whole only where the error feature is on.
             let errors = group.features_reaching(|feature| feature == error_feature);

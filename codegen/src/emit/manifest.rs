@@ -93,7 +93,10 @@ default = []
         "# A mock server for tests: `vsphere_vapi::mock` (not an API area, so not\n\
          # part of `full`).\n",
     );
-    let mut mock = vec![format!("\"vsphere-vapi-runtime/{}\"", super::mock::MOCK_FEATURE)];
+    let mut mock = vec![format!(
+        "\"vsphere-vapi-runtime/{}\"",
+        super::mock::MOCK_FEATURE
+    )];
     if let Some(group) = ctx.crates.feature_group.get(ctx.error_kind_feature()) {
         // The conversion of error kinds lives in the crate defining them.
         mock.push(format!(
@@ -190,7 +193,10 @@ pub fn group_cargo_toml(ctx: &Ctx<'_>, group: &GroupCrate) -> Result<String, Emi
         ),
     );
     let shared = package_name(SHARED);
-    let _ = writeln!(out, "{shared} = {{ path = \"../{SHARED}\", version = \"0.1.0\" }}");
+    let _ = writeln!(
+        out,
+        "{shared} = {{ path = \"../{SHARED}\", version = \"0.1.0\" }}"
+    );
     for dependency in &group.depends_on {
         let _ = writeln!(
             out,

@@ -310,12 +310,18 @@ pub fn generate_with(model: &Model, options: &Options) -> Result<GeneratedCrate,
     for group in ctx.crates.groups.values() {
         let dir = crates_dir.join(crate::names::unraw(&group.module));
         files.insert(dir.join("src/lib.rs"), crates::group_lib(&ctx, group)?);
-        files.insert(dir.join("Cargo.toml"), manifest::group_cargo_toml(&ctx, group)?);
+        files.insert(
+            dir.join("Cargo.toml"),
+            manifest::group_cargo_toml(&ctx, group)?,
+        );
     }
     let shared = crates_dir.join(crates::SHARED);
     files.insert(shared.join("src/lib.rs"), crates::shared_lib(&ctx)?);
     files.insert(shared.join("src/ids.rs"), crate_root::emit_ids(&ctx)?);
-    files.insert(shared.join("Cargo.toml"), manifest::shared_cargo_toml(&ctx)?);
+    files.insert(
+        shared.join("Cargo.toml"),
+        manifest::shared_cargo_toml(&ctx)?,
+    );
     files.insert(
         PathBuf::from("src/route_table.rs"),
         route_table::emit(&ctx)?,

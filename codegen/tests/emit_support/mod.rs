@@ -223,7 +223,17 @@ pub fn demo_model() -> Model {
         "vapi".to_owned(),
         Feature {
             name: "vapi".to_owned(),
-            packages: vec![ERRORS.to_owned(), EXTRA.to_owned()],
+            packages: vec![ERRORS.to_owned()],
+            services: Vec::new(),
+            depends_on: Vec::new(),
+            includes: Vec::new(),
+        },
+    );
+    model.features.insert(
+        "demo-extra".to_owned(),
+        Feature {
+            name: "demo-extra".to_owned(),
+            packages: vec![EXTRA.to_owned()],
             services: Vec::new(),
             depends_on: Vec::new(),
             includes: Vec::new(),
@@ -331,14 +341,14 @@ pub fn demo_model() -> Model {
         ),
     );
 
-    // Items of feature `vapi` inside the `demo` module tree: `demo` is then
+    // Items of feature `demo-extra` inside the `demo` module tree: `demo` is then
     // compiled for either feature and its own items gate themselves.
     model.packages.insert(
         EXTRA.to_owned(),
         Package {
             id: EXTRA.to_owned(),
             doc: doc("Extra types owned by another feature."),
-            feature: "vapi".to_owned(),
+            feature: "demo-extra".to_owned(),
             module: vec!["demo".to_owned(), "extra".to_owned()],
             services: Vec::new(),
             structures: vec![EXTRA_NOTE.to_owned()],
@@ -351,7 +361,7 @@ pub fn demo_model() -> Model {
             EXTRA_NOTE,
             Owner::Package(EXTRA.to_owned()),
             path(&["demo"], "ExtraNote"),
-            "vapi",
+            "demo-extra",
             vec![
                 field("text", "text", builtin(Builtin::String), "Note text."),
                 field("level", "level", enum_ref(EXTRA_LEVEL), "Note level."),
@@ -374,7 +384,7 @@ pub fn demo_model() -> Model {
                 releases: Default::default(),
             }],
             unknown_variant: "Unknown".to_owned(),
-            feature: "vapi".to_owned(),
+            feature: "demo-extra".to_owned(),
             releases: Default::default(),
         },
     );
