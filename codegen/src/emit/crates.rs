@@ -91,7 +91,8 @@ impl Crates {
                 .filter_map(|module| module.first())
                 .map(String::as_str)
                 .collect();
-            if feature.packages.is_empty() && feature.services.is_empty() {
+            let umbrella = feature.packages.is_empty() && feature.services.is_empty();
+            if umbrella {
                 // An umbrella goes with its members'.
                 groups.extend(
                     feature
@@ -104,7 +105,6 @@ impl Crates {
                         .map(String::as_str),
                 );
             }
-            let umbrella = feature.packages.is_empty() && feature.services.is_empty();
             match groups.len() {
                 0 => continue,
                 1 => {}
