@@ -216,6 +216,7 @@ mod mock;
 mod route_table;
 mod service;
 mod structure;
+mod text;
 mod tokens;
 mod types;
 mod union;

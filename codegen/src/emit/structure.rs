@@ -16,7 +16,7 @@ use crate::ir::{Builtin, Constant, ConstantValue, Field, Structure, StructureKin
 
 use super::docs::{DocBuilder, ReleaseScope, code_list, deprecated_attr};
 use super::layout::Module;
-use super::tokens::{cfg_attr, doc_attrs, float_literal, ident, int_literal, unraw};
+use super::tokens::{cfg_attr, cfg_attr_text, doc_attrs, float_literal, ident, int_literal, unraw};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError, format, union};
 
@@ -63,20 +63,29 @@ pub fn emit(
     let mut doc = doc_attrs(&doc.build());
     doc.extend(deprecated_attr(ctx, &structure.lifecycle));
 
-    let mut tokens = union::emit(ctx, scope, structure, doc, &gate)?;
-    tokens.extend(zero_impl(
+    let gate_text = cfg_attr_text(module.item_gate(&structure.feature));
+    let union::Emitted { definition, impls } =
+        union::emit(ctx, scope, structure, doc, &gate, &gate_text)?;
+    let mut tokens = zero_impl(
         &union::members(structure),
         &name,
         &gate,
         structure.zero,
         &context,
-    )?);
+    )?;
     if !union::has_enums(structure) {
         let types = TypeMapper { ctx, scope };
         tokens.extend(constructor(ctx, &types, structure, &name, &gate, &context)?);
     }
     tokens.extend(constants_impl(ctx, structure, &name, &gate, &context)?);
-    format::items(tokens, &context)
+    let mut out = format::items(definition, &context)?;
+    out.push('\n');
+    out.push_str(&impls);
+    if !tokens.is_empty() {
+        out.push('\n');
+        out.push_str(&format::items(tokens, &context)?);
+    }
+    Ok(out)
 }
 
 /// The structure's path below the crate root as the omission warnings name

@@ -36,6 +36,7 @@ use crate::ir::{Field, Structure, TypeRef, Union, UnionEnum};
 use super::docs::{
     DocBuilder, ReleaseScope, deprecated_attr, field_attrs, lifecycle_line, releases_note, wrap,
 };
+use super::text::{Block, type_text};
 use super::tokens::{doc_attrs, ident};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError};
@@ -371,7 +372,10 @@ impl Printer<'_, '_, '_> {
                         if kept.insert(field_name.clone()) {
                             keep.push(quote! { __de::keep_member(&mut fields, #field_name, #s)?; });
                         }
-                        finish(&s, field)
+                        finish(&s, field).parse().map_err(|err| EmitError::Syntax {
+                            context: context.clone(),
+                            message: format!("{err}"),
+                        })?
                     }
                 };
                 members.push(quote! { #rust_name: #value, });
@@ -401,15 +405,20 @@ impl Printer<'_, '_, '_> {
 }
 
 /// The value of a plain slot for the structure or a variant.
-fn finish(slot: &proc_macro2::Ident, field: &Field) -> TokenStream {
+fn finish(slot: &proc_macro2::Ident, field: &Field) -> String {
     let wire = &field.name;
     match &field.ty {
-        TypeRef::Optional(_) => quote! { #slot },
-        _ if field.zero_if_missing => quote! {
-            __de::or_zero(#slot, Self::NAME, #wire)
-        },
-        _ => quote! { __de::required(#slot, #wire)? },
+        TypeRef::Optional(_) => slot.to_string(),
+        _ if field.zero_if_missing => format!("__de::or_zero({slot}, Self::NAME, {wire:?})"),
+        _ => format!("__de::required({slot}, {wire:?})?"),
     }
+}
+
+/// A structure as [`emit`] prints it: the struct and its union enums as
+/// tokens (they carry docs), the serde impls as source text.
+pub struct Emitted {
+    pub definition: TokenStream,
+    pub impls: String,
 }
 
 /// The structure, its union enums and its serde impls.
@@ -419,7 +428,8 @@ pub fn emit(
     structure: &Structure,
     doc: TokenStream,
     gate: &TokenStream,
-) -> Result<TokenStream, EmitError> {
+    gate_text: &str,
+) -> Result<Emitted, EmitError> {
     let context = format!("structure `{}`", structure.id);
     let printer = Printer {
         ctx,
@@ -428,7 +438,8 @@ pub fn emit(
         context: context.clone(),
     };
     let name = ident(&structure.path.name, &context)?;
-    let option = scope.option();
+    let option = type_text(&scope.option());
+    let string = type_text(&scope.string());
 
     let mut members = Vec::new();
     let mut writes = Vec::new();
@@ -450,30 +461,29 @@ pub fn emit(
         // Reading: every member of the structure has a slot.
         match (&role, printer.nested(field)) {
             (Role::TopTag(..), _) | (Role::InVariant, Some(_)) => {
-                let string = scope.string();
-                slots.push(quote! { let mut #s: #option<#string> = None; });
+                slots.push(format!("let mut {s}: {option}<{string}> = None;"));
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 reads.push(if optional {
-                    quote! { #wire => __de::put(&mut map, &mut #s), }
+                    format!("{wire:?} => __de::put(&mut map, &mut {s}),")
                 } else {
-                    quote! { #wire => __de::put_some(&mut map, &mut #s), }
+                    format!("{wire:?} => __de::put_some(&mut map, &mut {s}),")
                 });
             }
             _ => {
-                let ty = printer.field_type(field)?;
+                let ty = type_text(&printer.field_type(field)?);
                 let slot_ty = if matches!(field.ty, TypeRef::Optional(_)) {
                     ty
                 } else {
-                    quote! { #option<#ty> }
+                    format!("{option}<{ty}>")
                 };
-                slots.push(quote! { let mut #s: #slot_ty = None; });
+                slots.push(format!("let mut {s}: {slot_ty} = None;"));
                 reads.push(match &field.ty {
-                    TypeRef::Optional(_) => quote! { #wire => __de::put(&mut map, &mut #s), },
+                    TypeRef::Optional(_) => format!("{wire:?} => __de::put(&mut map, &mut {s}),"),
                     // `null` is empty; only an absent member is missing.
-                    ty if required_collection(ty) => quote! {
-                        #wire => __de::put_or_empty(&mut map, &mut #s),
-                    },
-                    _ => quote! { #wire => __de::put_some(&mut map, &mut #s), },
+                    ty if required_collection(ty) => {
+                        format!("{wire:?} => __de::put_or_empty(&mut map, &mut {s}),")
+                    }
+                    _ => format!("{wire:?} => __de::put_some(&mut map, &mut {s}),"),
                 });
             }
         }
@@ -489,15 +499,15 @@ pub fn emit(
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
                 writes.push(match (plain, optional) {
-                    (true, true) => quote! { __m.optional(#wire, &self.#field_name); },
-                    (true, false) => quote! { __m.entry(#wire, &self.#field_name); },
-                    (false, true) => quote! {
-                        if let Some(value) = &self.#field_name { map.serialize_entry(#wire, value)?; }
-                    },
-                    (false, false) => quote! { map.serialize_entry(#wire, &self.#field_name)?; },
+                    (true, true) => format!("__m.optional({wire:?}, &self.{field_name});"),
+                    (true, false) => format!("__m.entry({wire:?}, &self.{field_name});"),
+                    (false, true) => format!(
+                        "if let Some(value) = &self.{field_name} {{ map.serialize_entry({wire:?}, value)?; }}"
+                    ),
+                    (false, false) => format!("map.serialize_entry({wire:?}, &self.{field_name})?;"),
                 });
                 let value = finish(&s, field);
-                inits.push(quote! { #field_name: #value, });
+                inits.push(format!("{field_name}: {value}"));
             }
             Role::TopTag(union, rust) => {
                 let field_name = ident(&field.rust_name, &context)?;
@@ -520,11 +530,11 @@ pub fn emit(
                 members.push(quote! { #field_doc pub #field_name: #ty, });
                 all_optional &= rust.optional;
                 writes.push(if rust.optional {
-                    quote! {
-                        if let Some(value) = &self.#field_name { value.serialize_fields(&mut map)?; }
-                    }
+                    format!(
+                        "if let Some(value) = &self.{field_name} {{ value.serialize_fields(&mut map)?; }}"
+                    )
                 } else {
-                    quote! { self.#field_name.serialize_fields(&mut map)?; }
+                    format!("self.{field_name}.serialize_fields(&mut map)?;")
                 });
                 let index = structure
                     .unions
@@ -533,10 +543,10 @@ pub fn emit(
                     .unwrap_or_default();
                 let var = union_var(index);
                 inits.push(if rust.optional {
-                    quote! { #field_name: #var, }
+                    format!("{field_name}: {var}")
                 } else {
                     let tag_wire = &union.tag_field;
-                    quote! { #field_name: __de::required(#var, #tag_wire)?, }
+                    format!("{field_name}: __de::required({var}, {tag_wire:?})?")
                 });
             }
             Role::InVariant => {}
@@ -576,68 +586,7 @@ pub fn emit(
     }
 
     let default = all_optional.then(|| quote! { Default, });
-    let string = scope.string();
-    let write_body = if writes.is_empty() {
-        quote! {
-            use serde::ser::SerializeMap as _;
-            serializer.serialize_map(Some(0))?.end()
-        }
-    } else if plain {
-        quote! {
-            let mut __m = ::vsphere_vapi_runtime::ser::Members::new(serializer.serialize_map(None)?);
-            #( #writes )*
-            __m.end()
-        }
-    } else {
-        quote! {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
-            #( #writes )*
-            map.end()
-        }
-    };
-    // Unknown members are kept for the catch-alls only.
-    let read_loop = if builds.is_empty() && reads.is_empty() {
-        quote! {
-            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-    } else if builds.is_empty() {
-        quote! {
-            while let Some(key) = map.next_key::<#string>()? {
-                match key.as_str() {
-                    #( #reads )*
-                    _ => __de::skip(&mut map),
-                }?;
-            }
-        }
-    } else {
-        quote! {
-            let mut unknown = serde_json::Map::new();
-            while let Some(key) = map.next_key::<#string>()? {
-                match key.as_str() {
-                    #( #reads )*
-                    _ => __de::keep(&mut map, key, &mut unknown),
-                }?;
-            }
-        }
-    };
-    let type_name = super::structure::type_name(structure);
-    let mut read_body = quote! {
-        #( #slots )*
-        #read_loop
-        #( #builds )*
-        ::core::result::Result::Ok(#name { #( #inits )* })
-    };
-    // The helpers' short path; every member read calls them.
-    if !reads.is_empty() {
-        read_body = quote! {
-            use ::vsphere_vapi_runtime::de as __de;
-            #read_body
-        };
-    }
-    Ok(quote! {
+    let definition = quote! {
         #doc
         #gate
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -646,27 +595,147 @@ pub fn emit(
         }
 
         #( #enums )*
+    };
 
-        #gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                #write_body
-            }
+    // A structure with unions as enums builds them in nested `match`es,
+    // which prettyplease lays out (one in ten structures).
+    let mut out = if plain && builds.is_empty() {
+        Block::new()
+    } else {
+        Block::for_prettyplease()
+    };
+    let name = name.to_string();
+    impl_header(&mut out, gate_text, "impl serde::Serialize for", &name);
+    out.line(1, "fn serialize<S: serde::Serializer>(");
+    out.line(2, "&self,");
+    out.line(2, "serializer: S,");
+    out.line(1, ") -> ::core::result::Result<S::Ok, S::Error> {");
+    if writes.is_empty() {
+        out.line(2, "use serde::ser::SerializeMap as _;");
+        out.line(2, "serializer.serialize_map(Some(0))?.end()");
+    } else if plain {
+        out.line(
+            2,
+            "let mut __m = ::vsphere_vapi_runtime::ser::Members::new(",
+        );
+        out.line(3, "serializer.serialize_map(None)?,");
+        out.line(2, ");");
+        for write in &writes {
+            out.statement(2, write, &context)?;
         }
+        out.line(2, "__m.end()");
+    } else {
+        out.line(2, "use serde::ser::SerializeMap as _;");
+        out.line(2, "let mut map = serializer.serialize_map(None)?;");
+        for write in &writes {
+            out.statement(2, write, &context)?;
+        }
+        out.line(2, "map.end()");
+    }
+    out.line(1, "}");
+    out.line(0, "}");
+    out.line(0, "");
 
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                ::vsphere_vapi_runtime::de::deserialize_map(deserializer)
-            }
-        }
+    impl_header(
+        &mut out,
+        gate_text,
+        "impl<'de> serde::Deserialize<'de> for",
+        &name,
+    );
+    out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(");
+    out.line(2, "deserializer: D,");
+    out.line(1, ") -> ::core::result::Result<Self, D::Error> {");
+    out.line(
+        2,
+        "::vsphere_vapi_runtime::de::deserialize_map(deserializer)",
+    );
+    out.line(1, "}");
+    out.line(0, "}");
+    out.line(0, "");
 
-        #gate
-        impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for #name {
-            const NAME: &'static str = #type_name;
-            fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<Self, A::Error> {
-                #read_body
-            }
+    impl_header(
+        &mut out,
+        gate_text,
+        "impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for",
+        &name,
+    );
+    let type_name = super::structure::type_name(structure);
+    out.line(1, &format!("const NAME: &'static str = {type_name:?};"));
+    out.line(0, "");
+    out.line(1, "fn visit_map<A: serde::de::MapAccess<'de>>(");
+    out.line(2, "mut map: A,");
+    out.line(1, ") -> ::core::result::Result<Self, A::Error> {");
+    // The helpers' short path; every member read calls them.
+    if !reads.is_empty() {
+        out.line(2, "use ::vsphere_vapi_runtime::de as __de;");
+    }
+    for slot in &slots {
+        out.statement(2, slot, &context)?;
+    }
+    // Unknown members are kept for the catch-alls only.
+    if builds.is_empty() && reads.is_empty() {
+        out.line(
+            2,
+            "while map.next_key::<serde::de::IgnoredAny>()?.is_some() {",
+        );
+        out.line(3, "map.next_value::<serde::de::IgnoredAny>()?;");
+        out.line(2, "}");
+    } else {
+        let fallback = if builds.is_empty() {
+            "_ => __de::skip(&mut map),"
+        } else {
+            out.line(2, "let mut unknown = serde_json::Map::new();");
+            "_ => __de::keep(&mut map, key, &mut unknown),"
+        };
+        out.line(
+            2,
+            &format!("while let Some(key) = map.next_key::<{string}>()? {{"),
+        );
+        out.line(3, "match key.as_str() {");
+        for read in &reads {
+            out.arm(4, read, &context)?;
         }
+        out.line(4, fallback);
+        out.line(3, "}?;");
+        out.line(2, "}");
+    }
+    for build in &builds {
+        out.unformatted(&build.to_string());
+    }
+    let ok = "::core::result::Result::Ok(";
+    match super::text::struct_literal_inline(2, ok, &name, &inits, ")") {
+        Some(true) if inits.is_empty() => out.line(2, &format!("{ok}{name} {{}})")),
+        Some(true) => out.line(2, &format!("{ok}{name} {{ {} }})", inits.join(", "))),
+        Some(false) => {
+            let opening = format!("{ok}{name} {{");
+            out.line(2, &opening);
+            for init in &inits {
+                out.field(3, &opening, &format!("{init},"), &context)?;
+            }
+            out.line(2, "})");
+        }
+        None => out.unformatted(&format!("{ok}{name} {{ {} }})", inits.join(", "))),
+    }
+    out.line(1, "}");
+    out.line(0, "}");
+    Ok(Emitted {
+        definition,
+        impls: out.finish(&context)?,
     })
+}
+
+/// `impl … for Name {` (with the item's gate), broken before `for` where
+/// prettyplease breaks it; an impl too close to the margin to say is left
+/// to prettyplease.
+fn impl_header(out: &mut Block, gate: &str, head: &str, name: &str) {
+    out.write_raw(gate);
+    let line = format!("{head} {name} {{");
+    match super::text::line_fits(0, &line) {
+        Some(true) => out.line(0, &line),
+        Some(false) => {
+            out.line(0, head.trim_end_matches(" for"));
+            out.line(0, &format!("for {name} {{"));
+        }
+        None => out.unformatted(&line),
+    }
 }
