@@ -68,6 +68,19 @@ pub(crate) fn for_each<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
     map(items, f);
 }
 
+/// Drops `value` on a thread of its own. Freeing the snapshots' documents
+/// (hundreds of thousands of small allocations) takes tens of milliseconds
+/// that the serial steps after it need not wait for; the other core is idle
+/// then. The thread is detached: a process that exits first leaves the
+/// freeing to the operating system.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new()
+        .name("drop".to_owned())
+        .spawn(move || drop(value));
+    // Without a thread, the value was dropped with the closure here.
+    drop(spawned);
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};

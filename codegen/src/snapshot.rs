@@ -59,6 +59,7 @@ pub fn load_union(dirs: &[PathBuf]) -> Result<(Model, MergeReport), Error> {
         .collect::<Result<Vec<_>, Error>>()?;
     let merged = merge::merge(snapshots)?;
     let mut model = crate::build_model(&merged.components)?;
+    crate::parallel::drop_in_background(merged.components);
     model.releases = merged.releases;
     Ok((model, merged.report))
 }

@@ -126,6 +126,15 @@ pub fn refine(model: &mut Model) {
 /// Lower-case without underscores: the form in which ids and member names
 /// of both documentation styles compare equal.
 pub fn normalize(name: &str) -> String {
+    // Nearly every name is ASCII; lowercasing it by bytes is the same
+    // result without Unicode case tables.
+    if name.is_ascii() {
+        return name
+            .bytes()
+            .filter(|b| *b != b'_')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     name.chars()
         .filter(|c| *c != '_')
         .flat_map(char::to_lowercase)
@@ -442,5 +451,17 @@ impl Index {
         if let Some(deprecated) = &mut lifecycle.deprecated {
             self.refine(&mut deprecated.note_doc, scope, own, &BTreeMap::new());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn normalized_names_drop_underscores_and_case_ascii_or_not() {
+        assert_eq!(normalize("Vm_Hardware.CD_ROM"), "vmhardware.cdrom");
+        assert_eq!(normalize("Größe_Ä"), "größeä");
+        assert_eq!(normalize(""), "");
     }
 }

@@ -131,6 +131,8 @@ pub fn merge(mut snapshots: Vec<ReleaseSnapshot>) -> Result<Merged, Error> {
         },
     };
     let components = merger.build(&flats);
+    drop(flats);
+    crate::parallel::drop_in_background(snapshots);
     let mut report = merger.report;
     report.finish(&components);
     Ok(Merged {
