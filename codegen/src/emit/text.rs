@@ -9,9 +9,10 @@
 //! that may not fit is laid out by prettyplease alone, inside a wrapper that
 //! puts it at the same depth (the line width prettyplease allows depends on
 //! the indentation only), so the bytes are the ones prettyplease prints for
-//! the whole item. An item the text printer cannot lay out at all (a union's
-//! nested `match`) is marked [`Block::needs_layout`] and goes through
-//! prettyplease whole. `cargo xtask regen --check` holds the output to what
+//! the whole item; so is a statement holding a block (a union's nested
+//! `match`), which prettyplease always breaks. An item too close to the
+//! margin to say how prettyplease would break its header goes through
+//! prettyplease whole ([`Block::unformatted`]). `cargo xtask regen --check` holds the output to what
 //! it was before, byte for byte.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -41,15 +42,6 @@ impl Block {
         Self::default()
     }
 
-    /// A block prettyplease lays out whole: statements are written as they
-    /// are, without asking it one by one.
-    pub fn for_prettyplease() -> Self {
-        Self {
-            out: String::new(),
-            needs_layout: true,
-        }
-    }
-
     /// Text written as it is (`#[cfg(...)]\n` lines).
     pub fn write_raw(&mut self, text: &str) {
         self.out.push_str(text);
@@ -69,6 +61,21 @@ impl Block {
     /// A statement (or an item inside a function body) at `depth`.
     pub fn statement(&mut self, depth: usize, text: &str, context: &str) -> Result<(), EmitError> {
         if self.needs_layout || fits(depth, text) {
+            self.line(depth, text);
+            return Ok(());
+        }
+        self.laid_out_statement(depth, text, context)
+    }
+
+    /// A statement prettyplease lays out however short it is: one holding
+    /// a block (`if let … { … }`, `match`), which it always breaks.
+    pub fn laid_out_statement(
+        &mut self,
+        depth: usize,
+        text: &str,
+        context: &str,
+    ) -> Result<(), EmitError> {
+        if self.needs_layout {
             self.line(depth, text);
             return Ok(());
         }

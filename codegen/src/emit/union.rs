@@ -597,13 +597,7 @@ pub fn emit(
         #( #enums )*
     };
 
-    // A structure with unions as enums builds them in nested `match`es,
-    // which prettyplease lays out (one in ten structures).
-    let mut out = if plain && builds.is_empty() {
-        Block::new()
-    } else {
-        Block::for_prettyplease()
-    };
+    let mut out = Block::new();
     let name = name.to_string();
     impl_header(&mut out, gate_text, "impl serde::Serialize for", &name);
     out.line(1, "fn serialize<S: serde::Serializer>(");
@@ -628,7 +622,11 @@ pub fn emit(
         out.line(2, "use serde::ser::SerializeMap as _;");
         out.line(2, "let mut map = serializer.serialize_map(None)?;");
         for write in &writes {
-            out.statement(2, write, &context)?;
+            if write.starts_with("if ") {
+                out.laid_out_statement(2, write, &context)?;
+            } else {
+                out.statement(2, write, &context)?;
+            }
         }
         out.line(2, "map.end()");
     }
@@ -700,7 +698,7 @@ pub fn emit(
         out.line(2, "}");
     }
     for build in &builds {
-        out.unformatted(&build.to_string());
+        out.laid_out_statement(2, &build.to_string(), &context)?;
     }
     let ok = "::core::result::Result::Ok(";
     match super::text::struct_literal_inline(2, ok, &name, &inits, ")") {
@@ -714,6 +712,7 @@ pub fn emit(
             }
             out.line(2, "})");
         }
+        // A tail expression, so not a statement to lay out alone.
         None => out.unformatted(&format!("{ok}{name} {{ {} }})", inits.join(", "))),
     }
     out.line(1, "}");
