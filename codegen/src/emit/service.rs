@@ -19,7 +19,10 @@ use super::docs::{
 };
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
-use super::tokens::{cfg_attr, cfg_attr_text, doc_attrs, ident, inner_doc_lines, unraw};
+use super::text::{self, Block};
+use super::tokens::{
+    cfg_attr, cfg_attr_text, doc_attrs, ident, inner_doc_lines, outer_doc_lines, unraw,
+};
 use super::types::{PassBy, Scope, TypeMapper};
 use super::{Ctx, EmitError, format};
 
@@ -849,29 +852,20 @@ pub fn emit_ops_module(
     let names_releases = service
         .operations
         .iter()
-        .any(|op| releases_tokens(&op.releases, &ctx.model.releases).1);
+        .any(|op| names_releases_type(&op.releases, &ctx.model.releases));
     if names_releases {
         imports.push(quote! { Releases });
     }
-    let mut chunks = vec![format::items(
+    let uses = format::items(
         quote! { use vsphere_vapi_runtime::{ #( #imports ),* }; },
         &context,
-    )?];
+    )?;
+    // The statics are printed as text at their depth in the module (see
+    // `text`): they are a fifth of the generated lines and all one shape.
+    let mut statics_text = String::new();
     for operation in &service.operations {
         let op_context = format!("{context}, operation `{}`", operation.id);
-        let name = &statics[&operation.id];
-        let service_id = &service.id;
-        let operation_id = &operation.id;
-        let task = operation.task != TaskKind::None;
-        let idempotency = match &operation.idempotency {
-            Idempotency::None => quote! { Idempotency::None },
-            Idempotency::Safe => quote! { Idempotency::Safe },
-            Idempotency::WithToken(param) => quote! { Idempotency::WithToken(#param) },
-        };
-        let api = optional_route(operation.api.as_ref());
-        let rest = optional_route(operation.rest.as_ref());
-        let (releases, _) = releases_tokens(&operation.releases, &ctx.model.releases);
-        let doc = doc_attrs(&format!(
+        let doc = format!(
             "`{}`: the wire description of [`{}::{}`]({}::{}::{}).",
             operation.id,
             service.path.name,
@@ -879,20 +873,14 @@ pub fn emit_ops_module(
             module_link(&service.path.module),
             service.path.name,
             unraw(&operation.rust_name),
-        ));
-        chunks.push(format::items(
-            quote! {
-                #doc
-                pub static #name: OperationSpec = OperationSpec {
-                    service_id: #service_id,
-                    operation_id: #operation_id,
-                    task: #task,
-                    idempotency: #idempotency,
-                    api: #api,
-                    rest: #rest,
-                    releases: #releases,
-                };
-            },
+        );
+        statics_text.push('\n');
+        statics_text.push_str(&operation_static(
+            ctx,
+            &statics[&operation.id],
+            service,
+            operation,
+            &doc,
             &op_context,
         )?);
     }
@@ -910,72 +898,160 @@ pub fn emit_ops_module(
         module_link(&service.path.module),
         service.path.name,
     )));
-    for chunk in chunks {
-        body.push('\n');
-        body.push_str(&chunk);
-    }
+    body.push('\n');
+    body.push_str(&uses);
     out.push_str(&format::indent(&body, 4));
+    out.push_str(&statics_text);
     out.push_str("}\n");
     Ok(out)
 }
 
-/// The `Releases` of an operation, and whether it names the `Releases`
-/// type: the crate's `EVERY_RELEASE` when every release has the
-/// operation, else the crate's `RELEASES` and the ones that have it.
-fn releases_tokens(releases: &crate::ir::Releases, all: &[String]) -> (TokenStream, bool) {
-    if all.is_empty() || releases.present.is_empty() {
-        return (quote! { Releases::UNKNOWN }, true);
-    }
-    if releases.in_all(all) {
-        return (quote! { crate::EVERY_RELEASE }, false);
-    }
-    let present = &releases.present;
-    (
-        quote! { Releases { known: crate::RELEASES, present: &[ #( #present ),* ] } },
-        true,
-    )
-}
-
-fn optional_route(route: Option<&Route>) -> TokenStream {
-    match route {
-        Some(route) => {
-            let route = route_tokens(route);
-            quote! { Some(#route) }
-        }
-        None => quote! { None },
-    }
-}
-
-fn route_tokens(route: &Route) -> TokenStream {
-    let method = match route.method {
-        HttpMethod::Get => quote! { HttpMethod::Get },
-        HttpMethod::Post => quote! { HttpMethod::Post },
-        HttpMethod::Put => quote! { HttpMethod::Put },
-        HttpMethod::Patch => quote! { HttpMethod::Patch },
-        HttpMethod::Delete => quote! { HttpMethod::Delete },
+/// `pub static NAME: OperationSpec = OperationSpec { … };` at depth 1 (in
+/// the `ops` module), with its doc line.
+fn operation_static(
+    ctx: &Ctx<'_>,
+    name: &proc_macro2::Ident,
+    service: &Service,
+    operation: &Operation,
+    doc: &str,
+    context: &str,
+) -> Result<String, EmitError> {
+    let opening = "OperationSpec {";
+    let header = format!("pub static {name}: OperationSpec = {opening}");
+    // A name too long to say how prettyplease breaks the first line leaves
+    // the whole static to it.
+    let whole = text::line_fits(1, &header) != Some(true);
+    let mut out = if whole {
+        Block::for_prettyplease()
+    } else {
+        Block::new()
     };
-    let path = &route.path;
-    let query = route
+    out.write_raw(&format::indent(&outer_doc_lines(doc), 4));
+    out.line(1, &header);
+    let task = operation.task != TaskKind::None;
+    let idempotency = match &operation.idempotency {
+        Idempotency::None => "Idempotency::None".to_owned(),
+        Idempotency::Safe => "Idempotency::Safe".to_owned(),
+        Idempotency::WithToken(param) => format!("Idempotency::WithToken({param:?})"),
+    };
+    out.field(
+        2,
+        opening,
+        &format!("service_id: {:?},", service.id),
+        context,
+    )?;
+    out.field(
+        2,
+        opening,
+        &format!("operation_id: {:?},", operation.id),
+        context,
+    )?;
+    out.field(2, opening, &format!("task: {task},"), context)?;
+    out.field(2, opening, &format!("idempotency: {idempotency},"), context)?;
+    route_text(&mut out, "api", operation.api.as_ref(), context)?;
+    route_text(&mut out, "rest", operation.rest.as_ref(), context)?;
+    let releases = &operation.releases;
+    let all = &ctx.model.releases;
+    if all.is_empty() || releases.present.is_empty() {
+        out.field(2, opening, "releases: Releases::UNKNOWN,", context)?;
+    } else if releases.in_all(all) {
+        out.field(2, opening, "releases: crate::EVERY_RELEASE,", context)?;
+    } else {
+        let present: Vec<String> = releases.present.iter().map(|r| format!("{r:?}")).collect();
+        out.line(2, "releases: Releases {");
+        out.field(3, "Releases {", "known: crate::RELEASES,", context)?;
+        out.field(
+            3,
+            "Releases {",
+            &format!("present: &[{}],", present.join(", ")),
+            context,
+        )?;
+        out.line(2, "},");
+    }
+    out.line(1, "};");
+    let text = out.finish(context)?;
+    Ok(if whole {
+        format::indent(&text, 4)
+    } else {
+        text
+    })
+}
+
+/// The `api` or `rest` field of an operation static (depth 2).
+fn route_text(
+    out: &mut Block,
+    field: &str,
+    route: Option<&Route>,
+    context: &str,
+) -> Result<(), EmitError> {
+    let Some(route) = route else {
+        return out.field(2, "OperationSpec {", &format!("{field}: None,"), context);
+    };
+    let method = match route.method {
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Delete => "Delete",
+    };
+    let opening = "HttpRoute {";
+    out.line(2, &format!("{field}: Some({opening}"));
+    out.field(
+        3,
+        opening,
+        &format!("method: HttpMethod::{method},"),
+        context,
+    )?;
+    out.field(3, opening, &format!("path: {:?},", route.path), context)?;
+    let query: Vec<String> = route
         .query
         .iter()
-        .map(|(key, value)| quote! { (#key, #value) });
-    let params = route.params.iter().map(|binding| {
-        let param = &binding.param;
-        let location = match &binding.location {
-            ParamLocation::Path(name) => quote! { ParamLocation::Path(#name) },
-            ParamLocation::Query(name) => quote! { ParamLocation::Query(#name) },
-            ParamLocation::Body => quote! { ParamLocation::Body },
-            ParamLocation::BodyField(name) => quote! { ParamLocation::BodyField(#name) },
-            ParamLocation::Header(name) => quote! { ParamLocation::Header(#name) },
-        };
-        quote! { ParamBinding { param: #param, location: #location } }
-    });
-    quote! {
-        HttpRoute {
-            method: #method,
-            path: #path,
-            query: &[ #( #query ),* ],
-            params: &[ #( #params ),* ],
+        .map(|(key, value)| format!("({key:?}, {value:?})"))
+        .collect();
+    out.field(
+        3,
+        opening,
+        &format!("query: &[{}],", query.join(", ")),
+        context,
+    )?;
+    if route.params.is_empty() {
+        out.field(3, opening, "params: &[],", context)?;
+    } else {
+        // A struct literal this wide is always broken, and so is the
+        // array holding it.
+        out.line(3, "params: &[");
+        for binding in &route.params {
+            let location = match &binding.location {
+                ParamLocation::Path(name) => format!("ParamLocation::Path({name:?})"),
+                ParamLocation::Query(name) => format!("ParamLocation::Query({name:?})"),
+                ParamLocation::Body => "ParamLocation::Body".to_owned(),
+                ParamLocation::BodyField(name) => format!("ParamLocation::BodyField({name:?})"),
+                ParamLocation::Header(name) => format!("ParamLocation::Header({name:?})"),
+            };
+            let binding_opening = "ParamBinding {";
+            out.line(4, binding_opening);
+            out.field(
+                5,
+                binding_opening,
+                &format!("param: {:?},", binding.param),
+                context,
+            )?;
+            out.field(
+                5,
+                binding_opening,
+                &format!("location: {location},"),
+                context,
+            )?;
+            out.line(4, "},");
         }
+        out.line(3, "],");
     }
+    out.line(2, "}),");
+    Ok(())
+}
+
+/// Whether an operation's static names the `Releases` type: all but those
+/// every release has (`crate::EVERY_RELEASE`).
+fn names_releases_type(releases: &crate::ir::Releases, all: &[String]) -> bool {
+    all.is_empty() || releases.present.is_empty() || !releases.in_all(all)
 }

@@ -42,6 +42,15 @@ impl Block {
         Self::default()
     }
 
+    /// A block prettyplease lays out whole: lines are written as they
+    /// are, without asking it statement by statement.
+    pub fn for_prettyplease() -> Self {
+        Self {
+            out: String::new(),
+            needs_layout: true,
+        }
+    }
+
     /// Text written as it is (`#[cfg(...)]\n` lines).
     pub fn write_raw(&mut self, text: &str) {
         self.out.push_str(text);
