@@ -459,18 +459,62 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let package = self.package(id, entry);
             model.packages.insert(id.clone(), package);
         }
-        for (id, entry) in &self.index.services {
-            let service = self.service(id, entry);
-            model.services.insert(id.clone(), service);
+        // Services and types are lowered on two threads (about as much work
+        // each): types read only what placement decided, and what both
+        // record (problems, identifier spellings and uses) is merged after,
+        // independently of order.
+        let mut type_problems = Vec::new();
+        let mut types = Builder {
+            index: self.index,
+            problems: &mut type_problems,
+            structure_ids: self.structure_ids.clone(),
+            enumeration_ids: self.enumeration_ids.clone(),
+            ambiguous_structures: self.ambiguous_structures.clone(),
+            ambiguous_enumerations: self.ambiguous_enumerations.clone(),
+            paths: self.paths.clone(),
+            nested_modules: self.nested_modules.clone(),
+            module_types: BTreeMap::new(),
+            resource_spellings: BTreeMap::new(),
+            resource_uses: BTreeMap::new(),
+        };
+        let lowered = std::thread::scope(|scope| {
+            let lowered_types = scope.spawn(|| {
+                let structures: BTreeMap<String, Structure> = types
+                    .index
+                    .structures
+                    .iter()
+                    .map(|(id, entry)| (id.clone(), types.structure(id, entry)))
+                    .collect();
+                let enumerations: BTreeMap<String, Enumeration> = types
+                    .index
+                    .enumerations
+                    .iter()
+                    .map(|(id, entry)| (id.clone(), types.enumeration(id, entry)))
+                    .collect();
+                (structures, enumerations)
+            });
+            for (id, entry) in &self.index.services {
+                let service = self.service(id, entry);
+                model.services.insert(id.clone(), service);
+            }
+            lowered_types.join()
+        });
+        let (structures, enumerations) = match lowered {
+            Ok(lowered) => lowered,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        model.structures = structures;
+        model.enumerations = enumerations;
+        for (key, spellings) in types.resource_spellings {
+            self.resource_spellings
+                .entry(key)
+                .or_default()
+                .extend(spellings);
         }
-        for (id, entry) in &self.index.structures {
-            let structure = self.structure(id, entry);
-            model.structures.insert(id.clone(), structure);
+        for (key, uses) in types.resource_uses {
+            *self.resource_uses.entry(key).or_default() += uses;
         }
-        for (id, entry) in &self.index.enumerations {
-            let enumeration = self.enumeration(id, entry);
-            model.enumerations.insert(id.clone(), enumeration);
-        }
+        self.problems.append(&mut type_problems);
         model.resource_ids = ids::plan(&self.resource_spellings, &self.resource_uses);
         model
     }
