@@ -447,54 +447,85 @@ impl Merger<'_> {
             (r, list)
         }));
 
-        // Children by the owner of their newest declaration (rule 2).
-        let mut enumerations_of: BTreeMap<OwnerKey, Vec<(String, EnumerationInfo)>> =
-            BTreeMap::new();
-        for (key, versions) in enumerations.iter() {
-            let owners: Vec<(usize, &OwnerKey)> =
-                versions.iter().map(|(r, e)| (*r, &e.owner)).collect();
-            self.check_owner("enumeration", key, &owners);
-            let infos: Versions<&EnumerationInfo> =
-                versions.iter().map(|(r, e)| (*r, e.info)).collect();
-            let merged = self.enumeration(&infos);
-            let owner = versions[0].1.owner.clone();
-            enumerations_of
-                .entry(owner)
-                .or_default()
-                .push((key_id(key).to_owned(), merged));
-        }
-        let mut structures_of: BTreeMap<OwnerKey, Vec<(String, StructureInfo)>> = BTreeMap::new();
-        for (key, versions) in structures.iter() {
-            let owners: Vec<(usize, &OwnerKey)> =
-                versions.iter().map(|(r, s)| (*r, &s.owner)).collect();
-            self.check_owner("structure", key, &owners);
-            let infos: Versions<&StructureInfo> =
-                versions.iter().map(|(r, s)| (*r, s.info)).collect();
-            let mut merged = self.structure(key_id(key), &infos);
-            merged.enumerations = take(&mut enumerations_of, &OwnerKey::Structure(key.clone()));
-            structures_of
-                .entry(versions[0].1.owner.clone())
-                .or_default()
-                .push((key_id(key).to_owned(), merged));
-        }
+        // Services merge on a thread of their own while the types merge
+        // here (about as much work each); what the service merge reports
+        // joins this report after, which sorts it.
+        let mut service_merger = Merger {
+            releases: self.releases,
+            report: MergeReport::default(),
+        };
+        let (merged_services, mut enumerations_of, mut structures_of) =
+            std::thread::scope(|scope| {
+                let merged_services = scope.spawn(|| {
+                    services
+                        .iter()
+                        .map(|(id, versions)| {
+                            let owners: Vec<(usize, OwnerKey)> = versions
+                                .iter()
+                                .map(|(r, s)| (*r, OwnerKey::Package(s.package.clone())))
+                                .collect();
+                            let owners: Vec<(usize, &OwnerKey)> =
+                                owners.iter().map(|(r, o)| (*r, o)).collect();
+                            service_merger.check_owner("service", id, &owners);
+                            let infos: Versions<&ServiceInfo> =
+                                versions.iter().map(|(r, s)| (*r, s.info)).collect();
+                            let merged = service_merger.service(id, &infos);
+                            (id.clone(), versions[0].1.package.clone(), merged)
+                        })
+                        .collect::<Vec<_>>()
+                });
+                // Children by the owner of their newest declaration (rule 2).
+                let mut enumerations_of: BTreeMap<OwnerKey, Vec<(String, EnumerationInfo)>> =
+                    BTreeMap::new();
+                for (key, versions) in enumerations.iter() {
+                    let owners: Vec<(usize, &OwnerKey)> =
+                        versions.iter().map(|(r, e)| (*r, &e.owner)).collect();
+                    self.check_owner("enumeration", key, &owners);
+                    let infos: Versions<&EnumerationInfo> =
+                        versions.iter().map(|(r, e)| (*r, e.info)).collect();
+                    let merged = self.enumeration(&infos);
+                    let owner = versions[0].1.owner.clone();
+                    enumerations_of
+                        .entry(owner)
+                        .or_default()
+                        .push((key_id(key).to_owned(), merged));
+                }
+                let mut structures_of: BTreeMap<OwnerKey, Vec<(String, StructureInfo)>> =
+                    BTreeMap::new();
+                for (key, versions) in structures.iter() {
+                    let owners: Vec<(usize, &OwnerKey)> =
+                        versions.iter().map(|(r, s)| (*r, &s.owner)).collect();
+                    self.check_owner("structure", key, &owners);
+                    let infos: Versions<&StructureInfo> =
+                        versions.iter().map(|(r, s)| (*r, s.info)).collect();
+                    let mut merged = self.structure(key_id(key), &infos);
+                    merged.enumerations =
+                        take(&mut enumerations_of, &OwnerKey::Structure(key.clone()));
+                    structures_of
+                        .entry(versions[0].1.owner.clone())
+                        .or_default()
+                        .push((key_id(key).to_owned(), merged));
+                }
+                (merged_services.join(), enumerations_of, structures_of)
+            });
+        let merged_services = match merged_services {
+            Ok(merged) => merged,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let mut service_report = service_merger.report;
+        self.report.conflicts.append(&mut service_report.conflicts);
+        self.report
+            .optional_absent
+            .append(&mut service_report.optional_absent);
+        self.report
+            .optional_declared
+            .append(&mut service_report.optional_declared);
         let mut services_of: BTreeMap<String, Vec<(String, ServiceInfo)>> = BTreeMap::new();
-        for (id, versions) in services.iter() {
-            let owners: Vec<(usize, OwnerKey)> = versions
-                .iter()
-                .map(|(r, s)| (*r, OwnerKey::Package(s.package.clone())))
-                .collect();
-            let owners: Vec<(usize, &OwnerKey)> = owners.iter().map(|(r, o)| (*r, o)).collect();
-            self.check_owner("service", id, &owners);
-            let infos: Versions<&ServiceInfo> =
-                versions.iter().map(|(r, s)| (*r, s.info)).collect();
-            let mut merged = self.service(id, &infos);
+        for (id, package, mut merged) in merged_services {
             let owner = OwnerKey::Service(id.clone());
             merged.structures = take(&mut structures_of, &owner);
             merged.enumerations = take(&mut enumerations_of, &owner);
-            services_of
-                .entry(versions[0].1.package.clone())
-                .or_default()
-                .push((id.clone(), merged));
+            services_of.entry(package).or_default().push((id, merged));
         }
         let mut packages_of: BTreeMap<String, Vec<(String, PackageInfo)>> = BTreeMap::new();
         for (id, versions) in packages.iter() {
