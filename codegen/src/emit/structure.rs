@@ -16,7 +16,9 @@ use crate::ir::{Builtin, Constant, ConstantValue, Field, Structure, StructureKin
 
 use super::docs::{DocBuilder, ReleaseScope, code_list, deprecated_attr};
 use super::layout::Module;
-use super::tokens::{cfg_attr, cfg_attr_text, doc_attrs, float_literal, ident, int_literal, unraw};
+use super::tokens::{
+    cfg_attr, cfg_attr_text, doc_attrs, float_literal, ident, int_literal, outer_doc_lines, unraw,
+};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError, format, union};
 
@@ -60,12 +62,18 @@ pub fn emit(
         "vAPI structure `{}`.",
         crate::lower::wire_id(&structure.id)
     ));
-    let mut doc = doc_attrs(&doc.build());
-    doc.extend(deprecated_attr(ctx, &structure.lifecycle));
+    let doc = outer_doc_lines(&doc.build());
+    let deprecated = super::text::type_text(&deprecated_attr(ctx, &structure.lifecycle));
 
     let gate_text = cfg_attr_text(module.item_gate(&structure.feature));
-    let union::Emitted { definition, impls } =
-        union::emit(ctx, scope, structure, doc, &gate, &gate_text)?;
+    let union::Emitted { definition, impls } = union::emit(
+        ctx,
+        scope,
+        structure,
+        (&doc, &deprecated),
+        &gate,
+        &gate_text,
+    )?;
     let mut tokens = zero_impl(
         &union::members(structure),
         &name,
@@ -78,7 +86,7 @@ pub fn emit(
         tokens.extend(constructor(ctx, &types, structure, &name, &gate, &context)?);
     }
     tokens.extend(constants_impl(ctx, structure, &name, &gate, &context)?);
-    let mut out = format::items(definition, &context)?;
+    let mut out = definition;
     out.push('\n');
     out.push_str(&impls);
     if !tokens.is_empty() {

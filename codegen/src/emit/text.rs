@@ -97,6 +97,24 @@ impl Block {
         self.laid_out(&wrapper, depth, depth, context)
     }
 
+    /// A field of a struct definition at depth 1 (`pub name: Type,`).
+    pub fn struct_field(&mut self, text: &str, context: &str) -> Result<(), EmitError> {
+        if self.needs_layout || fits(1, text) {
+            self.line(1, text);
+            return Ok(());
+        }
+        self.laid_out(&format!("struct __S {{ {text} }}"), 1, 1, context)
+    }
+
+    /// An attribute line at `depth`; one too close to the margin to say
+    /// how prettyplease breaks it leaves the whole block to it.
+    pub fn attribute(&mut self, depth: usize, text: &str) {
+        match line_fits(depth, text) {
+            Some(true) => self.line(depth, text),
+            _ => self.unformatted(&format!("{}{text}", "    ".repeat(depth))),
+        }
+    }
+
     /// A `match` arm at `depth`.
     pub fn arm(&mut self, depth: usize, text: &str, context: &str) -> Result<(), EmitError> {
         if self.needs_layout || fits(depth, text) {
@@ -233,8 +251,9 @@ pub fn struct_literal_inline(
     None
 }
 
-/// A type (or path) as prettyplease prints it: `Option<Vec<crate::a::B>>`,
-/// `&'static str`, `[u8; 4]`.
+/// A type (or path, or attribute) as prettyplease prints it:
+/// `Option<Vec<crate::a::B>>`, `&'static str`, `[u8; 4]`,
+/// `#[deprecated(note = "…")]`.
 pub fn type_text(tokens: &TokenStream) -> String {
     let mut out = String::new();
     push_tokens(&mut out, tokens.clone());
@@ -252,6 +271,10 @@ fn push_tokens(out: &mut String, tokens: TokenStream) {
             }
             TokenTree::Punct(punct) => {
                 let c = punct.as_char();
+                if c == '=' && punct.spacing() == proc_macro2::Spacing::Alone {
+                    out.push_str(" = ");
+                    continue;
+                }
                 out.push(c);
                 if matches!(c, ',' | ';') {
                     out.push(' ');
@@ -300,6 +323,33 @@ mod tests {
         ] {
             assert_eq!(type_text(&ty), prettyplease_type(&ty), "{ty}");
         }
+    }
+
+    #[test]
+    fn attributes_print_as_written() {
+        assert_eq!(
+            type_text(&quote! { #[deprecated(note = "since 9.0: gone")] }),
+            "#[deprecated(note = \"since 9.0: gone\")]"
+        );
+        assert_eq!(type_text(&quote! { #[deprecated] }), "#[deprecated]");
+    }
+
+    #[test]
+    fn wide_struct_fields_and_attributes_are_laid_out_by_prettyplease() {
+        let mut block = Block::new();
+        let ty = format!(
+            "Option<std::collections::BTreeMap<String, crate::{}::Type>>",
+            "m".repeat(60)
+        );
+        block
+            .struct_field(&format!("pub field: {ty},"), "test")
+            .unwrap();
+        let text = block.out.clone();
+        assert!(text.starts_with("    pub field: Option<\n"), "{text}");
+        assert!(!block.needs_layout);
+        let note = "n".repeat(90);
+        block.attribute(0, &format!("#[deprecated(note = \"{note}\")]"));
+        assert!(block.needs_layout);
     }
 
     #[test]

@@ -34,10 +34,11 @@ use quote::{format_ident, quote};
 use crate::ir::{Field, Structure, TypeRef, Union, UnionEnum};
 
 use super::docs::{
-    DocBuilder, ReleaseScope, deprecated_attr, field_attrs, lifecycle_line, releases_note, wrap,
+    DocBuilder, ReleaseScope, deprecated_attr, field_attrs, field_doc, lifecycle_line,
+    releases_note, wrap,
 };
 use super::text::{Block, type_text};
-use super::tokens::{doc_attrs, ident};
+use super::tokens::{doc_attrs, ident, outer_doc_lines};
 use super::types::{Scope, TypeMapper};
 use super::{Ctx, EmitError};
 
@@ -414,11 +415,19 @@ fn finish(slot: &proc_macro2::Ident, field: &Field) -> String {
     }
 }
 
-/// A structure as [`emit`] prints it: the struct and its union enums as
-/// tokens (they carry docs), the serde impls as source text.
+/// A structure as [`emit`] prints it: the struct and its union enums, and
+/// the serde impls.
 pub struct Emitted {
-    pub definition: TokenStream,
+    pub definition: String,
     pub impls: String,
+}
+
+/// A field of the struct definition: its doc lines, `#[deprecated]`
+/// attribute (or nothing) and `pub name: Type,`.
+struct Member {
+    doc: String,
+    deprecated: String,
+    line: String,
 }
 
 /// The structure, its union enums and its serde impls.
@@ -426,7 +435,7 @@ pub fn emit(
     ctx: &Ctx<'_>,
     scope: &Scope<'_>,
     structure: &Structure,
-    doc: TokenStream,
+    (doc, deprecated): (&str, &str),
     gate: &TokenStream,
     gate_text: &str,
 ) -> Result<Emitted, EmitError> {
@@ -490,12 +499,15 @@ pub fn emit(
         match role {
             Role::Common => {
                 let field_name = ident(&field.rust_name, &context)?;
-                let ty = printer.field_type(field)?;
+                let ty = type_text(&printer.field_type(field)?);
                 let scope =
                     ReleaseScope::member(&printer.ctx.model.releases, &printer.structure.releases);
                 let at = format!("{context}, field `{}`", field.name);
-                let field_doc = field_attrs(ctx, field, &at, scope);
-                members.push(quote! { #field_doc pub #field_name: #ty, });
+                members.push(Member {
+                    doc: outer_doc_lines(&field_doc(ctx, field, &at, scope)),
+                    deprecated: type_text(&deprecated_attr(ctx, &field.lifecycle)),
+                    line: format!("pub {field_name}: {ty},"),
+                });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
                 writes.push(match (plain, optional) {
@@ -511,7 +523,7 @@ pub fn emit(
             }
             Role::TopTag(union, rust) => {
                 let field_name = ident(&field.rust_name, &context)?;
-                let ty = printer.enum_type(rust, &context)?;
+                let ty = type_text(&printer.enum_type(rust, &context)?);
                 let at = format!("{context}, field `{}`", field.name);
                 let mut field_doc = DocBuilder::new();
                 field_doc.doc(ctx, &field.doc, &at);
@@ -525,9 +537,11 @@ pub fn emit(
                 if let Some(line) = lifecycle_line(ctx, &field.lifecycle, &at) {
                     field_doc.paragraph(line);
                 }
-                let mut field_doc = doc_attrs(&field_doc.build());
-                field_doc.extend(deprecated_attr(ctx, &field.lifecycle));
-                members.push(quote! { #field_doc pub #field_name: #ty, });
+                members.push(Member {
+                    doc: outer_doc_lines(&field_doc.build()),
+                    deprecated: type_text(&deprecated_attr(ctx, &field.lifecycle)),
+                    line: format!("pub {field_name}: {ty},"),
+                });
                 all_optional &= rust.optional;
                 writes.push(if rust.optional {
                     format!(
@@ -585,20 +599,41 @@ pub fn emit(
         enums.push(printer.enum_items(union, rust, gate)?);
     }
 
-    let default = all_optional.then(|| quote! { Default, });
-    let definition = quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #name {
-            #( #members )*
+    let name = name.to_string();
+    let mut definition = Block::new();
+    definition.write_raw(doc);
+    if !deprecated.is_empty() {
+        definition.attribute(0, deprecated);
+    }
+    definition.write_raw(gate_text);
+    definition.line(
+        0,
+        if all_optional {
+            "#[derive(Debug, Clone, PartialEq, Default)]"
+        } else {
+            "#[derive(Debug, Clone, PartialEq)]"
+        },
+    );
+    if members.is_empty() {
+        definition.line(0, &format!("pub struct {name} {{}}"));
+    } else {
+        definition.line(0, &format!("pub struct {name} {{"));
+        for member in &members {
+            definition.write_raw(&super::format::indent(&member.doc, 4));
+            if !member.deprecated.is_empty() {
+                definition.attribute(1, &member.deprecated);
+            }
+            definition.struct_field(&member.line, &context)?;
         }
-
-        #( #enums )*
-    };
+        definition.line(0, "}");
+    }
+    let mut definition = definition.finish(&context)?;
+    if !enums.is_empty() {
+        definition.push('\n');
+        definition.push_str(&super::format::items(quote! { #( #enums )* }, &context)?);
+    }
 
     let mut out = Block::new();
-    let name = name.to_string();
     impl_header(&mut out, gate_text, "impl serde::Serialize for", &name);
     out.line(1, "fn serialize<S: serde::Serializer>(");
     out.line(2, "&self,");
