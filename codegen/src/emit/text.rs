@@ -1,19 +1,20 @@
 //! Rust source written as text, for the bulk items whose layout is known.
 //!
-//! The serde impls of structures are half the generated code lines. Sent
-//! through `quote` → `syn` → prettyplease they were most of emit time, and
-//! nearly all of it was `syn` parsing code whose every line was known in
-//! advance: the impls are a fixed skeleton around one statement per member.
-//! [`Block`] writes that skeleton directly and prints each statement on one
-//! line when it is clearly narrower than prettyplease's margin; a statement
-//! that may not fit is laid out by prettyplease alone, inside a wrapper that
-//! puts it at the same depth (the line width prettyplease allows depends on
-//! the indentation only), so the bytes are the ones prettyplease prints for
-//! the whole item; so is a statement holding a block (a union's nested
-//! `match`), which prettyplease always breaks. An item too close to the
-//! margin to say how prettyplease would break its header goes through
-//! prettyplease whole ([`Block::unformatted`]). `cargo xtask regen --check` holds the output to what
-//! it was before, byte for byte.
+//! Structures (their definitions and serde impls) and the `ops::*`
+//! operation statics are most of the generated code lines. Sent through
+//! `quote` → `syn` → prettyplease they were most of emit time, nearly all of
+//! it `syn` parsing code whose every line was known in advance: a fixed
+//! skeleton around one statement, field or arm per member. [`Block`] writes
+//! the skeleton directly and prints each member on one line when it is
+//! clearly narrower than prettyplease's margin. A member that may not fit,
+//! or that holds a block (a union's nested `match`, which prettyplease
+//! always breaks), is laid out by prettyplease alone inside a wrapper that
+//! puts it at the same depth: the width prettyplease allows depends on the
+//! indentation only, so the lines are the ones it prints for the whole
+//! item. A line too close to the margin to say how prettyplease would break
+//! it otherwise leaves the whole block to prettyplease
+//! ([`Block::unformatted`]). `cargo xtask regen --check` holds the output to
+//! what it was, byte for byte.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
