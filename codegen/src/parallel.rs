@@ -68,6 +68,20 @@ pub(crate) fn for_each<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
     map(items, f);
 }
 
+/// `(a(), b())`, with `a` on a thread of its own while `b` runs on this
+/// one: two steps of about the same size that share nothing mutable. A
+/// panic in `a` is raised again here.
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        match a.join() {
+            Ok(a) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Drops `value` on a thread of its own. Freeing the snapshots' documents
 /// (hundreds of thousands of small allocations) takes tens of milliseconds
 /// that the serial steps after it need not wait for; the other core is idle
@@ -83,6 +97,15 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn join_returns_both_results_and_raises_a_panic_of_the_thread() {
+        let mut here = Vec::new();
+        let (there, ()) = super::join(|| (0..4).sum::<u32>(), || here.push(1));
+        assert_eq!((there, here), (6, vec![1]));
+        let panicked = std::panic::catch_unwind(|| super::join(|| panic!("in a"), || 2));
+        assert!(panicked.is_err());
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]

@@ -411,25 +411,20 @@ impl<'a> Ctx<'a> {
     fn new(model: &'a Model, options: &'a Options) -> Result<Self, EmitError> {
         // The link index depends on the model only: it is built on a thread
         // of its own while the layout is decided here.
-        let (planned, links) = std::thread::scope(|scope| {
-            let links = scope.spawn(|| {
+        let (links, planned) = crate::parallel::join(
+            || {
                 docs::Links::build(model, &|id| {
                     error_kind_variant(model, id).map(str::to_owned)
                 })
-            });
-            let planned = (|| {
+            },
+            || {
                 let feature_closure = feature_closures(model)?;
                 let layout = layout::Layout::build(model)?;
                 let boxed_fields = types::boxed_fields(model);
                 let crates = crates::Crates::build(model, &layout, &feature_closure)?;
                 Ok::<_, EmitError>((feature_closure, layout, boxed_fields, crates))
-            })();
-            (planned, links.join())
-        });
-        let links = match links {
-            Ok(links) => links,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+            },
+        );
         let (feature_closure, layout, boxed_fields, crates) = planned?;
         let ctx = Ctx {
             model,

@@ -477,8 +477,8 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             resource_spellings: BTreeMap::new(),
             resource_uses: BTreeMap::new(),
         };
-        let lowered = std::thread::scope(|scope| {
-            let lowered_types = scope.spawn(|| {
+        let ((structures, enumerations), ()) = crate::parallel::join(
+            || {
                 let structures: BTreeMap<String, Structure> = types
                     .index
                     .structures
@@ -492,17 +492,14 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                     .map(|(id, entry)| (id.clone(), types.enumeration(id, entry)))
                     .collect();
                 (structures, enumerations)
-            });
-            for (id, entry) in &self.index.services {
-                let service = self.service(id, entry);
-                model.services.insert(id.clone(), service);
-            }
-            lowered_types.join()
-        });
-        let (structures, enumerations) = match lowered {
-            Ok(lowered) => lowered,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+            },
+            || {
+                for (id, entry) in &self.index.services {
+                    let service = self.service(id, entry);
+                    model.services.insert(id.clone(), service);
+                }
+            },
+        );
         model.structures = structures;
         model.enumerations = enumerations;
         for (key, spellings) in types.resource_spellings {

@@ -454,26 +454,26 @@ impl Merger<'_> {
             releases: self.releases,
             report: MergeReport::default(),
         };
-        let (merged_services, mut enumerations_of, mut structures_of) =
-            std::thread::scope(|scope| {
-                let merged_services = scope.spawn(|| {
-                    services
-                        .iter()
-                        .map(|(id, versions)| {
-                            let owners: Vec<(usize, OwnerKey)> = versions
-                                .iter()
-                                .map(|(r, s)| (*r, OwnerKey::Package(s.package.clone())))
-                                .collect();
-                            let owners: Vec<(usize, &OwnerKey)> =
-                                owners.iter().map(|(r, o)| (*r, o)).collect();
-                            service_merger.check_owner("service", id, &owners);
-                            let infos: Versions<&ServiceInfo> =
-                                versions.iter().map(|(r, s)| (*r, s.info)).collect();
-                            let merged = service_merger.service(id, &infos);
-                            (id.clone(), versions[0].1.package.clone(), merged)
-                        })
-                        .collect::<Vec<_>>()
-                });
+        let (merged_services, (mut enumerations_of, mut structures_of)) = crate::parallel::join(
+            || {
+                services
+                    .iter()
+                    .map(|(id, versions)| {
+                        let owners: Vec<(usize, OwnerKey)> = versions
+                            .iter()
+                            .map(|(r, s)| (*r, OwnerKey::Package(s.package.clone())))
+                            .collect();
+                        let owners: Vec<(usize, &OwnerKey)> =
+                            owners.iter().map(|(r, o)| (*r, o)).collect();
+                        service_merger.check_owner("service", id, &owners);
+                        let infos: Versions<&ServiceInfo> =
+                            versions.iter().map(|(r, s)| (*r, s.info)).collect();
+                        let merged = service_merger.service(id, &infos);
+                        (id.clone(), versions[0].1.package.clone(), merged)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || {
                 // Children by the owner of their newest declaration (rule 2).
                 let mut enumerations_of: BTreeMap<OwnerKey, Vec<(String, EnumerationInfo)>> =
                     BTreeMap::new();
@@ -506,12 +506,9 @@ impl Merger<'_> {
                         .or_default()
                         .push((key_id(key).to_owned(), merged));
                 }
-                (merged_services.join(), enumerations_of, structures_of)
-            });
-        let merged_services = match merged_services {
-            Ok(merged) => merged,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+                (enumerations_of, structures_of)
+            },
+        );
         let mut service_report = service_merger.report;
         self.report.conflicts.append(&mut service_report.conflicts);
         self.report
