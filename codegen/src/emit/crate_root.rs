@@ -1,6 +1,5 @@
 //! Module files and the crate root (`src/lib.rs`).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use quote::quote;
@@ -14,25 +13,15 @@ use super::types::Scope;
 use super::{Ctx, EmitError, enumeration, format, service, structure};
 
 /// Writes one file per module of the layout (the root is `src/lib.rs`).
-pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Result<(), EmitError> {
-    // Module files are independent of each other, so they are emitted on all
-    // cores. The results go into the sorted map, and the first error in
-    // module order is reported, so output and errors do not depend on
-    // scheduling.
-    let modules: Vec<&Module> = ctx.layout.modules.values().collect();
-    for result in crate::parallel::map(modules, |module| {
-        super::crates::in_group(module.path.first().map(String::as_str), || {
-            emit_module(ctx, module)
-        })
-    }) {
-        let (path, text) = result?;
-        files.insert(path, text);
-    }
-    Ok(())
+/// One module's file, printed with links checked against its crate.
+pub fn emit_module_file(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {
+    super::crates::in_group(module.path.first().map(String::as_str), || {
+        emit_module(ctx, module)
+    })
 }
 
 /// A module's path and source text, or why it could not be emitted.
-type EmittedFile = Result<(PathBuf, String), EmitError>;
+pub type EmittedFile = Result<(PathBuf, String), EmitError>;
 
 /// One module's file: its docs, child module declarations and items.
 fn emit_module(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {

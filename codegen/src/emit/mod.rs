@@ -331,6 +331,9 @@ pub enum EmitError {
     Syntax { context: String, message: String },
 }
 
+/// The files one parallel job of [`generate_with`] prints.
+type FileJob<'a> = Box<dyn FnOnce() -> Result<Vec<(PathBuf, String)>, EmitError> + Send + 'a>;
+
 /// Prints `model` with default [`Options`].
 pub fn generate(model: &Model) -> Result<GeneratedCrate, EmitError> {
     generate_with(model, &Options::default())
@@ -339,30 +342,50 @@ pub fn generate(model: &Model) -> Result<GeneratedCrate, EmitError> {
 /// Prints `model` as the files of the `vsphere-vapi` crate.
 pub fn generate_with(model: &Model, options: &Options) -> Result<GeneratedCrate, EmitError> {
     let ctx = Ctx::new(model, options)?;
-    let mut files = BTreeMap::new();
-    crate_root::emit_modules(&ctx, &mut files)?;
-    let crates_dir = PathBuf::from(crates::CRATES_DIR);
+    let ctx = &ctx;
+    // Every file is independent of the others, so all are printed on all
+    // cores, the crate-level files (the route table is among the largest)
+    // first. The results go into the sorted map and the first error in job
+    // order is reported, so output and errors do not depend on scheduling.
+    let mut jobs: Vec<FileJob<'_>> = vec![
+        Box::new(|| {
+            Ok(vec![(
+                PathBuf::from("src/route_table.rs"),
+                route_table::emit(ctx)?,
+            )])
+        }),
+        Box::new(|| {
+            let shared = PathBuf::from(crates::CRATES_DIR).join(crates::SHARED);
+            Ok(vec![
+                (shared.join("src/lib.rs"), crates::shared_lib(ctx)?),
+                (shared.join("src/ids.rs"), crate_root::emit_ids(ctx)?),
+                (shared.join("Cargo.toml"), manifest::shared_cargo_toml(ctx)?),
+                (PathBuf::from("Cargo.toml"), manifest::cargo_toml(ctx)?),
+                (PathBuf::from("README.md"), manifest::readme(ctx)),
+            ])
+        }),
+    ];
     for group in ctx.crates.groups.values() {
-        let dir = crates_dir.join(crate::names::unraw(&group.module));
-        files.insert(dir.join("src/lib.rs"), crates::group_lib(&ctx, group)?);
-        files.insert(
-            dir.join("Cargo.toml"),
-            manifest::group_cargo_toml(&ctx, group)?,
-        );
+        jobs.push(Box::new(move || {
+            let dir = PathBuf::from(crates::CRATES_DIR).join(crate::names::unraw(&group.module));
+            Ok(vec![
+                (dir.join("src/lib.rs"), crates::group_lib(ctx, group)?),
+                (
+                    dir.join("Cargo.toml"),
+                    manifest::group_cargo_toml(ctx, group)?,
+                ),
+            ])
+        }));
     }
-    let shared = crates_dir.join(crates::SHARED);
-    files.insert(shared.join("src/lib.rs"), crates::shared_lib(&ctx)?);
-    files.insert(shared.join("src/ids.rs"), crate_root::emit_ids(&ctx)?);
-    files.insert(
-        shared.join("Cargo.toml"),
-        manifest::shared_cargo_toml(&ctx)?,
-    );
-    files.insert(
-        PathBuf::from("src/route_table.rs"),
-        route_table::emit(&ctx)?,
-    );
-    files.insert(PathBuf::from("Cargo.toml"), manifest::cargo_toml(&ctx)?);
-    files.insert(PathBuf::from("README.md"), manifest::readme(&ctx));
+    for module in ctx.layout.modules.values() {
+        jobs.push(Box::new(move || {
+            crate_root::emit_module_file(ctx, module).map(|file| vec![file])
+        }));
+    }
+    let mut files = BTreeMap::new();
+    for result in crate::parallel::map(jobs, |job| job()) {
+        files.extend(result?);
+    }
     let mut docs = std::mem::take(
         &mut *ctx
             .report
