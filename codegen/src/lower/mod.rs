@@ -149,6 +149,47 @@ struct EnumerationEntry<'a> {
     info: &'a wire::EnumerationInfo,
 }
 
+/// The structures and enumerations of an index, handed out one at a time
+/// to the threads that lower them.
+struct TypeQueue<'i, 'a> {
+    structures: Vec<(&'i String, &'i StructureEntry<'a>)>,
+    enumerations: Vec<(&'i String, &'i EnumerationEntry<'a>)>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+/// The types one thread lowered.
+#[derive(Default)]
+struct LoweredTypes {
+    structures: BTreeMap<String, Structure>,
+    enumerations: BTreeMap<String, Enumeration>,
+}
+
+impl<'i, 'a> TypeQueue<'i, 'a> {
+    fn new(index: &'i Index<'a>) -> Self {
+        TypeQueue {
+            structures: index.structures.iter().collect(),
+            enumerations: index.enumerations.iter().collect(),
+            next: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Lowers with `builder` every type no other thread has taken.
+    fn drain(&self, builder: &mut Builder<'_, '_, '_>, out: &mut LoweredTypes) {
+        loop {
+            let taken = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some((id, entry)) = self.structures.get(taken) {
+                out.structures
+                    .insert((*id).clone(), builder.structure(id, entry));
+            } else if let Some((id, entry)) = self.enumerations.get(taken - self.structures.len()) {
+                out.enumerations
+                    .insert((*id).clone(), builder.enumeration(id, entry));
+            } else {
+                break;
+            }
+        }
+    }
+}
+
 /// Every element of every component, by identifier, in declaration order
 /// within each owner.
 #[derive(Default)]
@@ -459,10 +500,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let package = self.package(id, entry);
             model.packages.insert(id.clone(), package);
         }
-        // Services and types are lowered on two threads (about as much work
-        // each): types read only what placement decided, and what both
-        // record (problems, identifier spellings and uses) is merged after,
-        // independently of order.
+        // Services and types are lowered on two threads: this one lowers the
+        // services, then helps with the types (about twice the work), each
+        // thread taking the next type not yet taken. Types read only what
+        // placement decided, and what both record (problems, identifier
+        // spellings and uses) is merged after, independently of order.
         let mut type_problems = Vec::new();
         let mut types = Builder {
             index: self.index,
@@ -477,29 +519,29 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             resource_spellings: BTreeMap::new(),
             resource_uses: BTreeMap::new(),
         };
-        let ((structures, enumerations), ()) = crate::parallel::join(
+        let queue = TypeQueue::new(self.index);
+        let (mut lowered, mut helped) = crate::parallel::join(
             || {
-                let structures: BTreeMap<String, Structure> = types
-                    .index
-                    .structures
-                    .iter()
-                    .map(|(id, entry)| (id.clone(), types.structure(id, entry)))
-                    .collect();
-                let enumerations: BTreeMap<String, Enumeration> = types
-                    .index
-                    .enumerations
-                    .iter()
-                    .map(|(id, entry)| (id.clone(), types.enumeration(id, entry)))
-                    .collect();
-                (structures, enumerations)
+                let mut lowered = LoweredTypes::default();
+                queue.drain(&mut types, &mut lowered);
+                lowered
             },
             || {
                 for (id, entry) in &self.index.services {
                     let service = self.service(id, entry);
                     model.services.insert(id.clone(), service);
                 }
+                let mut lowered = LoweredTypes::default();
+                queue.drain(&mut self, &mut lowered);
+                lowered
             },
         );
+        lowered.structures.append(&mut helped.structures);
+        lowered.enumerations.append(&mut helped.enumerations);
+        let LoweredTypes {
+            structures,
+            enumerations,
+        } = lowered;
         model.structures = structures;
         model.enumerations = enumerations;
         for (key, spellings) in types.resource_spellings {
