@@ -65,7 +65,13 @@ pub fn extract(text: &str) -> Extracted {
     let mut out = Extracted::default();
     let mut text = text.to_owned();
 
-    if let Some(found) = RST_DEPRECATED.captures(&text) {
+    // Each pattern needs a literal most texts lack; looking for it first
+    // spares most texts the patterns (a tenth of lowering's time).
+    if let Some(found) = text
+        .contains(".. deprecated::")
+        .then(|| RST_DEPRECATED.captures(&text))
+        .flatten()
+    {
         out.deprecated = true;
         out.deprecated_since = found.get(1).map(|m| m.as_str().to_owned());
         let note = found.get(2).map_or("", |m| m.as_str());
@@ -74,7 +80,11 @@ pub fn extract(text: &str) -> Extracted {
         let range = found.get(0).map(|m| m.range()).unwrap_or_default();
         text.replace_range(range, "\n\n");
     }
-    if let Some(found) = AT_DEPRECATED.captures(&text) {
+    if let Some(found) = text
+        .contains("@deprecated")
+        .then(|| AT_DEPRECATED.captures(&text))
+        .flatten()
+    {
         out.deprecated = true;
         let note = found.get(1).map_or("", |m| m.as_str()).trim();
         let note = strip_is_deprecated(note, &mut out);
@@ -84,8 +94,15 @@ pub fn extract(text: &str) -> Extracted {
         let range = found.get(0).map(|m| m.range()).unwrap_or_default();
         text.replace_range(range, "\n\n");
     }
-    for pattern in [&*IS_DEPRECATED, &*DEPRECATED_AS_OF] {
-        while let Some(found) = pattern.captures(&text) {
+    for (literal, pattern) in [
+        (" is deprecated", &*IS_DEPRECATED),
+        ("Deprecated as of vSphere API ", &*DEPRECATED_AS_OF),
+    ] {
+        while let Some(found) = text
+            .contains(literal)
+            .then(|| pattern.captures(&text))
+            .flatten()
+        {
             out.deprecated = true;
             if out.deprecated_since.is_none() {
                 out.deprecated_since = found.get(1).map(|m| m.as_str().to_owned());
@@ -101,7 +118,7 @@ pub fn extract(text: &str) -> Extracted {
             cut(&mut text, range.start, end);
         }
     }
-    while let Some(found) = ADDED.captures(&text) {
+    while let Some(found) = added(&text) {
         if out.since.is_none() {
             out.since = found.get(1).map(|m| m.as_str().to_owned());
         }
@@ -109,7 +126,7 @@ pub fn extract(text: &str) -> Extracted {
         cut(&mut text, range.start, range.end);
     }
     if let Some(note) = &mut out.note {
-        while let Some(found) = ADDED.captures(note) {
+        while let Some(found) = added(note) {
             if out.since.is_none() {
                 out.since = found.get(1).map(|m| m.as_str().to_owned());
             }
@@ -120,6 +137,15 @@ pub fn extract(text: &str) -> Extracted {
     }
     out.text = text.trim().to_owned();
     out
+}
+
+/// The first "This … was added in vSphere API …" sentence of `text`.
+fn added(text: &str) -> Option<regex::Captures<'_>> {
+    if text.contains(" added in vSphere API ") {
+        ADDED.captures(text)
+    } else {
+        None
+    }
 }
 
 /// Removes `text[start..end]`; text run into the sentence ("…enabled This
