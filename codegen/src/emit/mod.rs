@@ -187,12 +187,19 @@
 //!   plain text appended to the node before it; names are lowercased by
 //!   bytes when ASCII.
 //! - **Independent work runs on all cores:** reading component files,
-//!   merging services beside types, lowering services beside types,
-//!   building the link index beside the layout, refining docs element by
-//!   element, emitting module files, freeing the snapshots. Each
-//!   thread takes the next item (module files differ twentyfold in size,
-//!   so fixed shares left a core idle); results are put in item order, so
-//!   output does not depend on scheduling.
+//!   merging services beside types, lowering services beside types (the
+//!   services thread then takes types from the same queue, as types are
+//!   twice the work), building the link index beside the layout, refining
+//!   docs element by element, printing every file of the crate (module
+//!   files and the crate-level ones alike: the route table alone is tens of
+//!   milliseconds), freeing the snapshots. Each thread takes the next item
+//!   (module files differ twentyfold in size, so fixed shares left a core
+//!   idle); results are put in item order, so output does not depend on
+//!   scheduling. `regen` compares with `generated/` on two threads and
+//!   leaves freeing the model to the process exit.
+//! - **Cheap tests before patterns:** each lifecycle pattern needs a literal
+//!   (`" added in vSphere API "`, `"@deprecated"`, …) most texts lack, so
+//!   the literal is looked for first.
 //!
 //! # Features and files
 //!
