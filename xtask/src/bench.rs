@@ -4,7 +4,9 @@
 //! - **Regen**: loading the snapshots and emitting the crate, in-process and in
 //!   this binary's profile (the dev profile `cargo xtask regen` runs in), next
 //!   to a bare `serde_json` parse of the same files; the ratio is what the
-//!   budget limits (the machine's speed cancels out).
+//!   budget limits (the machine's speed cancels out). Then `regen --check`
+//!   as users run it, each run a process of its own: the time budget holds
+//!   for that wall time.
 //! - **Compile**: a cold `cargo check` of the generated crate (its
 //!   dependencies warm, `CARGO_INCREMENTAL=0`, `-D warnings` as in CI) with all
 //!   features and with single features, wall time and the peak resident memory
@@ -69,6 +71,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok((regenerated.loaded, regenerated.emitted - regenerated.loaded))
     })?;
     let total = regen.0 + regen.1;
+    // As users run it: a process of its own, start-up, comparison with
+    // `generated/` and exit included, without the allocator's memory that
+    // the in-process repetitions above reuse.
+    let exe = std::env::current_exe().context("locating the xtask binary")?;
+    let process = median(runs, || {
+        Command::new(&exe)
+            .args(["regen", "--check"])
+            .output()
+            .map(drop)
+            .context("running `xtask regen --check`")
+    })?;
     println!("  bare JSON parse of the snapshots: {}", secs(parse));
     let ratio = total.as_secs_f64() / parse.as_secs_f64().max(1e-9);
     println!(
@@ -77,8 +90,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         secs(regen.0),
         secs(regen.1),
         budget(
-            total.as_secs_f64() <= REGEN_BUDGET_SECS && ratio <= REGEN_BUDGET_RATIO,
-            &format!("≤ {REGEN_BUDGET_SECS} s and ≤ {REGEN_BUDGET_RATIO}x")
+            ratio <= REGEN_BUDGET_RATIO,
+            &format!("≤ {REGEN_BUDGET_RATIO}x")
+        )
+    );
+    println!(
+        "  `cargo xtask regen --check` as a process: {}  [{}]",
+        secs(process),
+        budget(
+            process.as_secs_f64() <= REGEN_BUDGET_SECS,
+            &format!("≤ {REGEN_BUDGET_SECS} s")
         )
     );
     if args.skip_compile {
@@ -94,7 +115,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.features.clone()
     };
-    let exe = std::env::current_exe().context("locating the xtask binary")?;
     let mut all = None;
     for selection in std::iter::once("all".to_owned()).chain(features) {
         let output = Command::new(&exe)
