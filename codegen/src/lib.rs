@@ -20,7 +20,7 @@ pub mod ir;
 pub mod lower;
 pub mod merge;
 pub mod names;
-mod parallel;
+pub mod parallel;
 pub mod rest;
 pub mod snapshot;
 pub mod wire;

@@ -1,4 +1,5 @@
-//! Work spread over the machine's cores.
+//! Work spread over the machine's cores. [`join`] also serves the tools
+//! around the generator (`cargo xtask regen` compares files with it).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -71,7 +72,7 @@ pub(crate) fn for_each<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
 /// `(a(), b())`, with `a` on a thread of its own while `b` runs on this
 /// one: two steps of about the same size that share nothing mutable. A
 /// panic in `a` is raised again here.
-pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
     std::thread::scope(|scope| {
         let a = scope.spawn(a);
         let b = b();
@@ -97,6 +98,7 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn join_returns_both_results_and_raises_a_panic_of_the_thread() {
@@ -106,7 +108,6 @@ mod tests {
         let panicked = std::panic::catch_unwind(|| super::join(|| panic!("in a"), || 2));
         assert!(panicked.is_err());
     }
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn every_item_is_visited_once() {

@@ -73,7 +73,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let total = regen.0 + regen.1;
     // As users run it: a process of its own, start-up, comparison with
     // `generated/` and exit included, without the allocator's memory that
-    // the in-process repetitions above reuse.
+    // the in-process repetitions above reuse. Its exit status is not
+    // checked: a stale `generated/` costs the same work, and a failing load
+    // already failed above.
     let exe = std::env::current_exe().context("locating the xtask binary")?;
     let process = median(runs, || {
         Command::new(&exe)

@@ -196,14 +196,10 @@ impl Diff {
 fn compare(out_dir: &Path, generated: &GeneratedCrate) -> anyhow::Result<Diff> {
     let files: Vec<(&PathBuf, &String)> = generated.files.iter().collect();
     let (first, second) = files.split_at(files.len() / 2);
-    let (second, (first, on_disk)) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| compare_files(out_dir, second));
-        let here = (compare_files(out_dir, first), files_below(out_dir));
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (second, here)
-    });
+    let (second, (first, on_disk)) = vsphere_vapi_codegen::parallel::join(
+        || compare_files(out_dir, second),
+        || (compare_files(out_dir, first), files_below(out_dir)),
+    );
     let mut diff = first?;
     let second = second?;
     diff.stale.extend(second.stale);

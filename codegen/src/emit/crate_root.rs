@@ -12,8 +12,8 @@ use super::tokens::{cfg_attr_text, inner_doc_lines};
 use super::types::Scope;
 use super::{Ctx, EmitError, enumeration, format, service, structure};
 
-/// Writes one file per module of the layout (the root is `src/lib.rs`).
-/// One module's file, printed with links checked against its crate.
+/// One module's file (the root's is `src/lib.rs`), printed with links
+/// checked against its crate.
 pub fn emit_module_file(ctx: &Ctx<'_>, module: &Module) -> EmittedFile {
     super::crates::in_group(module.path.first().map(String::as_str), || {
         emit_module(ctx, module)

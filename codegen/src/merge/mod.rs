@@ -509,14 +509,7 @@ impl Merger<'_> {
                 (enumerations_of, structures_of)
             },
         );
-        let mut service_report = service_merger.report;
-        self.report.conflicts.append(&mut service_report.conflicts);
-        self.report
-            .optional_absent
-            .append(&mut service_report.optional_absent);
-        self.report
-            .optional_declared
-            .append(&mut service_report.optional_declared);
+        self.report.absorb(service_merger.report);
         let mut services_of: BTreeMap<String, Vec<(String, ServiceInfo)>> = BTreeMap::new();
         for (id, package, mut merged) in merged_services {
             let owner = OwnerKey::Service(id.clone());

@@ -126,6 +126,22 @@ impl MergeReport {
         });
     }
 
+    /// Adds what another merger of the same releases recorded, before
+    /// [`finish`](Self::finish) sorts the lists and counts the elements.
+    pub(super) fn absorb(&mut self, other: MergeReport) {
+        // Every field named, so a new one cannot be dropped here unnoticed.
+        let MergeReport {
+            releases: _,
+            mut conflicts,
+            mut optional_absent,
+            mut optional_declared,
+            counts: _,
+        } = other;
+        self.conflicts.append(&mut conflicts);
+        self.optional_absent.append(&mut optional_absent);
+        self.optional_declared.append(&mut optional_declared);
+    }
+
     /// Sorts everything and counts the union's elements.
     pub(super) fn finish(&mut self, components: &[ComponentData]) {
         self.conflicts.sort();
