@@ -94,6 +94,23 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self"];
 
+/// Whether `name` is a plain (not raw) identifier that no keyword table
+/// here names: ASCII letters, digits and `_`, not starting with a digit,
+/// not `_` alone. Such a name needs no parser to become an identifier.
+pub fn is_plain_identifier(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    match bytes.first() {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {}
+        _ => return false,
+    }
+    name != "_"
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        && !RAW_KEYWORDS.contains(&name)
+        && !NON_RAW_KEYWORDS.contains(&name)
+}
+
 /// What a generated name must not be, by where it is defined: the single
 /// table of names the generated code, the runtime and the traits generated
 /// types implement already use.

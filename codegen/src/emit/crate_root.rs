@@ -10,7 +10,7 @@ use super::docs::{DocBuilder, summary};
 use super::layout::Module;
 use super::tokens::{cfg_attr_text, inner_doc_lines};
 use super::types::Scope;
-use super::{Ctx, EmitError, enumeration, format, service, structure};
+use super::{Ctx, EmitError, enumeration, format, handle, service, structure};
 
 /// One module's file (the root's is `src/lib.rs`), printed with links
 /// checked against its crate.
@@ -256,7 +256,7 @@ fn module_items(
     let mut chunks = Vec::new();
     for service in &module.services {
         if keep(&Owner::Service(service.id.clone())) {
-            chunks.push(service::emit_handle(ctx, module, &scope, service)?);
+            chunks.push(handle::emit_handle(ctx, module, &scope, service)?);
         }
     }
     // Types sorted by Rust name so a module file reads like an index.
@@ -529,7 +529,7 @@ pub fn render_service(ctx: &Ctx<'_>, service_id: &str) -> Result<String, EmitErr
         .layout
         .module(&service.nested_module)
         .ok_or_else(|| missing(&service.nested_module))?;
-    let handle = service::emit_handle(ctx, handle_module, &Scope::new(handle_module), service)?;
+    let handle = handle::emit_handle(ctx, handle_module, &Scope::new(handle_module), service)?;
     let belongs = |owner: &Owner| owned_by_service(ctx, owner, service_id);
     let mut out = format!(
         "// {} ({})\n\n{handle}\n// {} ({})\n\n",

@@ -83,7 +83,7 @@ fn member_line<'a>(lines: &[&'a str]) -> &'a str {
 
 /// Whether the member ending at the last of `lines` is a constant: walks
 /// back to the member's first line at member level.
-fn member_start_is_const(lines: &[&str]) -> bool {
+pub(super) fn member_start_is_const(lines: &[&str]) -> bool {
     lines
         .iter()
         .rev()

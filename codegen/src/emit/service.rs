@@ -14,11 +14,10 @@ use crate::ir::{
 };
 
 use super::docs::{
-    DocBuilder, ReleaseScope, deprecated_attr, field_attrs, field_notes, indent_continuation,
-    join_sentences, lifecycle_line, render, route_bindings, route_line, wrap,
+    DocBuilder, ReleaseScope, field_attrs, field_notes, indent_continuation, join_sentences,
+    lifecycle_line, render, route_bindings, route_line, wrap,
 };
 use super::layout::{Module, OPS_MODULE};
-use super::structure::constant_item;
 use super::text::{self, Block};
 use super::tokens::{
     cfg_attr, cfg_attr_text, doc_attrs, ident, inner_doc_lines, outer_doc_lines, unraw,
@@ -26,166 +25,8 @@ use super::tokens::{
 use super::types::{PassBy, Scope, TypeMapper};
 use super::{Ctx, EmitError, format};
 
-/// The client handle of `service`: struct, constructor, constants and methods.
-pub fn emit_handle(
-    ctx: &Ctx<'_>,
-    module: &Module<'_>,
-    scope: &Scope<'_>,
-    service: &Service,
-) -> Result<String, EmitError> {
-    let context = format!("service `{}`", service.id);
-    let name = ident(&service.path.name, &context)?;
-    let feature = ctx.service_feature(service)?;
-    let gate = cfg_attr(module.item_gate(feature));
-    let types = TypeMapper { ctx, scope };
-
-    let mut doc = DocBuilder::new();
-    doc.item(ctx, &service.doc, &service.lifecycle, &context);
-    doc.releases(&service.releases, ReleaseScope::item(&ctx.model.releases));
-    // A child module resolves by name; any other needs its full path.
-    // `mod@`: a module may share its name with a prelude macro (`file`).
-    let nested_link = match service
-        .nested_module
-        .strip_prefix(service.path.module.as_slice())
-    {
-        Some([child]) => format!("[`mod@{}`]", unraw(child)),
-        _ => format!("[`mod@{}`]", module_link(&service.nested_module)),
-    };
-    let nested_exists = ctx.layout.module(&service.nested_module).is_some();
-    doc.prose(if nested_exists {
-        format!(
-            "A cheap handle over a [`Client`](crate::Client) (clone it freely). \
-             The service's own types are in {nested_link}; service id `{}`.",
-            service.id
-        )
-    } else {
-        format!(
-            "A cheap handle over a [`Client`](crate::Client) (clone it freely); \
-             service id `{}`.",
-            service.id
-        )
-    });
-    let doc = doc_attrs(&doc.build());
-
-    let mut method_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |name: &str, what: String| -> Result<(), EmitError> {
-        if let Some(first) = method_names.insert(unraw(name).to_owned(), what.clone()) {
-            return Err(EmitError::NameCollision {
-                module: format!("{}::{}", module.display_path(), service.path.name),
-                name: name.to_owned(),
-                first,
-                second: what,
-            });
-        }
-        Ok(())
-    };
-    claim("new", "the constructor".to_owned())?;
-    claim("client", "the client accessor".to_owned())?;
-
-    let constants = service
-        .constants
-        .iter()
-        .map(|constant| constant_item(ctx, constant, &context))
-        .collect::<Result<Vec<_>, _>>()?;
-
-    let ops_path = ops_module_path(service, &context)?;
-    let mut methods = Vec::new();
-    let mut operation_consts = Vec::new();
-    for operation in &service.operations {
-        let op_context = format!("{context}, operation `{}`", operation.id);
-        operation_consts.push(operation_const(&types, operation, &ops_path, &op_context)?);
-        claim(
-            &operation.rust_name,
-            format!("operation `{}`", operation.id),
-        )?;
-        let static_name = ident(&operation.static_name, &op_context)?;
-        methods.push(operation_method(
-            ctx,
-            &types,
-            service,
-            operation,
-            quote! { #ops_path::#static_name },
-            &op_context,
-        )?);
-        if let Some(wait_name) = &operation.wait_name {
-            claim(wait_name, format!("the wait helper of `{}`", operation.id))?;
-            methods.push(wait_method(
-                ctx,
-                &types,
-                service,
-                operation,
-                wait_name,
-                &op_context,
-            )?);
-        }
-    }
-
-    let new_doc = doc_attrs(&wrap(&format!(
-        "A handle for the `{}` service sending its requests through `client`.",
-        service.id
-    )));
-    let tokens = quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone)]
-        pub struct #name {
-            client: vsphere_vapi_runtime::Client,
-        }
-
-        #gate
-        impl #name {
-            #( #constants )*
-
-            #( #operation_consts )*
-
-            #new_doc
-            pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
-                Self { client: client.clone() }
-            }
-
-            #[doc = " The client this handle sends its requests through."]
-            pub fn client(&self) -> &vsphere_vapi_runtime::Client {
-                &self.client
-            }
-
-            #( #methods )*
-        }
-    };
-    format::items(tokens, &context)
-}
-
-/// The handle's associated constant naming an operation as a typed
-/// `Operation<Output>` (`Power::START`), for tools that act on operations,
-/// such as the mock server. One line per operation: it costs next to
-/// nothing to compile (no impls, no code).
-fn operation_const(
-    types: &TypeMapper<'_, '_, '_>,
-    operation: &Operation,
-    ops_path: &TokenStream,
-    context: &str,
-) -> Result<TokenStream, EmitError> {
-    let name = ident(&operation.handle_const, context)?;
-    let static_name = ident(&operation.static_name, context)?;
-    let output = if operation.task == TaskKind::None {
-        types.owned(&operation.output, context)?
-    } else {
-        task_result_type(types, operation, context)?
-    };
-    let method = unraw(&operation.rust_name);
-    let doc = doc_attrs(&format!(
-        "[`{method}`](Self::{method}), typed by its result \
-         ([`Operation`](crate::runtime::Operation)): names the operation in mock rules \
-         and other tools."
-    ));
-    Ok(quote! {
-        #doc
-        pub const #name: vsphere_vapi_runtime::Operation<#output> =
-            vsphere_vapi_runtime::Operation::new(&#ops_path::#static_name);
-    })
-}
-
 /// Rustdoc link target of a module: `crate::vcenter::vm::tools`.
-fn module_link(path: &[String]) -> String {
+pub(super) fn module_link(path: &[String]) -> String {
     // Rustdoc reads `#` as the start of a fragment, and resolves keyword
     // segments (`type`) without the `r#`.
     let mut link = "crate".to_owned();
@@ -194,23 +35,6 @@ fn module_link(path: &[String]) -> String {
         link.push_str(unraw(component));
     }
     link
-}
-
-/// Path from the handle's module to the service's `ops` module: relative when
-/// the nested module is the handle module or a child of it.
-fn ops_module_path(service: &Service, context: &str) -> Result<TokenStream, EmitError> {
-    let ops = Ident::new(OPS_MODULE, proc_macro2::Span::call_site());
-    let nested = &service.nested_module;
-    Ok(match nested.strip_prefix(service.path.module.as_slice()) {
-        Some(rest) => {
-            let rest = module_idents(rest, context)?;
-            quote! { #( #rest :: )* #ops }
-        }
-        None => {
-            let all = module_idents(nested, context)?;
-            quote! { crate #( :: #all )* :: #ops }
-        }
-    })
 }
 
 /// Absolute path of an operation's static, for the route table.
@@ -243,154 +67,6 @@ pub fn static_names(service: &Service) -> Result<BTreeMap<String, Ident>, EmitEr
             ))
         })
         .collect()
-}
-
-/// The method of one operation: typed required parameters in (positional,
-/// or one argument structure), and either the typed result, a task handle,
-/// or the request builder that takes the optional parameters.
-fn operation_method(
-    ctx: &Ctx<'_>,
-    types: &TypeMapper<'_, '_, '_>,
-    service: &Service,
-    operation: &Operation,
-    spec: TokenStream,
-    context: &str,
-) -> Result<TokenStream, EmitError> {
-    let name = ident(&operation.rust_name, context)?;
-    let (params, args) = required_parameters(types, operation, context)?;
-    let mut doc = doc_attrs(&operation_doc(ctx, service, operation, context)?);
-    doc.extend(deprecated_attr(ctx, &operation.lifecycle));
-    let call = quote! { self.client.operation(&#spec) #( #args )* };
-    if let Some(builder) = &operation.call.builder {
-        let path = types.scope.item_path(&builder.path, context)?;
-        return Ok(quote! {
-            #doc
-            pub fn #name(&self, #( #params ),*) -> #path {
-                #path::new(#call)
-            }
-        });
-    }
-    if operation.task != TaskKind::None {
-        let result = task_result_type(types, operation, context)?;
-        return Ok(quote! {
-            #doc
-            pub fn #name(&self, #( #params ),*)
-                -> impl ::core::future::Future<
-                    Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>,
-                >
-            {
-                #call.send_task()
-            }
-        });
-    }
-    let output = types.owned(&operation.output, context)?;
-    Ok(quote! {
-        #doc
-        pub fn #name(&self, #( #params ),*)
-            -> impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>>
-        {
-            #call.send()
-        }
-    })
-}
-
-/// What waiting for a task operation yields: its recorded result type, or
-/// JSON when the metamodel does not say (task-only operations of live
-/// dumps).
-fn task_result_type(
-    types: &TypeMapper<'_, '_, '_>,
-    operation: &Operation,
-    context: &str,
-) -> Result<TokenStream, EmitError> {
-    match &operation.task_result {
-        Some(result) => types.owned(result, context),
-        None => Ok(quote! { serde_json::Value }),
-    }
-}
-
-/// Signature parameters and `.param(...)` calls of an operation's required
-/// parameters: one per parameter, or one `args` structure holding them all.
-fn required_parameters(
-    types: &TypeMapper<'_, '_, '_>,
-    operation: &Operation,
-    context: &str,
-) -> Result<(Vec<TokenStream>, Vec<TokenStream>), EmitError> {
-    let mut params = Vec::new();
-    let mut args = Vec::new();
-    if let Some(args_path) = &operation.call.args {
-        let path = types.scope.item_path(args_path, context)?;
-        params.push(quote! { args: &#path });
-        for &index in &operation.call.required {
-            let param = &operation.params[index];
-            let field = ident(&param.rust_name, context)?;
-            let wire = &param.name;
-            args.push(quote! { .param(#wire, &args.#field) });
-        }
-        return Ok((params, args));
-    }
-    for &index in &operation.call.required {
-        let param = &operation.params[index];
-        let param_context = format!("{context}, parameter `{}`", param.name);
-        let name = ident(&param.rust_name, &param_context)?;
-        let (ty, pass) = types.param(&param.ty, &param_context)?;
-        let wire = &param.name;
-        params.push(quote! { #name: #ty });
-        args.push(match pass {
-            PassBy::Reference => quote! { .param(#wire, #name) },
-            PassBy::Borrow => quote! { .param(#wire, &#name) },
-        });
-    }
-    Ok((params, args))
-}
-
-/// `clone_vm_and_wait`: starts the task, then waits for its result.
-fn wait_method(
-    ctx: &Ctx<'_>,
-    types: &TypeMapper<'_, '_, '_>,
-    service: &Service,
-    operation: &Operation,
-    wait_name: &str,
-    context: &str,
-) -> Result<TokenStream, EmitError> {
-    let name = ident(wait_name, context)?;
-    let task_method = ident(&operation.rust_name, context)?;
-    let (params, _) = required_parameters(types, operation, context)?;
-    let forwarded = if operation.call.args.is_some() {
-        vec![quote! { args }]
-    } else {
-        operation
-            .call
-            .required
-            .iter()
-            .map(|&index| {
-                let name = ident(&operation.params[index].rust_name, context)?;
-                Ok(quote! { #name })
-            })
-            .collect::<Result<Vec<_>, EmitError>>()?
-    };
-    let result = task_result_type(types, operation, context)?;
-    let phrase = match &operation.task_result {
-        Some(TypeRef::Builtin(Builtin::Void)) | None => "nothing (`()`)".to_owned(),
-        Some(ty) => result_phrase(ctx, service, ty, context)?,
-    };
-    let task = unraw(&operation.rust_name);
-    let doc = doc_attrs(&wrap(&format!(
-        "Runs [`{task}`](Self::{task}) and waits for the task with the default \
-         [`TaskWaitOptions`](crate::TaskWaitOptions); returns {phrase}. For other \
-         polling options, call [`{task}`](Self::{task}) and \
-         [`Task::wait_with`](crate::Task::wait_with).\n\n\
-         # Errors\n\n\
-         Fails like [`{task}`](Self::{task}), with the task's error when the task \
-         fails, and when waiting times out."
-    )));
-    let mut doc = doc;
-    doc.extend(deprecated_attr(ctx, &operation.lifecycle));
-    Ok(quote! {
-        #doc
-        pub async fn #name(&self, #( #params ),*) -> vsphere_vapi_runtime::Result<#result> {
-            self.#task_method(#( #forwarded ),*).await?.wait().await
-        }
-    })
 }
 
 /// The request builders and argument structures of a service's operations,
@@ -520,7 +196,7 @@ fn builder_items(
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
     let send = if operation.task != TaskKind::None {
-        let result = task_result_type(types, operation, context)?;
+        let result = super::handle::task_result_type(types, operation, context)?;
         quote! {
             #[doc = " Starts the task; the handle waits for it or reports its progress."]
             pub fn send(self) -> impl ::core::future::Future<
@@ -571,7 +247,7 @@ fn builder_items(
 
 /// Words for a result type in rustdoc, linking generated types:
 /// "a list of [`Info`](crate::vcenter::vm::Info)".
-fn result_phrase(
+pub(super) fn result_phrase(
     ctx: &Ctx<'_>,
     service: &Service,
     ty: &TypeRef,
@@ -640,7 +316,7 @@ fn waits_phrase(operation: &Operation) -> String {
 
 /// Rustdoc of an operation method: the metamodel's text, parameters, result,
 /// HTTP routes and documented errors.
-fn operation_doc(
+pub(super) fn operation_doc(
     ctx: &Ctx<'_>,
     service: &Service,
     operation: &Operation,

@@ -98,6 +98,22 @@ impl Block {
         self.laid_out(&wrapper, depth, depth, context)
     }
 
+    /// The one expression a method body is made of, at depth 2. (A
+    /// trailing expression of a nested block prints differently: a block
+    /// that short stays on one line.)
+    pub fn method_body(&mut self, text: &str, context: &str) -> Result<(), EmitError> {
+        if self.needs_layout || fits(2, text) {
+            self.line(2, text);
+            return Ok(());
+        }
+        self.laid_out(
+            &format!("impl __I {{ fn __f() {{ {text} }} }}"),
+            2,
+            2,
+            context,
+        )
+    }
+
     /// A field of a struct definition at depth 1 (`pub name: Type,`).
     pub fn struct_field(&mut self, text: &str, context: &str) -> Result<(), EmitError> {
         if self.needs_layout || fits(1, text) {

@@ -10,6 +10,11 @@ use super::EmitError;
 /// and anything that is not an identifier, without panicking as
 /// `Ident::new` would.
 pub fn ident(name: &str, context: &str) -> Result<Ident, EmitError> {
+    // Nearly every name is a plain ASCII identifier; parsing each one was a
+    // visible share of emit time.
+    if crate::names::is_plain_identifier(name) {
+        return Ok(Ident::new(name, proc_macro2::Span::call_site()));
+    }
     syn::parse_str::<Ident>(name).map_err(|_| EmitError::InvalidIdentifier {
         context: context.to_owned(),
         name: name.to_owned(),
@@ -121,6 +126,38 @@ pub fn cfg_attr_text<'a>(features: impl IntoIterator<Item = &'a str>) -> String 
         many => {
             let list: Vec<String> = many.iter().map(|f| format!("feature = {f:?}")).collect();
             format!("#[cfg(any({}))]\n", list.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_without_the_parser_match_the_parser() {
+        for name in [
+            "vm",
+            "PowerState",
+            "_private",
+            "x1",
+            "r#type",
+            "type",
+            "self",
+            "Self",
+            "_",
+            "1a",
+            "r#self",
+            "a-b",
+            "",
+            "é",
+            "gen",
+            "crate",
+            "super_",
+        ] {
+            let fast = ident(name, "test").map(|i| i.to_string()).ok();
+            let parsed = syn::parse_str::<Ident>(name).map(|i| i.to_string()).ok();
+            assert_eq!(fast, parsed, "{name:?}");
         }
     }
 }
