@@ -15,7 +15,7 @@ use crate::ir::{Builtin, Operation, Service, TaskKind, TypeRef};
 
 use super::docs::{DocBuilder, ReleaseScope, deprecated_attr, wrap};
 use super::layout::{Module, OPS_MODULE};
-use super::pretty::{INDENT, Layout, Unsupported};
+use super::pretty::{Expr, INDENT, Layout, Unsupported};
 use super::service::{module_link, operation_doc, result_phrase};
 use super::structure::constant_item;
 use super::text::{Block, line_fits, type_text};
@@ -313,7 +313,8 @@ fn signature(
     )
 }
 
-/// A method: its docs and attributes, signature and one-statement body.
+/// A method: its docs and attributes, signature and body (its lines at
+/// depth 2).
 fn method(
     doc: &str,
     deprecated: &TokenStream,
@@ -323,27 +324,42 @@ fn method(
 ) -> Result<String, EmitError> {
     let doc = format::indent(&outer_doc_lines(doc), 4);
     let deprecated = type_text(deprecated);
-    if !deprecated.is_empty() && line_fits(1, &deprecated) != Some(true) {
+    let mut block = if !deprecated.is_empty() && line_fits(1, &deprecated) != Some(true) {
         // A note near or past the margin: prettyplease decides how the
         // attribute breaks, for the whole method inside an `impl`.
-        let mut block = Block::for_prettyplease();
+        Block::for_prettyplease()
+    } else {
+        Block::new()
+    };
+    let whole = block.is_for_prettyplease();
+    if whole {
         block.line(0, "impl __Handle {");
-        block.write_raw(&doc);
-        block.line(1, &deprecated);
-        block.write_raw(&signature);
-        block.line(2, body);
-        block.line(1, "}");
-        block.line(0, "}");
-        return Ok(impl_members(&block.finish(context)?));
     }
-    let mut block = Block::new();
     block.write_raw(&doc);
     if !deprecated.is_empty() {
         block.line(1, &deprecated);
     }
     block.write_raw(&signature);
-    block.method_body(body, context)?;
+    block.write_raw(body);
     block.line(1, "}");
+    if whole {
+        block.line(0, "}");
+        return Ok(impl_members(&block.finish(context)?));
+    }
+    block.finish(context)
+}
+
+/// A body that is one expression of a shape [`Layout`] knows.
+fn laid_out_body(expr: &Expr) -> String {
+    let mut layout = Layout::new();
+    layout.tail_expression(expr);
+    layout.print(2 * INDENT as usize)
+}
+
+/// A body that is one statement written as text, laid out by [`Block`].
+fn statement_body(text: &str, context: &str) -> Result<String, EmitError> {
+    let mut block = Block::new();
+    block.method_body(text, context)?;
     block.finish(context)
 }
 
@@ -362,10 +378,15 @@ fn operation_method(
     let doc = operation_doc(ctx, service, operation, context)?;
     let deprecated = deprecated_attr(ctx, &operation.lifecycle);
     let head = format!("pub fn {}", operation.rust_name);
-    let call = format!("self.client.operation(&{spec}){args}");
+    let mut call = Expr::atom("self")
+        .field("client")
+        .method("operation", vec![Expr::atom(format!("&{spec}"))]);
+    for arg in args {
+        call = call.method("param", arg);
+    }
     let (output, body) = if let Some(builder) = &operation.call.builder {
         let path = types.scope.item_path(&builder.path, context)?;
-        let body = format!("{}::new({call})", type_text(&path));
+        let body = Expr::Call(format!("{}::new", type_text(&path)), vec![call]);
         (path, body)
     } else if operation.task != TaskKind::None {
         let result = task_result_type(types, operation, context)?;
@@ -375,7 +396,7 @@ fn operation_method(
                     Output = vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>
                 >
             },
-            format!("{call}.send_task()"),
+            call.method("send_task", Vec::new()),
         )
     } else {
         let output = types.owned(&operation.output, context)?;
@@ -383,11 +404,11 @@ fn operation_method(
             quote! {
                 impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<#output>>
             },
-            format!("{call}.send()"),
+            call.method("send", Vec::new()),
         )
     };
     let signature = signature(&head, &params, &output, context)?;
-    method(&doc, &deprecated, signature, &body, context)
+    method(&doc, &deprecated, signature, &laid_out_body(&body), context)
 }
 
 /// What waiting for a task operation yields: its recorded result type, or
@@ -410,9 +431,9 @@ fn required_parameters(
     types: &TypeMapper<'_, '_, '_>,
     operation: &Operation,
     context: &str,
-) -> Result<(Vec<Param>, String), EmitError> {
+) -> Result<(Vec<Param>, Vec<Vec<Expr>>), EmitError> {
     let mut params = Vec::new();
-    let mut args = String::new();
+    let mut args = Vec::new();
     if let Some(args_path) = &operation.call.args {
         let path = types.scope.item_path(args_path, context)?;
         params.push(Param {
@@ -422,11 +443,10 @@ fn required_parameters(
         for &index in &operation.call.required {
             let param = &operation.params[index];
             super::tokens::ident(&param.rust_name, context)?;
-            args.push_str(&format!(
-                ".param({}, &args.{})",
-                Literal::string(&param.name),
-                param.rust_name
-            ));
+            args.push(vec![
+                Expr::atom(Literal::string(&param.name).to_string()),
+                Expr::atom("args").field(&param.rust_name).reference(),
+            ]);
         }
         return Ok((params, args));
     }
@@ -435,11 +455,14 @@ fn required_parameters(
         let param_context = format!("{context}, parameter `{}`", param.name);
         super::tokens::ident(&param.rust_name, &param_context)?;
         let (ty, pass) = types.param(&param.ty, &param_context)?;
-        let wire = Literal::string(&param.name);
-        args.push_str(&match pass {
-            PassBy::Reference => format!(".param({wire}, {})", param.rust_name),
-            PassBy::Borrow => format!(".param({wire}, &{})", param.rust_name),
-        });
+        let value = Expr::atom(&param.rust_name);
+        args.push(vec![
+            Expr::atom(Literal::string(&param.name).to_string()),
+            match pass {
+                PassBy::Reference => value,
+                PassBy::Borrow => value.reference(),
+            },
+        ]);
         params.push(Param {
             name: param.rust_name.clone(),
             ty,
@@ -488,5 +511,11 @@ fn wait_method(
         operation.rust_name,
         forwarded.join(", ")
     );
-    method(&doc, &deprecated, signature, &body, context)
+    method(
+        &doc,
+        &deprecated,
+        signature,
+        &statement_body(&body, context)?,
+        context,
+    )
 }

@@ -46,6 +46,44 @@ pub struct Layout {
     tokens: Vec<Token>,
 }
 
+/// The expressions of generated method bodies: paths, literals, references,
+/// field accesses, method calls and calls of a path.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A path or literal: `vm`, `"vm"`, `power::ops::GET`.
+    Atom(String),
+    Ref(Box<Expr>),
+    Field(Box<Expr>, String),
+    Method(Box<Expr>, String, Vec<Expr>),
+    Call(String, Vec<Expr>),
+}
+
+impl Expr {
+    pub fn atom(text: impl Into<String>) -> Self {
+        Expr::Atom(text.into())
+    }
+
+    pub fn reference(self) -> Self {
+        Expr::Ref(Box::new(self))
+    }
+
+    pub fn field(self, member: impl Into<String>) -> Self {
+        Expr::Field(Box::new(self), member.into())
+    }
+
+    pub fn method(self, name: impl Into<String>, args: Vec<Expr>) -> Self {
+        Expr::Method(Box::new(self), name.into(), args)
+    }
+
+    /// A single identifier no longer than an indent (`self`, `args`):
+    /// prettyplease keeps what follows it on its line.
+    fn is_short_ident(&self) -> bool {
+        matches!(self, Expr::Atom(text)
+            if text.len() as isize <= INDENT
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    }
+}
+
 /// Not laid out here: a type this printer does not know how prettyplease
 /// breaks (the caller leaves the item to prettyplease).
 #[derive(Debug)]
@@ -68,8 +106,112 @@ impl Layout {
         });
     }
 
+    /// An inconsistent box: when it breaks, each break in it breaks only
+    /// if what follows it does not fit.
+    pub fn begin_inconsistent(&mut self, offset: isize) {
+        self.tokens.push(Token::Begin {
+            consistent: false,
+            offset,
+        });
+    }
+
     pub fn end(&mut self) {
         self.tokens.push(Token::End);
+    }
+
+    /// A method body made of one expression, at the indentation of the
+    /// statements: as prettyplease prints a tail expression.
+    pub fn tail_expression(&mut self, expr: &Expr) {
+        self.begin_inconsistent(0);
+        self.expr(expr, true);
+        self.end();
+        self.hard_break();
+    }
+
+    /// An expression with the boxes prettyplease gives it; `line_start`
+    /// when it starts its statement (a short receiver then keeps its first
+    /// member on its line: `self.client`).
+    fn expr(&mut self, expr: &Expr, line_start: bool) {
+        match expr {
+            Expr::Atom(text) => self.text(text.clone()),
+            Expr::Ref(inner) => {
+                self.text("&");
+                self.expr(inner, false);
+            }
+            Expr::Field(base, member) => {
+                self.begin(INDENT);
+                self.field_chain(base, member, line_start);
+                self.end();
+            }
+            Expr::Method(receiver, method, args) => {
+                self.begin(INDENT);
+                let unindent = line_start && receiver.is_short_ident();
+                self.method_chain(receiver, method, args, line_start, unindent);
+                self.end();
+            }
+            Expr::Call(function, args) => {
+                self.text(format!("{function}("));
+                self.call_args(args);
+                self.text(")");
+            }
+        }
+    }
+
+    /// The receiver part of a chain: calls and fields continue the chain's
+    /// box, anything else gets its own.
+    fn chain_receiver(&mut self, expr: &Expr, line_start: bool) {
+        match expr {
+            Expr::Method(receiver, method, args) => {
+                self.method_chain(receiver, method, args, line_start, false)
+            }
+            Expr::Field(base, member) => self.field_chain(base, member, line_start),
+            _ => {
+                self.begin(-INDENT);
+                self.expr(expr, false);
+                self.end();
+            }
+        }
+    }
+
+    fn field_chain(&mut self, base: &Expr, member: &str, line_start: bool) {
+        self.chain_receiver(base, line_start);
+        if !(line_start && base.is_short_ident()) {
+            self.zero_break();
+        }
+        self.text(format!(".{member}"));
+    }
+
+    fn method_chain(
+        &mut self,
+        receiver: &Expr,
+        method: &str,
+        args: &[Expr],
+        line_start: bool,
+        unindent: bool,
+    ) {
+        self.chain_receiver(receiver, line_start);
+        if !(line_start && receiver.is_short_ident()) {
+            self.zero_break();
+        }
+        self.text(format!(".{method}"));
+        self.begin(if unindent { -INDENT } else { 0 });
+        self.text("(");
+        self.call_args(args);
+        self.text(")");
+        self.end();
+    }
+
+    fn call_args(&mut self, args: &[Expr]) {
+        if args.is_empty() {
+            return;
+        }
+        self.begin(INDENT);
+        self.zero_break();
+        for (index, arg) in args.iter().enumerate() {
+            self.expr(arg, false);
+            self.list_separator(index + 1 == args.len(), -INDENT);
+        }
+        self.end();
     }
 
     fn brk(&mut self, blank: usize, offset: isize, pre_break: Option<char>, never: bool) {
@@ -464,6 +606,48 @@ mod tests {
                 .take_while(|l| !l.contains(" x"))
                 .collect::<String>();
             assert_eq!(signature(name, &params, &ret), expected);
+        }
+    }
+
+    #[test]
+    fn method_bodies_break_where_prettyplease_breaks_them() {
+        let chain = |params: usize, name_len: usize| {
+            let mut expr = Expr::atom("self").field("client").method(
+                "operation",
+                vec![Expr::atom(format!("&{}::ops::GET", "m".repeat(name_len))).clone()],
+            );
+            for i in 0..params {
+                expr = expr.method(
+                    "param",
+                    vec![
+                        Expr::atom(format!("\"p{i}\"")),
+                        Expr::atom("args").field(format!("p{i}")).reference(),
+                    ],
+                );
+            }
+            expr
+        };
+        for params in 0..3 {
+            for name_len in [4, 30, 60] {
+                let send = chain(params, name_len).method("send", vec![]);
+                let wrapped = Expr::Call(
+                    "module::ListRequest::new".to_owned(),
+                    vec![chain(params, name_len)],
+                );
+                for expr in [send, wrapped] {
+                    let mut layout = Layout::new();
+                    layout.tail_expression(&expr);
+                    let text = layout.print(8);
+                    let source: TokenStream = text.parse().unwrap();
+                    let expected = prettyplease_member(quote! { fn f() { #source } });
+                    let expected: String = expected
+                        .split_inclusive('\n')
+                        .skip(1)
+                        .take_while(|line| *line != "    }\n")
+                        .collect();
+                    assert_eq!(text, expected);
+                }
+            }
         }
     }
 

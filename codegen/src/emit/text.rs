@@ -52,6 +52,11 @@ impl Block {
         }
     }
 
+    /// Whether [`Block::finish`] formats the whole text with prettyplease.
+    pub fn is_for_prettyplease(&self) -> bool {
+        self.needs_layout
+    }
+
     /// Text written as it is (`#[cfg(...)]\n` lines).
     pub fn write_raw(&mut self, text: &str) {
         self.out.push_str(text);
