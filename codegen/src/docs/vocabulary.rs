@@ -21,6 +21,7 @@
 //! Domain uses of the words stay (a VM class, device classes, file
 //! attributes are what the API manages, not framing).
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -146,6 +147,9 @@ pub fn rewrite(
                 continue;
             }
         };
+        // Each pattern below holds one of these words; most texts hold
+        // none of them, and are left alone without running the patterns.
+        let class = text.contains("lass");
         // "class" right after a reference names what the reference is.
         let after = match out.last() {
             Some(DocNode::Link { target, .. }) => Some(kind_of(target).unwrap_or(own)),
@@ -153,8 +157,8 @@ pub fn rewrite(
             _ => None,
         };
         let mut text = match after {
-            Some(kind) => LEADING_CLASS
-                .replace(&text, |c: &regex::Captures<'_>| {
+            Some(kind) if class => replaced(text, |text| {
+                LEADING_CLASS.replace(text, |c: &regex::Captures<'_>| {
                     let noun = if c.get(2).is_some() {
                         kind.plural()
                     } else {
@@ -162,53 +166,69 @@ pub fn rewrite(
                     };
                     format!("{}{noun}", &c[1])
                 })
-                .into_owned(),
-            None => text,
+            }),
+            _ => text,
         };
-        text = CLASS_ATTRIBUTE
-            .replace_all(&text, |c: &regex::Captures<'_>| {
-                let c0 = if &c[1] == "C" { "C" } else { "c" };
-                format!("{c0}onstant{}", &c[2])
-            })
-            .into_owned();
-        text = THIS_CLASS
-            .replace_all(&text, |c: &regex::Captures<'_>| {
-                format!("{} {}", &c[1], own.noun())
-            })
-            .into_owned();
-        text = A_CLASS_THAT
-            .replace_all(&text, |c: &regex::Captures<'_>| {
-                let article = if &c[1] == "A" || &c[1] == "An" {
-                    "A"
-                } else {
-                    "a"
-                };
-                let aggregated = c.get(2).map_or("", |m| m.as_str());
-                format!("{article} {aggregated}structure {}", &c[3])
-            })
-            .into_owned();
-        text = NAMED_CLASS
-            .replace_all(&text, |c: &regex::Captures<'_>| match name_kind(&c[1]) {
-                Some(kind) => format!("{} {}", &c[1], kind.noun()),
-                None => c[0].to_owned(),
-            })
-            .into_owned();
-        text = replace_outside(&text, &ATTRIBUTE, &DOMAIN_ATTRIBUTE, |c| {
-            let f = if &c[1] == "A" { "F" } else { "f" };
-            format!("{f}ield{}", &c[2])
-        });
-        text = EXCEPTION
-            .replace_all(&text, |c: &regex::Captures<'_>| {
-                let e = if &c[1] == "E" { "E" } else { "e" };
-                format!("{e}rror{}", &c[2])
-            })
-            .into_owned();
-        if own == Kind::Package {
-            text = CLASSES.replace_all(&text, "services").into_owned();
+        if class {
+            text = replaced(text, |text| {
+                CLASS_ATTRIBUTE.replace_all(text, |c: &regex::Captures<'_>| {
+                    let c0 = if &c[1] == "C" { "C" } else { "c" };
+                    format!("{c0}onstant{}", &c[2])
+                })
+            });
+            text = replaced(text, |text| {
+                THIS_CLASS.replace_all(text, |c: &regex::Captures<'_>| {
+                    format!("{} {}", &c[1], own.noun())
+                })
+            });
+            text = replaced(text, |text| {
+                A_CLASS_THAT.replace_all(text, |c: &regex::Captures<'_>| {
+                    let article = if &c[1] == "A" || &c[1] == "An" {
+                        "A"
+                    } else {
+                        "a"
+                    };
+                    let aggregated = c.get(2).map_or("", |m| m.as_str());
+                    format!("{article} {aggregated}structure {}", &c[3])
+                })
+            });
+            text = replaced(text, |text| {
+                NAMED_CLASS.replace_all(text, |c: &regex::Captures<'_>| match name_kind(&c[1]) {
+                    Some(kind) => format!("{} {}", &c[1], kind.noun()),
+                    None => c[0].to_owned(),
+                })
+            });
         }
-        split_literals(&text, &mut out);
+        if text.contains("ttribute") {
+            text = replace_outside(&text, &ATTRIBUTE, &DOMAIN_ATTRIBUTE, |c| {
+                let f = if &c[1] == "A" { "F" } else { "f" };
+                format!("{f}ield{}", &c[2])
+            });
+        }
+        if text.contains("xception") {
+            text = replaced(text, |text| {
+                EXCEPTION.replace_all(text, |c: &regex::Captures<'_>| {
+                    let e = if &c[1] == "E" { "E" } else { "e" };
+                    format!("{e}rror{}", &c[2])
+                })
+            });
+        }
+        if own == Kind::Package && class {
+            text = replaced(text, |text| CLASSES.replace_all(text, "services"));
+        }
+        split_literals(text, &mut out);
     }
     *nodes = out;
+}
+
+/// `text` after `replace`, which borrows it back when nothing matched (no
+/// copy then).
+fn replaced(text: String, replace: impl FnOnce(&str) -> Cow<'_, str>) -> String {
+    let owned = match replace(&text) {
+        Cow::Owned(new) => Some(new),
+        Cow::Borrowed(_) => None,
+    };
+    owned.unwrap_or(text)
 }
 
 /// Replaces matches of `pattern` that are not inside a match of `keep`.
@@ -238,9 +258,17 @@ fn replace_outside(
 }
 
 /// Pushes `text`, with Python's `None`/`True`/`False` as Rust code spans.
-fn split_literals(text: &str, out: &mut Vec<DocNode>) {
+fn split_literals(text: String, out: &mut Vec<DocNode>) {
+    if !(text.contains("None") || text.contains("True") || text.contains("False")) {
+        match out.last_mut() {
+            Some(DocNode::Text(last)) => last.push_str(&text),
+            _ if text.is_empty() => {}
+            _ => out.push(DocNode::Text(text)),
+        }
+        return;
+    }
     let mut last = 0;
-    for m in PY_LITERAL.find_iter(text) {
+    for m in PY_LITERAL.find_iter(&text) {
         push_text(out, &text[last..m.start()]);
         let code = match m.as_str() {
             "True" => "true",
