@@ -91,6 +91,23 @@ pub fn regenerate(root: &Path, dirs: &[PathBuf], started: Instant) -> anyhow::Re
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let root = crate::repo_root();
+    let regenerated = regenerate(&root, &args.snapshot, started)?;
+    let outcome = compare_or_write(&args, &root, &regenerated, started);
+    // The process exits next: freeing the model and the crate (hundreds of
+    // thousands of allocations) one by one would add tens of milliseconds
+    // the operating system does at once.
+    std::mem::forget(regenerated);
+    outcome
+}
+
+/// Everything `regen` does with the emitted crate: `--check`'s comparison,
+/// or writing the files that changed; the summary either way.
+fn compare_or_write(
+    args: &Args,
+    root: &Path,
+    regenerated: &Regenerated,
+    started: Instant,
+) -> anyhow::Result<ExitCode> {
     let Regenerated {
         model,
         report,
@@ -98,7 +115,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         generated,
         loaded,
         emitted,
-    } = regenerate(&root, &args.snapshot, started)?;
+    } = regenerated;
+    let (loaded, emitted) = (*loaded, *emitted);
 
     if let Some(path) = &args.doc_report {
         let mut text = String::new();
@@ -111,15 +129,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     let out_dir = root.join("generated");
-    let diff = compare(&out_dir, &generated)?;
-    let table_current = crate::wire_tables::sync(&root, &model, &snapshot_name, args.check)?;
+    let diff = compare(&out_dir, generated)?;
+    let table_current = crate::wire_tables::sync(root, model, snapshot_name, args.check)?;
 
     if args.check {
         print_summary(
-            &model,
+            model,
             report.as_ref(),
-            &generated,
-            &snapshot_name,
+            generated,
+            snapshot_name,
             None,
             started,
             loaded,
@@ -152,21 +170,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
 
-    apply(&out_dir, &generated, &diff)?;
+    apply(&out_dir, generated, &diff)?;
     print_summary(
-        &model,
+        model,
         report.as_ref(),
-        &generated,
-        &snapshot_name,
+        generated,
+        snapshot_name,
         Some(&diff),
         started,
         loaded,
         emitted,
     );
-    // The process exits next: freeing the model and the crate (hundreds of
-    // thousands of allocations) one by one would add tens of milliseconds
-    // the operating system does at once.
-    std::mem::forget((model, generated));
     Ok(ExitCode::SUCCESS)
 }
 
