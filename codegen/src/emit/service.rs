@@ -672,13 +672,10 @@ fn route_text(
     };
     let opening = "HttpRoute {";
     out.line(2, &format!("{field}: Some({opening}"));
-    out.field(
-        3,
-        opening,
-        &format!("method: HttpMethod::{method},"),
-        context,
-    )?;
-    out.field(3, opening, &format!("path: {:?},", route.path), context)?;
+    // A field whose value is a path or a literal has nowhere to break: it
+    // is one line however wide.
+    out.line(3, &format!("method: HttpMethod::{method},"));
+    out.line(3, &format!("path: {:?},", route.path));
     let query: Vec<String> = route
         .query
         .iter()
@@ -706,12 +703,7 @@ fn route_text(
             };
             let binding_opening = "ParamBinding {";
             out.line(4, binding_opening);
-            out.field(
-                5,
-                binding_opening,
-                &format!("param: {:?},", binding.param),
-                context,
-            )?;
+            out.line(5, &format!("param: {:?},", binding.param));
             out.field(
                 5,
                 binding_opening,
