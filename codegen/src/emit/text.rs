@@ -119,6 +119,26 @@ impl Block {
         )
     }
 
+    /// `<header> { <body> }` at `depth`, with one statement in the block:
+    /// three lines when the header is clearly within the margin, as
+    /// prettyplease prints it (it always breaks a block).
+    pub fn if_let(
+        &mut self,
+        depth: usize,
+        header: &str,
+        body: &str,
+        context: &str,
+    ) -> Result<(), EmitError> {
+        let opening = format!("{header} {{");
+        if self.needs_layout || !fits(depth, &opening) {
+            return self.laid_out_statement(depth, &format!("{opening} {body} }}"), context);
+        }
+        self.line(depth, &opening);
+        self.statement(depth + 1, body, context)?;
+        self.line(depth, "}");
+        Ok(())
+    }
+
     /// A field of a struct definition at depth 1 (`pub name: Type,`).
     pub fn struct_field(&mut self, text: &str, context: &str) -> Result<(), EmitError> {
         if self.needs_layout || fits(1, text) {
@@ -387,6 +407,21 @@ mod tests {
                 "        __m.optional(\n            \"{a}\",\n            &self.{a},\n        );\n        __m.end()\n"
             )
         );
+    }
+
+    #[test]
+    fn if_blocks_print_as_prettyplease_prints_them() {
+        for field in ["x", &"long_name".repeat(8)] {
+            let header = format!("if let Some(value) = &self.{field}");
+            let body = format!("map.serialize_entry(\"{field}\", value)?;");
+            let mut text = Block::new();
+            text.if_let(2, &header, &body, "test").unwrap();
+            let mut laid_out = Block::new();
+            laid_out
+                .laid_out_statement(2, &format!("{header} {{ {body} }}"), "test")
+                .unwrap();
+            assert_eq!(text.out, laid_out.out);
+        }
     }
 
     #[test]

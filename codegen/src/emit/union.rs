@@ -422,6 +422,30 @@ pub struct Emitted {
     pub impls: String,
 }
 
+/// One statement of a `serialize` body.
+enum Write {
+    Plain(String),
+    /// `if let Some(value) = &self.<field> { <body> }`: an optional member.
+    IfSome {
+        field: String,
+        body: String,
+    },
+}
+
+impl Write {
+    fn print(&self, out: &mut Block, context: &str) -> Result<(), EmitError> {
+        match self {
+            Write::Plain(statement) => out.statement(2, statement, context),
+            Write::IfSome { field, body } => out.if_let(
+                2,
+                &format!("if let Some(value) = &self.{field}"),
+                body,
+                context,
+            ),
+        }
+    }
+}
+
 /// A field of the struct definition: its doc lines, `#[deprecated]`
 /// attribute (or nothing) and `pub name: Type,`.
 struct Member {
@@ -511,12 +535,19 @@ pub fn emit(
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
                 writes.push(match (plain, optional) {
-                    (true, true) => format!("__m.optional({wire:?}, &self.{field_name});"),
-                    (true, false) => format!("__m.entry({wire:?}, &self.{field_name});"),
-                    (false, true) => format!(
-                        "if let Some(value) = &self.{field_name} {{ map.serialize_entry({wire:?}, value)?; }}"
-                    ),
-                    (false, false) => format!("map.serialize_entry({wire:?}, &self.{field_name})?;"),
+                    (true, true) => {
+                        Write::Plain(format!("__m.optional({wire:?}, &self.{field_name});"))
+                    }
+                    (true, false) => {
+                        Write::Plain(format!("__m.entry({wire:?}, &self.{field_name});"))
+                    }
+                    (false, true) => Write::IfSome {
+                        field: field_name.to_string(),
+                        body: format!("map.serialize_entry({wire:?}, value)?;"),
+                    },
+                    (false, false) => Write::Plain(format!(
+                        "map.serialize_entry({wire:?}, &self.{field_name})?;"
+                    )),
                 });
                 let value = finish(&s, field);
                 inits.push(format!("{field_name}: {value}"));
@@ -544,11 +575,12 @@ pub fn emit(
                 });
                 all_optional &= rust.optional;
                 writes.push(if rust.optional {
-                    format!(
-                        "if let Some(value) = &self.{field_name} {{ value.serialize_fields(&mut map)?; }}"
-                    )
+                    Write::IfSome {
+                        field: field_name.to_string(),
+                        body: "value.serialize_fields(&mut map)?;".to_owned(),
+                    }
                 } else {
-                    format!("self.{field_name}.serialize_fields(&mut map)?;")
+                    Write::Plain(format!("self.{field_name}.serialize_fields(&mut map)?;"))
                 });
                 let index = structure
                     .unions
@@ -650,18 +682,14 @@ pub fn emit(
         out.line(3, "serializer.serialize_map(None)?,");
         out.line(2, ");");
         for write in &writes {
-            out.statement(2, write, &context)?;
+            write.print(&mut out, &context)?;
         }
         out.line(2, "__m.end()");
     } else {
         out.line(2, "use serde::ser::SerializeMap as _;");
         out.line(2, "let mut map = serializer.serialize_map(None)?;");
         for write in &writes {
-            if write.starts_with("if ") {
-                out.laid_out_statement(2, write, &context)?;
-            } else {
-                out.statement(2, write, &context)?;
-            }
+            write.print(&mut out, &context)?;
         }
         out.line(2, "map.end()");
     }
