@@ -12,7 +12,7 @@
 //! arguments, call arguments), so the lines come out as it prints them;
 //! `cargo xtask regen --check` holds the output to that, byte for byte.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 
 /// prettyplease's line width.
 const MARGIN: isize = 89;
@@ -233,6 +233,11 @@ impl Layout {
         self.brk(0, 0, None, true);
     }
 
+    /// A break that prints a space when it does not break.
+    pub fn space(&mut self) {
+        self.brk(1, 0, None, false);
+    }
+
     pub fn hard_break(&mut self) {
         self.brk(HARD, 0, None, false);
     }
@@ -275,16 +280,22 @@ impl Layout {
         let mut angle_depth = 0usize;
         let mut pending = String::new();
         let mut after_lifetime_quote = false;
+        let mut space_after_lifetime = false;
         // The second `:` of a `::`.
         let mut path_colon = false;
         for tree in tokens.clone() {
             match tree {
                 TokenTree::Ident(ident) => {
                     let word = ident.to_string();
+                    if space_after_lifetime {
+                        pending.push(' ');
+                        space_after_lifetime = false;
+                    }
                     if after_lifetime_quote {
                         pending.push_str(&word);
-                        pending.push(' ');
                         after_lifetime_quote = false;
+                        // `&'a T`: a type follows the lifetime after a space.
+                        space_after_lifetime = true;
                         continue;
                     }
                     match word.as_str() {
@@ -297,6 +308,9 @@ impl Layout {
                     }
                 }
                 TokenTree::Punct(punct) => match punct.as_char() {
+                    _ if std::mem::take(&mut space_after_lifetime) && punct.as_char() == '&' => {
+                        pending.push_str(" &");
+                    }
                     ':' if path_colon => path_colon = false,
                     ':' if punct.spacing() == Spacing::Joint => {
                         pending.push_str("::");
@@ -331,37 +345,47 @@ impl Layout {
                     _ => return Err(Unsupported),
                 },
                 TokenTree::Literal(literal) => pending.push_str(&literal.to_string()),
-                TokenTree::Group(group) => match group.delimiter() {
-                    Delimiter::Parenthesis if group.stream().is_empty() => pending.push_str("()"),
-                    Delimiter::Bracket => {
-                        pending.push('[');
-                        self.flush(&mut pending);
-                        let mut inner = group.stream().into_iter().peekable();
-                        let mut elem = TokenStream::new();
-                        let mut len = TokenStream::new();
-                        let mut in_len = false;
-                        for tree in inner.by_ref() {
-                            match &tree {
-                                TokenTree::Punct(p) if p.as_char() == ';' => in_len = true,
-                                _ if in_len => len.extend([tree]),
-                                _ => elem.extend([tree]),
-                            }
-                        }
-                        self.ty(&elem)?;
-                        if in_len {
-                            pending.push_str("; ");
-                            pending.push_str(&super::text::type_text(&len));
-                        }
-                        pending.push(']');
+                TokenTree::Group(group) => {
+                    if std::mem::take(&mut space_after_lifetime) {
+                        pending.push(' ');
                     }
-                    _ => return Err(Unsupported),
-                },
+                    self.group(&group, &mut pending)?;
+                }
             }
         }
         if angle_depth != 0 || after_lifetime_quote || path_colon {
             return Err(Unsupported);
         }
         self.flush(&mut pending);
+        Ok(())
+    }
+
+    /// `()`, `[T]` or `[T; N]` inside a type.
+    fn group(&mut self, group: &Group, pending: &mut String) -> Result<(), Unsupported> {
+        match group.delimiter() {
+            Delimiter::Parenthesis if group.stream().is_empty() => pending.push_str("()"),
+            Delimiter::Bracket => {
+                pending.push('[');
+                self.flush(pending);
+                let mut elem = TokenStream::new();
+                let mut len = TokenStream::new();
+                let mut in_len = false;
+                for tree in group.stream() {
+                    match &tree {
+                        TokenTree::Punct(p) if p.as_char() == ';' => in_len = true,
+                        _ if in_len => len.extend([tree]),
+                        _ => elem.extend([tree]),
+                    }
+                }
+                self.ty(&elem)?;
+                if in_len {
+                    pending.push_str("; ");
+                    pending.push_str(&super::text::type_text(&len));
+                }
+                pending.push(']');
+            }
+            _ => return Err(Unsupported),
+        }
         Ok(())
     }
 
@@ -592,6 +616,11 @@ mod tests {
                 "f",
                 vec![quote! { &self }, quote! { bytes: [u8; 32] }],
                 quote! { Vec<Option<crate::a::B>> },
+            ),
+            (
+                "g",
+                vec![quote! { &self }, quote! { data: &'static [u8] }],
+                quote! { ::vsphere_vapi_runtime::de::VisitMap<'de> },
             ),
         ];
         for (name, params, ret) in cases {

@@ -37,6 +37,7 @@ use super::docs::{
     DocBuilder, ReleaseScope, deprecated_attr, field_attrs, field_doc, lifecycle_line,
     releases_note, wrap,
 };
+use super::pretty::{INDENT, Layout};
 use super::text::{Block, type_text};
 use super::tokens::{doc_attrs, ident, outer_doc_lines};
 use super::types::{Scope, TypeMapper};
@@ -666,7 +667,14 @@ pub fn emit(
     }
 
     let mut out = Block::new();
-    impl_header(&mut out, gate_text, "impl serde::Serialize for", &name);
+    impl_header(
+        &mut out,
+        gate_text,
+        false,
+        &quote! { serde::Serialize },
+        &name,
+        &context,
+    )?;
     out.line(1, "fn serialize<S: serde::Serializer>(");
     out.line(2, "&self,");
     out.line(2, "serializer: S,");
@@ -700,9 +708,11 @@ pub fn emit(
     impl_header(
         &mut out,
         gate_text,
-        "impl<'de> serde::Deserialize<'de> for",
+        true,
+        &quote! { serde::Deserialize<'de> },
         &name,
-    );
+        &context,
+    )?;
     out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(");
     out.line(2, "deserializer: D,");
     out.line(1, ") -> ::core::result::Result<Self, D::Error> {");
@@ -717,9 +727,11 @@ pub fn emit(
     impl_header(
         &mut out,
         gate_text,
-        "impl<'de> ::vsphere_vapi_runtime::de::VisitMap<'de> for",
+        true,
+        &quote! { ::vsphere_vapi_runtime::de::VisitMap<'de> },
         &name,
-    );
+        &context,
+    )?;
     let type_name = super::structure::type_name(structure);
     out.line(1, &format!("const NAME: &'static str = {type_name:?};"));
     out.line(0, "");
@@ -789,15 +801,42 @@ pub fn emit(
 /// `impl … for Name {` (with the item's gate), broken before `for` where
 /// prettyplease breaks it; an impl too close to the margin to say is left
 /// to prettyplease.
-fn impl_header(out: &mut Block, gate: &str, head: &str, name: &str) {
+fn impl_header(
+    out: &mut Block,
+    gate: &str,
+    with_lifetime: bool,
+    trait_path: &TokenStream,
+    name: &str,
+    context: &str,
+) -> Result<(), EmitError> {
     out.write_raw(gate);
-    let line = format!("{head} {name} {{");
-    match super::text::line_fits(0, &line) {
-        Some(true) => out.line(0, &line),
-        Some(false) => {
-            out.line(0, head.trim_end_matches(" for"));
-            out.line(0, &format!("for {name} {{"));
-        }
-        None => out.unformatted(&line),
+    // The boxes prettyplease prints an `impl` header with.
+    let mut layout = Layout::new();
+    layout.begin(INDENT);
+    layout.begin_inconsistent(-INDENT);
+    layout.begin(INDENT);
+    layout.text("impl");
+    if with_lifetime {
+        layout.text("<");
+        layout.begin(0);
+        layout.zero_break();
+        layout.text("'de");
+        layout.list_separator(true, -INDENT);
+        layout.end();
+        layout.text(">");
     }
+    layout.end();
+    layout.text(" ");
+    layout.ty(trait_path).map_err(|_| EmitError::Unsupported {
+        context: context.to_owned(),
+        message: format!("the trait path `{trait_path}` has no text layout"),
+    })?;
+    layout.space();
+    layout.text(format!("for {name}"));
+    layout.end();
+    layout.text(" {");
+    layout.hard_break();
+    layout.end();
+    out.write_raw(&layout.print(0));
+    Ok(())
 }
