@@ -360,6 +360,44 @@ impl Layout {
         Ok(())
     }
 
+    /// A type written as prettyplease prints it on one line
+    /// (`Option<Vec<crate::a::B>>`, from [`type_text`](super::text::type_text)),
+    /// with the box of each generic argument list.
+    pub fn ty_text(&mut self, ty: &str) {
+        let mut depth = 0usize;
+        let mut pending = String::new();
+        let mut chars = ty.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '<' => {
+                    pending.push('<');
+                    self.flush(&mut pending);
+                    self.begin(INDENT);
+                    self.zero_break();
+                    depth += 1;
+                }
+                ',' if depth > 0 => {
+                    pending.push(',');
+                    self.flush(&mut pending);
+                    self.brk(1, 0, None, false);
+                    // The space the one-line form has after the comma.
+                    if chars.peek() == Some(&' ') {
+                        chars.next();
+                    }
+                }
+                '>' if depth > 0 => {
+                    self.flush(&mut pending);
+                    self.list_separator(true, -INDENT);
+                    self.end();
+                    pending.push('>');
+                    depth -= 1;
+                }
+                _ => pending.push(c),
+            }
+        }
+        self.flush(&mut pending);
+    }
+
     /// `()`, `[T]` or `[T; N]` inside a type.
     fn group(&mut self, group: &Group, pending: &mut String) -> Result<(), Unsupported> {
         match group.delimiter() {
@@ -677,6 +715,28 @@ mod tests {
                     assert_eq!(text, expected);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn types_from_text_break_as_types_from_tokens() {
+        for ty in [
+            quote! { Option<vsphere_vapi_runtime::types::VapiMap<String, crate::very::long::module::path::to::a::Value>> },
+            quote! { Option<Vec<crate::a::B>> },
+            quote! { [u8; 32] },
+            quote! { &'static str },
+        ] {
+            let mut from_tokens = Layout::new();
+            from_tokens.text("let mut f_12: ");
+            from_tokens.ty(&ty).unwrap();
+            from_tokens.text(" = None;");
+            from_tokens.hard_break();
+            let mut from_text = Layout::new();
+            from_text.text("let mut f_12: ");
+            from_text.ty_text(&super::super::text::type_text(&ty));
+            from_text.text(" = None;");
+            from_text.hard_break();
+            assert_eq!(from_text.print(8), from_tokens.print(8), "{ty}");
         }
     }
 

@@ -610,32 +610,24 @@ fn operation_static(
         Idempotency::Safe => "Idempotency::Safe".to_owned(),
         Idempotency::WithToken(param) => format!("Idempotency::WithToken({param:?})"),
     };
-    out.field(
-        2,
-        opening,
-        &format!("service_id: {:?},", service.id),
-        context,
-    )?;
-    out.field(
-        2,
-        opening,
-        &format!("operation_id: {:?},", operation.id),
-        context,
-    )?;
-    out.field(2, opening, &format!("task: {task},"), context)?;
+    // Fields holding a literal or a path have nowhere to break: one line
+    // each however wide.
+    out.line(2, &format!("service_id: {:?},", service.id));
+    out.line(2, &format!("operation_id: {:?},", operation.id));
+    out.line(2, &format!("task: {task},"));
     out.field(2, opening, &format!("idempotency: {idempotency},"), context)?;
     route_text(&mut out, "api", operation.api.as_ref(), context)?;
     route_text(&mut out, "rest", operation.rest.as_ref(), context)?;
     let releases = &operation.releases;
     let all = &ctx.model.releases;
     if all.is_empty() || releases.present.is_empty() {
-        out.field(2, opening, "releases: Releases::UNKNOWN,", context)?;
+        out.line(2, "releases: Releases::UNKNOWN,");
     } else if releases.in_all(all) {
-        out.field(2, opening, "releases: crate::EVERY_RELEASE,", context)?;
+        out.line(2, "releases: crate::EVERY_RELEASE,");
     } else {
         let present: Vec<String> = releases.present.iter().map(|r| format!("{r:?}")).collect();
         out.line(2, "releases: Releases {");
-        out.field(3, "Releases {", "known: crate::RELEASES,", context)?;
+        out.line(3, "known: crate::RELEASES,");
         out.field(
             3,
             "Releases {",

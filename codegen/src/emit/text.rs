@@ -18,6 +18,7 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
+use super::pretty::Layout;
 use super::{EmitError, format};
 
 /// prettyplease's line width.
@@ -139,13 +140,39 @@ impl Block {
         Ok(())
     }
 
-    /// A field of a struct definition at depth 1 (`pub name: Type,`).
-    pub fn struct_field(&mut self, text: &str, context: &str) -> Result<(), EmitError> {
-        if self.needs_layout || fits(1, text) {
-            self.line(1, text);
-            return Ok(());
+    /// A field of a struct definition at depth 1 (`pub name: Type,`),
+    /// from its head (`pub name`) and type.
+    pub fn struct_field(&mut self, head: &str, ty: &str) {
+        let line = format!("{head}: {ty},");
+        if self.needs_layout || fits(1, &line) {
+            self.line(1, &line);
+            return;
         }
-        self.laid_out(&format!("struct __S {{ {text} }}"), 1, 1, context)
+        let mut layout = Layout::new();
+        layout.text(format!("{head}: "));
+        layout.ty_text(ty);
+        layout.text(",");
+        layout.hard_break();
+        self.out.push_str(&layout.print(4));
+    }
+
+    /// `let mut <name>: <type> = None;` at `depth`.
+    pub fn none_slot(&mut self, depth: usize, name: &str, ty: &str) {
+        let line = format!("let mut {name}: {ty} = None;");
+        if self.needs_layout || fits(depth, &line) {
+            self.line(depth, &line);
+            return;
+        }
+        let mut layout = Layout::new();
+        layout.begin_inconsistent(0);
+        layout.text(format!("let mut {name}: "));
+        layout.ty_text(ty);
+        layout.text(" = ");
+        layout.never_break();
+        layout.text("None;");
+        layout.end();
+        layout.hard_break();
+        self.out.push_str(&layout.print(depth * 4));
     }
 
     /// An attribute line at `depth`; one too close to the margin to say
@@ -383,9 +410,7 @@ mod tests {
             "Option<std::collections::BTreeMap<String, crate::{}::Type>>",
             "m".repeat(60)
         );
-        block
-            .struct_field(&format!("pub field: {ty},"), "test")
-            .unwrap();
+        block.struct_field("pub field", &ty);
         let text = block.out.clone();
         assert!(text.starts_with("    pub field: Option<\n"), "{text}");
         assert!(!block.needs_layout);

@@ -452,7 +452,9 @@ impl Write {
 struct Member {
     doc: String,
     deprecated: String,
-    line: String,
+    /// `pub name`, and the field's type.
+    head: String,
+    ty: String,
 }
 
 /// The structure, its union enums and its serde impls.
@@ -495,7 +497,7 @@ pub fn emit(
         // Reading: every member of the structure has a slot.
         match (&role, printer.nested(field)) {
             (Role::TopTag(..), _) | (Role::InVariant, Some(_)) => {
-                slots.push(format!("let mut {s}: {option}<{string}> = None;"));
+                slots.push((s.clone(), format!("{option}<{string}>")));
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 reads.push(if optional {
                     format!("{wire:?} => __de::put(&mut map, &mut {s}),")
@@ -510,7 +512,7 @@ pub fn emit(
                 } else {
                     format!("{option}<{ty}>")
                 };
-                slots.push(format!("let mut {s}: {slot_ty} = None;"));
+                slots.push((s.clone(), slot_ty));
                 reads.push(match &field.ty {
                     TypeRef::Optional(_) => format!("{wire:?} => __de::put(&mut map, &mut {s}),"),
                     // `null` is empty; only an absent member is missing.
@@ -531,7 +533,8 @@ pub fn emit(
                 members.push(Member {
                     doc: outer_doc_lines(&field_doc(ctx, field, &at, scope)),
                     deprecated: type_text(&deprecated_attr(ctx, &field.lifecycle)),
-                    line: format!("pub {field_name}: {ty},"),
+                    head: format!("pub {field_name}"),
+                    ty,
                 });
                 let optional = matches!(field.ty, TypeRef::Optional(_));
                 all_optional &= optional;
@@ -572,7 +575,8 @@ pub fn emit(
                 members.push(Member {
                     doc: outer_doc_lines(&field_doc.build()),
                     deprecated: type_text(&deprecated_attr(ctx, &field.lifecycle)),
-                    line: format!("pub {field_name}: {ty},"),
+                    head: format!("pub {field_name}"),
+                    ty,
                 });
                 all_optional &= rust.optional;
                 writes.push(if rust.optional {
@@ -656,7 +660,7 @@ pub fn emit(
             if !member.deprecated.is_empty() {
                 definition.attribute(1, &member.deprecated);
             }
-            definition.struct_field(&member.line, &context)?;
+            definition.struct_field(&member.head, &member.ty);
         }
         definition.line(0, "}");
     }
@@ -742,8 +746,8 @@ pub fn emit(
     if !reads.is_empty() {
         out.line(2, "use ::vsphere_vapi_runtime::de as __de;");
     }
-    for slot in &slots {
-        out.statement(2, slot, &context)?;
+    for (slot, ty) in &slots {
+        out.none_slot(2, &slot.to_string(), ty);
     }
     // Unknown members are kept for the catch-alls only.
     if builds.is_empty() && reads.is_empty() {
