@@ -56,6 +56,8 @@ pub enum Expr {
     Field(Box<Expr>, String),
     Method(Box<Expr>, String, Vec<Expr>),
     Call(String, Vec<Expr>),
+    /// `expr?`
+    Try(Box<Expr>),
 }
 
 impl Expr {
@@ -73,6 +75,30 @@ impl Expr {
 
     pub fn method(self, name: impl Into<String>, args: Vec<Expr>) -> Self {
         Expr::Method(Box::new(self), name.into(), args)
+    }
+
+    pub fn try_(self) -> Self {
+        Expr::Try(Box::new(self))
+    }
+
+    /// The expression on one line.
+    pub fn to_text(&self) -> String {
+        let list = |args: &[Expr]| {
+            args.iter()
+                .map(Expr::to_text)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Expr::Atom(text) => text.clone(),
+            Expr::Ref(inner) => format!("&{}", inner.to_text()),
+            Expr::Field(base, member) => format!("{}.{member}", base.to_text()),
+            Expr::Method(receiver, method, args) => {
+                format!("{}.{method}({})", receiver.to_text(), list(args))
+            }
+            Expr::Call(function, args) => format!("{function}({})", list(args)),
+            Expr::Try(inner) => format!("{}?", inner.to_text()),
+        }
     }
 
     /// A single identifier no longer than an indent (`self`, `args`):
@@ -128,6 +154,16 @@ impl Layout {
         self.hard_break();
     }
 
+    /// An expression statement (`map.serialize_entry("id", &self.id)?;`)
+    /// at the indentation of the statements.
+    pub fn statement(&mut self, expr: &Expr) {
+        self.begin_inconsistent(0);
+        self.expr(expr, true);
+        self.text(";");
+        self.end();
+        self.hard_break();
+    }
+
     /// An expression with the boxes prettyplease gives it; `line_start`
     /// when it starts its statement (a short receiver then keeps its first
     /// member on its line: `self.client`).
@@ -154,6 +190,10 @@ impl Layout {
                 self.call_args(args);
                 self.text(")");
             }
+            Expr::Try(inner) => {
+                self.expr(inner, line_start);
+                self.text("?");
+            }
         }
     }
 
@@ -165,6 +205,11 @@ impl Layout {
                 self.method_chain(receiver, method, args, line_start, false)
             }
             Expr::Field(base, member) => self.field_chain(base, member, line_start),
+            // `x?.method()` continues the chain through the `?`.
+            Expr::Try(inner) => {
+                self.chain_receiver(inner, line_start);
+                self.text("?");
+            }
             _ => {
                 self.begin(-INDENT);
                 self.expr(expr, false);
@@ -715,6 +760,32 @@ mod tests {
                     assert_eq!(text, expected);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn statements_break_where_prettyplease_breaks_them() {
+        for (wire, field) in [("id", "id"), (&*"w".repeat(40), &*"f".repeat(40))] {
+            let expr = Expr::atom("map")
+                .method(
+                    "serialize_entry",
+                    vec![
+                        Expr::atom(format!("{wire:?}")),
+                        Expr::atom("self").field(field).reference(),
+                    ],
+                )
+                .try_();
+            let mut layout = Layout::new();
+            layout.statement(&expr);
+            let text = layout.print(8);
+            let source: TokenStream = text.parse().unwrap();
+            let expected = prettyplease_member(quote! { fn f() { #source } });
+            let expected: String = expected
+                .split_inclusive('\n')
+                .skip(1)
+                .take_while(|line| *line != "    }\n")
+                .collect();
+            assert_eq!(text, expected);
         }
     }
 

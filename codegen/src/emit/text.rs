@@ -11,14 +11,15 @@
 //! always breaks), is laid out by prettyplease alone inside a wrapper that
 //! puts it at the same depth: the width prettyplease allows depends on the
 //! indentation only, so the lines are the ones it prints for the whole
-//! item. A line too close to the margin to say how prettyplease would break
-//! it otherwise leaves the whole block to prettyplease
-//! ([`Block::unformatted`]). `cargo xtask regen --check` holds the output to
-//! what it was, byte for byte.
+//! item. Statements, slots and fields whose shapes [`Layout`] models are
+//! broken by it instead, as prettyplease breaks them. A line too close to
+//! the margin to say how prettyplease would break it otherwise leaves the
+//! whole block to prettyplease ([`Block::unformatted`]). `cargo xtask regen
+//! --check` holds the output to what it was, byte for byte.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use super::pretty::Layout;
+use super::pretty::{Expr, Layout};
 use super::{EmitError, format};
 
 /// prettyplease's line width.
@@ -74,15 +75,6 @@ impl Block {
         self.out.push('\n');
     }
 
-    /// A statement (or an item inside a function body) at `depth`.
-    pub fn statement(&mut self, depth: usize, text: &str, context: &str) -> Result<(), EmitError> {
-        if self.needs_layout || fits(depth, text) {
-            self.line(depth, text);
-            return Ok(());
-        }
-        self.laid_out_statement(depth, text, context)
-    }
-
     /// A statement prettyplease lays out however short it is: one holding
     /// a block (`if let … { … }`, `match`), which it always breaks.
     pub fn laid_out_statement(
@@ -120,22 +112,36 @@ impl Block {
         )
     }
 
-    /// `<header> { <body> }` at `depth`, with one statement in the block:
-    /// three lines when the header is clearly within the margin, as
-    /// prettyplease prints it (it always breaks a block).
+    /// An expression statement at `depth`: one line when clearly within the
+    /// margin, else broken by [`Layout`].
+    pub fn expr_statement(&mut self, depth: usize, expr: &Expr) {
+        let line = format!("{};", expr.to_text());
+        if self.needs_layout || fits(depth, &line) {
+            self.line(depth, &line);
+            return;
+        }
+        let mut layout = Layout::new();
+        layout.statement(expr);
+        self.out.push_str(&layout.print(depth * 4));
+    }
+
+    /// `<header> { <body>; }` at `depth`: three lines when the header is
+    /// clearly within the margin, as prettyplease prints it (it always
+    /// breaks a block).
     pub fn if_let(
         &mut self,
         depth: usize,
         header: &str,
-        body: &str,
+        body: &Expr,
         context: &str,
     ) -> Result<(), EmitError> {
         let opening = format!("{header} {{");
         if self.needs_layout || !fits(depth, &opening) {
-            return self.laid_out_statement(depth, &format!("{opening} {body} }}"), context);
+            let text = format!("{opening} {}; }}", body.to_text());
+            return self.laid_out_statement(depth, &text, context);
         }
         self.line(depth, &opening);
-        self.statement(depth + 1, body, context)?;
+        self.expr_statement(depth + 1, body);
         self.line(depth, "}");
         Ok(())
     }
@@ -420,12 +426,18 @@ mod tests {
     }
 
     #[test]
-    fn long_statements_are_laid_out_by_prettyplease() {
+    fn long_statements_break_as_prettyplease_breaks_them() {
         let mut block = Block::new();
-        let long = format!("__m.optional(\"{0}\", &self.{0});", "a".repeat(40));
-        block.statement(2, &long, "test").unwrap();
-        block.statement(2, "__m.end()", "test").unwrap();
         let a = "a".repeat(40);
+        let long = Expr::atom("__m").method(
+            "optional",
+            vec![
+                Expr::atom(format!("{a:?}")),
+                Expr::atom("self").field(&a).reference(),
+            ],
+        );
+        block.expr_statement(2, &long);
+        block.line(2, "__m.end()");
         assert_eq!(
             block.finish("test").unwrap(),
             format!(
@@ -438,12 +450,17 @@ mod tests {
     fn if_blocks_print_as_prettyplease_prints_them() {
         for field in ["x", &"long_name".repeat(8)] {
             let header = format!("if let Some(value) = &self.{field}");
-            let body = format!("map.serialize_entry(\"{field}\", value)?;");
+            let body = Expr::atom("map")
+                .method(
+                    "serialize_entry",
+                    vec![Expr::atom(format!("{field:?}")), Expr::atom("value")],
+                )
+                .try_();
             let mut text = Block::new();
             text.if_let(2, &header, &body, "test").unwrap();
             let mut laid_out = Block::new();
             laid_out
-                .laid_out_statement(2, &format!("{header} {{ {body} }}"), "test")
+                .laid_out_statement(2, &format!("{header} {{ {}; }}", body.to_text()), "test")
                 .unwrap();
             assert_eq!(text.out, laid_out.out);
         }

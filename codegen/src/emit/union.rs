@@ -37,7 +37,7 @@ use super::docs::{
     DocBuilder, ReleaseScope, deprecated_attr, field_attrs, field_doc, lifecycle_line,
     releases_note, wrap,
 };
-use super::pretty::{INDENT, Layout};
+use super::pretty::{Expr, INDENT, Layout};
 use super::text::{Block, type_text};
 use super::tokens::{doc_attrs, ident, outer_doc_lines};
 use super::types::{Scope, TypeMapper};
@@ -425,18 +425,43 @@ pub struct Emitted {
 
 /// One statement of a `serialize` body.
 enum Write {
-    Plain(String),
-    /// `if let Some(value) = &self.<field> { <body> }`: an optional member.
+    Statement(Expr),
+    /// `if let Some(value) = &self.<field> { <body>; }`: an optional member.
     IfSome {
         field: String,
-        body: String,
+        body: Expr,
     },
+}
+
+/// `__m.<method>("<wire>", &self.<field>)`: a member written through the
+/// runtime's `ser::Members`.
+fn member_call(method: &str, wire: &str, field: &str) -> Expr {
+    Expr::atom("__m").method(
+        method,
+        vec![
+            Expr::atom(format!("{wire:?}")),
+            Expr::atom("self").field(field).reference(),
+        ],
+    )
+}
+
+/// `map.serialize_entry("<wire>", <value>)?`
+fn serialize_entry(wire: &str, value: Expr) -> Expr {
+    Expr::atom("map")
+        .method(
+            "serialize_entry",
+            vec![Expr::atom(format!("{wire:?}")), value],
+        )
+        .try_()
 }
 
 impl Write {
     fn print(&self, out: &mut Block, context: &str) -> Result<(), EmitError> {
         match self {
-            Write::Plain(statement) => out.statement(2, statement, context),
+            Write::Statement(expr) => {
+                out.expr_statement(2, expr);
+                Ok(())
+            }
             Write::IfSome { field, body } => out.if_let(
                 2,
                 &format!("if let Some(value) = &self.{field}"),
@@ -540,17 +565,18 @@ pub fn emit(
                 all_optional &= optional;
                 writes.push(match (plain, optional) {
                     (true, true) => {
-                        Write::Plain(format!("__m.optional({wire:?}, &self.{field_name});"))
+                        Write::Statement(member_call("optional", wire, &field_name.to_string()))
                     }
                     (true, false) => {
-                        Write::Plain(format!("__m.entry({wire:?}, &self.{field_name});"))
+                        Write::Statement(member_call("entry", wire, &field_name.to_string()))
                     }
                     (false, true) => Write::IfSome {
                         field: field_name.to_string(),
-                        body: format!("map.serialize_entry({wire:?}, value)?;"),
+                        body: serialize_entry(wire, Expr::atom("value")),
                     },
-                    (false, false) => Write::Plain(format!(
-                        "map.serialize_entry({wire:?}, &self.{field_name})?;"
+                    (false, false) => Write::Statement(serialize_entry(
+                        wire,
+                        Expr::atom("self").field(field_name.to_string()).reference(),
                     )),
                 });
                 let value = finish(&s, field);
@@ -582,10 +608,17 @@ pub fn emit(
                 writes.push(if rust.optional {
                     Write::IfSome {
                         field: field_name.to_string(),
-                        body: "value.serialize_fields(&mut map)?;".to_owned(),
+                        body: Expr::atom("value")
+                            .method("serialize_fields", vec![Expr::atom("&mut map")])
+                            .try_(),
                     }
                 } else {
-                    Write::Plain(format!("self.{field_name}.serialize_fields(&mut map)?;"))
+                    Write::Statement(
+                        Expr::atom("self")
+                            .field(field_name.to_string())
+                            .method("serialize_fields", vec![Expr::atom("&mut map")])
+                            .try_(),
+                    )
                 });
                 let index = structure
                     .unions
