@@ -5,8 +5,9 @@
 //!   this binary's profile (the dev profile `cargo xtask regen` runs in), next
 //!   to a bare `serde_json` parse of the same files; the ratio is what the
 //!   budget limits (the machine's speed cancels out). Then `regen --check`
-//!   as users run it, each run a process of its own: the time budget holds
-//!   for that wall time.
+//!   as users run it, each run a process of its own, and the same through
+//!   `cargo xtask` (cargo's up-to-date check of the xtask build included):
+//!   the time budget holds for that wall time.
 //! - **Compile**: a cold `cargo check` of the generated crate (its
 //!   dependencies warm, `CARGO_INCREMENTAL=0`, `-D warnings` as in CI) with all
 //!   features and with single features, wall time and the peak resident memory
@@ -84,6 +85,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(drop)
             .context("running `xtask regen --check`")
     })?;
+    // The command users type: cargo finds the xtask build up to date, then
+    // runs it.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let through_cargo = median(runs, || {
+        Command::new(&cargo)
+            .args(["xtask", "regen", "--check"])
+            .current_dir(&root)
+            .output()
+            .map(drop)
+            .context("running `cargo xtask regen --check`")
+    })?;
     println!("  bare JSON parse of the snapshots: {}", secs(parse));
     let ratio = total.as_secs_f64() / parse.as_secs_f64().max(1e-9);
     println!(
@@ -96,11 +108,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &format!("≤ {REGEN_BUDGET_RATIO}x")
         )
     );
+    println!("  `xtask regen --check` as a process: {}", secs(process));
     println!(
-        "  `cargo xtask regen --check` as a process: {}  [{}]",
-        secs(process),
+        "  `cargo xtask regen --check`, cargo included: {}  [{}]",
+        secs(through_cargo),
         budget(
-            process.as_secs_f64() <= REGEN_BUDGET_SECS,
+            through_cargo.as_secs_f64() <= REGEN_BUDGET_SECS,
             &format!("≤ {REGEN_BUDGET_SECS} s")
         )
     );

@@ -191,10 +191,14 @@
 //!   consistent box breaks at all of its breaks), fed the boxes prettyplease
 //!   uses for parameter lists, generic arguments, call arguments and method
 //!   chains; `emit::handle` prints signatures, the `Operation` constants
-//!   and method bodies with it. A type shape it does not model is an
+//!   and method bodies with it, and `emit::text` the long statements,
+//!   slot declarations, struct fields and `impl` headers of the serde
+//!   impls (an `impl` header near the margin used to send the whole impl
+//!   back through prettyplease). A type shape it does not model is an
 //!   [`EmitError`], not a silent misprint; `regen --check` holds the bytes.
-//!   What is left on the round trip (tagged unions' `match` statements,
-//!   enum items, request builders) is ~15 % of regen CPU.
+//!   What is left on the round trip (tagged unions' `match` statements and
+//!   enum items, request builders, enumerations) is about a sixth of regen
+//!   CPU: the next place to look.
 //! - **Work that finds nothing should cost nothing:** identifiers that are
 //!   plain ASCII non-keywords skip the `syn` identifier parser; doc
 //!   framing patterns (`class`, `attribute`, `exception`) run only on texts
