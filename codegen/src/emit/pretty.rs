@@ -647,6 +647,17 @@ mod tests {
         out
     }
 
+    /// What prettyplease prints for `text` as the body of a method: the
+    /// body's lines, at depth 2.
+    fn prettyplease_body(text: &str) -> String {
+        let source: TokenStream = text.parse().unwrap();
+        prettyplease_member(quote! { fn f() { #source } })
+            .split_inclusive('\n')
+            .skip(1)
+            .take_while(|line| *line != "    }\n")
+            .collect()
+    }
+
     fn signature(name: &str, params: &[TokenStream], ret: &TokenStream) -> String {
         let mut layout = Layout::new();
         layout.begin(INDENT);
@@ -750,14 +761,7 @@ mod tests {
                     let mut layout = Layout::new();
                     layout.tail_expression(&expr);
                     let text = layout.print(8);
-                    let source: TokenStream = text.parse().unwrap();
-                    let expected = prettyplease_member(quote! { fn f() { #source } });
-                    let expected: String = expected
-                        .split_inclusive('\n')
-                        .skip(1)
-                        .take_while(|line| *line != "    }\n")
-                        .collect();
-                    assert_eq!(text, expected);
+                    assert_eq!(text, prettyplease_body(&text));
                 }
             }
         }
@@ -778,14 +782,7 @@ mod tests {
             let mut layout = Layout::new();
             layout.statement(&expr);
             let text = layout.print(8);
-            let source: TokenStream = text.parse().unwrap();
-            let expected = prettyplease_member(quote! { fn f() { #source } });
-            let expected: String = expected
-                .split_inclusive('\n')
-                .skip(1)
-                .take_while(|line| *line != "    }\n")
-                .collect();
-            assert_eq!(text, expected);
+            assert_eq!(text, prettyplease_body(&text));
         }
     }
 
