@@ -91,7 +91,7 @@ pub fn emit_handle(
     // constants (as rustfmt'd code has them); a blank line between all
     // other members.
     let mut consts = constants_text(ctx, service, &context)?;
-    let ops_path = ops_module_path(service);
+    let ops_path = ops_module_path(service, &context)?;
     // Spaced as `format::items` spaces `impl` members: a constant whose type
     // broke over lines does not read as one there, and gets a blank line
     // after it.
@@ -134,13 +134,17 @@ pub fn emit_handle(
             &operation.rust_name,
             format!("operation `{}`", operation.id),
         )?;
-        let spec = format!("{ops_path}::{}", operation.static_name);
+        let spec = format!(
+            "{ops_path}::{}",
+            checked(&operation.static_name, &op_context)?
+        );
+        let (params, args) = required_parameters(&types, operation, &op_context)?;
         members.push(operation_method(
             ctx,
             &types,
             service,
             operation,
-            &spec,
+            (&spec, &params, args),
             &op_context,
         )?);
         if let Some(wait_name) = &operation.wait_name {
@@ -150,7 +154,7 @@ pub fn emit_handle(
                 &types,
                 service,
                 operation,
-                wait_name,
+                (wait_name, &params),
                 &op_context,
             )?);
         }
@@ -188,25 +192,24 @@ fn impl_members(text: &str) -> String {
 
 /// Path from the handle's module to the service's `ops` module: relative when
 /// the nested module is the handle module or a child of it.
-fn ops_module_path(service: &Service) -> String {
+fn ops_module_path(service: &Service, context: &str) -> Result<String, EmitError> {
     let nested = &service.nested_module;
-    let mut path = match nested.strip_prefix(service.path.module.as_slice()) {
-        Some(rest) => rest.to_vec(),
-        None => {
-            let mut all = vec!["crate".to_owned()];
-            all.extend(nested.iter().cloned());
-            all
-        }
+    let (mut path, below) = match nested.strip_prefix(service.path.module.as_slice()) {
+        Some(rest) => (Vec::new(), rest),
+        None => (vec!["crate"], nested.as_slice()),
     };
-    path.push(OPS_MODULE.to_owned());
-    path.join("::")
+    for component in below {
+        path.push(checked(component, context)?);
+    }
+    path.push(OPS_MODULE);
+    Ok(path.join("::"))
 }
 
-fn unsupported(context: &str, what: &TokenStream) -> EmitError {
-    EmitError::Unsupported {
-        context: context.to_owned(),
-        message: format!("the type `{what}` has no text layout"),
-    }
+/// `name`, once it is known to be a Rust identifier: names printed as text
+/// are checked as the token emitters check theirs.
+fn checked<'n>(name: &'n str, context: &str) -> Result<&'n str, EmitError> {
+    super::tokens::ident(name, context)?;
+    Ok(name)
 }
 
 /// The lines of `layout` at depth 1, or an error naming the type it could
@@ -217,7 +220,7 @@ fn laid_out(
     what: &TokenStream,
 ) -> Result<String, EmitError> {
     let mut layout = Layout::new();
-    build(&mut layout).map_err(|Unsupported| unsupported(context, what))?;
+    build(&mut layout).map_err(|unsupported| unsupported.error(context, &type_text(what)))?;
     Ok(layout.print(INDENT as usize))
 }
 
@@ -246,11 +249,12 @@ fn operation_const(
         )),
         4,
     );
-    let spec = format!("&{ops_path}::{}", operation.static_name);
+    let spec = format!("&{ops_path}::{}", checked(&operation.static_name, context)?);
+    let name = checked(&operation.handle_const, context)?;
     out.push_str(&laid_out(
         |layout| {
             layout.begin(0);
-            layout.text(format!("pub const {}: ", operation.handle_const));
+            layout.text(format!("pub const {name}: "));
             layout.ty(&ty)?;
             layout.text(" = ");
             layout.never_break();
@@ -371,13 +375,12 @@ fn operation_method(
     types: &TypeMapper<'_, '_, '_>,
     service: &Service,
     operation: &Operation,
-    spec: &str,
+    (spec, params, args): (&str, &[Param], Vec<Vec<Expr>>),
     context: &str,
 ) -> Result<String, EmitError> {
-    let (params, args) = required_parameters(types, operation, context)?;
     let doc = operation_doc(ctx, service, operation, context)?;
     let deprecated = deprecated_attr(ctx, &operation.lifecycle);
-    let head = format!("pub fn {}", operation.rust_name);
+    let head = format!("pub fn {}", checked(&operation.rust_name, context)?);
     let mut call = Expr::atom("self")
         .field("client")
         .method("operation", vec![Expr::atom(format!("&{spec}"))]);
@@ -407,7 +410,7 @@ fn operation_method(
             call.method("send", Vec::new()),
         )
     };
-    let signature = signature(&head, &params, &output, context)?;
+    let signature = signature(&head, params, &output, context)?;
     method(&doc, &deprecated, signature, &laid_out_body(&body), context)
 }
 
@@ -442,7 +445,7 @@ fn required_parameters(
         });
         for &index in &operation.call.required {
             let param = &operation.params[index];
-            super::tokens::ident(&param.rust_name, context)?;
+            checked(&param.rust_name, context)?;
             args.push(vec![
                 Expr::atom(Literal::string(&param.name).to_string()),
                 Expr::atom("args").field(&param.rust_name).reference(),
@@ -453,7 +456,7 @@ fn required_parameters(
     for &index in &operation.call.required {
         let param = &operation.params[index];
         let param_context = format!("{context}, parameter `{}`", param.name);
-        super::tokens::ident(&param.rust_name, &param_context)?;
+        checked(&param.rust_name, &param_context)?;
         let (ty, pass) = types.param(&param.ty, &param_context)?;
         let value = Expr::atom(&param.rust_name);
         args.push(vec![
@@ -477,11 +480,10 @@ fn wait_method(
     types: &TypeMapper<'_, '_, '_>,
     service: &Service,
     operation: &Operation,
-    wait_name: &str,
+    (wait_name, params): (&str, &[Param]),
     context: &str,
 ) -> Result<String, EmitError> {
-    super::tokens::ident(wait_name, context)?;
-    let (params, _) = required_parameters(types, operation, context)?;
+    let wait_name = checked(wait_name, context)?;
     let forwarded: Vec<&str> = params.iter().map(|param| param.name.as_str()).collect();
     let result = task_result_type(types, operation, context)?;
     let phrase = match &operation.task_result {
@@ -502,7 +504,7 @@ fn wait_method(
     let output = quote! { vsphere_vapi_runtime::Result<#result> };
     let signature = signature(
         &format!("pub async fn {wait_name}"),
-        &params,
+        params,
         &output,
         context,
     )?;

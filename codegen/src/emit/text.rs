@@ -147,38 +147,52 @@ impl Block {
     }
 
     /// A field of a struct definition at depth 1 (`pub name: Type,`),
-    /// from its head (`pub name`) and type.
-    pub fn struct_field(&mut self, head: &str, ty: &str) {
+    /// from its head (`pub name`) and type. A type [`Layout`] does not
+    /// model is laid out by prettyplease.
+    pub fn struct_field(&mut self, head: &str, ty: &str, context: &str) -> Result<(), EmitError> {
         let line = format!("{head}: {ty},");
         if self.needs_layout || fits(1, &line) {
             self.line(1, &line);
-            return;
+            return Ok(());
         }
         let mut layout = Layout::new();
         layout.text(format!("{head}: "));
-        layout.ty_text(ty);
+        if layout.ty_text(ty).is_err() {
+            return self.laid_out(&format!("struct __S {{ {line} }}"), 1, 1, context);
+        }
         layout.text(",");
         layout.hard_break();
         self.out.push_str(&layout.print(4));
+        Ok(())
     }
 
-    /// `let mut <name>: <type> = None;` at `depth`.
-    pub fn none_slot(&mut self, depth: usize, name: &str, ty: &str) {
+    /// `let mut <name>: <type> = None;` at `depth`. A type [`Layout`] does
+    /// not model is laid out by prettyplease.
+    pub fn none_slot(
+        &mut self,
+        depth: usize,
+        name: &str,
+        ty: &str,
+        context: &str,
+    ) -> Result<(), EmitError> {
         let line = format!("let mut {name}: {ty} = None;");
         if self.needs_layout || fits(depth, &line) {
             self.line(depth, &line);
-            return;
+            return Ok(());
         }
         let mut layout = Layout::new();
         layout.begin_inconsistent(0);
         layout.text(format!("let mut {name}: "));
-        layout.ty_text(ty);
+        if layout.ty_text(ty).is_err() {
+            return self.laid_out_statement(depth, &line, context);
+        }
         layout.text(" = ");
         layout.never_break();
         layout.text("None;");
         layout.end();
         layout.hard_break();
         self.out.push_str(&layout.print(depth * 4));
+        Ok(())
     }
 
     /// An attribute line at `depth`; one too close to the margin to say
@@ -336,13 +350,22 @@ pub fn type_text(tokens: &TokenStream) -> String {
 }
 
 fn push_tokens(out: &mut String, tokens: TokenStream) {
+    // After a lifetime (`&'static`) a type follows after a space.
+    let mut after_lifetime = false;
     for tree in tokens {
+        let follows_lifetime = std::mem::take(&mut after_lifetime);
         match tree {
             TokenTree::Ident(ident) => {
                 if out.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
                     out.push(' ');
                 }
-                out.push_str(&ident.to_string());
+                after_lifetime = out.ends_with('\'');
+                let word = ident.to_string();
+                out.push_str(&word);
+                // `impl ::core::…`: a path after the keyword keeps its space.
+                if word == "impl" {
+                    out.push(' ');
+                }
             }
             TokenTree::Punct(punct) => {
                 let c = punct.as_char();
@@ -350,13 +373,23 @@ fn push_tokens(out: &mut String, tokens: TokenStream) {
                     out.push_str(" = ");
                     continue;
                 }
+                if follows_lifetime && c == '&' {
+                    out.push(' ');
+                }
                 out.push(c);
-                if matches!(c, ',' | ';') {
+                // A `:` of its own (not the second of `::`) is a type ascription.
+                let lone_colon = c == ':'
+                    && punct.spacing() == proc_macro2::Spacing::Alone
+                    && !out[..out.len() - 1].ends_with(':');
+                if matches!(c, ',' | ';') || lone_colon {
                     out.push(' ');
                 }
             }
             TokenTree::Literal(literal) => out.push_str(&literal.to_string()),
             TokenTree::Group(group) => {
+                if follows_lifetime {
+                    out.push(' ');
+                }
                 let (open, close) = match group.delimiter() {
                     Delimiter::Parenthesis => ("(", ")"),
                     Delimiter::Bracket => ("[", "]"),
@@ -393,6 +426,8 @@ mod tests {
             quote! { ::std::option::Option<Vec<crate::vcenter::vm::hardware::IdeAddressInfo>> },
             quote! { std::collections::BTreeMap<String, Box<crate::a::B>> },
             quote! { &'static str },
+            quote! { &'static [u8] },
+            quote! { impl ::core::future::Future<Output = vsphere_vapi_runtime::Result<()>> },
             quote! { [u8; 32] },
             quote! { vsphere_vapi_runtime::types::VapiMap<String, interfaces::InterfaceInfo> },
         ] {
@@ -416,7 +451,7 @@ mod tests {
             "Option<std::collections::BTreeMap<String, crate::{}::Type>>",
             "m".repeat(60)
         );
-        block.struct_field("pub field", &ty);
+        block.struct_field("pub field", &ty, "test").unwrap();
         let text = block.out.clone();
         assert!(text.starts_with("    pub field: Option<\n"), "{text}");
         assert!(!block.needs_layout);

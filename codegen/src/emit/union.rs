@@ -693,7 +693,7 @@ pub fn emit(
             if !member.deprecated.is_empty() {
                 definition.attribute(1, &member.deprecated);
             }
-            definition.struct_field(&member.head, &member.ty);
+            definition.struct_field(&member.head, &member.ty, &context)?;
         }
         definition.line(0, "}");
     }
@@ -708,7 +708,7 @@ pub fn emit(
         &mut out,
         gate_text,
         false,
-        &quote! { serde::Serialize },
+        "serde::Serialize",
         &name,
         &context,
     )?;
@@ -746,7 +746,7 @@ pub fn emit(
         &mut out,
         gate_text,
         true,
-        &quote! { serde::Deserialize<'de> },
+        "serde::Deserialize<'de>",
         &name,
         &context,
     )?;
@@ -765,7 +765,7 @@ pub fn emit(
         &mut out,
         gate_text,
         true,
-        &quote! { ::vsphere_vapi_runtime::de::VisitMap<'de> },
+        "::vsphere_vapi_runtime::de::VisitMap<'de>",
         &name,
         &context,
     )?;
@@ -780,7 +780,7 @@ pub fn emit(
         out.line(2, "use ::vsphere_vapi_runtime::de as __de;");
     }
     for (slot, ty) in &slots {
-        out.none_slot(2, &slot.to_string(), ty);
+        out.none_slot(2, &slot.to_string(), ty, &context)?;
     }
     // Unknown members are kept for the catch-alls only.
     if builds.is_empty() && reads.is_empty() {
@@ -835,14 +835,13 @@ pub fn emit(
     })
 }
 
-/// `impl … for Name {` (with the item's gate), broken before `for` where
-/// prettyplease breaks it; an impl too close to the margin to say is left
-/// to prettyplease.
+/// `impl … for Name {` (with the item's gate), broken where prettyplease
+/// breaks it.
 fn impl_header(
     out: &mut Block,
     gate: &str,
     with_lifetime: bool,
-    trait_path: &TokenStream,
+    trait_path: &str,
     name: &str,
     context: &str,
 ) -> Result<(), EmitError> {
@@ -864,10 +863,9 @@ fn impl_header(
     }
     layout.end();
     layout.text(" ");
-    layout.ty(trait_path).map_err(|_| EmitError::Unsupported {
-        context: context.to_owned(),
-        message: format!("the trait path `{trait_path}` has no text layout"),
-    })?;
+    layout
+        .ty_text(trait_path)
+        .map_err(|unsupported| unsupported.error(context, trait_path))?;
     layout.space();
     layout.text(format!("for {name}"));
     layout.end();
